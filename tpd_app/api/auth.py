@@ -1,0 +1,63 @@
+"""HTTP endpoints that set and clear the HttpOnly session cookie (websockets cannot)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from tpd_app import routes
+from tpd_app.routes import safe_next
+from tpd_app.services import auth
+from tpd_app.settings import get_settings
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+async def create_session(request: Request) -> Response:
+    """POST ticket=…: exchange a fresh login ticket for the session cookie, then go on."""
+    settings = get_settings()
+    form = await request.form(max_files=0, max_fields=4)
+    ticket = str(form.get("ticket") or "")
+    next_path = safe_next(str(form.get("next") or ""))
+    token = await asyncio.to_thread(
+        auth.exchange_ticket,
+        ticket,
+        ip=_client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    if token is None:
+        return RedirectResponse(f"{routes.LOGIN}?e=session", status_code=303)
+    response = RedirectResponse(next_path, status_code=303)
+    response.set_cookie(
+        settings.cookie_name,
+        token,
+        max_age=settings.session_absolute_hours * 3600,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+    )
+    return response
+
+
+async def end_session(request: Request) -> Response:
+    """POST: end the session on the server (if still open) and clear the cookie."""
+    settings = get_settings()
+    await asyncio.to_thread(
+        auth.sign_out, request.cookies.get(settings.cookie_name), ip=_client_ip(request)
+    )
+    response = RedirectResponse(f"{routes.LOGIN}?out=1", status_code=303)
+    response.delete_cookie(settings.cookie_name, path="/", httponly=True, samesite="lax",
+                           secure=settings.cookie_secure)
+    return response
+
+
+ROUTES = [
+    Route("/api/auth/session", create_session, methods=["POST"]),
+    Route("/api/auth/logout", end_session, methods=["POST"]),
+]

@@ -1,0 +1,79 @@
+"""Command line: `python -m tpd_app.cli migrate | load-demo | create-admin`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from tpd_app.domain.errors import ValidationFailed
+from tpd_app.i18n import translate
+from tpd_app.settings import ROOT, get_settings
+
+
+def migrate(url: str | None = None) -> None:
+    """Apply every Alembic migration to the configured database."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "alembic"))
+    if url:
+        config.attributes["url"] = url
+    command.upgrade(config, "head")
+
+
+def _ensure_sqlite_dir() -> None:
+    url = get_settings().database_url
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tpd_app.cli", description="TPD administration")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply the database migrations")
+    sub.add_parser("load-demo", help="load the demo data into an empty database")
+    admin = sub.add_parser("create-admin", help="create the first national-centre administrator")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--name", required=True)
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    args = parser.parse_args(argv)
+
+    _ensure_sqlite_dir()
+    if args.command == "migrate":
+        migrate()
+        print("migrations applied")
+        return 0
+
+    from tpd_app.services.db import transaction
+
+    if args.command == "load-demo":
+        from tpd_app.services.demo import load_demo
+
+        with transaction() as session:
+            counts = load_demo(session)
+        print("demo data loaded: " + ", ".join(f"{k}={v}" for k, v in counts.items())
+              if counts else "database not empty: demo data not loaded")
+        return 0
+
+    from tpd_app.services.admin import create_first_admin
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+    try:
+        with transaction() as session:
+            account = create_first_admin(session, username=args.username, password=password,
+                                         name=args.name, email=args.email)
+    except ValidationFailed as error:
+        for name, key in error.field_errors.items():
+            print(f"{name}: {translate(key)}", file=sys.stderr)
+        return 2
+    print(f"created administrator {account.username}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

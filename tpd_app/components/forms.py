@@ -1,0 +1,80 @@
+"""Form building blocks: labelled fields with their error message, notices."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from tpd_app.components import tokens
+from tpd_app.components.i18n import tr
+
+
+def field(
+    state: type[rx.State],
+    name: str,
+    label_key: str,
+    *,
+    type_: str = "text",
+    required: bool = False,
+    autocomplete: str = "off",
+    max_length: int = 200,
+) -> rx.Component:
+    """An uncontrolled input pre-filled from `state.values[name]`, with its own error line."""
+    error = state.field_errors[name]
+    input_id = f"field-{name}"
+    return rx.vstack(
+        rx.el.label(tr(label_key), " *" if required else "", html_for=input_id,
+                    style={"font_weight": "500", "font_size": "0.9rem"}),
+        rx.input(
+            id=input_id,
+            name=name,
+            type=type_,
+            default_value=state.values[name].to(str) if type_ != "password" else "",
+            required=False,
+            max_length=max_length,
+            auto_complete=autocomplete,
+            width="100%",
+            aria_invalid=rx.cond(error, "true", "false"),
+            aria_describedby=f"{input_id}-error",
+        ),
+        rx.cond(
+            error,
+            rx.text(tr(error.to(str)), id=f"{input_id}-error", color=tokens.ERROR, size="1",
+                    role="alert", data_testid=f"error-{name}"),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def readonly(label_key: str, value: rx.Var | str, **props) -> rx.Component:
+    """A label and a value that cannot be edited here."""
+    return rx.vstack(
+        rx.text(tr(label_key), size="1", color=tokens.MUTED),
+        rx.text(value, size="3", **props),
+        spacing="0",
+    )
+
+
+def notices(state: type[rx.State]) -> rx.Component:
+    """The success notice or the error summary of a form state."""
+    return rx.fragment(
+        rx.cond(
+            state.notice_key,
+            rx.callout(tr(state.notice_key.to(str)), icon="circle-check", color_scheme="green",
+                       role="status", data_testid="notice"),
+        ),
+        rx.cond(
+            state.error_text,
+            rx.callout(state.error_text, icon="triangle-alert", color_scheme="red", role="alert",
+                       data_testid="form-error"),
+        ),
+    )
+
+
+def save_button(state: type[rx.State]) -> rx.Component:
+    return rx.button(
+        rx.cond(state.saving, tr("common.saving"), tr("common.save")),
+        type="submit",
+        loading=state.saving,
+        data_testid="save",
+    )

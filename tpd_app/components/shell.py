@@ -1,0 +1,199 @@
+"""The app shell: header with identity and language switch, role-aware sidebar, guarded content."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from tpd_app import routes
+from tpd_app.components import tokens
+from tpd_app.components.i18n import tr
+from tpd_app.state.base import AppState, NavEntry
+
+
+def language_switch() -> rx.Component:
+    return rx.button(
+        tr("lang.switch"),
+        on_click=AppState.toggle_language,
+        variant="outline",
+        size="1",
+        color_scheme="gray",
+        style={"background": "white"},
+        data_testid="lang-switch",
+        aria_label="Switch language / 切換語言",
+    )
+
+
+def header() -> rx.Component:
+    identity = rx.hstack(
+        rx.vstack(
+            rx.text(AppState.unit_name, weight="bold", size="2", data_testid="header-unit"),
+            rx.text(
+                AppState.user_name,
+                " · ",
+                tr(AppState.role_key),
+                size="1",
+                data_testid="header-account",
+            ),
+            spacing="0",
+            align="end",
+        ),
+        rx.button(
+            tr("header.logout"),
+            on_click=AppState.logout,
+            size="1",
+            variant="solid",
+            color_scheme="gray",
+            data_testid="logout",
+        ),
+        spacing="3",
+        align="center",
+    )
+    return rx.el.header(
+        rx.hstack(
+            rx.link(
+                rx.hstack(
+                    rx.icon("graduation-cap", size=24),
+                    rx.text(tr("app.name"), weight="bold", size="4"),
+                    align="center",
+                    spacing="2",
+                ),
+                href=rx.cond(AppState.signed_in, routes.DASHBOARD, routes.HOME),
+                color=tokens.HEADER_FG,
+                underline="none",
+            ),
+            rx.spacer(),
+            language_switch(),
+            rx.cond(
+                AppState.signed_in,
+                identity,
+                rx.link(tr("home.signin"), href=routes.LOGIN, color=tokens.HEADER_FG, weight="bold"),
+            ),
+            align="center",
+            spacing="4",
+            padding_x=tokens.SPACE_3,
+            padding_y=tokens.SPACE_1,
+            wrap="wrap",
+        ),
+        style={"background": tokens.HEADER_BG, "color": tokens.HEADER_FG},
+    )
+
+
+def _nav_row(entry: NavEntry) -> rx.Component:
+    return rx.cond(
+        entry["kind"] == "group",
+        rx.text(
+            tr(entry["label_key"]),
+            size="1",
+            weight="bold",
+            color=tokens.MUTED,
+            padding_top=tokens.SPACE_2,
+            padding_x=tokens.SPACE_1,
+        ),
+        rx.link(
+            tr(entry["label_key"]),
+            href=entry["href"],
+            size="2",
+            padding_x=tokens.SPACE_1,
+            padding_y="0.2rem",
+            border_radius=tokens.RADIUS,
+            underline="hover",
+            data_testid="nav-" + entry["key"],
+        ),
+    )
+
+
+def sidebar() -> rx.Component:
+    return rx.el.nav(
+        rx.vstack(
+            rx.link(tr("nav.home"), href=routes.DASHBOARD, size="2", weight="bold", padding_x=tokens.SPACE_1),
+            rx.foreach(AppState.nav, _nav_row),
+            spacing="1",
+            align="stretch",
+        ),
+        aria_label="menu",
+        style={
+            "background": tokens.SIDEBAR_BG,
+            "min_width": tokens.SIDEBAR_WIDTH,
+            "padding": tokens.SPACE_2,
+            "border_right": tokens.BORDER,
+        },
+    )
+
+
+def footer() -> rx.Component:
+    return rx.el.footer(
+        rx.vstack(
+            rx.text(tr("footer.rights"), size="1", color=tokens.MUTED),
+            rx.text(tr("footer.privacy"), size="1", color=tokens.MUTED),
+            spacing="1",
+            align="center",
+        ),
+        padding=tokens.SPACE_2,
+        border_top=tokens.BORDER,
+    )
+
+
+def forbidden_panel() -> rx.Component:
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("shield-alert")),
+        rx.callout.text(
+            rx.text(tr("forbidden.title"), weight="bold"),
+            rx.text(tr(AppState.forbidden_key)),
+            rx.text(tr("forbidden.body"), size="2"),
+        ),
+        color_scheme="red",
+        role="alert",
+        data_testid="forbidden",
+    )
+
+
+def loading_panel() -> rx.Component:
+    return rx.hstack(rx.spinner(), rx.text(tr("common.loading")), data_testid="loading", spacing="2")
+
+
+def page_frame(*children: rx.Component) -> rx.Component:
+    """Header, body and footer around public pages."""
+    return rx.vstack(
+        header(),
+        rx.box(*children, width="100%", max_width=tokens.PAGE_MAX_WIDTH, margin_x="auto",
+               padding=tokens.SPACE_3, flex="1"),
+        footer(),
+        min_height="100vh",
+        spacing="0",
+        align="stretch",
+        style={"font_family": tokens.FONT_STACK},
+    )
+
+
+def app_shell(title_key: str, *content: rx.Component) -> rx.Component:
+    """A signed-in page: the content renders only once the server-side guard said yes."""
+    return rx.vstack(
+        header(),
+        rx.hstack(
+            rx.cond(AppState.signed_in, sidebar()),
+            rx.el.main(
+                rx.vstack(
+                    rx.heading(tr(title_key), size="6", as_="h1"),
+                    rx.match(
+                        AppState.page_status,
+                        ("ok", rx.vstack(*content, spacing="4", width="100%")),
+                        ("forbidden", forbidden_panel()),
+                        loading_panel(),
+                    ),
+                    spacing="4",
+                    width="100%",
+                    max_width=tokens.PAGE_MAX_WIDTH,
+                ),
+                style={"flex": "1", "padding": tokens.SPACE_3, "min_width": "0"},
+            ),
+            align="stretch",
+            spacing="0",
+            flex="1",
+            width="100%",
+        ),
+        footer(),
+        min_height="100vh",
+        spacing="0",
+        align="stretch",
+        style={"font_family": tokens.FONT_STACK},
+    )

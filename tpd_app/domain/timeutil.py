@@ -1,0 +1,51 @@
+"""Time zones and the ROC (民國) calendar: store UTC, show and reckon dates in Taipei."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+ROC_OFFSET = 1911
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Treat a naive value as UTC (what SQLite gives back) and convert aware ones."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def to_taipei(value: datetime) -> datetime:
+    """The same instant in Asia/Taipei."""
+    return as_utc(value).astimezone(TAIPEI)
+
+
+def taipei_today(now: datetime | None = None) -> date:
+    """Today's date on the Taipei calendar (deadlines are reckoned on it)."""
+    return to_taipei(now or utcnow()).date()
+
+
+def roc_year(year: int) -> int:
+    """Gregorian year → 民國 year (2026 → 115)."""
+    return year - ROC_OFFSET
+
+
+def format_date(value: date, *, roc: bool) -> str:
+    """`115/11/24` in the ROC calendar, `2026-11-24` otherwise."""
+    if roc:
+        return f"{roc_year(value.year)}/{value.month:02d}/{value.day:02d}"
+    return value.isoformat()
+
+
+def format_datetime(value: datetime | None, *, roc: bool) -> str:
+    """A stored UTC time as Taipei local time, e.g. `115/11/24 14:05`."""
+    if value is None:
+        return ""
+    local = to_taipei(value)
+    return f"{format_date(local.date(), roc=roc)} {local:%H:%M}"

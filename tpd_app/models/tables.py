@@ -1,0 +1,167 @@
+"""The SQLModel tables of the foundation: units, accounts, teachers, sessions, audit log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from tpd_app.domain.timeutil import utcnow
+from tpd_app.models.types import UTCDateTime
+
+
+
+class Unit(SQLModel, table=True):
+    """A unit of the network: ministry, centre, bureau, school, institution (SPEC §1.1)."""
+
+    __tablename__ = "unit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    type: str = Field(max_length=32, index=True)
+    code: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=200, index=True)
+    county: str | None = Field(default=None, max_length=8, index=True)
+    school_level: str | None = Field(default=None, max_length=32, index=True)
+    parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    reviewer_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    address: str = Field(default="", max_length=300)
+    phone: str = Field(default="", max_length=40)
+    fax: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=200)
+    website: str = Field(default="", max_length=300)
+    contact_name: str = Field(default="", max_length=100)
+    status: str = Field(default="active", max_length=16, index=True)
+    merged_into_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
+class BusinessAccount(SQLModel, table=True):
+    """A business account (業務帳號) of a unit, with its category and per-account grants."""
+
+    __tablename__ = "business_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    password_hash: str = Field(max_length=255)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    category: str = Field(default="chief", max_length=16, index=True)
+    # None: everything the category allows; otherwise the function keys left switched on.
+    grants: list[str] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    status: str = Field(default="pending", max_length=16, index=True)
+    name: str = Field(default="", max_length=100)
+    title: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    must_change_password: bool = Field(default=False)
+    last_login_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
+class Teacher(SQLModel, table=True):
+    """A teacher account (教師帳號); the national ID is its identifier and never changes."""
+
+    __tablename__ = "teacher"
+
+    id: int | None = Field(default=None, primary_key=True)
+    national_id: str = Field(max_length=10, unique=True)
+    name: str = Field(max_length=100, index=True)
+    school_unit_id: int = Field(foreign_key="unit.id", index=True)
+    email: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    birth_date: date | None = Field(default=None)
+    status: str = Field(default="active", max_length=16, index=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    must_change_password: bool = Field(default=False)
+    last_login_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
+class LoginTicket(SQLModel, table=True):
+    """A one-time, seconds-long proof of a successful sign-in, exchanged for a session cookie."""
+
+    __tablename__ = "login_ticket"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_hash: str = Field(max_length=64, unique=True)
+    account_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
+    teacher_id: int | None = Field(default=None, foreign_key="teacher.id", index=True)
+    expires_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    used_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+
+
+class LoginSession(SQLModel, table=True):
+    """A server-side login session; the browser holds only the random id in an HttpOnly cookie."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
+    teacher_id: int | None = Field(default=None, foreign_key="teacher.id", index=True)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    last_seen_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    expires_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False, index=True))
+    ended_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True, index=True)
+    )
+    ip: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=300)
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only record of every sign-in attempt, refusal and administrative change."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False, index=True)
+    )
+    actor_account_id: int | None = Field(
+        default=None, foreign_key="business_account.id", index=True
+    )
+    actor_teacher_id: int | None = Field(default=None, foreign_key="teacher.id", index=True)
+    actor_label: str = Field(default="", max_length=100)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    action: str = Field(max_length=64, index=True)
+    outcome: str = Field(default="ok", max_length=16, index=True)
+    target_type: str = Field(default="", max_length=32)
+    target_id: str = Field(default="", max_length=64)
+    before: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    ip: str = Field(default="", max_length=64)

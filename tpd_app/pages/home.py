@@ -1,0 +1,52 @@
+"""The public home page: what the network is, and the way in."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from tpd_app import routes
+from tpd_app.components import tokens
+from tpd_app.components.i18n import tr
+from tpd_app.components.shell import page_frame
+from tpd_app.state.base import AppState
+
+
+def _card(title_key: str, body_key: str, icon: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.icon(icon), rx.heading(tr(title_key), size="4", as_="h2"), align="center"),
+            rx.text(tr(body_key), size="2"),
+            spacing="2",
+        ),
+        flex="1",
+        min_width="14rem",
+    )
+
+
+@rx.page(route=routes.HOME, on_load=AppState.load_public, title="全國教師在職進修資訊網")
+def home() -> rx.Component:
+    return page_frame(
+        rx.vstack(
+            rx.heading(tr("home.title"), size="8", as_="h1"),
+            rx.text(tr("home.lead"), size="4", color=tokens.MUTED),
+            rx.cond(
+                AppState.signed_in,
+                rx.link(rx.button(tr("home.go_dashboard"), size="3"), href=routes.DASHBOARD),
+                rx.link(rx.button(tr("home.signin"), size="3", data_testid="home-signin"), href=routes.LOGIN),
+            ),
+            rx.flex(
+                _card("home.teachers.title", "home.teachers.body", "user-round"),
+                _card("home.organizers.title", "home.organizers.body", "school"),
+                _card("home.centres.title", "home.centres.body", "landmark"),
+                gap=tokens.SPACE_2,
+                wrap="wrap",
+                width="100%",
+            ),
+            rx.callout(
+                rx.text(rx.text.strong(tr("home.notice.title")), " ", tr("home.notice.body")),
+                icon="info",
+            ),
+            spacing="5",
+            padding_y=tokens.SPACE_4,
+        )
+    )

@@ -1,0 +1,89 @@
+"""The login page: business accounts by username, teachers by national ID."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from tpd_app import routes
+from tpd_app.components import tokens
+from tpd_app.components.i18n import tr
+from tpd_app.components.shell import page_frame
+from tpd_app.state.auth import LoginState
+
+
+def _tab(label_key: str, active: rx.Var, on_click: rx.event.EventHandler, testid: str) -> rx.Component:
+    return rx.button(
+        tr(label_key),
+        on_click=on_click,
+        type="button",
+        variant=rx.cond(active, "solid", "soft"),
+        role="tab",
+        aria_selected=rx.cond(active, "true", "false"),
+        data_testid=testid,
+        flex="1",
+    )
+
+
+@rx.page(route=routes.LOGIN, on_load=LoginState.load, title="登入 | 全國教師在職進修資訊網")
+def login() -> rx.Component:
+    teacher = LoginState.teacher_mode
+    return page_frame(
+        rx.center(
+            rx.card(
+                rx.vstack(
+                    rx.heading(tr("login.title"), size="6", as_="h1"),
+                    rx.hstack(
+                        _tab("login.tab.business", ~teacher, LoginState.show_business, "login-business-tab"),
+                        _tab("login.tab.teacher", teacher, LoginState.show_teacher, "login-teacher-tab"),
+                        role="tablist",
+                        width="100%",
+                    ),
+                    rx.text(rx.cond(teacher, tr("login.hint.teacher"), tr("login.hint.business")),
+                            size="2", color=tokens.MUTED),
+                    rx.cond(
+                        LoginState.message_key,
+                        rx.callout(
+                            tr(LoginState.message_key),
+                            icon=rx.cond(LoginState.message_is_error, "triangle-alert", "info"),
+                            color_scheme=rx.cond(LoginState.message_is_error, "red", "blue"),
+                            role="alert",
+                            data_testid="login-message",
+                            width="100%",
+                        ),
+                    ),
+                    rx.form(
+                        rx.vstack(
+                            rx.el.label(
+                                rx.cond(teacher, tr("login.national_id"), tr("login.username")),
+                                html_for="login-username",
+                            ),
+                            rx.input(id="login-username", name="username", auto_complete="username",
+                                     max_length=64, width="100%", size="3", auto_focus=True),
+                            rx.el.label(tr("login.password"), html_for="login-password"),
+                            rx.input(id="login-password", name="password", type="password",
+                                     auto_complete="current-password", max_length=128, width="100%", size="3"),
+                            rx.button(
+                                rx.cond(LoginState.submitting, tr("login.submitting"), tr("login.submit")),
+                                type="submit",
+                                size="3",
+                                width="100%",
+                                loading=LoginState.submitting,
+                                data_testid="login-submit",
+                            ),
+                            spacing="2",
+                            width="100%",
+                        ),
+                        on_submit=LoginState.submit,
+                        width="100%",
+                    ),
+                    rx.link(tr("common.back_home"), href=routes.HOME, size="2"),
+                    spacing="4",
+                    width="100%",
+                ),
+                width="100%",
+                max_width="26rem",
+                size="4",
+            ),
+            padding_y=tokens.SPACE_4,
+        )
+    )

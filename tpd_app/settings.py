@@ -1,0 +1,77 @@
+"""Configuration from the environment, with defaults for the embedded (SQLite) setup."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    return raw in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. Read once per process via `get_settings()`."""
+
+    database_url: str
+    lockout_attempts: int
+    lockout_minutes: int
+    session_idle_minutes: int
+    session_absolute_hours: int
+    cookie_name: str
+    cookie_secure: bool
+    login_ticket_seconds: int
+    argon2_memory_kib: int
+    argon2_time_cost: int
+    public_origin: str
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{ROOT / 'data' / 'tpd.db'}"
+
+
+def load_settings() -> Settings:
+    """Build settings from the current environment."""
+    return Settings(
+        database_url=os.environ.get("TPD_DATABASE_URL") or _default_database_url(),
+        lockout_attempts=_int("TPD_LOCKOUT_ATTEMPTS", 5),
+        lockout_minutes=_int("TPD_LOCKOUT_MINUTES", 15),
+        session_idle_minutes=_int("TPD_SESSION_IDLE_MINUTES", 30),
+        session_absolute_hours=_int("TPD_SESSION_ABSOLUTE_HOURS", 12),
+        cookie_name=os.environ.get("TPD_COOKIE_NAME", "tpd_session"),
+        # Behind HTTPS in production set TPD_COOKIE_SECURE=1; plain http://localhost needs it off.
+        cookie_secure=_bool("TPD_COOKIE_SECURE", False),
+        login_ticket_seconds=_int("TPD_LOGIN_TICKET_SECONDS", 60),
+        argon2_memory_kib=_int("TPD_ARGON2_MEMORY_KIB", 65536),
+        argon2_time_cost=_int("TPD_ARGON2_TIME_COST", 3),
+        public_origin=os.environ.get("TPD_PUBLIC_ORIGIN", "http://localhost:3000"),
+    )
+
+
+_settings: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The process-wide settings (tests call `reset_settings()` after changing the environment)."""
+    global _settings
+    if _settings is None:
+        _settings = load_settings()
+    return _settings
+
+
+def reset_settings() -> None:
+    """Forget cached settings so the next `get_settings()` re-reads the environment."""
+    global _settings
+    _settings = None
