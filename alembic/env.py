@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import tpd_app.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from alembic import context
 from tpd_app.services.db import make_engine
 from tpd_app.settings import get_settings
 

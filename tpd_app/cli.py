@@ -13,8 +13,9 @@ from tpd_app.settings import ROOT, get_settings
 
 def migrate(url: str | None = None) -> None:
     """Apply every Alembic migration to the configured database."""
-    from alembic import command
     from alembic.config import Config
+
+    from alembic import command
 
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "alembic"))

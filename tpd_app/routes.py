@@ -47,4 +47,5 @@ _SAFE_NEXT = frozenset({DASHBOARD, *FUNCTION_ROUTES.values()})
 
 def safe_next(path: str) -> str:
     """Only our own pages are acceptable after sign-in (no open redirect)."""
+    path = path.rstrip("/") if path != "/" else path
     return path if path in _SAFE_NEXT else DASHBOARD

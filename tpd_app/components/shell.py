@@ -151,9 +151,15 @@ def loading_panel() -> rx.Component:
     return rx.hstack(rx.spinner(), rx.text(tr("common.loading")), data_testid="loading", spacing="2")
 
 
+def hydration_marker() -> rx.Component:
+    """An invisible marker present once the server state has reached the browser (for tests)."""
+    return rx.cond(rx.State.is_hydrated, rx.el.span(data_testid="hydrated", style={"display": "none"}))
+
+
 def page_frame(*children: rx.Component) -> rx.Component:
     """Header, body and footer around public pages."""
     return rx.vstack(
+        hydration_marker(),
         header(),
         rx.box(*children, width="100%", max_width=tokens.PAGE_MAX_WIDTH, margin_x="auto",
                padding=tokens.SPACE_3, flex="1"),
@@ -168,6 +174,7 @@ def page_frame(*children: rx.Component) -> rx.Component:
 def app_shell(title_key: str, *content: rx.Component) -> rx.Component:
     """A signed-in page: the content renders only once the server-side guard said yes."""
     return rx.vstack(
+        hydration_marker(),
         header(),
         rx.hstack(
             rx.cond(AppState.signed_in, sidebar()),

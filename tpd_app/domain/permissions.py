@@ -211,9 +211,12 @@ def decide(actor: Actor, function: Function, target: UnitRef | None = None) -> D
         return Decision(False, Reason.ACCOUNT_KIND)
     if actor.unit.type not in allowed_types:
         return Decision(False, Reason.UNIT_TYPE)
-    if actor.unit.type in CATEGORY_NARROWED and function not in CATEGORY_NEUTRAL:
-        if actor.category is None or function not in CATEGORY_FUNCTIONS[actor.category]:
-            return Decision(False, Reason.CATEGORY)
+    if (
+        actor.unit.type in CATEGORY_NARROWED
+        and function not in CATEGORY_NEUTRAL
+        and (actor.category is None or function not in CATEGORY_FUNCTIONS[actor.category])
+    ):
+        return Decision(False, Reason.CATEGORY)
     if (
         actor.grants is not None
         and function not in actor.grants

@@ -12,7 +12,6 @@ from tpd_app.domain.timeutil import utcnow
 from tpd_app.models.types import UTCDateTime
 
 
-
 class Unit(SQLModel, table=True):
     """A unit of the network: ministry, centre, bureau, school, institution (SPEC §1.1)."""
 

@@ -69,6 +69,6 @@ def create_first_admin(session: Session, *, username: str, password: str, name: 
     )
     session.add(account)
     session.flush()
-    audit.record(session, action="account.create_first_admin", actor_label="cli", target_type="account",
+    audit.record(session, action="admin.create_first", actor_label="cli", target_type="account",
                  target_id=account.id or "", after={"username": username, "unit": centre.code})
     return account

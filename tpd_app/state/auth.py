@@ -6,11 +6,11 @@ import asyncio
 
 import reflex as rx
 
-from tpd_app import routes
-from tpd_app.routes import safe_next
 from tpd_app.domain.errors import InvalidCredentials
+from tpd_app.routes import safe_next
 from tpd_app.services.auth import sign_in
 from tpd_app.state.base import AppState, post_form_script
+
 
 class LoginState(AppState):
     """Which tab is open, the message to show, and whether a sign-in is under way."""

@@ -1,0 +1,73 @@
+"""Every demo account through the real login page: exactly its functions, refusals, language, sign-out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, create_engine, select
+
+from tests.browser.conftest import Server, screenshot, sign_in
+from tpd_app import routes
+from tpd_app.domain.permissions import Function, allowed_functions
+from tpd_app.models import BusinessAccount, Teacher, Unit
+from tpd_app.services.auth import actor_for_account, actor_for_teacher
+
+DEMO_ACCOUNTS = [
+    "demo-moe", "demo-national_center", "demo-k12ea", "demo-county_bureau", "demo-curriculum_circle",
+    "demo-teacher_ed_university", "demo-school", "demo-school-contact", "demo-school-operator",
+    "demo-social_ed_org", "demo-experimental_org", "demo-subject_center",
+]
+DEMO_TEACHER = "A123456789"
+
+
+def _expected(server_db: str, login: str) -> list[Function]:
+    """What the matrix gives this demo login, read from the server's own database."""
+    engine = create_engine(server_db)
+    with Session(engine) as session:
+        if login == DEMO_TEACHER:
+            teacher = session.exec(select(Teacher).where(Teacher.national_id == login)).one()
+            actor = actor_for_teacher(teacher, session.get(Unit, teacher.school_unit_id))
+        else:
+            account = session.exec(select(BusinessAccount).where(BusinessAccount.username == login)).one()
+            actor = actor_for_account(account, session.get(Unit, account.unit_id))
+    engine.dispose()
+    return allowed_functions(actor)
+
+
+def _nav_keys(page: Page) -> set[str]:
+    return set(page.eval_on_selector_all("[data-testid^='nav-']",
+                                         "els => els.map(e => e.dataset.testid.slice(4))"))
+
+
+@pytest.mark.parametrize("login", [*DEMO_ACCOUNTS, DEMO_TEACHER])
+def test_each_demo_login_sees_exactly_its_functions(page: Page, server: Server, login: str):
+    allowed = _expected(server.db_url, login)
+    sign_in(page, login, teacher_tab=login == DEMO_TEACHER)
+    page.wait_for_url(re.compile(r"/home/?$"))
+    expect(page.get_by_test_id("dashboard-role")).to_contain_text(login[:3])
+    expect(page.get_by_test_id(f"nav-{allowed[0].value}")).to_be_visible()
+    assert _nav_keys(page) == {f.value for f in allowed}
+    screenshot(page, f"home-{login}")
+
+    forbidden = next(f for f in routes.FUNCTION_ROUTES if f not in allowed)
+    page.goto(routes.FUNCTION_ROUTES[forbidden])
+    expect(page.get_by_test_id("forbidden")).to_be_visible()
+    expect(page.get_by_test_id("forbidden")).to_contain_text("權限不足")
+
+    page.goto(routes.DASHBOARD)
+    first = page.get_by_test_id(f"nav-{allowed[0].value}")
+    zh_label = first.inner_text()
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_test_id("lang-switch")).to_have_text("中文")
+    expect(first).not_to_have_text(zh_label)
+    assert re.search(r"[A-Za-z]", first.inner_text())
+    page.get_by_test_id("lang-switch").click()
+    expect(first).to_have_text(zh_label)
+
+    page.get_by_test_id("logout").click()
+    page.wait_for_url(re.compile(r"/login/?\?out=1"))
+    expect(page.get_by_test_id("login-message")).to_contain_text("您已登出")
+    page.goto(routes.DASHBOARD)
+    page.wait_for_url(re.compile(r"/login"))

@@ -1,0 +1,66 @@
+"""Message catalogues: both languages complete, and every key the code uses exists."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from tpd_app.domain.navigation import NAV_GROUPS
+from tpd_app.domain.permissions import Function, Reason
+from tpd_app.domain.units import AccountCategory, UnitType
+from tpd_app.i18n import CATALOGUES, DEFAULT_LANG, translate, valid_lang
+
+ZH, EN = CATALOGUES["zh-TW"], CATALOGUES["en"]
+SOURCE = Path(__file__).resolve().parents[2] / "tpd_app"
+_KEY = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
+
+
+def test_both_languages_have_the_same_keys():
+    assert sorted(set(ZH) - set(EN)) == []
+    assert sorted(set(EN) - set(ZH)) == []
+
+
+def test_no_message_is_empty():
+    assert [k for k, v in {**ZH, **EN}.items() if not v.strip()] == []
+
+
+def test_every_function_group_unit_type_category_and_refusal_has_a_message():
+    keys = [f"func.{f.value}" for f in Function]
+    keys += [f"nav.group.{group}" for group, _ in NAV_GROUPS]
+    keys += [f"unit_type.{t.value}" for t in UnitType]
+    keys += [f"category.{c.value}" for c in AccountCategory] + ["category.teacher"]
+    keys += [f"error.forbidden.{r.value}" for r in Reason if r is not Reason.ALLOWED]
+    assert [k for k in keys if k not in ZH] == []
+
+
+def _literal_keys() -> set[str]:
+    prefixes = {key.split(".")[0] for key in ZH}
+    function_keys = {f.value for f in Function}
+    found: set[str] = set()
+    for path in SOURCE.rglob("*.py"):
+        if "i18n" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and _KEY.match(node.value)
+                and node.value.split(".")[0] in prefixes
+                and node.value not in function_keys
+            ):
+                found.add(node.value)
+    return found
+
+
+def test_every_message_key_written_in_the_code_exists():
+    used = _literal_keys()
+    assert len(used) > 30
+    assert sorted(k for k in used if k not in ZH and not k.endswith(".")) == []
+
+
+def test_zh_tw_is_the_default_and_unknown_languages_fall_back():
+    assert DEFAULT_LANG == "zh-TW"
+    assert valid_lang("fr") == "zh-TW"
+    assert translate("login.title") == "登入"
+    assert translate("login.title", "en") == "Sign in"

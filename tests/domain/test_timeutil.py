@@ -1,0 +1,25 @@
+"""Taipei time and the ROC calendar."""
+
+from datetime import UTC, date, datetime
+
+from tpd_app.domain.timeutil import format_date, format_datetime, roc_year, taipei_today
+
+
+def test_roc_year():
+    assert roc_year(2026) == 115
+    assert roc_year(1912) == 1
+
+
+def test_dates_in_roc_and_iso():
+    assert format_date(date(2026, 11, 24), roc=True) == "115/11/24"
+    assert format_date(date(2026, 11, 24), roc=False) == "2026-11-24"
+
+
+def test_utc_evening_is_next_day_in_taipei():
+    late = datetime(2026, 12, 31, 17, 30, tzinfo=UTC)
+    assert taipei_today(late) == date(2027, 1, 1)
+    assert format_datetime(late, roc=True) == "116/01/01 01:30"
+
+
+def test_naive_values_are_treated_as_utc():
+    assert format_datetime(datetime(2026, 1, 1, 0, 0), roc=False) == "2026-01-01 08:00"
