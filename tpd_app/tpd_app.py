@@ -1,14 +1,19 @@
-"""Creates the Reflex `app`; importing the page modules registers their routes."""
+"""Creates the Reflex `app`; importing every module of `pages/` registers its routes."""
+
+import importlib
+import pkgutil
 
 import reflex as rx
 
+from tpd_app import pages
 from tpd_app.api.app import build_api
-from tpd_app.pages import dashboard, home, login, password, profile, unit_contact  # noqa: F401
 from tpd_app.pages.coming_soon import register_coming_soon_pages
+
+for _module in pkgutil.iter_modules(pages.__path__):
+    importlib.import_module(f"{pages.__name__}.{_module.name}")
 
 app = rx.App(
     api_transformer=build_api(),
     html_lang="zh-Hant-TW",
-    stylesheets=[],
 )
 register_coming_soon_pages(app)

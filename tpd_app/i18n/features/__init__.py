@@ -1,0 +1,1 @@
+"""Per-feature message catalogues: each module defines `ZH` and `EN` dicts with the same keys."""
