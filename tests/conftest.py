@@ -41,3 +41,8 @@ def db_url(migrated_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     yield url
     dispose_engines()
     reset_settings()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Fast tests first; the browser tests (which build and serve the app) last."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))

@@ -33,3 +33,12 @@ def session_cookie(username: str, password: str) -> str:
 @pytest.fixture
 def make_state() -> Callable[..., rx.State]:
     return build_state
+
+
+def run_async(coroutine):
+    """Run a coroutine on a fresh loop in another thread (Playwright's sync API may own this one)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlmodel import select
 
 from tests.factories import PASSWORD, make_account, make_teacher, make_world
-from tests.state.conftest import build_state, session_cookie
+from tests.state.conftest import build_state, run_async, session_cookie
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import AuditLog, BusinessAccount, Unit
 from tpd_app.services.db import transaction
@@ -132,7 +130,7 @@ def test_password_change_runs_and_reports(db_url: str):
         async for _ in state.save({"current": PASSWORD, "new": "brand-new-pass-1", "confirm": "brand-new-pass-1"}):
             pass
 
-    asyncio.run(drive())
+    run_async(drive())
     assert state.notice_key == "password.saved" and state.field_errors == {}
 
 
@@ -143,13 +141,13 @@ def test_login_handler_refuses_wrong_passwords_with_the_generic_message(db_url: 
     async def drive(form: dict) -> list:
         return [event async for event in state.submit(form)]
 
-    asyncio.run(drive({"username": "chief-a", "password": "wrong-one-123"}))
+    run_async(drive({"username": "chief-a", "password": "wrong-one-123"}))
     assert (state.message_key, state.message_is_error, state.submitting) == ("login.error.invalid", True, False)
-    events = asyncio.run(drive({"username": "chief-a", "password": PASSWORD}))
+    events = run_async(drive({"username": "chief-a", "password": PASSWORD}))
     assert "/api/auth/session" in str(events[-1])
     assert state.submitting  # the browser is now navigating away; a second submit is ignored
     state = build_state(LoginState, path="/login")
-    asyncio.run(drive({"username": ["x"], "password": 5}))
+    run_async(drive({"username": ["x"], "password": 5}))
     assert state.message_key == "login.error.empty"
 
 

@@ -38,6 +38,7 @@ def password_page() -> rx.Component:
                 width="100%",
             ),
             on_submit=S.save,
+            no_validate=True,
             key=S.form_key,
         ),
     )

@@ -47,6 +47,7 @@ def profile_page() -> rx.Component:
                 width="100%",
             ),
             on_submit=S.save,
+            no_validate=True,
             key=S.form_key,
         ),
     )

@@ -39,6 +39,7 @@ def unit_contact_page() -> rx.Component:
                 width="100%",
             ),
             on_submit=S.save,
+            no_validate=True,
             key=S.form_key,
         ),
     )
