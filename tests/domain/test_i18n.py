@@ -64,3 +64,8 @@ def test_zh_tw_is_the_default_and_unknown_languages_fall_back():
     assert valid_lang("fr") == "zh-TW"
     assert translate("login.title") == "登入"
     assert translate("login.title", "en") == "Sign in"
+
+
+def test_placeholders_match_between_languages():
+    placeholder = re.compile(r"\{(\w+)\}")
+    assert [k for k in ZH if set(placeholder.findall(ZH[k])) != set(placeholder.findall(EN[k]))] == []

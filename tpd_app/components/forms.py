@@ -78,3 +78,25 @@ def save_button(state: type[rx.State]) -> rx.Component:
         loading=state.saving,
         data_testid="save",
     )
+
+
+def form(state: type[rx.State], *fields: rx.Component, max_width: str = "32rem",
+         hint_key: str = "common.required_hint") -> rx.Component:
+    """A form posting to `state.save`, remounted on `state.form_key`, validated on the server only.
+
+    Native browser validation is off so that every message comes from the server, in the
+    user's language, next to its field.
+    """
+    return rx.form(
+        rx.vstack(
+            *fields,
+            rx.text(tr(hint_key), size="1"),
+            save_button(state),
+            spacing="3",
+            max_width=max_width,
+            width="100%",
+        ),
+        on_submit=state.save,
+        key=state.form_key,
+        no_validate=True,
+    )

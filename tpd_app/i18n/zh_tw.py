@@ -88,7 +88,7 @@ MESSAGES: dict[str, str] = {
     "login.submitting": "登入中…",
     "login.hint.business": "學校、機關業務人員請以業務帳號登入。",
     "login.hint.teacher": "教師請以身分證字號登入。",
-    "login.error.invalid": "帳號或密碼錯誤，或帳號目前無法使用（連續錯誤 5 次將暫停登入 15 分鐘）。",
+    "login.error.invalid": "帳號或密碼錯誤，或帳號目前無法使用（連續錯誤 {attempts} 次將暫停登入 {minutes} 分鐘）。",
     "login.error.empty": "請輸入帳號與密碼。",
     "login.error.session": "登入作業逾時，請重新登入。",
     "login.signed_out": "您已登出。",

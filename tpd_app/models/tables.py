@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from tpd_app.domain.national_id import is_valid_national_id
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.models.types import UTCDateTime
 
@@ -164,3 +165,16 @@ class AuditLog(SQLModel, table=True):
     before: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     after: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     ip: str = Field(default="", max_length=64)
+
+
+@sa.event.listens_for(Teacher, "before_insert")
+def _national_id_must_be_valid(_mapper: object, _connection: object, target: Teacher) -> None:
+    if not is_valid_national_id(target.national_id) or target.national_id != target.national_id.upper():
+        raise ValueError("a teacher's national ID must be a valid, upper-case 身分證字號")
+
+
+@sa.event.listens_for(Teacher, "before_update")
+def _national_id_is_permanent(_mapper: object, _connection: object, target: Teacher) -> None:
+    # Seed §伍.(三).1: a teacher's account identifier can never change once created.
+    if sa.inspect(target).attrs.national_id.history.has_changes():
+        raise ValueError("a teacher's national ID cannot be changed")

@@ -43,7 +43,7 @@ def login() -> rx.Component:
                     rx.cond(
                         LoginState.message_key,
                         rx.callout(
-                            tr(LoginState.message_key),
+                            LoginState.message,
                             icon=rx.cond(LoginState.message_is_error, "triangle-alert", "info"),
                             color_scheme=rx.cond(LoginState.message_is_error, "red", "blue"),
                             role="alert",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from tpd_app import routes
-from tpd_app.components.forms import field, notices, save_button
+from tpd_app.components.forms import field, form, notices
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.domain.permissions import Function
@@ -23,22 +23,14 @@ def password_page() -> rx.Component:
             rx.callout(tr("dashboard.must_change_password"), icon="key-round", color_scheme="amber"),
         ),
         notices(S),
-        rx.form(
-            rx.vstack(
-                field(S, "current", "password.current", type_="password", required=True,
-                      autocomplete="current-password", max_length=128),
-                field(S, "new", "password.new", type_="password", required=True,
-                      autocomplete="new-password", max_length=128),
-                field(S, "confirm", "password.confirm", type_="password", required=True,
-                      autocomplete="new-password", max_length=128),
-                rx.text(tr("password.rules"), size="1"),
-                save_button(S),
-                spacing="3",
-                max_width="32rem",
-                width="100%",
-            ),
-            on_submit=S.save,
-            no_validate=True,
-            key=S.form_key,
+        form(
+            S,
+            field(S, "current", "password.current", type_="password", required=True,
+                  autocomplete="current-password", max_length=128),
+            field(S, "new", "password.new", type_="password", required=True,
+                  autocomplete="new-password", max_length=128),
+            field(S, "confirm", "password.confirm", type_="password", required=True,
+                  autocomplete="new-password", max_length=128),
+            max_width="32rem", hint_key="password.rules",
         ),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from tpd_app import routes
-from tpd_app.components.forms import field, notices, readonly, save_button
+from tpd_app.components.forms import field, form, notices, readonly
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.domain.permissions import Function
@@ -27,27 +27,19 @@ def profile_page() -> rx.Component:
         ),
         rx.cond(S.is_teacher, rx.text(tr("profile.teacher_note"), size="2")),
         notices(S),
-        rx.form(
-            rx.vstack(
-                rx.cond(
-                    S.is_teacher,
-                    rx.fragment(),
-                    rx.fragment(
-                        field(S, "name", "profile.name", required=True, autocomplete="name", max_length=100),
-                        field(S, "title", "profile.title_field", autocomplete="organization-title",
-                              max_length=100),
-                    ),
+        form(
+            S,
+            rx.cond(
+                S.is_teacher,
+                rx.fragment(),
+                rx.fragment(
+                    field(S, "name", "profile.name", required=True, autocomplete="name", max_length=100),
+                    field(S, "title", "profile.title_field", autocomplete="organization-title",
+                          max_length=100),
                 ),
-                field(S, "email", "profile.email", type_="email", required=True, autocomplete="email"),
-                field(S, "phone", "profile.phone", type_="tel", autocomplete="tel", max_length=40),
-                rx.text(tr("common.required_hint"), size="1"),
-                save_button(S),
-                spacing="3",
-                max_width="32rem",
-                width="100%",
             ),
-            on_submit=S.save,
-            no_validate=True,
-            key=S.form_key,
+            field(S, "email", "profile.email", type_="email", required=True, autocomplete="email"),
+            field(S, "phone", "profile.phone", type_="tel", autocomplete="tel", max_length=40),
+            max_width="32rem",
         ),
     )

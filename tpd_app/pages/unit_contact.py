@@ -5,8 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from tpd_app import routes
-from tpd_app.components.forms import field, notices, readonly, save_button
-from tpd_app.components.i18n import tr
+from tpd_app.components.forms import field, form, notices, readonly
 from tpd_app.components.shell import app_shell
 from tpd_app.domain.permissions import Function
 from tpd_app.state.profile import UnitContactState
@@ -24,22 +23,14 @@ def unit_contact_page() -> rx.Component:
             spacing="6",
         ),
         notices(S),
-        rx.form(
-            rx.vstack(
-                field(S, "contact_name", "unit_contact.contact_name", required=True, max_length=100),
-                field(S, "phone", "unit_contact.phone", type_="tel", required=True, max_length=40),
-                field(S, "fax", "unit_contact.fax", type_="tel", max_length=40),
-                field(S, "email", "unit_contact.email", type_="email", required=True),
-                field(S, "address", "unit_contact.address", required=True, max_length=300),
-                field(S, "website", "unit_contact.website", type_="url", max_length=300),
-                rx.text(tr("common.required_hint"), size="1"),
-                save_button(S),
-                spacing="3",
-                max_width="40rem",
-                width="100%",
-            ),
-            on_submit=S.save,
-            no_validate=True,
-            key=S.form_key,
+        form(
+            S,
+            field(S, "contact_name", "unit_contact.contact_name", required=True, max_length=100),
+            field(S, "phone", "unit_contact.phone", type_="tel", required=True, max_length=40),
+            field(S, "fax", "unit_contact.fax", type_="tel", max_length=40),
+            field(S, "email", "unit_contact.email", type_="email", required=True),
+            field(S, "address", "unit_contact.address", required=True, max_length=300),
+            field(S, "website", "unit_contact.website", type_="url", max_length=300),
+            max_width="40rem",
         ),
     )

@@ -212,6 +212,11 @@ def _load_principal(session: Session, row: LoginSession) -> SignedIn | None:
     return None
 
 
+def _open_session(session: Session, token: str) -> LoginSession | None:
+    row = session.exec(select(LoginSession).where(LoginSession.token_hash == digest(token[:100]))).first()
+    return row if row is not None and row.ended_at is None else None
+
+
 def resolve_session(token: str | None) -> SignedIn | None:
     """Who holds session id `token`, or None when it is unknown, ended, expired or disabled.
 
@@ -222,10 +227,8 @@ def resolve_session(token: str | None) -> SignedIn | None:
     settings = get_settings()
     now = utcnow()
     with transaction() as session:
-        row = session.exec(
-            select(LoginSession).where(LoginSession.token_hash == digest(token[:100]))
-        ).first()
-        if row is None or row.ended_at is not None:
+        row = _open_session(session, token)
+        if row is None:
             return None
         idle_limit = row.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
         if row.expires_at <= now or idle_limit <= now:
@@ -248,10 +251,8 @@ def sign_out(token: str | None, *, ip: str = "") -> None:
     if not token:
         return
     with transaction() as session:
-        row = session.exec(
-            select(LoginSession).where(LoginSession.token_hash == digest(token[:100]))
-        ).first()
-        if row is None or row.ended_at is not None:
+        row = _open_session(session, token)
+        if row is None:
             return
         row.ended_at = utcnow()
         session.add(row)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tpd_app.domain.errors import Forbidden
 from tpd_app.domain.permissions import Actor, Function, UnitRef, decide
+from tpd_app.domain.units import UnitType
 from tpd_app.models import Unit
 from tpd_app.services import audit
 
@@ -11,7 +12,7 @@ from tpd_app.services import audit
 def unit_ref(unit: Unit) -> UnitRef:
     """The access-relevant facts of a unit row."""
     assert unit.id is not None
-    return UnitRef(id=unit.id, type=unit.type, county=unit.county, reviewer_id=unit.reviewer_id)
+    return UnitRef(id=unit.id, type=UnitType(unit.type), county=unit.county, reviewer_id=unit.reviewer_id)
 
 
 def require(

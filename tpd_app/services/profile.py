@@ -80,16 +80,22 @@ def update_profile(session: Session, actor: Actor, data: dict[str, Any], *, ip: 
         errors["phone"] = problem
     if errors:
         raise ValidationFailed(errors)
-    row = _own_row(session, actor)
+    _apply(session, actor, _own_row(session, actor), values, action="profile.edit",
+           target_type="teacher" if actor.is_teacher else "account", ip=ip)
+    return values
+
+
+def _apply(session: Session, actor: Actor, row: BusinessAccount | Teacher | Unit, values: dict[str, str], *,
+           action: str, target_type: str, ip: str) -> None:
+    """Write `values` onto `row` and audit exactly what changed, in the caller's transaction."""
     before = {key: getattr(row, key) for key in values}
     for key, value in values.items():
         setattr(row, key, value)
     row.updated_at = utcnow()
     session.add(row)
     old, new = audit.changed_fields(before, values)
-    audit.record(session, action="profile.edit", actor=actor, target_type="teacher" if actor.is_teacher else "account",
-                 target_id=actor.id, before=old, after=new, ip=ip)
-    return values
+    audit.record(session, action=action, actor=actor, target_type=target_type, target_id=row.id or "",
+                 before=old, after=new, ip=ip)
 
 
 def _own_unit(session: Session, actor: Actor, *, ip: str) -> Unit:
@@ -135,12 +141,5 @@ def update_unit_contact(session: Session, actor: Actor, data: dict[str, Any], *,
         errors["website"] = problem
     if errors:
         raise ValidationFailed(errors)
-    before = {key: getattr(unit, key) for key in values}
-    for key, value in values.items():
-        setattr(unit, key, value)
-    unit.updated_at = utcnow()
-    session.add(unit)
-    old, new = audit.changed_fields(before, values)
-    audit.record(session, action="unit.contact", actor=actor, target_type="unit", target_id=unit.id or "",
-                 before=old, after=new, ip=ip)
+    _apply(session, actor, unit, values, action="unit.contact", target_type="unit", ip=ip)
     return values

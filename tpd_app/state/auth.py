@@ -7,8 +7,10 @@ import asyncio
 import reflex as rx
 
 from tpd_app.domain.errors import InvalidCredentials
+from tpd_app.i18n import translate
 from tpd_app.routes import safe_next
 from tpd_app.services.auth import sign_in
+from tpd_app.settings import get_settings
 from tpd_app.state.base import AppState, post_form_script
 
 
@@ -19,6 +21,15 @@ class LoginState(AppState):
     message_key: str = ""
     message_is_error: bool = False
     submitting: bool = False
+
+    @rx.var
+    def message(self) -> str:
+        """The message in the current language, with the configured lockout figures filled in."""
+        if not self.message_key:
+            return ""
+        settings = get_settings()
+        return translate(self.message_key, self.ui_lang, attempts=settings.lockout_attempts,
+                         minutes=settings.lockout_minutes)
 
     @rx.event
     def load(self):

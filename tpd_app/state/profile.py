@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import reflex as rx
 
 from tpd_app.domain.errors import DomainError, NotAuthenticated, ValidationFailed
 from tpd_app.domain.permissions import Function
 from tpd_app.services import auth, profile
+from tpd_app.services.auth import SignedIn
 from tpd_app.services.db import transaction
 from tpd_app.state.base import AppState
 
@@ -37,6 +39,32 @@ class FormStateMixin(rx.State, mixin=True):
         self.error_text = self._error_text(error)
         return None
 
+    def _load_values(self, function: Function, loader: Callable[..., dict[str, str]]):
+        """The usual on_load: guard the page, then fill `values` from `loader(session, actor, ip=)`."""
+        self._reset_messages()
+        signed_in, event = self._enter_page(function)  # type: ignore[attr-defined]
+        if signed_in is None:
+            return event
+        with transaction() as session:
+            self.values = loader(session, signed_in.actor, ip=self._client_ip())  # type: ignore[attr-defined]
+        self.form_key += 1
+        return signed_in
+
+    def _save_values(self, form_data: object, saver: Callable[..., dict[str, str]], notice_key: str):
+        """The usual save: actor from the session, one transaction, messages for the outcome."""
+        self._reset_messages()
+        if not isinstance(form_data, dict):
+            return None
+        try:
+            signed_in = self._actor_or_raise()  # type: ignore[attr-defined]
+            with transaction() as session:
+                saved = saver(session, signed_in.actor, form_data, ip=self._client_ip())  # type: ignore[attr-defined]
+        except DomainError as error:
+            return self._fail(error)
+        self.values = {**self.values, **saved}
+        self.notice_key = notice_key
+        return None
+
 
 class ProfileState(FormStateMixin, AppState):
     """修改個人基本資料."""
@@ -45,31 +73,17 @@ class ProfileState(FormStateMixin, AppState):
 
     @rx.event
     def load(self):
-        self._reset_messages()
-        signed_in, event = self._enter_page(Function.PROFILE_EDIT)
-        if signed_in is None:
-            return event
-        with transaction() as session:
-            self.values = profile.get_profile(session, signed_in.actor, ip=self._client_ip())
-        self.is_teacher = signed_in.actor.is_teacher
-        self.form_key += 1
+        result = self._load_values(Function.PROFILE_EDIT, profile.get_profile)
+        if not isinstance(result, SignedIn):
+            return result
+        self.is_teacher = result.actor.is_teacher
         return None
 
     @rx.event
     def save(self, form_data: dict):
-        self._reset_messages()
-        if not isinstance(form_data, dict):
-            return None
-        try:
-            signed_in = self._actor_or_raise()
-            with transaction() as session:
-                saved = profile.update_profile(session, signed_in.actor, form_data, ip=self._client_ip())
-        except DomainError as error:
-            return self._fail(error)
-        self.values = {**self.values, **saved}
-        self._identity()
-        self.notice_key = "profile.saved"
-        return None
+        event = self._save_values(form_data, profile.update_profile, "profile.saved")
+        self._identity()  # the header shows the (possibly new) name
+        return event
 
 
 class PasswordState(FormStateMixin, AppState):
@@ -118,26 +132,9 @@ class UnitContactState(FormStateMixin, AppState):
 
     @rx.event
     def load(self):
-        self._reset_messages()
-        signed_in, event = self._enter_page(Function.UNIT_CONTACT)
-        if signed_in is None:
-            return event
-        with transaction() as session:
-            self.values = profile.get_unit_contact(session, signed_in.actor, ip=self._client_ip())
-        self.form_key += 1
-        return None
+        result = self._load_values(Function.UNIT_CONTACT, profile.get_unit_contact)
+        return None if isinstance(result, SignedIn) else result
 
     @rx.event
     def save(self, form_data: dict):
-        self._reset_messages()
-        if not isinstance(form_data, dict):
-            return None
-        try:
-            signed_in = self._actor_or_raise()
-            with transaction() as session:
-                saved = profile.update_unit_contact(session, signed_in.actor, form_data, ip=self._client_ip())
-        except DomainError as error:
-            return self._fail(error)
-        self.values = {**self.values, **saved}
-        self.notice_key = "unit_contact.saved"
-        return None
+        return self._save_values(form_data, profile.update_unit_contact, "unit_contact.saved")

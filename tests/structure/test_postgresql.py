@@ -1,0 +1,89 @@
+"""The same migrations, demo data and sign-in on a real PostgreSQL server (Debian's postgresql)."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from tpd_app.services.db import dispose_engines
+from tpd_app.settings import reset_settings
+
+
+def _pg_bin() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        pytest.fail("PostgreSQL is not installed: sudo apt-get install postgresql (./scripts/test does it as root)")
+    return Path(found[-1]).parent
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    # initdb refuses to run as root; Debian's package created the postgres user.
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    bin_dir = _pg_bin()
+    work = Path(tempfile.mkdtemp(prefix="tpd-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(work, "postgres")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    data = work / "data"
+    subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "tpd"]),
+                   check=True, capture_output=True)
+    subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(work / "log"), "-w", "-o",
+                                 f"-p {port} -k {work} -c listen_addresses=127.0.0.1", "start"]),
+                   check=True, capture_output=True)
+    try:
+        subprocess.run(_as_postgres([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "tpd",
+                                     "tpd"]), check=True, capture_output=True)
+        yield f"postgresql+psycopg://tpd@127.0.0.1:{port}/tpd"
+    finally:
+        dispose_engines()
+        subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+                       capture_output=True)
+        time.sleep(0.2)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_migrations_demo_data_and_sign_in_work_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
+    from tpd_app.cli import migrate
+    from tpd_app.services import auth
+    from tpd_app.services.db import transaction
+    from tpd_app.services.demo import DEMO_PASSWORD, load_demo
+
+    monkeypatch.setenv("TPD_DATABASE_URL", postgres_url)
+    reset_settings()
+    dispose_engines()
+    migrate()
+    engine = sa.create_engine(postgres_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+        zone = conn.execute(sa.text(
+            "select data_type from information_schema.columns "
+            "where table_name = 'login_session' and column_name = 'expires_at'")).scalar_one()
+    engine.dispose()
+    assert diff == []
+    assert zone == "timestamp with time zone"
+    with transaction() as session:
+        counts = load_demo(session)
+    assert counts["teachers"] >= 200
+    signed_in = auth.resolve_session(auth.exchange_ticket(auth.sign_in("demo-county_bureau", DEMO_PASSWORD)))
+    assert signed_in is not None and signed_in.unit_name == "臺北市政府教育局"
+    assert signed_in.actor.unit.type == "county_bureau"
+    reset_settings()
