@@ -121,3 +121,15 @@ def test_english_is_remembered_after_a_reload(page: Page):
     page.reload()
     expect(page.locator("h1")).to_have_text("Teacher In-Service Training Information Network")
     screenshot(page, "home-english")
+
+
+def test_on_a_phone_the_menu_is_a_drawer(page: Page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "A123456789", teacher_tab=True)
+    page.wait_for_url(re.compile(r"/home/?$"))
+    expect(page.get_by_test_id("nav-profile.edit")).to_be_hidden()
+    page.get_by_test_id("mobile-menu").click()
+    page.get_by_role("dialog").get_by_role("link", name="修改個人基本資料").click()
+    page.wait_for_url(re.compile(r"/profile/?$"))
+    expect(page.get_by_test_id("profile-login")).to_have_text("A12****789")
+    screenshot(page, "phone-teacher-profile")

@@ -50,6 +50,7 @@ def header() -> rx.Component:
     )
     return rx.el.header(
         rx.hstack(
+            rx.cond(AppState.signed_in, mobile_menu()),
             rx.link(
                 rx.hstack(
                     rx.icon("graduation-cap", size=24),
@@ -78,7 +79,7 @@ def header() -> rx.Component:
     )
 
 
-def _nav_row(entry: NavEntry) -> rx.Component:
+def _nav_row(entry: NavEntry, with_testid: bool = True) -> rx.Component:
     return rx.cond(
         entry["kind"] == "group",
         rx.text(
@@ -97,20 +98,51 @@ def _nav_row(entry: NavEntry) -> rx.Component:
             padding_y="0.2rem",
             border_radius=tokens.RADIUS,
             underline="hover",
-            data_testid="nav-" + entry["key"],
+            **({"data_testid": "nav-" + entry["key"]} if with_testid else {}),
         ),
     )
 
 
-def sidebar() -> rx.Component:
-    return rx.el.nav(
-        rx.vstack(
-            rx.link(tr("nav.home"), href=routes.DASHBOARD, size="2", weight="bold", padding_x=tokens.SPACE_1),
-            rx.foreach(AppState.nav, _nav_row),
-            spacing="1",
-            align="stretch",
+def _nav_list(with_testid: bool) -> rx.Component:
+    return rx.vstack(
+        rx.link(tr("nav.home"), href=routes.DASHBOARD, size="2", weight="bold", padding_x=tokens.SPACE_1),
+        rx.foreach(AppState.nav, lambda entry: _nav_row(entry, with_testid)),
+        spacing="1",
+        align="stretch",
+    )
+
+
+def mobile_menu() -> rx.Component:
+    """On narrow screens the sidebar becomes a drawer behind a menu button."""
+    return rx.box(
+        rx.drawer.root(
+            rx.drawer.trigger(
+                rx.icon_button(rx.icon("menu"), variant="soft", color_scheme="gray", aria_label="menu",
+                               data_testid="mobile-menu"),
+            ),
+            rx.drawer.overlay(z_index="5"),
+            rx.drawer.portal(
+                rx.drawer.content(
+                    rx.box(_nav_list(with_testid=False), padding=tokens.SPACE_2, overflow_y="auto", height="100%"),
+                    background=tokens.SIDEBAR_BG,
+                    width="80vw",
+                    max_width=tokens.SIDEBAR_WIDTH,
+                    height="100%",
+                    top="0",
+                    left="0",
+                    z_index="10",
+                ),
+            ),
+            direction="left",
         ),
-        aria_label="menu",
+        display=["block", "block", "none"],
+    )
+
+
+def sidebar() -> rx.Component:
+    return rx.box(
+        rx.el.nav(_nav_list(with_testid=True), aria_label="menu"),
+        display=["none", "none", "block"],
         style={
             "background": tokens.SIDEBAR_BG,
             "min_width": tokens.SIDEBAR_WIDTH,
@@ -151,6 +183,17 @@ def loading_panel() -> rx.Component:
     return rx.hstack(rx.spinner(), rx.text(tr("common.loading")), data_testid="loading", spacing="2")
 
 
+def skip_link() -> rx.Component:
+    """WCAG 2.4.1: keyboard users jump past the header and menu."""
+    return rx.el.a(
+        tr("common.skip_to_content"),
+        href="#main-content",
+        class_name="tpd-skip-link",
+        style={"position": "absolute", "left": "-999px", "top": "0", "z_index": "20", "padding": tokens.SPACE_1,
+               "background": "white", "_focus": {"left": tokens.SPACE_1}},
+    )
+
+
 def hydration_marker() -> rx.Component:
     """An invisible marker present once the server state has reached the browser (for tests)."""
     return rx.cond(rx.State.is_hydrated, rx.el.span(data_testid="hydrated", style={"display": "none"}))
@@ -175,6 +218,7 @@ def app_shell(title_key: str, *content: rx.Component) -> rx.Component:
     """A signed-in page: the content renders only once the server-side guard said yes."""
     return rx.vstack(
         hydration_marker(),
+        skip_link(),
         header(),
         rx.hstack(
             rx.cond(AppState.signed_in, sidebar()),
@@ -191,6 +235,8 @@ def app_shell(title_key: str, *content: rx.Component) -> rx.Component:
                     width="100%",
                     max_width=tokens.PAGE_MAX_WIDTH,
                 ),
+                id="main-content",
+                tab_index=-1,
                 style={"flex": "1", "padding": tokens.SPACE_3, "min_width": "0"},
             ),
             align="stretch",

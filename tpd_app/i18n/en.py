@@ -14,6 +14,7 @@ MESSAGES: dict[str, str] = {
     "common.saved": "Saved",
     "common.cancel": "Cancel",
     "common.loading": "Loading…",
+    "common.skip_to_content": "Skip to main content",
     "common.back_home": "Back to home",
     "common.required_hint": "Fields marked * are required",
     "nav.group.teacher": "My training",

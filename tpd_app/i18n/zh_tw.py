@@ -14,6 +14,7 @@ MESSAGES: dict[str, str] = {
     "common.saved": "已儲存",
     "common.cancel": "取消",
     "common.loading": "載入中…",
+    "common.skip_to_content": "跳至主要內容",
     "common.back_home": "回到首頁",
     "common.required_hint": "標示 * 為必填欄位",
     # Navigation
