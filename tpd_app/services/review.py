@@ -15,7 +15,7 @@ from tpd_app.domain.timeutil import utcnow
 from tpd_app.domain.units import NATIONWIDE, county_name
 from tpd_app.models import AutoReviewSetting, Course, Unit
 from tpd_app.services import audit, catalogue
-from tpd_app.services.courses import MAX_REASON, history, record_decision, row, snapshot
+from tpd_app.services.courses import MAX_REASON, history, record_decision, row
 from tpd_app.services.guard import require, unit_ref
 from tpd_app.services.validation import clean
 
@@ -84,8 +84,9 @@ def course_for_review(session: Session, actor: Actor, course_id: Any, *, ip: str
         NotFound, Forbidden: as `load_for_decision`.
     """
     course, organizer = load_for_decision(session, actor, course_id, Function.COURSE_REVIEW, ip=ip)
-    return {**snapshot(session, course), "id": course.id, "organizer": organizer.name,
-            "history": history(session, course), "late_allowed_reason": course.late_allowed_reason}
+    return {**catalogue.course_detail_dict(session, course), "id": course.id, "status": course.status,
+            "organizer": organizer.name, "history": history(session, course),
+            "late_allowed_reason": course.late_allowed_reason}
 
 
 def _reason(action: Action, reason: Any) -> str:
