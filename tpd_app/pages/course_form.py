@@ -8,7 +8,7 @@ from reflex.vars.function import FunctionStringVar
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.courses import checkbox, localized, status_badge
-from tpd_app.components.forms import field, notices
+from tpd_app.components.forms import field
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.domain.permissions import Function
@@ -163,7 +163,8 @@ def course_form() -> rx.Component:
                           field(S, "contact_email", "course.field.contact_email", type_="email", required=True),
                           spacing="3", width="100%"),
             ),
-            notices(S),
+            rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme="red", role="alert",
+                                             data_testid="form-error")),
             rx.hstack(
                 rx.button(tr("course.action.save_draft"), type="submit", variant="soft", on_click=_intent("draft"),
                           data_testid="save-draft"),
@@ -201,6 +202,8 @@ def course_edit_page() -> rx.Component:
         "course.edit.title",
         rx.hstack(rx.text(tr("course.field.code"), ": ", rx.text.strong(S.course_code_text), size="3"),
                   status_badge(S.course_status), spacing="3", align="center"),
+        rx.cond(S.notice_key, rx.callout(tr(S.notice_key.to(str)), icon="circle-check", color_scheme="green",
+                                         role="status", data_testid="notice")),
         rx.cond(
             S.decision_reason,
             rx.callout(rx.text(rx.text.strong(tr("course.field.decision_reason")), " ", S.decision_reason),

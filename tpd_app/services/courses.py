@@ -26,7 +26,7 @@ from tpd_app.domain.courses import (
 )
 from tpd_app.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.permissions import Actor, Function
-from tpd_app.domain.timeutil import format_date, roc_year, taipei_today, utcnow
+from tpd_app.domain.timeutil import format_date, format_datetime, roc_year, taipei_today, utcnow
 from tpd_app.domain.units import UnitType
 from tpd_app.models import (
     AutoReviewSetting,
@@ -305,7 +305,7 @@ def history(session: Session, course: Course) -> list[dict[str, str]]:
         .where(CourseDecision.course_id == course.id).order_by(col(CourseDecision.id).desc())
     ).all()
     return [{"action": d.action, "to_status": d.to_status, "reason": d.reason, "unit": name,
-             "at": d.at.isoformat(timespec="minutes")} for d, name in rows]
+             "at": format_datetime(d.at, roc=True)} for d, name in rows]
 
 
 def row(course: Course, organizer_name: str = "") -> dict[str, str]:
