@@ -62,8 +62,7 @@ def _session_row(row: rx.Var) -> rx.Component:
     index = row["index"]
     return rx.vstack(
         rx.hstack(
-            rx.text(tr("course.field.session"), " ", (index.to(int) + 1).to_string(), weight="bold", size="2",
-                    min_width="4rem"),
+            rx.text(tr("course.field.session"), " ", row["number"], weight="bold", size="2", min_width="4rem"),
             rx.input(type="date", name=f"session_day_{index}", default_value=row["day"], aria_label="date",
                      data_testid=f"session-day-{index}"),
             rx.input(type="time", name=f"session_start_{index}", default_value=row["start"], aria_label="start",
@@ -82,6 +81,12 @@ def _session_row(row: rx.Var) -> rx.Component:
                         role="alert")),
         spacing="1",
     )
+
+
+def _topic_box(topic: rx.Var) -> rx.Component:
+    statutory = rx.cond(topic["statutory"], rx.text(tr("course.topic.statutory"), size="1", color=tokens.MUTED))
+    return checkbox(f"topic__{topic['code']}", rx.fragment(localized(topic), statutory),
+                    checked=S.values[f"topic__{topic['code']}"] == "on", testid=f"topic-{topic['code']}")
 
 
 def _intent(value: str) -> FunctionStringVar:
@@ -104,10 +109,7 @@ def course_form() -> rx.Component:
                 rx.text(tr("course.hint.hours"), size="1", color=tokens.MUTED),
                 rx.el.fieldset(
                     rx.el.legend(tr("course.field.topics"), " *", style={"font_weight": "500"}),
-                    rx.foreach(S.topics, lambda t: checkbox(
-                        f"topic__{t['code']}",
-                        rx.fragment(localized(t), rx.cond(t["statutory"], rx.text.em(tr("course.topic.statutory")))),
-                        checked=S.values[f"topic__{t['code']}"] == "on", testid=f"topic-{t['code']}")),
+                    rx.foreach(S.topics, _topic_box),
                     _error("topics"),
                     style={"border": "none", "padding": "0"},
                 ),

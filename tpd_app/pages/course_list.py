@@ -75,10 +75,10 @@ def _row(row: rx.Var) -> rx.Component:
                                                                data_testid="row-reason")),
                                 spacing="0")),
         rx.table.cell(kind_label(row["kind"])),
-        rx.table.cell(row["first_date"]),
-        rx.table.cell(row["hours"]),
+        rx.table.cell(row["first_date"], white_space="nowrap"),
+        rx.table.cell(row["hours"], white_space="nowrap"),
         rx.table.cell(status_badge(row["status"])),
-        rx.cond(S.manage, rx.table.cell(actions)),
+        rx.cond(S.manage, rx.table.cell(actions, white_space="nowrap")),
         data_testid="course-row",
     )
 

@@ -63,13 +63,14 @@ def form_values(data: dict[str, Any]) -> tuple[dict[str, str], list[dict[str, st
                         ("elig_county__", "eligible_counties"), ("elig_level__", "eligible_levels")):
         for item in data.get(key) or []:
             values[prefix + str(item)] = "on"
-    sessions = [{"index": str(i), **{k: str(s.get(k, "")) for k in ("day", "start", "end", "lecturer")}}
+    sessions = [{"index": str(i), "number": str(i + 1),
+                 **{k: str(s.get(k, "")) for k in ("day", "start", "end", "lecturer")}}
                 for i, s in enumerate(data.get("sessions") or [])]
     return values, sessions or [_blank_session(0)]
 
 
 def _blank_session(index: int) -> dict[str, str]:
-    return {"index": str(index), "day": "", "start": "", "end": "", "lecturer": ""}
+    return {"index": str(index), "number": str(index + 1), "day": "", "start": "", "end": "", "lecturer": ""}
 
 
 class CourseFormState(FormStateMixin, AppState):
@@ -145,7 +146,6 @@ class CourseFormState(FormStateMixin, AppState):
         data = course_input(form_data, len(self.sessions))
         # Keep what was typed, whatever happens next.
         self.values, self.sessions = form_values(data)
-        self.sessions = [{**row, "index": str(i)} for i, row in enumerate(self.sessions)]
         try:
             signed_in = self._actor_or_raise()
             with transaction() as session:
