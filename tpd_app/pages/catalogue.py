@@ -142,6 +142,11 @@ def _detail() -> rx.Component:
         rx.table.root(rx.table.body(rx.foreach(D.detail_sessions, _detail_session)), width="100%"),
         rx.heading(tr("course.field.description"), size="4", as_="h2"),
         rx.text(d["description"], white_space="pre-wrap"),
+        rx.cond(D.detail_files.length() > 0, rx.vstack(
+            rx.heading(tr("catalogue.attachments"), size="4", as_="h2"),
+            rx.foreach(D.detail_files, lambda f: rx.link(f["name"], href=f["href"], is_external=True,
+                                                         data_testid="attachment-link")),
+        )),
         rx.link(tr("catalogue.back"), href=routes.CATALOGUE),
         spacing="3",
         width="100%",

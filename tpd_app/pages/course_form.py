@@ -12,7 +12,15 @@ from tpd_app.components.forms import field
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.domain.permissions import Function
-from tpd_app.state.courses import COUNTY_OPTIONS, EDIT_ROUTE, KIND_OPTIONS, LEVEL_OPTIONS, CourseFormState
+from tpd_app.state.courses import (
+    ATTACHMENT_BYTES,
+    ATTACHMENT_LIMIT,
+    COUNTY_OPTIONS,
+    EDIT_ROUTE,
+    KIND_OPTIONS,
+    LEVEL_OPTIONS,
+    CourseFormState,
+)
 
 S = CourseFormState
 
@@ -186,7 +194,8 @@ def course_form() -> rx.Component:
 
 @rx.page(route=routes.FUNCTION_ROUTES[Function.COURSE_REGISTER], on_load=S.load_new, title="研習課程登錄")
 def course_register_page() -> rx.Component:
-    return app_shell("func.course.register", course_form())
+    return app_shell("func.course.register", course_form(),
+                     rx.text(tr("attachment.after_save"), size="2", color=tokens.MUTED))
 
 
 def _history_row(row: rx.Var) -> rx.Component:
@@ -195,6 +204,40 @@ def _history_row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["unit"]),
         rx.table.cell(tr(f"course.decision.{row['action']}")),
         rx.table.cell(row["reason"], data_testid="history-reason"),
+    )
+
+
+def _attachment_row(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.link(row["name"], href=row["href"], is_external=True, data_testid="attachment-link"),
+        rx.text(row["kb"], " KB", size="1", color=tokens.MUTED),
+        rx.button(tr("attachment.delete"), size="1", variant="ghost", color_scheme="red",
+                  on_click=S.delete_attachment(row["id"])),
+        align="center",
+        spacing="3",
+    )
+
+
+def attachments_panel() -> rx.Component:
+    return _section(
+        "attachment.title",
+        rx.foreach(S.attachments, _attachment_row),
+        rx.upload.root(
+            rx.vstack(rx.icon("paperclip"), rx.text(tr("attachment.drop"), size="2"), align="center"),
+            id="course-attachments",
+            max_files=ATTACHMENT_LIMIT,
+            max_size=ATTACHMENT_BYTES,
+            border=tokens.BORDER,
+            padding=tokens.SPACE_2,
+            width="100%",
+            data_testid="attachment-drop",
+        ),
+        rx.hstack(rx.foreach(rx.selected_files("course-attachments"), lambda name: rx.badge(name))),
+        rx.button(tr("attachment.upload"), type="button", variant="soft", data_testid="attachment-upload",
+                  on_click=S.upload(rx.upload_files(upload_id="course-attachments"))),
+        rx.text(tr("attachment.hint"), size="1", color=tokens.MUTED),
+        rx.cond(S.attachment_error, rx.text(S.attachment_error, color=tokens.ERROR, size="2", role="alert",
+                                            data_testid="attachment-error")),
     )
 
 
@@ -218,7 +261,7 @@ def course_edit_page() -> rx.Component:
         rx.cond(
             (S.course_status == "submitted") | (S.course_status == "rejected") | (S.course_status == "cancelled"),
             rx.callout(tr("course.hint.not_editable"), icon="lock", color_scheme="gray"),
-            course_form(),
+            rx.vstack(course_form(), attachments_panel(), spacing="4", width="100%"),
         ),
         rx.cond(
             S.history.length() > 0,

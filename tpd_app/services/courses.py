@@ -31,6 +31,7 @@ from tpd_app.domain.units import UnitType
 from tpd_app.models import (
     AutoReviewSetting,
     Course,
+    CourseAttachment,
     CourseDecision,
     CourseSession,
     CourseTopic,
@@ -295,7 +296,16 @@ def course_for_edit(session: Session, actor: Actor, course_id: int, *, ip: str =
     data["actions"] = actions_for(course.status)
     data["decision_reason"] = course.decision_reason
     data["history"] = history(session, course)
+    data["attachments"] = list_attachments(session, course.id or 0)
     return data
+
+
+def list_attachments(session: Session, course_id: int) -> list[dict[str, str]]:
+    """The course's attachments as rows (the caller has checked access to the course)."""
+    rows = session.exec(select(CourseAttachment).where(CourseAttachment.course_id == course_id)
+                        .order_by(col(CourseAttachment.id))).all()
+    return [{"id": str(r.id), "name": r.original_name, "kb": str(max(1, r.size_bytes // 1024)),
+             "href": f"/api/courses/attachments/{r.id}"} for r in rows]
 
 
 def history(session: Session, course: Course) -> list[dict[str, str]]:

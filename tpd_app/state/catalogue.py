@@ -9,7 +9,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.domain.errors import NotFound
-from tpd_app.services import catalogue, courses
+from tpd_app.services import attachments, catalogue, courses
 from tpd_app.services.catalogue import CatalogueQuery
 from tpd_app.services.db import transaction
 from tpd_app.state.base import AppState
@@ -74,6 +74,7 @@ class CourseDetailState(AppState):
     detail_topics: list[dict[str, str]] = []
     detail_levels: list[str] = []
     detail_counties: list[str] = []
+    detail_files: list[dict[str, str]] = []
     found: bool = False
 
     @rx.event
@@ -84,6 +85,7 @@ class CourseDetailState(AppState):
         try:
             with transaction() as session:
                 data = catalogue.published_detail(session, code)
+                self.detail_files = attachments.published_attachments(session, code)
         except NotFound:
             self.found, self.detail = False, {}
             return

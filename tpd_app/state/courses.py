@@ -13,10 +13,10 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.domain.courses import AudienceLevel, CourseKind, CourseStatus
-from tpd_app.domain.errors import DomainError
+from tpd_app.domain.errors import DomainError, ValidationFailed
 from tpd_app.domain.permissions import Function
 from tpd_app.domain.units import COUNTIES
-from tpd_app.services import courses
+from tpd_app.services import attachments, courses
 from tpd_app.services.db import transaction
 from tpd_app.state.base import AppState
 from tpd_app.state.profile import FormStateMixin
@@ -31,6 +31,8 @@ KIND_OPTIONS: list[str] = [k.value for k in CourseKind]
 LEVEL_OPTIONS: list[str] = [level.value for level in AudienceLevel]
 COUNTY_OPTIONS: list[dict[str, str]] = [{"code": code, "name": name} for code, (name, _) in COUNTIES.items()]
 STATUS_OPTIONS: list[str] = [s.value for s in CourseStatus]
+ATTACHMENT_LIMIT = attachments.MAX_PER_COURSE
+ATTACHMENT_BYTES = attachments.MAX_BYTES
 
 
 def _ticked(form: dict[str, Any], prefix: str) -> list[str]:
@@ -84,6 +86,8 @@ class CourseFormState(FormStateMixin, AppState):
     decision_reason: str = ""
     history: list[dict[str, str]] = []
     saved_code: str = ""
+    attachments: list[dict[str, str]] = []
+    attachment_error: str = ""
 
     def _load_topics(self) -> None:
         with transaction() as session:
@@ -99,6 +103,7 @@ class CourseFormState(FormStateMixin, AppState):
         self.values, self.sessions = {"online_registration": ""}, [_blank_session(0)]
         self.editing_id, self.course_code_text, self.course_status = 0, "", ""
         self.decision_reason, self.history, self.saved_code = "", [], ""
+        self.attachments, self.attachment_error = [], ""
         self.form_key += 1
         return None
 
@@ -122,6 +127,7 @@ class CourseFormState(FormStateMixin, AppState):
         self.editing_id = course_id
         self.course_code_text, self.course_status = data["code"], data["status"]
         self.decision_reason, self.history = data["decision_reason"], data["history"]
+        self.attachments, self.attachment_error = data["attachments"], ""
         self.saved_code = ""
         self.form_key += 1
         return None
@@ -165,6 +171,51 @@ class CourseFormState(FormStateMixin, AppState):
         self.course_status = status
         self.notice_key = "course.notice.saved"
         return None
+
+
+    @rx.event
+    async def upload(self, files: list[rx.UploadFile]):
+        """Attach files to the course being edited; every check happens in the service."""
+        self.attachment_error = ""
+        if not self.editing_id or not isinstance(files, list):
+            return None
+        try:
+            signed_in = self._actor_or_raise()
+            for upload in files[: attachments.MAX_PER_COURSE]:
+                # Read one byte past the limit: enough to refuse, never the whole of a huge body.
+                data = await upload.read(attachments.MAX_BYTES + 1)
+                with transaction() as session:
+                    attachments.add_attachment(session, signed_in.actor, self.editing_id,
+                                               upload.name or upload.filename or "", data, ip=self._client_ip())
+        except ValidationFailed as error:
+            self.attachment_error = self._t(error.field_errors.get("attachment", error.key))
+        except DomainError as error:
+            self.attachment_error = self._error_text(error)
+        self._reload_attachments()
+        return None
+
+    @rx.event
+    def delete_attachment(self, attachment_id: str):
+        self.attachment_error = ""
+        if not isinstance(attachment_id, str) or not attachment_id.isdigit():
+            return None
+        try:
+            signed_in = self._actor_or_raise()
+            with transaction() as session:
+                attachments.delete_attachment(session, signed_in.actor, int(attachment_id), ip=self._client_ip())
+        except DomainError as error:
+            self.attachment_error = self._error_text(error)
+        self._reload_attachments()
+        return None
+
+    def _reload_attachments(self) -> None:
+        try:
+            signed_in = self._actor_or_raise()
+            with transaction() as session:
+                self.attachments = courses.course_for_edit(session, signed_in.actor, self.editing_id,
+                                                           ip=self._client_ip())["attachments"]
+        except DomainError:
+            self.attachments = []
 
 
 class OwnCoursesState(AppState):

@@ -193,6 +193,18 @@ ZH = {
     "catalogue.back": "回研習課程查詢",
     "catalogue.not_found": "查無此研習課程，或課程尚未公告。",
     "catalogue.nav": "研習課程查詢",
+    "catalogue.attachments": "附件",
+
+    "attachment.title": "附件",
+    "attachment.drop": "將檔案拖曳到這裡，或點選選擇檔案",
+    "attachment.upload": "上傳附件",
+    "attachment.delete": "刪除",
+    "attachment.hint": "可上傳 PDF、Word（.docx）、Excel（.xlsx）、PowerPoint（.pptx）、ODT、JPG、PNG，每檔 5 MB 以內，每門課程最多 5 個檔案。",
+    "attachment.after_save": "儲存課程後，可於「研習資料管理上傳」的修改頁面上傳附件（如課程表、講師簡介）。",
+    "attachment.error.type": "不接受此檔案類型。",
+    "attachment.error.size": "檔案為空或超過 5 MB。",
+    "attachment.error.content": "檔案內容與副檔名不符。",
+    "attachment.error.too_many": "每門課程最多 5 個附件。",
 }
 
 EN = {
@@ -394,4 +406,18 @@ EN = {
     "catalogue.back": "Back to the course search",
     "catalogue.not_found": "No published course has this code.",
     "catalogue.nav": "Find a course",
+    "catalogue.attachments": "Attachments",
+
+    "attachment.title": "Attachments",
+    "attachment.drop": "Drop files here, or click to choose",
+    "attachment.upload": "Upload",
+    "attachment.delete": "Delete",
+    "attachment.hint": "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), ODT, JPG or PNG; up to 5 MB each and "
+                       "5 files per course.",
+    "attachment.after_save": "Once the course is saved, attach files (timetable, lecturer profiles) from its edit page "
+                             "under Course management.",
+    "attachment.error.type": "This file type is not accepted.",
+    "attachment.error.size": "The file is empty or larger than 5 MB.",
+    "attachment.error.content": "The file's content does not match its extension.",
+    "attachment.error.too_many": "A course can have at most 5 attachments.",
 }
