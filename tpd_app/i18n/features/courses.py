@@ -48,6 +48,8 @@ ZH = {
     "course.approve": "研習課程審核通過",
     "course.return": "研習課程退回修正",
     "course.reject": "研習課程審核不通過",
+    "course.attachment.add": "上傳研習課程附件",
+    "course.attachment.delete": "刪除研習課程附件",
 
     "course.section.basic": "課程基本資料",
     "course.section.audience": "研習對象",
@@ -255,6 +257,8 @@ EN = {
     "course.approve": "Course approved",
     "course.return": "Course returned",
     "course.reject": "Course rejected",
+    "course.attachment.add": "Course attachment added",
+    "course.attachment.delete": "Course attachment deleted",
 
     "course.section.basic": "Course",
     "course.section.audience": "Audience",
