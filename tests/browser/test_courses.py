@@ -13,6 +13,9 @@ from tests.browser.conftest import Server, screenshot, sign_in
 from tpd_app.domain.timeutil import taipei_today
 
 
+PDF = b"%PDF-1.4\n% demo timetable\n"
+
+
 def _signed_in(page: Page, username: str) -> None:
     sign_in(page, username)
     page.wait_for_url(re.compile(r"/home/?$"))
@@ -85,6 +88,16 @@ def test_register_return_resubmit_approve_then_find_it_in_the_catalogue(page: Pa
     row.get_by_test_id("edit-course").click()
     expect(page.get_by_test_id("decision-reason")).to_contain_text("請補充講師學經歷")
     expect(page.locator("#field-title")).to_have_value(title)
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "課程表.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.get_by_test_id("attachment-upload").click()
+    expect(page.get_by_test_id("attachment-link")).to_have_text("課程表.pdf")
+    attachment_url = page.get_by_test_id("attachment-link").get_attribute("href")
+    assert page.request.get(attachment_url).body() == PDF
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "惡意.pdf", "mimeType": "application/pdf", "buffer": b"<script>alert(1)</script>"}])
+    page.get_by_test_id("attachment-upload").click()
+    expect(page.get_by_test_id("attachment-error")).to_have_text("檔案內容與副檔名不符。")
     page.fill("#field-venue", "和平國小視聽教室（捷運信義安和站步行 5 分鐘）")
     page.get_by_test_id("session-lecturer-0").fill("陳怡安教授（國立臺灣師範大學特殊教育學系）")
     page.get_by_test_id("submit-course").click()
@@ -92,6 +105,7 @@ def test_register_return_resubmit_approve_then_find_it_in_the_catalogue(page: Pa
     expect(page.get_by_test_id("status-badge").first).to_have_text("待審核")
     screenshot(page, "course-edit-resubmitted")
     _sign_out(page)
+    assert page.request.get(attachment_url).status == 404  # not published yet: hidden from the public
 
     _signed_in(page, "demo-county_bureau")
     page.goto("/course/review")
@@ -111,6 +125,8 @@ def test_register_return_resubmit_approve_then_find_it_in_the_catalogue(page: Pa
     page.get_by_test_id("catalogue-result").filter(has_text=token).get_by_role("link").click()
     expect(page.get_by_test_id("course-title")).to_have_text(title)
     expect(page.locator("body")).to_contain_text("捷運信義安和站")
+    expect(page.get_by_test_id("attachment-link")).to_have_text("課程表.pdf")
+    assert page.request.get(attachment_url).body() == PDF
     screenshot(page, "catalogue-detail")
 
 
