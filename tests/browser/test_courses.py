@@ -12,7 +12,6 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import Server, screenshot, sign_in
 from tpd_app.domain.timeutil import taipei_today
 
-
 PDF = b"%PDF-1.4\n% demo timetable\n"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from tests.factories import make_world
@@ -43,7 +44,10 @@ def test_only_approved_courses_appear(db_url: str):
     assert [r["title"] for r in rows] == ["已核准課程"] and total == 1
 
 
-def test_two_character_chinese_keywords_match_inside_words(db_url: str):
+@pytest.mark.parametrize("dense_ratio", [catalogue.DENSE_RATIO, 0], ids=["date-index walk", "match list"])
+def test_two_character_chinese_keywords_match_inside_words(db_url: str, dense_ratio: int,
+                                                           monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(catalogue, "DENSE_RATIO", dense_ratio)
     with transaction() as s:
         world = make_world(s)
     _approved(world, world.school_a, world.bureau_a, title="國小數學素養導向教學工作坊")
@@ -92,3 +96,14 @@ def test_bigram_tokens_and_queries():
     assert match_query("數") == '"數"*'
     assert match_query('" OR *') == '"or"*'  # quoted: a search word, never FTS5 syntax
     assert match_query('"*(^') is None
+
+
+def test_counts_stop_at_the_cap_when_filters_make_them_costly(db_url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(catalogue, "COUNT_CAP", 1)
+    with transaction() as s:
+        world = make_world(s)
+    for n in range(3):
+        _approved(world, world.school_a, world.bureau_a, title=f"閱讀課程{n}")
+    assert _search(q="閱讀")[1] == 3  # keyword only: the index counts exactly
+    assert _search(q="閱讀", county="TPE")[1] == 2  # capped: shown as "1+"
+    assert _search()[1] == 3

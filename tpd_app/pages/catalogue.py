@@ -97,7 +97,7 @@ def catalogue_page() -> rx.Component:
         rx.vstack(
             rx.heading(tr("catalogue.title"), size="7", as_="h1"),
             _filters(),
-            rx.text(tr("common.total"), " ", S.total.to_string(), size="2", data_testid="catalogue-total"),
+            rx.text(tr("common.total"), " ", S.total_text, size="2", data_testid="catalogue-total"),
             rx.vstack(rx.foreach(S.results, _result), spacing="2", width="100%"),
             rx.cond(S.total == 0, rx.text(tr("common.no_results"), color=tokens.MUTED)),
             rx.hstack(

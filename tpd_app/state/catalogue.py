@@ -29,6 +29,7 @@ class CatalogueState(AppState):
 
     results: list[dict[str, str]] = []
     total: int = 0
+    total_text: str = "0"
     params: dict[str, str] = {}
     topics: list[dict[str, str]] = []
     page: int = 1
@@ -51,6 +52,7 @@ class CatalogueState(AppState):
             self.topics = courses.topic_options(session)
             self.results, self.total = catalogue.search(session, query)
         self.page = query.page
+        self.total_text = f"{catalogue.COUNT_CAP:,}+" if self.total > catalogue.COUNT_CAP else f"{self.total:,}"
         pages = max(1, -(-self.total // catalogue.PAGE_SIZE))
         self.prev_href = query_string(self.params, page=str(query.page - 1)) if query.page > 1 else ""
         self.next_href = query_string(self.params, page=str(query.page + 1)) if query.page < pages else ""
