@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-import tpd_app.models  # noqa: F401  (registers every table on SQLModel.metadata)
+import tpd_app.models  # (registers every table on SQLModel.metadata)
 from alembic import context
 from tpd_app.services.db import make_engine
 from tpd_app.settings import get_settings
 
 target_metadata = SQLModel.metadata
+
+
+def include_name(name: str | None, type_: str, _parents: dict) -> bool:
+    """Autogenerate ignores tables created by raw SQL (the FTS5 index and its shadow tables)."""
+    return not (type_ == "table" and name and name.startswith(tpd_app.models.UNMANAGED_TABLE_PREFIXES))
 
 
 def _url() -> str:
@@ -40,6 +45,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

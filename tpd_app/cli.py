@@ -1,4 +1,4 @@
-"""Command line: `python -m tpd_app.cli migrate | load-demo | create-admin`."""
+"""Command line: `python -m tpd_app.cli migrate | load-demo | generate-courses | create-admin`."""
 
 from __future__ import annotations
 
@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="apply the database migrations")
     sub.add_parser("load-demo", help="load the demo data into an empty database")
+    volume = sub.add_parser("generate-courses", help="add a national volume of approved courses (load tests only)")
+    volume.add_argument("--count", type=int, default=500_000)
+    volume.add_argument("--years", type=int, default=5)
+    volume.add_argument("--seed", type=int, default=7)
     admin = sub.add_parser("create-admin", help="create the first national-centre administrator")
     admin.add_argument("--username", required=True)
     admin.add_argument("--name", required=True)
@@ -59,6 +63,16 @@ def main(argv: list[str] | None = None) -> int:
             counts = load_demo(session)
         print("demo data loaded: " + ", ".join(f"{k}={v}" for k, v in counts.items())
               if counts else "database not empty: demo data not loaded")
+        return 0
+
+    if args.command == "generate-courses":
+        from tpd_app.services.volume import generate_courses, optimize
+
+        with transaction() as session:
+            made = generate_courses(session, count=args.count, years=args.years, seed=args.seed, progress=True)
+        with transaction() as session:
+            optimize(session)
+        print(f"generated {made} approved courses")
         return 0
 
     from tpd_app.services.admin import create_first_admin

@@ -37,7 +37,11 @@ FUNCTION_ROUTES: dict[F, str] = {
 }
 
 #: Functions whose pages are complete; every other function shows the coming-soon page.
-BUILT_FUNCTIONS: frozenset[F] = frozenset({F.PROFILE_EDIT, F.PROFILE_PASSWORD, F.UNIT_CONTACT})
+BUILT_FUNCTIONS: frozenset[F] = frozenset({
+    F.PROFILE_EDIT, F.PROFILE_PASSWORD, F.UNIT_CONTACT,
+    F.COURSE_REGISTER, F.COURSE_MANAGE, F.COURSE_REVIEW, F.AUTOREVIEW_SETTINGS, F.AUTOREVIEW_BROWSE,
+    F.COURSE_BROWSE_OWN,
+})
 
 FUNCTION_BY_ROUTE: dict[str, F] = {path: fn for fn, path in FUNCTION_ROUTES.items()}
 

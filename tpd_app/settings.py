@@ -36,6 +36,7 @@ class Settings:
     argon2_memory_kib: int
     argon2_time_cost: int
     public_origin: str
+    attachments_dir: Path
 
 
 def _default_database_url() -> str:
@@ -57,6 +58,8 @@ def load_settings() -> Settings:
         argon2_memory_kib=_int("TPD_ARGON2_MEMORY_KIB", 65536),
         argon2_time_cost=_int("TPD_ARGON2_TIME_COST", 3),
         public_origin=os.environ.get("TPD_PUBLIC_ORIGIN", "http://localhost:3000"),
+        # Private: outside Reflex's public upload folder; served only through an authorizing endpoint.
+        attachments_dir=Path(os.environ.get("TPD_ATTACHMENTS_DIR") or ROOT / "data" / "private" / "attachments"),
     )
 
 

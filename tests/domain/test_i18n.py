@@ -39,7 +39,8 @@ def _literal_keys() -> set[str]:
     function_keys = {f.value for f in Function}
     found: set[str] = set()
     for path in SOURCE.rglob("*.py"):
-        if "i18n" in path.parts:
+        # Model files hold foreign keys such as "course.id", which look like message keys.
+        if "i18n" in path.parts or "models" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (

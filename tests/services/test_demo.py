@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import func, select
 
+from tpd_app.domain.courses import CourseStatus
 from tpd_app.domain.national_id import is_valid_national_id
 from tpd_app.domain.permissions import in_jurisdiction
 from tpd_app.domain.units import COUNTIES, UnitType
-from tpd_app.models import BusinessAccount, Teacher, Unit
+from tpd_app.models import BusinessAccount, CatalogueEntry, Course, Teacher, Unit
 from tpd_app.services import auth
 from tpd_app.services.db import transaction
 from tpd_app.services.demo import DEMO_PASSWORD, DEMO_TEACHER_ID, load_demo
@@ -62,7 +63,8 @@ def test_demo_accounts_and_teacher_sign_in_with_the_documented_password(db_url: 
     with transaction() as s:
         load_demo(s)
         usernames = set(s.exec(select(BusinessAccount.username)))
-    expected = {f"demo-{t.value}" for t in UnitType} | {"demo-school-contact", "demo-school-operator"}
+    expected = {f"demo-{t.value}" for t in UnitType} | {"demo-school-contact", "demo-school-operator",
+                                                         "demo-county_bureau-khh"}
     assert usernames == expected
     for username in ("demo-county_bureau", "demo-school-operator", DEMO_TEACHER_ID):
         signed_in = auth.resolve_session(auth.exchange_ticket(auth.sign_in(username, DEMO_PASSWORD)))
@@ -85,3 +87,14 @@ def test_loading_twice_changes_nothing(db_url: str):
     with transaction() as s:
         assert load_demo(s) == {}
         assert s.exec(select(func.count()).select_from(Unit)).one() > 40
+
+
+def test_demo_courses_cover_every_status_for_the_demo_school(db_url: str):
+    with transaction() as s:
+        counts = load_demo(s)
+        school = s.exec(select(Unit).where(Unit.code == "353601")).one()
+        statuses = set(s.exec(select(Course.status).where(Course.organizer_unit_id == school.id)))
+        published = s.exec(select(func.count()).select_from(CatalogueEntry)).one()
+    assert counts["courses"] >= 15
+    assert statuses == {status.value for status in CourseStatus}
+    assert published >= 10

@@ -90,6 +90,8 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, AccountCategory, str, str], ...] = (
     ("demo-national_center", "NC", AccountCategory.CHIEF, "黃淑惠", "專案經理"),
     ("demo-k12ea", "K12EA", AccountCategory.CHIEF, "陳建志", "專員"),
     ("demo-county_bureau", f"CB-{DEMO_COUNTY}", AccountCategory.CHIEF, "林美華", "課長"),
+    # A second county's bureau, to show that one county never reviews another's courses.
+    ("demo-county_bureau-khh", "CB-KHH", AccountCategory.CHIEF, "蘇俊男", "股長"),
     ("demo-curriculum_circle", "CIRCLE", AccountCategory.CHIEF, "吳宗憲", "執行秘書"),
     ("demo-teacher_ed_university", "U-0001", AccountCategory.CHIEF, "張雅琪", "組長"),
     ("demo-school", "353601", AccountCategory.CHIEF, "許文彬", "教務主任"),
@@ -240,4 +242,7 @@ def load_demo(session: Session, *, seed: int = 2026) -> dict[str, int]:
     units = build_units(session, rng)
     accounts = build_accounts(session, units, password_hash)
     teachers = build_teachers(session, units, password_hash, rng)
-    return {"units": len(units), "accounts": accounts, "teachers": teachers}
+    from tpd_app.services.demo_courses import load_demo_courses
+
+    return {"units": len(units), "accounts": accounts, "teachers": teachers,
+            "courses": load_demo_courses(session, seed=seed)}

@@ -1,0 +1,98 @@
+"""Course building blocks: status badge, labelled values, checkbox groups, pager, reason dialog."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from tpd_app.components import tokens
+from tpd_app.components.i18n import tr
+from tpd_app.domain.courses import STATUS_COLOURS
+from tpd_app.state.base import AppState
+
+
+def status_badge(status: rx.Var) -> rx.Component:
+    """The course status in its colour (one `rx.match` arm per status)."""
+    arms = [
+        (s.value, rx.badge(tr(s.label_key), color_scheme=colour, variant="soft", data_testid="status-badge"))
+        for s, colour in STATUS_COLOURS.items()
+    ]
+    return rx.match(status, *arms, rx.badge(status))
+
+
+def kind_label(kind: rx.Var) -> rx.Var:
+    return tr(f"course.kind.{kind}")
+
+
+def localized(row: rx.Var, zh: str = "name_zh", en: str = "name_en") -> rx.Var:
+    """The Chinese or English name of a reference-data row, by the UI language."""
+    return rx.cond(AppState.ui_lang == "en", row[en], row[zh]).to(str)
+
+
+def checkbox(name: str | rx.Var, label: rx.Component | rx.Var | str, *, checked: rx.Var | bool = False,
+             testid: str | rx.Var = "") -> rx.Component:
+    """A native checkbox (its value reaches the form's submit data as `on`)."""
+    return rx.el.label(
+        rx.el.input(type="checkbox", name=name, default_checked=checked, data_testid=testid or name,
+                    style={"width": "1rem", "height": "1rem"}),
+        label,
+        style={"display": "inline-flex", "gap": "0.35rem", "align_items": "center", "margin_right": "0.9rem",
+               "font_size": "0.9rem"},
+    )
+
+
+def labelled(label_key: str, value: rx.Var | str | rx.Component, **props) -> rx.Component:
+    """A row of the course detail: label on the left, value on the right."""
+    return rx.hstack(
+        rx.text(tr(label_key), weight="bold", size="2", min_width="8rem", color=tokens.MUTED),
+        value if isinstance(value, rx.Component) else rx.text(value, size="2", **props),
+        align="start",
+        spacing="3",
+        width="100%",
+    )
+
+
+def pager(page: rx.Var, total: rx.Var, on_prev: rx.EventSpec, on_next: rx.EventSpec, page_size: int = 20
+          ) -> rx.Component:
+    """Previous / next with the page number and the total count."""
+    return rx.hstack(
+        rx.text(tr("common.total"), " ", total.to_string(), size="2", data_testid="total"),
+        rx.spacer(),
+        rx.button(tr("common.prev"), on_click=on_prev, disabled=page <= 1, variant="soft", size="1"),
+        rx.text(page.to_string(), size="2"),
+        rx.button(tr("common.next"), on_click=on_next, disabled=page * page_size >= total, variant="soft",
+                  size="1"),
+        align="center",
+        width="100%",
+    )
+
+
+def reason_dialog(*, open_: rx.Var, title: rx.Var, heading_key: str, on_submit: rx.EventHandler,
+                  on_close: rx.EventHandler, error: rx.Var, confirm_key: str, testid: str) -> rx.Component:
+    """A modal asking for the required reason of a cancellation or revocation."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(tr(heading_key)),
+            rx.dialog.description(title, size="2"),
+            rx.form(
+                rx.vstack(
+                    rx.el.label(tr("course.field.reason"), " *", html_for=f"{testid}-reason"),
+                    rx.text_area(id=f"{testid}-reason", name="reason", max_length=1000, width="100%",
+                                 data_testid=f"{testid}-reason"),
+                    rx.cond(error, rx.text(error, color=tokens.ERROR, size="2", role="alert",
+                                           data_testid=f"{testid}-error")),
+                    rx.hstack(
+                        rx.button(tr("common.cancel"), type="button", variant="soft", color_scheme="gray",
+                                  on_click=on_close),
+                        rx.button(tr(confirm_key), type="submit", color_scheme="red",
+                                  data_testid=f"{testid}-confirm"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                ),
+                on_submit=on_submit,
+            ),
+        ),
+        open=open_,
+        on_open_change=lambda _open: on_close(),
+    )

@@ -1,0 +1,162 @@
+"""The public course catalogue `/courses` and a course's page `/courses/<code>` (SPEC §4)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from tpd_app import routes
+from tpd_app.components import tokens
+from tpd_app.components.courses import checkbox, kind_label, labelled, localized
+from tpd_app.components.i18n import tr
+from tpd_app.components.shell import page_frame
+from tpd_app.state.catalogue import CatalogueState, CourseDetailState
+from tpd_app.state.courses import COUNTY_OPTIONS, KIND_OPTIONS, LEVEL_OPTIONS
+
+S = CatalogueState
+D = CourseDetailState
+_SELECT_STYLE = {"padding": "0.35rem", "border": tokens.BORDER, "border_radius": tokens.RADIUS}
+
+
+def _select(name: str, all_key: str, options: list[tuple[str, rx.Var | str]]) -> rx.Component:
+    return rx.el.select(
+        rx.el.option(tr(all_key), value=""),
+        *[rx.el.option(label, value=value) for value, label in options],
+        name=name, default_value=S.params[name].to(str), aria_label=name, style=_SELECT_STYLE,
+        data_testid=f"catalogue-{name}",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.hstack(
+                rx.input(name="q", default_value=S.params["q"].to(str), placeholder=tr("catalogue.keyword"),
+                         max_length=100, width="20rem", data_testid="catalogue-q"),
+                rx.button(rx.icon("search", size=14), tr("common.search"), type="submit",
+                          data_testid="catalogue-search"),
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.hstack(
+                _select("county", "catalogue.all_counties", [(c["code"], c["name"]) for c in COUNTY_OPTIONS]),
+                _select("level", "catalogue.all_levels", [(lv, tr(f"course.level.{lv}")) for lv in LEVEL_OPTIONS]),
+                _select("kind", "course.filter.all_kinds", [(k, tr(f"course.kind.{k}")) for k in KIND_OPTIONS]),
+                rx.el.select(
+                    rx.el.option(tr("catalogue.all_topics"), value=""),
+                    rx.foreach(S.topics, lambda t: rx.el.option(localized(t), value=t["code"])),
+                    name="topic", default_value=S.params["topic"].to(str), aria_label="topic", style=_SELECT_STYLE,
+                ),
+                rx.input(type="date", name="from", default_value=S.params["from"].to(str), aria_label="from"),
+                rx.text("–"),
+                rx.input(type="date", name="to", default_value=S.params["to"].to(str), aria_label="to"),
+                checkbox("open", tr("catalogue.open_now"), checked=S.params["open"] == "1", testid="catalogue-open"),
+                spacing="2",
+                wrap="wrap",
+                align="center",
+            ),
+            spacing="2",
+        ),
+        on_submit=S.search,
+        key=S.form_key,
+    )
+
+
+def _registration_badge(state: rx.Var) -> rx.Component:
+    return rx.match(
+        state,
+        ("open", rx.badge(tr("catalogue.registration.open"), color_scheme="green")),
+        ("upcoming", rx.badge(tr("catalogue.registration.upcoming"), color_scheme="blue")),
+        ("closed", rx.badge(tr("catalogue.registration.closed"), color_scheme="gray")),
+        rx.fragment(),
+    )
+
+
+def _result(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.link(row["title"], href=f"{routes.CATALOGUE}/{row['code']}", weight="bold", size="4"),
+                _registration_badge(row["registration"]),
+                align="center",
+                wrap="wrap",
+            ),
+            rx.text(row["organizer"], " · ", row["county"], " · ", kind_label(row["kind"]), size="2",
+                    color=tokens.MUTED),
+            rx.text(tr("course.field.first_date"), ": ", row["first_date"], " · ", tr("course.field.hours_short"),
+                    ": ", row["hours"], " · ", tr("course.field.code"), ": ", row["code"], size="2"),
+            spacing="1",
+        ),
+        width="100%",
+        data_testid="catalogue-result",
+    )
+
+
+@rx.page(route=routes.CATALOGUE, on_load=S.load, title="研習課程查詢 | 全國教師在職進修資訊網")
+def catalogue_page() -> rx.Component:
+    return page_frame(
+        rx.vstack(
+            rx.heading(tr("catalogue.title"), size="7", as_="h1"),
+            _filters(),
+            rx.text(tr("common.total"), " ", S.total_text, size="2", data_testid="catalogue-total"),
+            rx.vstack(rx.foreach(S.results, _result), spacing="2", width="100%"),
+            rx.cond(S.total == 0, rx.text(tr("common.no_results"), color=tokens.MUTED)),
+            rx.hstack(
+                rx.cond(S.prev_href, rx.link(tr("common.prev"), href=S.prev_href, data_testid="catalogue-prev")),
+                rx.text(S.page.to_string(), size="2"),
+                rx.cond(S.next_href, rx.link(tr("common.next"), href=S.next_href, data_testid="catalogue-next")),
+                spacing="4",
+            ),
+            spacing="4",
+            width="100%",
+        )
+    )
+
+
+def _detail_session(row: rx.Var) -> rx.Component:
+    return rx.table.row(rx.table.cell(row["day"]), rx.table.cell(row["start"], "–", row["end"]),
+                        rx.table.cell(row["lecturer"]))
+
+
+def _detail() -> rx.Component:
+    d = D.detail
+    return rx.vstack(
+        rx.heading(d["title"], size="7", as_="h1", data_testid="course-title"),
+        rx.hstack(rx.badge(kind_label(d["kind"])), _registration_badge(d["registration"]), spacing="2"),
+        labelled("course.field.code", d["code"]),
+        labelled("course.field.organizer", d["organizer"]),
+        labelled("course.field.topics", rx.hstack(rx.foreach(D.detail_topics, lambda t: rx.badge(localized(t))),
+                                                  wrap="wrap")),
+        labelled("course.field.audience_levels",
+                 rx.hstack(rx.foreach(D.detail_levels, lambda lv: rx.badge(tr(f"course.level.{lv}"))))),
+        labelled("course.field.audience_roles", d["audience_roles"]),
+        labelled("course.field.hours", d["hours"]),
+        labelled("course.field.capacity", d["capacity"]),
+        labelled("course.field.venue", d["venue"]),
+        rx.cond(d["online_url"], labelled("course.field.online_url",
+                                          rx.link(d["online_url"], href=d["online_url"], is_external=True))),
+        labelled("course.field.registration_window",
+                 rx.text(d["registration_opens"], " – ", d["registration_closes"], size="2")),
+        labelled("course.field.contact_name", rx.text(d["contact_name"], " ", d["contact_phone"], " ",
+                                                      d["contact_email"], size="2")),
+        rx.heading(tr("course.field.sessions"), size="4", as_="h2"),
+        rx.table.root(rx.table.body(rx.foreach(D.detail_sessions, _detail_session)), width="100%"),
+        rx.heading(tr("course.field.description"), size="4", as_="h2"),
+        rx.text(d["description"], white_space="pre-wrap"),
+        rx.cond(D.detail_files.length() > 0, rx.vstack(
+            rx.heading(tr("catalogue.attachments"), size="4", as_="h2"),
+            rx.foreach(D.detail_files, lambda f: rx.link(f["name"], href=f["href"], is_external=True,
+                                                         data_testid="attachment-link")),
+        )),
+        rx.link(tr("catalogue.back"), href=routes.CATALOGUE),
+        spacing="3",
+        width="100%",
+    )
+
+
+@rx.page(route=f"{routes.CATALOGUE}/[course_code]", on_load=D.load, title="研習課程 | 全國教師在職進修資訊網")
+def course_detail_page() -> rx.Component:
+    return page_frame(
+        rx.cond(D.found, _detail(),
+                rx.vstack(rx.text(tr("catalogue.not_found"), data_testid="course-not-found"),
+                          rx.link(tr("catalogue.back"), href=routes.CATALOGUE))),
+    )

@@ -1,0 +1,162 @@
+"""研習課程資料確認: the reviewing centre's queue, the submitted course in full, and decisions."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars.function import FunctionStringVar
+
+from tpd_app import routes
+from tpd_app.components import tokens
+from tpd_app.components.courses import kind_label, labelled, localized, pager, status_badge
+from tpd_app.components.i18n import tr
+from tpd_app.components.shell import app_shell
+from tpd_app.domain.permissions import Function
+from tpd_app.state.review import ReviewState
+
+S = ReviewState
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.checkbox(checked=S.selected.contains(row["id"]),
+                                  on_change=lambda ticked: S.toggle(row["id"], ticked),
+                                  aria_label="select", data_testid="select-course")),
+        rx.table.cell(row["code"]),
+        rx.table.cell(row["organizer"]),
+        rx.table.cell(row["title"]),
+        rx.table.cell(kind_label(row["kind"])),
+        rx.table.cell(row["first_date"]),
+        rx.table.cell(rx.button(tr("review.action.open"), size="1", on_click=S.open_course(row["id"]),
+                                data_testid="open-course")),
+        data_testid="review-row",
+    )
+
+
+def _session(row: rx.Var) -> rx.Component:
+    return rx.text(row["day"], " ", row["start"], "–", row["end"], " ", row["lecturer"], size="2")
+
+
+def _history(row: rx.Var) -> rx.Component:
+    return rx.text(row["at"], " · ", row["unit"], " · ", tr(f"course.decision.{row['action']}"), " ", row["reason"],
+                   size="1", color=tokens.MUTED)
+
+
+def _decision_button(value: str, label_key: str, colour: str) -> rx.Component:
+    script = f"(e) => {{ document.getElementById('review-decision').value = '{value}'; }}"
+    return rx.button(tr(label_key), type="submit", color_scheme=colour,
+                     on_click=FunctionStringVar.create(script), data_testid=f"decide-{value}")
+
+
+def _current() -> rx.Component:
+    c = S.current
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.heading(c["title"], size="5", as_="h2"), status_badge(c["status"]), align="center"),
+            labelled("course.field.code", c["code"]),
+            labelled("course.field.organizer", c["organizer"]),
+            labelled("course.field.kind", kind_label(c["kind"])),
+            labelled("course.field.topics", rx.hstack(rx.foreach(S.current_topics, lambda t: rx.badge(localized(t))),
+                                                      wrap="wrap")),
+            labelled("course.field.audience_levels",
+                     rx.hstack(rx.foreach(S.current_levels, lambda lv: rx.badge(tr(f"course.level.{lv}"))))),
+            labelled("course.field.audience_roles", c["audience_roles"]),
+            labelled("course.field.hours", c["hours"]),
+            labelled("course.field.capacity", c["capacity"]),
+            labelled("course.field.sessions", rx.vstack(rx.foreach(S.current_sessions, _session), spacing="0")),
+            labelled("course.field.venue", c["venue"]),
+            labelled("course.field.online_url", c["online_url"]),
+            labelled("course.field.description", c["description"], white_space="pre-wrap"),
+            labelled("course.field.registration_window",
+                     rx.text(c["registration_opens"], " – ", c["registration_closes"], size="2")),
+            labelled("course.field.contact_name", rx.text(c["contact_name"], " ", c["contact_phone"], " ",
+                                                          c["contact_email"], size="2")),
+            rx.cond(c["late_allowed_reason"], labelled("course.field.late_reason", c["late_allowed_reason"])),
+            rx.vstack(rx.foreach(S.current_history, _history), spacing="0"),
+            rx.form(
+                rx.el.input(type="hidden", name="decision", id="review-decision", default_value=""),
+                rx.vstack(
+                    rx.el.label(tr("review.field.reason"), html_for="review-reason"),
+                    rx.text_area(id="review-reason", name="reason", max_length=1000, width="100%",
+                                 data_testid="review-reason"),
+                    rx.cond(S.reason_error, rx.text(S.reason_error, color=tokens.ERROR, size="2", role="alert",
+                                                    data_testid="reason-error")),
+                    rx.hstack(
+                        _decision_button("approve", "review.action.approve", "green"),
+                        _decision_button("return", "review.action.return", "orange"),
+                        _decision_button("reject", "review.action.reject", "red"),
+                        rx.button(tr("common.close"), type="button", variant="soft", color_scheme="gray",
+                                  on_click=S.close_course),
+                        spacing="2",
+                    ),
+                    spacing="2",
+                    width="100%",
+                ),
+                on_submit=S.decide,
+                key=S.form_key,
+                width="100%",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="review-detail",
+    )
+
+
+def _late_form() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(tr("review.late.title"), size="3", as_="h2"),
+                rx.text(tr("review.late.body"), size="2", color=tokens.MUTED),
+                rx.hstack(
+                    rx.input(name="code", placeholder=tr("course.field.code"), max_length=16, data_testid="late-code"),
+                    rx.input(name="reason", placeholder=tr("course.field.reason"), max_length=500, width="24rem",
+                             data_testid="late-reason"),
+                    rx.button(tr("review.late.allow"), type="submit", variant="soft", data_testid="late-allow"),
+                    wrap="wrap",
+                ),
+                rx.cond(S.late_error, rx.text(S.late_error, color=tokens.ERROR, size="2", role="alert")),
+                spacing="2",
+            ),
+            on_submit=S.allow_late,
+            key=S.form_key,
+        ),
+        width="100%",
+    )
+
+
+@rx.page(route=routes.FUNCTION_ROUTES[Function.COURSE_REVIEW], on_load=S.load, title="研習課程資料確認")
+def course_review_page() -> rx.Component:
+    return app_shell(
+        "func.course.review",
+        rx.cond(S.notice_key, rx.callout(tr(S.notice_key), icon="circle-check", color_scheme="green",
+                                         data_testid="notice")),
+        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme="red", role="alert",
+                                         data_testid="review-error")),
+        rx.cond(S.current.length() > 0, _current()),
+        rx.form(
+            rx.hstack(rx.input(name="keyword", placeholder=tr("review.filter.keyword"), max_length=100),
+                      rx.button(tr("common.search"), type="submit"), spacing="2"),
+            on_submit=S.search,
+        ),
+        rx.table.root(
+            rx.table.header(rx.table.row(
+                rx.table.column_header_cell(""),
+                rx.table.column_header_cell(tr("course.field.code")),
+                rx.table.column_header_cell(tr("course.field.organizer")),
+                rx.table.column_header_cell(tr("course.field.title")),
+                rx.table.column_header_cell(tr("course.field.kind")),
+                rx.table.column_header_cell(tr("course.field.first_date")),
+                rx.table.column_header_cell(""),
+            )),
+            rx.table.body(rx.foreach(S.rows, _row)),
+            width="100%",
+        ),
+        rx.cond(S.rows.length() == 0, rx.text(tr("review.empty"), color=tokens.MUTED, data_testid="review-empty")),
+        rx.button(tr("review.action.bulk_approve"), " (", S.selected.length().to_string(), ")",
+                  on_click=S.approve_selected, disabled=S.selected.length() == 0, color_scheme="green",
+                  data_testid="bulk-approve"),
+        pager(S.page, S.total, S.go_page(-1), S.go_page(1)),
+        _late_form(),
+    )

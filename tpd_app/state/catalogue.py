@@ -1,0 +1,100 @@
+"""State of the public catalogue: filters live in the URL so every search can be shared."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from tpd_app import routes
+from tpd_app.domain.errors import NotFound
+from tpd_app.services import attachments, catalogue, courses
+from tpd_app.services.catalogue import CatalogueQuery
+from tpd_app.services.db import transaction
+from tpd_app.state.base import AppState
+
+FILTER_PARAMS = ("q", "county", "level", "kind", "topic", "from", "to", "open")
+
+
+def query_string(params: dict[str, str], **changes: str) -> str:
+    """The catalogue URL for these filters (empty values dropped)."""
+    merged = {**params, **changes}
+    kept = {k: v for k, v in merged.items() if v and k in (*FILTER_PARAMS, "page")}
+    return routes.CATALOGUE + (f"?{urlencode(kept)}" if kept else "")
+
+
+class CatalogueState(AppState):
+    """公開研習課程查詢 (signed in or not)."""
+
+    results: list[dict[str, str]] = []
+    total: int = 0
+    total_text: str = "0"
+    params: dict[str, str] = {}
+    topics: list[dict[str, str]] = []
+    page: int = 1
+    prev_href: str = ""
+    next_href: str = ""
+    form_key: int = 0
+
+    @rx.event
+    def load(self):
+        self._identity()
+        self.page_status = "ok"
+        raw: dict[str, Any] = dict(self.router.url.query_parameters)
+        query = CatalogueQuery.from_params(raw)
+        self.params = {
+            "q": query.keyword, "county": query.county, "level": query.level, "kind": query.kind,
+            "topic": query.topic, "from": query.date_from.isoformat() if query.date_from else "",
+            "to": query.date_to.isoformat() if query.date_to else "", "open": "1" if query.open_now else "",
+        }
+        with transaction() as session:
+            self.topics = courses.topic_options(session)
+            self.results, self.total = catalogue.search(session, query)
+        self.page = query.page
+        self.total_text = f"{catalogue.COUNT_CAP:,}+" if self.total > catalogue.COUNT_CAP else f"{self.total:,}"
+        pages = max(1, -(-self.total // catalogue.PAGE_SIZE))
+        self.prev_href = query_string(self.params, page=str(query.page - 1)) if query.page > 1 else ""
+        self.next_href = query_string(self.params, page=str(query.page + 1)) if query.page < pages else ""
+        self.form_key += 1
+
+    @rx.event
+    def search(self, form_data: dict):
+        """Turn the filter form into a shareable URL; `load` runs the search from it."""
+        if not isinstance(form_data, dict):
+            return None
+        params = {k: str(form_data.get(k, ""))[:100].strip() for k in FILTER_PARAMS}
+        params["open"] = "1" if form_data.get("open") in ("on", "1") else ""
+        return rx.redirect(query_string(params))
+
+
+class CourseDetailState(AppState):
+    """One published course, addressed by its code (`/courses/<code>`)."""
+
+    detail: dict[str, str] = {}
+    detail_sessions: list[dict[str, str]] = []
+    detail_topics: list[dict[str, str]] = []
+    detail_levels: list[str] = []
+    detail_counties: list[str] = []
+    detail_files: list[dict[str, str]] = []
+    found: bool = False
+
+    @rx.event
+    def load(self):
+        self._identity()
+        self.page_status = "ok"
+        code = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            with transaction() as session:
+                data = catalogue.published_detail(session, code)
+                self.detail_files = attachments.published_attachments(session, code)
+        except NotFound:
+            self.found, self.detail = False, {}
+            return
+        self.found = True
+        self.detail_sessions = data.pop("sessions")
+        self.detail_topics = data.pop("topics")
+        self.detail_levels = data.pop("audience_levels")
+        self.detail_counties = data.pop("eligible_counties")
+        self.detail = {k: ", ".join(map(str, v)) if isinstance(v, list) else str(v if v is not None else "")
+                       for k, v in data.items()}

@@ -1,0 +1,318 @@
+"""States of the organizer's course pages: register/edit form, own-unit list (browse and manage).
+
+Thin adapters: the actor comes from the server session, arguments are type-checked here,
+the rules live in `services.courses`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import reflex as rx
+
+from tpd_app import routes
+from tpd_app.domain.courses import AudienceLevel, CourseKind, CourseStatus
+from tpd_app.domain.errors import DomainError, ValidationFailed
+from tpd_app.domain.permissions import Function
+from tpd_app.domain.units import COUNTIES
+from tpd_app.services import attachments, courses
+from tpd_app.services.db import transaction
+from tpd_app.state.base import AppState
+from tpd_app.state.profile import FormStateMixin
+
+MAX_FORM_SESSIONS = 30
+TEXT_FIELDS = ("title", "kind", "description", "venue", "online_url", "hours", "credits", "capacity",
+               "audience_subjects", "audience_roles", "registration_opens", "registration_closes",
+               "eligible_school_codes", "contact_name", "contact_phone", "contact_email")
+EDIT_ROUTE = "/course/edit"
+
+KIND_OPTIONS: list[str] = [k.value for k in CourseKind]
+LEVEL_OPTIONS: list[str] = [level.value for level in AudienceLevel]
+COUNTY_OPTIONS: list[dict[str, str]] = [{"code": code, "name": name} for code, (name, _) in COUNTIES.items()]
+STATUS_OPTIONS: list[str] = [s.value for s in CourseStatus]
+ATTACHMENT_LIMIT = attachments.MAX_PER_COURSE
+ATTACHMENT_BYTES = attachments.MAX_BYTES
+
+
+def _ticked(form: dict[str, Any], prefix: str) -> list[str]:
+    return [name.removeprefix(prefix) for name, value in form.items()
+            if isinstance(name, str) and name.startswith(prefix) and value not in ("", None, False)]
+
+
+def course_input(form: dict[str, Any], session_rows: int) -> dict[str, Any]:
+    """Reshape the flat browser form into the service's input (no rules here)."""
+    data: dict[str, Any] = {name: form.get(name, "") for name in TEXT_FIELDS}
+    data["online_registration"] = form.get("online_registration") in ("on", "1", True)
+    data["topics"] = _ticked(form, "topic__")
+    data["audience_levels"] = _ticked(form, "level__")
+    data["eligible_counties"] = _ticked(form, "elig_county__")
+    data["eligible_levels"] = _ticked(form, "elig_level__")
+    data["sessions"] = [
+        {key: form.get(f"session_{key}_{i}", "") for key in ("day", "start", "end", "lecturer")}
+        for i in range(min(session_rows, MAX_FORM_SESSIONS))
+    ]
+    return data
+
+
+def form_values(data: dict[str, Any]) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The service's course values as the form's flat strings and session rows."""
+    values = {name: str(data.get(name) or "") for name in TEXT_FIELDS}
+    values["online_registration"] = "on" if data.get("online_registration") else ""
+    if isinstance(data.get("eligible_school_codes"), list):
+        values["eligible_school_codes"] = ", ".join(data["eligible_school_codes"])
+    for prefix, key in (("topic__", "topics"), ("level__", "audience_levels"),
+                        ("elig_county__", "eligible_counties"), ("elig_level__", "eligible_levels")):
+        for item in data.get(key) or []:
+            values[prefix + str(item)] = "on"
+    sessions = [{"index": str(i), "number": str(i + 1),
+                 **{k: str(s.get(k, "")) for k in ("day", "start", "end", "lecturer")}}
+                for i, s in enumerate(data.get("sessions") or [])]
+    return values, sessions or [_blank_session(0)]
+
+
+def _blank_session(index: int) -> dict[str, str]:
+    return {"index": str(index), "number": str(index + 1), "day": "", "start": "", "end": "", "lecturer": ""}
+
+
+class CourseFormState(FormStateMixin, AppState):
+    """研習課程登錄 and editing an own course (draft, returned, or published)."""
+
+    sessions: list[dict[str, str]] = [_blank_session(0)]
+    topics: list[dict[str, str]] = []
+    editing_id: int = 0
+    course_code_text: str = ""
+    course_status: str = ""
+    decision_reason: str = ""
+    history: list[dict[str, str]] = []
+    saved_code: str = ""
+    attachments: list[dict[str, str]] = []
+    attachment_error: str = ""
+
+    def _load_topics(self) -> None:
+        with transaction() as session:
+            self.topics = courses.topic_options(session)
+
+    @rx.event
+    def load_new(self):
+        self._reset_messages()
+        signed_in, event = self._enter_page(Function.COURSE_REGISTER)
+        if signed_in is None:
+            return event
+        self._load_topics()
+        self.values, self.sessions = {"online_registration": ""}, [_blank_session(0)]
+        self.editing_id, self.course_code_text, self.course_status = 0, "", ""
+        self.decision_reason, self.history, self.saved_code = "", [], ""
+        self.attachments, self.attachment_error = [], ""
+        self.form_key += 1
+        return None
+
+    @rx.event
+    def load_edit(self):
+        self._reset_messages()
+        signed_in, event = self._enter_page(Function.COURSE_MANAGE)
+        if signed_in is None:
+            return event
+        raw = self.router.url.query_parameters.get("id", "")
+        course_id = int(raw) if isinstance(raw, str) and raw.isdigit() else 0
+        self._load_topics()
+        try:
+            with transaction() as session:
+                data = courses.course_for_edit(session, signed_in.actor, course_id, ip=self._client_ip())
+        except DomainError as error:
+            self.page_status = "forbidden"
+            self.forbidden_key = error.key
+            return None
+        self.values, self.sessions = form_values(data)
+        self.editing_id = course_id
+        self.course_code_text, self.course_status = data["code"], data["status"]
+        self.decision_reason, self.history = data["decision_reason"], data["history"]
+        self.attachments, self.attachment_error = data["attachments"], ""
+        self.saved_code = ""
+        self.form_key += 1
+        return None
+
+    @rx.event
+    def add_session(self):
+        if len(self.sessions) < MAX_FORM_SESSIONS:
+            self.sessions = [*self.sessions, _blank_session(len(self.sessions))]
+
+    @rx.event
+    def remove_session(self):
+        if len(self.sessions) > 1:
+            self.sessions = self.sessions[:-1]
+
+    @rx.event
+    def save(self, form_data: dict):
+        """Save a draft or submit, as the pressed button said (hidden `intent` field)."""
+        self._reset_messages()
+        if not isinstance(form_data, dict):
+            return None
+        submit = form_data.get("intent") == "submit"
+        data = course_input(form_data, len(self.sessions))
+        # Keep what was typed, whatever happens next.
+        self.values, self.sessions = form_values(data)
+        try:
+            signed_in = self._actor_or_raise()
+            with transaction() as session:
+                if self.editing_id:
+                    status = courses.update_course(session, signed_in.actor, self.editing_id, data,
+                                                   submit=submit, ip=self._client_ip())
+                    code = self.course_code_text
+                else:
+                    code = courses.register_course(session, signed_in.actor, data, submit=submit,
+                                                   ip=self._client_ip())
+                    status = "submitted" if submit else "draft"
+        except DomainError as error:
+            return self._fail(error)
+        self.saved_code = code
+        if not self.editing_id:
+            return rx.redirect(f"{routes.FUNCTION_ROUTES[Function.COURSE_MANAGE]}?saved={code}")
+        self.course_status = status
+        self.notice_key = "course.notice.saved"
+        return None
+
+
+    @rx.event
+    async def upload(self, files: list[rx.UploadFile]):
+        """Attach files to the course being edited; every check happens in the service."""
+        self.attachment_error = ""
+        if not self.editing_id or not isinstance(files, list):
+            return None
+        try:
+            signed_in = self._actor_or_raise()
+            for upload in files[: attachments.MAX_PER_COURSE]:
+                # Read one byte past the limit: enough to refuse, never the whole of a huge body.
+                data = await upload.read(attachments.MAX_BYTES + 1)
+                with transaction() as session:
+                    attachments.add_attachment(session, signed_in.actor, self.editing_id,
+                                               upload.name or upload.filename or "", data, ip=self._client_ip())
+        except ValidationFailed as error:
+            self.attachment_error = self._t(error.field_errors.get("attachment", error.key))
+        except DomainError as error:
+            self.attachment_error = self._error_text(error)
+        self._reload_attachments()
+        return None
+
+    @rx.event
+    def delete_attachment(self, attachment_id: str):
+        self.attachment_error = ""
+        if not isinstance(attachment_id, str) or not attachment_id.isdigit():
+            return None
+        try:
+            signed_in = self._actor_or_raise()
+            with transaction() as session:
+                attachments.delete_attachment(session, signed_in.actor, int(attachment_id), ip=self._client_ip())
+        except DomainError as error:
+            self.attachment_error = self._error_text(error)
+        self._reload_attachments()
+        return None
+
+    def _reload_attachments(self) -> None:
+        try:
+            signed_in = self._actor_or_raise()
+            with transaction() as session:
+                self.attachments = courses.course_for_edit(session, signed_in.actor, self.editing_id,
+                                                           ip=self._client_ip())["attachments"]
+        except DomainError:
+            self.attachments = []
+
+
+class OwnCoursesState(AppState):
+    """本單位研習課程瀏覽 and 研習資料管理上傳: the own unit's courses with filters and paging."""
+
+    rows: list[dict[str, str]] = []
+    counts: dict[str, int] = {}
+    total: int = 0
+    page: int = 1
+    filters: dict[str, str] = {}
+    manage: bool = False
+    saved_code: str = ""
+    cancel_id: str = ""
+    cancel_title: str = ""
+    cancel_error: str = ""
+    error_text: str = ""
+    notice_key: str = ""
+
+    def _query(self) -> None:
+        signed_in = self._actor_or_raise()
+
+        def day(name: str) -> date | None:
+            try:
+                return date.fromisoformat(self.filters.get(name, ""))
+            except ValueError:
+                return None
+
+        with transaction() as session:
+            self.rows, self.total, self.counts = courses.list_own_courses(
+                session, signed_in.actor, status=self.filters.get("status", ""),
+                keyword=self.filters.get("keyword", ""), kind=self.filters.get("kind", ""),
+                date_from=day("from"), date_to=day("to"), page=self.page, ip=self._client_ip())
+
+    def _open(self, function: Function):
+        self.error_text, self.notice_key, self.cancel_id = "", "", ""
+        signed_in, event = self._enter_page(function)
+        if signed_in is None:
+            return event
+        self.manage = function is Function.COURSE_MANAGE
+        saved = self.router.url.query_parameters.get("saved", "")
+        self.saved_code = saved if isinstance(saved, str) and saved.isdigit() else ""
+        self.filters, self.page = {}, 1
+        self._query()
+        return None
+
+    @rx.event
+    def load_browse(self):
+        return self._open(Function.COURSE_BROWSE_OWN)
+
+    @rx.event
+    def load_manage(self):
+        return self._open(Function.COURSE_MANAGE)
+
+    @rx.event
+    def apply_filters(self, form_data: dict):
+        if not isinstance(form_data, dict):
+            return None
+        self.filters = {k: str(form_data.get(k, ""))[:100] for k in ("status", "keyword", "kind", "from", "to")}
+        self.page = 1
+        try:
+            self._query()
+        except DomainError as error:
+            self.error_text = self._error_text(error)
+        return None
+
+    @rx.event
+    def go_page(self, delta: int):
+        if not isinstance(delta, int) or delta not in (-1, 1):
+            return None
+        self.page = max(1, self.page + delta)
+        try:
+            self._query()
+        except DomainError as error:
+            self.error_text = self._error_text(error)
+        return None
+
+    @rx.event
+    def ask_cancel(self, course_id: str, title: str):
+        if isinstance(course_id, str) and course_id.isdigit() and isinstance(title, str):
+            self.cancel_id, self.cancel_title, self.cancel_error = course_id, title[:200], ""
+
+    @rx.event
+    def close_cancel(self):
+        self.cancel_id = ""
+
+    @rx.event
+    def confirm_cancel(self, form_data: dict):
+        if not isinstance(form_data, dict) or not self.cancel_id.isdigit():
+            return None
+        try:
+            signed_in = self._actor_or_raise()
+            with transaction() as session:
+                courses.cancel_course(session, signed_in.actor, int(self.cancel_id),
+                                      str(form_data.get("reason", "")), ip=self._client_ip())
+            self.cancel_id = ""
+            self.notice_key = "course.notice.cancelled"
+            self._query()
+        except DomainError as error:
+            self.cancel_error = self._error_text(error)
+        return None
