@@ -1,5 +1,13 @@
 """SQLModel tables; importing this package registers them all on `SQLModel.metadata`."""
 
+from tpd_app.models.accounts import (
+    AccountApplication,
+    ChiefChangeRequest,
+    DirectoryChange,
+    OutboxMessage,
+    TeacherApplication,
+    TeacherPlacement,
+)
 from tpd_app.models.tables import (
     AuditLog,
     BusinessAccount,
@@ -9,4 +17,17 @@ from tpd_app.models.tables import (
     Unit,
 )
 
-__all__ = ["AuditLog", "BusinessAccount", "LoginSession", "LoginTicket", "Teacher", "Unit"]
+__all__ = [
+    "AccountApplication",
+    "AuditLog",
+    "BusinessAccount",
+    "ChiefChangeRequest",
+    "DirectoryChange",
+    "LoginSession",
+    "LoginTicket",
+    "OutboxMessage",
+    "Teacher",
+    "TeacherApplication",
+    "TeacherPlacement",
+    "Unit",
+]
