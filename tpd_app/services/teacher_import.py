@@ -118,10 +118,12 @@ def import_teachers(session: Session, actor: Actor, filename: str, data: bytes, 
     seen: set[str] = set()
     added = 0
     for number, raw in enumerate(read_rows(data), start=2):
-        values, errors = teacher_problems(session, {k: "" if v is None else v for k, v in raw.items()})
-        shown = mask_national_id(normalize_national_id(str(raw.get("national_id") or "")))
-        if not errors and values["national_id"] in seen:
-            errors["national_id"] = "teachers.error.duplicate_in_file"
+        national_id = normalize_national_id(str(raw.get("national_id") or ""))
+        shown = mask_national_id(national_id)
+        if national_id in seen:
+            errors = {"national_id": "teachers.error.duplicate_in_file"}
+        else:
+            values, errors = teacher_problems(session, {k: "" if v is None else v for k, v in raw.items()})
         if errors:
             field, key = next(iter(errors.items()))
             report.append({"row": str(number), "national_id": shown, "name": str(raw.get("name") or "")[:100],
