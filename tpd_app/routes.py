@@ -8,6 +8,10 @@ HOME = "/"
 LOGIN = "/login"
 DASHBOARD = "/home"
 CATALOGUE = "/courses"
+APPLY = "/apply"
+TEACHER_APPLY = "/apply/teacher"
+DIRECTORY = "/directory"
+AUDIT = "/audit"
 
 #: The page of each function key (business and teacher functions).
 FUNCTION_ROUTES: dict[F, str] = {
@@ -37,12 +41,15 @@ FUNCTION_ROUTES: dict[F, str] = {
 }
 
 #: Functions whose pages are complete; every other function shows the coming-soon page.
-BUILT_FUNCTIONS: frozenset[F] = frozenset({F.PROFILE_EDIT, F.PROFILE_PASSWORD, F.UNIT_CONTACT})
+BUILT_FUNCTIONS: frozenset[F] = frozenset({
+    F.PROFILE_EDIT, F.PROFILE_PASSWORD, F.UNIT_CONTACT,
+    F.ACCOUNTS_OWN_UNIT, F.ACCOUNTS_SUBORDINATE, F.TEACHERS_MANAGE, F.TEACHERS_ENTER,
+})
 
 FUNCTION_BY_ROUTE: dict[str, F] = {path: fn for fn, path in FUNCTION_ROUTES.items()}
 
 
-_SAFE_NEXT = frozenset({DASHBOARD, *FUNCTION_ROUTES.values()})
+_SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, AUDIT, *FUNCTION_ROUTES.values()})
 
 
 def safe_next(path: str) -> str:
