@@ -49,9 +49,9 @@ def status_badge(value: rx.Var, prefix: str) -> rx.Component:
 
 
 def select_field(name: str, label_key: str, options: Sequence[tuple[str, str]], *, default: str = "",
-                 required: bool = False, error: rx.Var | None = None, **props) -> rx.Component:
+                 required: bool = False, error: rx.Var | None = None, input_id: str = "", **props) -> rx.Component:
     """A native <select> (submitted with its form) with a label and an optional error line."""
-    input_id = f"field-{name}"
+    input_id = input_id or f"field-{name}"
     return rx.vstack(
         rx.el.label(tr(label_key), " *" if required else "", html_for=input_id,
                     style={"font_weight": "500", "font_size": "0.9rem"}),

@@ -62,7 +62,7 @@ def _editor() -> rx.Component:
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.heading(tr("teachers.edit_contact"), " ", S.values["name"], size="3", as_="h3"),
+                    rx.heading(tr("teachers.edit_contact"), " ", S.editing_name, size="3", as_="h3"),
                     field(S, "email", "profile.email", type_="email"),
                     field(S, "phone", "profile.phone", type_="tel", max_length=40),
                     rx.hstack(save_button(S), rx.button(tr("common.cancel"), on_click=S.cancel_edit, type="button",
@@ -129,7 +129,8 @@ def roster_page() -> rx.Component:
             S.search,
             rx.vstack(rx.el.label(tr("teachers.search"), html_for="roster-text", style={"font_size": "0.9rem"}),
                       rx.input(id="roster-text", name="text", max_length=40), spacing="1"),
-            select_field("employment", "teachers.employment", EMPLOYMENT, default="serving"),
+            select_field("employment", "teachers.employment", EMPLOYMENT, default="serving",
+                         input_id="filter-employment"),
         ),
         _editor(),
         _history(),

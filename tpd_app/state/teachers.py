@@ -25,6 +25,7 @@ class TeacherRosterState(ActionMixin, AppState):
     revealed_id: str = ""
     revealed_value: str = ""
     editing_id: str = ""
+    editing_name: str = ""
     history: list[Row] = []
     history_for: str = ""
 
@@ -79,8 +80,8 @@ class TeacherRosterState(ActionMixin, AppState):
         row = next((r for r in self.rows if r["id"] == teacher_id), None)
         if row is None:
             return
-        self.editing_id = row["id"]
-        self.values = {"email": row["email"], "phone": row["phone"], "name": row["name"]}
+        self.editing_id, self.editing_name = row["id"], row["name"]
+        self.values = {"email": row["email"], "phone": row["phone"]}
         self.field_errors = {}
         self.form_key += 1
 
