@@ -1,4 +1,4 @@
-"""Command line: `python -m tpd_app.cli migrate | load-demo | create-admin`."""
+"""Command line: `python -m tpd_app.cli migrate | load-demo | apply-directory-changes | create-admin`."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="apply the database migrations")
     sub.add_parser("load-demo", help="load the demo data into an empty database")
+    sub.add_parser("apply-directory-changes", help="apply directory changes whose effective date has come")
     admin = sub.add_parser("create-admin", help="create the first national-centre administrator")
     admin.add_argument("--username", required=True)
     admin.add_argument("--name", required=True)
@@ -59,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
             counts = load_demo(session)
         print("demo data loaded: " + ", ".join(f"{k}={v}" for k, v in counts.items())
               if counts else "database not empty: demo data not loaded")
+        return 0
+
+    if args.command == "apply-directory-changes":
+        from tpd_app.services.directory import apply_due_changes
+
+        with transaction() as session:
+            print(f"directory changes applied: {apply_due_changes(session)}")
         return 0
 
     from tpd_app.services.admin import create_first_admin

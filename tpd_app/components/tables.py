@@ -99,3 +99,18 @@ def search_bar(on_submit: rx.event.EventHandler, *fields: rx.Component, key: rx.
         on_submit=on_submit,
         key=key,
     )
+
+
+def form_card(title_key: str, on_submit: rx.event.EventHandler, *children: rx.Component,
+              hint_key: str = "", key: rx.Var | int = 0) -> rx.Component:
+    """A card holding one form: heading, an optional hint, the fields and the submit button."""
+    hint = [rx.text(tr(hint_key), size="1", color=tokens.MUTED)] if hint_key else []
+    return rx.card(
+        rx.form(
+            rx.vstack(rx.heading(tr(title_key), size="4", as_="h2"), *hint, *children, spacing="3", width="100%",
+                      max_width="32rem"),
+            on_submit=on_submit,
+            key=key,
+        ),
+        width="100%",
+    )

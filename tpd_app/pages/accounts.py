@@ -13,6 +13,7 @@ from tpd_app.components.tables import (
     action_button,
     cell,
     data_table,
+    form_card,
     search_bar,
     secret_notice,
     select_field,
@@ -193,26 +194,18 @@ def _grant_editor() -> rx.Component:
 
 def _create_form() -> rx.Component:
     S = OwnUnitState
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading(tr("accounts.create"), size="4", as_="h2"),
-                select_field("category", "accounts.category",
-                             (("contact", "category.contact"), ("operator", "category.operator")),
-                             default="contact", required=True, error=S.field_errors["category"]),
-                field(S, "username", "apply.username", required=True, max_length=64),
-                field(S, "name", "profile.name", required=True, max_length=100),
-                field(S, "title", "profile.title_field", max_length=100),
-                field(S, "email", "profile.email", type_="email", required=True),
-                field(S, "phone", "profile.phone", type_="tel", max_length=40),
-                rx.text(tr("accounts.create_hint"), size="1", color=tokens.MUTED),
-                save_button(S),
-                spacing="3", max_width="32rem", width="100%",
-            ),
-            on_submit=S.create,
-            key=S.form_key,
-        ),
-        width="100%",
+    return form_card(
+        "accounts.create", S.create,
+        select_field("category", "accounts.category",
+                     (("contact", "category.contact"), ("operator", "category.operator")),
+                     default="contact", required=True, error=S.field_errors["category"]),
+        field(S, "username", "apply.username", required=True, max_length=64),
+        field(S, "name", "profile.name", required=True, max_length=100),
+        field(S, "title", "profile.title_field", max_length=100),
+        field(S, "email", "profile.email", type_="email", required=True),
+        field(S, "phone", "profile.phone", type_="tel", max_length=40),
+        save_button(S),
+        hint_key="accounts.create_hint", key=S.form_key,
     )
 
 
@@ -223,24 +216,17 @@ def _chief_request_form() -> rx.Component:
         return rx.cond((r["category"] != "chief") & (r["status"] == "active"),
                        rx.el.option(r["username"], " ", r["name"], value=r["id"]))
 
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading(tr("accounts.chief_request"), size="4", as_="h2"),
-                rx.text(tr("accounts.chief_request_hint"), size="1", color=tokens.MUTED),
-                rx.el.label(tr("accounts.new_chief"), html_for="field-new_chief"),
-                rx.el.select(rx.el.option("—", value=""), rx.foreach(S.rows, candidate), id="field-new_chief",
-                             name="new_chief", style={"padding": "0.35rem", "border": tokens.BORDER}),
-                rx.cond(S.field_errors["new_chief"],
-                        rx.text(tr(S.field_errors["new_chief"].to(str)), color=tokens.ERROR, size="1")),
-                rx.el.label(tr("accounts.reason"), html_for="field-reason"),
-                rx.input(id="field-reason", name="reason", max_length=300, width="100%"),
-                rx.button(tr("accounts.chief_request_submit"), type="submit", data_testid="chief-request"),
-                spacing="2", max_width="32rem", width="100%",
-            ),
-            on_submit=S.request_chief_change,
-        ),
-        width="100%",
+    return form_card(
+        "accounts.chief_request", S.request_chief_change,
+        rx.el.label(tr("accounts.new_chief"), html_for="field-new_chief"),
+        rx.el.select(rx.el.option("—", value=""), rx.foreach(S.rows, candidate), id="field-new_chief",
+                     name="new_chief", style={"padding": "0.35rem", "border": tokens.BORDER}),
+        rx.cond(S.field_errors["new_chief"],
+                rx.text(tr(S.field_errors["new_chief"].to(str)), color=tokens.ERROR, size="1")),
+        rx.el.label(tr("accounts.reason"), html_for="field-reason"),
+        rx.input(id="field-reason", name="reason", max_length=300, width="100%"),
+        rx.button(tr("accounts.chief_request_submit"), type="submit", data_testid="chief-request"),
+        hint_key="accounts.chief_request_hint",
     )
 
 

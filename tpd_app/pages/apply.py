@@ -44,87 +44,73 @@ def _unit_picker(state: type[ApplyState] | type[TeacherApplyState], label_key: s
     )
 
 
-def _done(state: type[ApplyState] | type[TeacherApplyState], body_key: str) -> rx.Component:
-    return rx.callout(rx.text(tr(body_key), " (", tr("apply.number"), " ", state.submitted_id, ")"),
-                      icon="circle-check", color_scheme="green", role="status", data_testid="applied")
+def _application_page(state: type[ApplyState] | type[TeacherApplyState], prefix: str, unit_label: str,
+                      unit_field: str, *fields: rx.Component, footer: rx.Component | None = None) -> rx.Component:
+    """Title and intro, the unit picker and the form; after submitting, the application number."""
+    return page_frame(
+        rx.vstack(
+            rx.heading(tr(f"{prefix}.title"), size="6", as_="h1"),
+            rx.text(tr(f"{prefix}.intro"), size="2"),
+            rx.cond(
+                state.submitted_id,
+                rx.callout(rx.text(tr(f"{prefix}.submitted"), " (", tr("apply.number"), " ", state.submitted_id, ")"),
+                           icon="circle-check", color_scheme="green", role="status", data_testid="applied"),
+                rx.vstack(
+                    _unit_picker(state, unit_label, unit_field),
+                    notices(state),
+                    rx.form(
+                        rx.vstack(
+                            *fields,
+                            rx.button(tr("apply.submit"), type="submit", loading=state.saving,
+                                      data_testid="apply-submit"),
+                            spacing="3", width="100%", max_width="32rem",
+                        ),
+                        on_submit=state.submit,
+                        key=state.form_key,
+                    ),
+                    spacing="4", width="100%",
+                ),
+            ),
+            footer or rx.fragment(),
+            spacing="4", width="100%",
+        )
+    )
+
+
+def _passwords(state: type[ApplyState] | type[TeacherApplyState]) -> list[rx.Component]:
+    return [field(state, "password", "apply.password", type_="password", required=True,
+                  autocomplete="new-password", max_length=128),
+            field(state, "confirm", "apply.confirm", type_="password", required=True,
+                  autocomplete="new-password", max_length=128)]
 
 
 @rx.page(route=routes.APPLY, on_load=ApplyState.load, title="業務帳號申請 | 全國教師在職進修資訊網")
 def apply_page() -> rx.Component:
     S = ApplyState
-    return page_frame(
-        rx.vstack(
-            rx.heading(tr("apply.title"), size="6", as_="h1"),
-            rx.text(tr("apply.intro"), size="2"),
-            rx.cond(
-                S.submitted_id,
-                _done(S, "apply.submitted"),
-                rx.vstack(
-                    _unit_picker(S, "apply.unit", "unit_id"),
-                    notices(S),
-                    rx.form(
-                        rx.vstack(
-                            select_field("category", "apply.category", CATEGORIES, default="chief", required=True,
-                                         error=S.field_errors["category"]),
-                            rx.text(tr("apply.category_hint"), size="1", color=tokens.MUTED),
-                            field(S, "username", "apply.username", required=True, autocomplete="username",
-                                  max_length=64),
-                            field(S, "password", "apply.password", type_="password", required=True,
-                                  autocomplete="new-password", max_length=128),
-                            field(S, "confirm", "apply.confirm", type_="password", required=True,
-                                  autocomplete="new-password", max_length=128),
-                            field(S, "name", "profile.name", required=True, autocomplete="name", max_length=100),
-                            field(S, "title", "profile.title_field", max_length=100),
-                            field(S, "email", "profile.email", type_="email", required=True, autocomplete="email"),
-                            field(S, "phone", "profile.phone", type_="tel", autocomplete="tel", max_length=40),
-                            rx.button(tr("apply.submit"), type="submit", loading=S.saving, data_testid="apply-submit"),
-                            spacing="3", width="100%", max_width="32rem",
-                        ),
-                        on_submit=S.submit,
-                        key=S.form_key,
-                    ),
-                    spacing="4", width="100%",
-                ),
-            ),
-            rx.link(tr("apply.teacher_link"), href=routes.TEACHER_APPLY, size="2"),
-            spacing="4", width="100%",
-        )
+    return _application_page(
+        S, "apply", "apply.unit", "unit_id",
+        select_field("category", "apply.category", CATEGORIES, default="chief", required=True,
+                     error=S.field_errors["category"]),
+        rx.text(tr("apply.category_hint"), size="1", color=tokens.MUTED),
+        field(S, "username", "apply.username", required=True, autocomplete="username", max_length=64),
+        *_passwords(S),
+        field(S, "name", "profile.name", required=True, autocomplete="name", max_length=100),
+        field(S, "title", "profile.title_field", max_length=100),
+        field(S, "email", "profile.email", type_="email", required=True, autocomplete="email"),
+        field(S, "phone", "profile.phone", type_="tel", autocomplete="tel", max_length=40),
+        footer=rx.link(tr("apply.teacher_link"), href=routes.TEACHER_APPLY, size="2"),
     )
 
 
 @rx.page(route=routes.TEACHER_APPLY, on_load=TeacherApplyState.load, title="教師帳號申請 | 全國教師在職進修資訊網")
 def teacher_apply_page() -> rx.Component:
     S = TeacherApplyState
-    return page_frame(
-        rx.vstack(
-            rx.heading(tr("teacher_apply.title"), size="6", as_="h1"),
-            rx.text(tr("teacher_apply.intro"), size="2"),
-            rx.cond(
-                S.submitted_id,
-                _done(S, "teacher_apply.submitted"),
-                rx.vstack(
-                    _unit_picker(S, "teacher_apply.school", "school_id"),
-                    notices(S),
-                    rx.form(
-                        rx.vstack(
-                            field(S, "national_id", "teachers.national_id", required=True, max_length=10),
-                            field(S, "name", "teachers.name", required=True, autocomplete="name", max_length=100),
-                            field(S, "birth_date", "teachers.birth_date", type_="date"),
-                            field(S, "email", "profile.email", type_="email", required=True, autocomplete="email"),
-                            field(S, "password", "apply.password", type_="password", required=True,
-                                  autocomplete="new-password", max_length=128),
-                            field(S, "confirm", "apply.confirm", type_="password", required=True,
-                                  autocomplete="new-password", max_length=128),
-                            rx.text(tr("teacher_apply.note"), size="1", color=tokens.MUTED),
-                            rx.button(tr("apply.submit"), type="submit", loading=S.saving, data_testid="apply-submit"),
-                            spacing="3", width="100%", max_width="32rem",
-                        ),
-                        on_submit=S.submit,
-                        key=S.form_key,
-                    ),
-                    spacing="4", width="100%",
-                ),
-            ),
-            spacing="4", width="100%",
-        )
+    return _application_page(
+        S, "teacher_apply", "teacher_apply.school", "school_id",
+        field(S, "national_id", "teachers.national_id", required=True, max_length=10),
+        field(S, "name", "teachers.name", required=True, autocomplete="name", max_length=100),
+        field(S, "birth_date", "teachers.birth_date", type_="date"),
+        field(S, "email", "profile.email", type_="email", required=True, autocomplete="email"),
+        *_passwords(S),
+        rx.text(tr("teacher_apply.note"), size="1", color=tokens.MUTED),
     )

@@ -13,6 +13,7 @@ from tpd_app.components.tables import (
     action_button,
     cell,
     data_table,
+    form_card,
     search_bar,
     secret_notice,
     select_field,
@@ -143,43 +144,27 @@ def roster_page() -> rx.Component:
 
 def _single_entry() -> rx.Component:
     S = TeacherEntryState
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading(tr("teachers.single"), size="4", as_="h2"),
-                field(S, "national_id", "teachers.national_id", required=True, max_length=10),
-                field(S, "name", "teachers.name", required=True, max_length=100),
-                field(S, "birth_date", "teachers.birth_date", type_="date"),
-                field(S, "email", "profile.email", type_="email"),
-                field(S, "phone", "profile.phone", type_="tel", max_length=40),
-                rx.text(tr("teachers.single_hint"), size="1", color=tokens.MUTED),
-                rx.button(tr("teachers.add"), type="submit", loading=S.saving, data_testid="enter-teacher"),
-                spacing="3", width="100%",
-            ),
-            on_submit=S.enter,
-            key=S.form_key,
-        ),
-        width="100%",
+    return form_card(
+        "teachers.single", S.enter,
+        field(S, "national_id", "teachers.national_id", required=True, max_length=10),
+        field(S, "name", "teachers.name", required=True, max_length=100),
+        field(S, "birth_date", "teachers.birth_date", type_="date"),
+        field(S, "email", "profile.email", type_="email"),
+        field(S, "phone", "profile.phone", type_="tel", max_length=40),
+        rx.button(tr("teachers.add"), type="submit", loading=S.saving, data_testid="enter-teacher"),
+        hint_key="teachers.single_hint", key=S.form_key,
     )
 
 
 def _take_in() -> rx.Component:
     S = TeacherRosterState
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading(tr("teachers.take_in"), size="4", as_="h2"),
-                rx.text(tr("teachers.take_in_hint"), size="1", color=tokens.MUTED),
-                field(S, "national_id", "teachers.national_id", required=True, max_length=10),
-                field(S, "name", "teachers.name", required=True, max_length=100),
-                field(S, "birth_date", "teachers.birth_date", type_="date"),
-                rx.button(tr("teachers.take_in_submit"), type="submit", data_testid="take-in"),
-                spacing="3", width="100%",
-            ),
-            on_submit=S.take_in,
-            key=S.form_key,
-        ),
-        width="100%",
+    return form_card(
+        "teachers.take_in", S.take_in,
+        field(S, "national_id", "teachers.national_id", required=True, max_length=10),
+        field(S, "name", "teachers.name", required=True, max_length=100),
+        field(S, "birth_date", "teachers.birth_date", type_="date"),
+        rx.button(tr("teachers.take_in_submit"), type="submit", data_testid="take-in"),
+        hint_key="teachers.take_in_hint", key=S.form_key,
     )
 
 

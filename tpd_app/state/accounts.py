@@ -85,6 +85,19 @@ class ActionMixin(FormStateMixin, mixin=True):
         self.notice_key = notice
         return True, result
 
+    def _refresh(self) -> None:
+        """Reload the page's rows (each page state overrides it)."""
+
+    def _after(self, ok: bool, event: Any) -> Any:
+        """After an action: the action's error event, or reload the rows."""
+        if not ok:
+            return event
+        try:
+            self._refresh()
+        except DomainError as error:
+            return self._fail(error)
+        return None
+
     def _load_page(self, function: Function | None, refresh: Callable[[], None]) -> Any:
         """The page guard, then the page's data; a refusal from the service shows the forbidden panel."""
         self._reset_messages()
@@ -206,15 +219,6 @@ class AccountListMixin(ActionMixin, mixin=True):
         scope = self._scope()
         self.applications = self._use(accounts.pending_applications, scope=scope)
         self.rows = self._use(accounts.list_accounts, scope=scope, **self.filters)
-
-    def _after(self, ok: bool, event: Any) -> Any:
-        if not ok:
-            return event
-        try:
-            self._refresh()
-        except DomainError as error:
-            return self._fail(error)
-        return None
 
     @rx.event
     def apply_filters(self, form: dict):

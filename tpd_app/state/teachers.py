@@ -33,15 +33,6 @@ class TeacherRosterState(ActionMixin, AppState):
         self.rows = self._use(teachers.list_roster, text=self.text, employment=self.employment)
         self.applications = self._use(teachers.pending_teacher_applications)
 
-    def _after(self, ok: bool, event: object) -> object:
-        if not ok:
-            return event
-        try:
-            self._refresh()
-        except DomainError as error:
-            return self._fail(error)
-        return None
-
     @rx.event
     def load(self):
         self.revealed_id = self.revealed_value = self.editing_id = self.history_for = ""
