@@ -1,4 +1,5 @@
-"""Command line: `python -m tpd_app.cli migrate | load-demo | apply-directory-changes | create-admin`."""
+"""Command line: `python -m tpd_app.cli migrate | load-demo | create-admin`, and the daily
+chores `apply-directory-changes` and `send-directory-reminders`."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="apply the database migrations")
     sub.add_parser("load-demo", help="load the demo data into an empty database")
     sub.add_parser("apply-directory-changes", help="apply directory changes whose effective date has come")
+    sub.add_parser("send-directory-reminders", help="queue the 1 June / 1 December directory report reminders")
     admin = sub.add_parser("create-admin", help="create the first national-centre administrator")
     admin.add_argument("--username", required=True)
     admin.add_argument("--name", required=True)
@@ -67,6 +69,13 @@ def main(argv: list[str] | None = None) -> int:
 
         with transaction() as session:
             print(f"directory changes applied: {apply_due_changes(session)}")
+        return 0
+
+    if args.command == "send-directory-reminders":
+        from tpd_app.services.directory import queue_reminders
+
+        with transaction() as session:
+            print(f"directory reminders queued: {queue_reminders(session)}")
         return 0
 
     from tpd_app.services.admin import create_first_admin

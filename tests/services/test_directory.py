@@ -121,3 +121,37 @@ def test_reminders_come_in_the_thirty_days_before_1_june_and_1_december():
     assert directory_reminder(date(2026, 5, 20)).days_left == 12
     assert directory_reminder(date(2026, 12, 1)).days_left == 0
     assert directory_reminder(date(2026, 3, 1)) is None
+
+
+def test_regional_centre_chiefs_are_reminded_once_per_deadline(db_url: str):
+    from tpd_app.models import OutboxMessage
+
+    with transaction() as s:
+        world = make_world(s)
+        make_account(s, world.bureau_a, username="bureau-chief")
+        make_account(s, world.bureau_a, username="bureau-op", category=AccountCategory.OPERATOR)
+        make_account(s, world.school_a, username="school-chief")
+    with transaction() as s:
+        assert directory.queue_reminders(s, date(2026, 3, 1)) == 0
+        assert directory.queue_reminders(s, date(2026, 5, 20)) == 1
+        assert directory.queue_reminders(s, date(2026, 5, 21)) == 0
+        mail = s.exec(select(OutboxMessage)).one()
+    assert "115/06/01" in mail.subject and mail.kind == "directory.reminder"
+
+
+def test_an_application_for_a_merged_school_cannot_be_activated(db_url: str):
+    from tpd_app.services import accounts
+
+    with transaction() as s:
+        world = make_world(s)
+        successor = make_unit(s, UnitType.SCHOOL, county="TPE", reviewer=world.bureau_a)
+        bureau = world.actor(s, world.bureau_a)
+        application_id = accounts.submit_application(s, {
+            "unit_id": str(world.school_a.id), "category": "chief", "username": "late-chief",
+            "password": "Apply-pass-2026", "confirm": "Apply-pass-2026", "name": "晚", "email": "l@b.tw"})
+        directory.report_change(s, bureau, {"kind": "merged", "unit_code": world.school_a.code,
+                                            "successor_code": successor.code,
+                                            "effective_date": taipei_today().isoformat()})
+    with pytest.raises(ValidationFailed) as failed, transaction() as s:
+        accounts.decide_application(s, bureau, application_id, approve=True)
+    assert failed.value.field_errors == {"unit_id": "accounts.error.unit_closed"}

@@ -250,6 +250,8 @@ def decide_application(session: Session, actor: Actor, application_id: object, *
     application.decided_at = now
     application.decision_note = clean(note, 300)
     if approve:
+        if unit.status != rules.ACTIVE:
+            raise ValidationFailed({"unit_id": "accounts.error.unit_closed"})
         if session.exec(select(BusinessAccount.id).where(BusinessAccount.username == application.username)).first():
             raise ValidationFailed({"username": "account.error.username_taken"})
         if category is AccountCategory.CHIEF and has_chief:

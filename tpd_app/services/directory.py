@@ -18,8 +18,9 @@ from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.permissions import Actor, Function
 from tpd_app.domain.timeutil import format_date, format_datetime, taipei_today, utcnow
 from tpd_app.domain.units import COUNTIES, NATIONWIDE, REGIONAL_CENTERS, AccountCategory, SchoolLevel, UnitType
-from tpd_app.models import BusinessAccount, DirectoryChange, Teacher, Unit
-from tpd_app.services import audit
+from tpd_app.i18n import translate
+from tpd_app.models import BusinessAccount, DirectoryChange, OutboxMessage, Teacher, Unit
+from tpd_app.services import audit, outbox
 from tpd_app.services.accounts import refuse
 from tpd_app.services.auth import end_sessions
 from tpd_app.services.guard import require, unit_ref
@@ -254,6 +255,37 @@ def acknowledge(session: Session, actor: Actor, change_id: object, *, ip: str = 
     session.add(change)
     audit.record(session, action="directory.acknowledge", actor=actor, target_type="directory_change",
                  target_id=change.id or "", before={"status": APPLIED}, after={"status": ACKNOWLEDGED}, ip=ip)
+
+
+def queue_reminders(session: Session, today: date | None = None) -> int:
+    """E-mail every regional centre's active chief once in the 30 days before a report deadline.
+
+    Run daily (CLI `send-directory-reminders`); a centre already reminded of this deadline is skipped.
+    Returns how many messages were queued.
+    """
+    found = rules.directory_reminder(today or taipei_today())
+    if found is None:
+        return 0
+    deadline = format_date(found.deadline, roc=True)
+    subject = translate("directory.reminder_subject", deadline=deadline)
+    centres = session.exec(select(Unit).where(col(Unit.type).in_([t.value for t in REGIONAL_CENTERS]),
+                                              Unit.status == "active")).all()
+    queued = 0
+    for centre in centres:
+        chiefs = session.exec(select(BusinessAccount).where(
+            BusinessAccount.unit_id == centre.id, BusinessAccount.status == rules.ACTIVE,
+            BusinessAccount.category == AccountCategory.CHIEF.value)).all()
+        for chief in chiefs:
+            already = session.exec(select(OutboxMessage.id).where(
+                OutboxMessage.kind == "directory.reminder", OutboxMessage.to_address == chief.email,
+                OutboxMessage.subject == subject)).first()
+            if already or not chief.email:
+                continue
+            outbox.queue(session, to=chief.email, subject=subject, kind="directory.reminder",
+                         body=translate("directory.reminder_body", name=chief.name or chief.username,
+                                        deadline=deadline))
+            queued += 1
+    return queued
 
 
 def reminder(today: date | None = None) -> dict[str, str]:

@@ -101,6 +101,7 @@ ZH: dict[str, str] = {
     "accounts.chief_change_filed": "總負責人異動申請已送出，請等候全國推廣中心審核。",
     "accounts.chief_change_decided": "總負責人異動申請已處理。",
     "accounts.error.unit_required": "請先查詢並選擇申請單位。",
+    "accounts.error.unit_closed": "此單位已廢校或合併，不能再啟用帳號。",
     "accounts.error.chief_change_national_only": "總負責人的指定與撤換須由全國推廣中心辦理。",
     "accounts.error.chief_untouchable": "單位內不能變更總負責人帳號。",
     "accounts.error.last_chief": "這是本單位唯一啟用中的總負責人，不能停用；請先辦理總負責人異動。",
@@ -183,6 +184,9 @@ ZH: dict[str, str] = {
                        "全國推廣中心確認後更新名錄。合併時教師與業務帳號移至存續學校，歷史紀錄保留原校名。",
     "directory.reminder": "名錄異動陳報期限：",
     "directory.days_left": "天後截止",
+    "directory.reminder_subject": "全國教師在職進修資訊網 學校名錄異動陳報提醒（{deadline} 截止）",
+    "directory.reminder_body": "{name} 您好：\n\n請於 {deadline} 前至「學校名錄異動」陳報轄內已廢校、新籌備、"
+                               "轉型或合併之學校與代碼；若無異動亦請確認名錄。",
     "directory.report": "陳報異動",
     "directory.kind": "異動類別",
     "directory.kind.new": "新設",
@@ -338,6 +342,7 @@ EN: dict[str, str] = {
     "accounts.chief_change_filed": "Chief-change request sent to the national centre.",
     "accounts.chief_change_decided": "Chief-change request decided.",
     "accounts.error.unit_required": "Search for and select the unit first.",
+    "accounts.error.unit_closed": "This unit has closed or merged; no accounts can be activated for it.",
     "accounts.error.chief_change_national_only": "Only the national centre appoints or removes a chief.",
     "accounts.error.chief_untouchable": "The chief's account cannot be changed from inside the unit.",
     "accounts.error.last_chief": "This is the unit's only active chief and cannot be disabled; file a chief "
@@ -423,6 +428,9 @@ EN: dict[str, str] = {
                        "accounts to the successor; history keeps the old name.",
     "directory.reminder": "Directory report deadline:",
     "directory.days_left": "days left",
+    "directory.reminder_subject": "TPD: school directory report due {deadline}",
+    "directory.reminder_body": "Dear {name},\n\nplease report closed, new, transformed and merged schools of your "
+                               "jurisdiction under 'School directory changes' by {deadline}.",
     "directory.report": "Report a change",
     "directory.kind": "Kind",
     "directory.kind.new": "New",
