@@ -4,7 +4,9 @@ contact and an operator with grants → enters a teacher; a teacher transfer; a 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, create_engine, select
 
@@ -32,7 +34,16 @@ def _open(page: Page, path: str) -> None:
     expect(page.get_by_test_id("hydrated")).to_be_attached()
 
 
-def test_apply_activate_set_up_accounts_and_enter_a_teacher(page: Page, server: Server):
+def _teacher_workbook(path: Path, rows: list[list[object]]) -> Path:
+    book = Workbook()
+    book.active.append(["身分證字號", "姓名", "出生日期", "電子郵件", "電話"])
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_apply_activate_set_up_accounts_and_enter_a_teacher(page: Page, server: Server, tmp_path: Path):
     _open(page, "/apply")
     page.fill("#unit-search", "興雅")
     page.get_by_test_id("unit-search").click()
@@ -89,8 +100,18 @@ def test_apply_activate_set_up_accounts_and_enter_a_teacher(page: Page, server: 
     expect(page.get_by_test_id("notice")).to_contain_text("教師已新增")
     expect(page.get_by_test_id("one-time-password")).to_be_visible()
     screenshot(page, "accounts-05-teacher-entered")
+    bulk_id = "A2" + "9876544"
+    bulk_id += check_digit(bulk_id)
+    workbook = _teacher_workbook(tmp_path / "teachers.xlsx", [[bulk_id, "批次師", "80/01/02", None, None],
+                                                               ["A123456788", "錯號師", None, None, None]])
+    page.locator("#teacher-xlsx input[type=file]").set_input_files(str(workbook))
+    page.get_by_test_id("import").click()
+    expect(page.get_by_test_id("import-summary")).to_contain_text("1 / 1")
+    expect(page.get_by_test_id("import-report")).to_contain_text("身分證字號格式或檢查碼不正確")
+    screenshot(page, "accounts-05b-import-report")
     _open(page, "/teachers")
     expect(page.get_by_test_id("roster")).to_contain_text("張新師")
+    expect(page.get_by_test_id("roster")).to_contain_text("批次師")
     expect(page.get_by_test_id("roster")).not_to_contain_text(national_id)
     screenshot(page, "accounts-06-roster")
 

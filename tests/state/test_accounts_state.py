@@ -134,3 +134,14 @@ def test_public_application_takes_the_unit_from_the_search_not_from_the_form(db_
     assert state.submitted_id
     with transaction() as s:
         assert s.exec(select(AccountApplication)).one().unit_id == world.school_a.id
+
+
+def test_template_download_needs_teachers_enter(db_url: str):
+    from tpd_app.state.teachers import TeacherEntryState
+
+    _world()
+    chief = build_state(TeacherEntryState, cookie=session_cookie("chief-a", PASSWORD))
+    assert "teacher-template.xlsx" in str(chief.download_template())
+    operator = build_state(TeacherEntryState, cookie=session_cookie("operator-a", PASSWORD))
+    assert operator.download_template() is None
+    assert operator.error_text == "您的業務帳號類別無此功能權限。"
