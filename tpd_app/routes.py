@@ -11,6 +11,7 @@ CATALOGUE = "/courses"
 APPLY = "/apply"
 TEACHER_APPLY = "/apply/teacher"
 DIRECTORY = "/directory"
+UNITS = "/directory/units"
 AUDIT = "/audit"
 
 #: The page of each function key (business and teacher functions).
@@ -49,7 +50,7 @@ BUILT_FUNCTIONS: frozenset[F] = frozenset({
 FUNCTION_BY_ROUTE: dict[str, F] = {path: fn for fn, path in FUNCTION_ROUTES.items()}
 
 
-_SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, AUDIT, *FUNCTION_ROUTES.values()})
+_SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, *FUNCTION_ROUTES.values()})
 
 
 def safe_next(path: str) -> str:

@@ -155,3 +155,25 @@ def test_an_application_for_a_merged_school_cannot_be_activated(db_url: str):
     with pytest.raises(ValidationFailed) as failed, transaction() as s:
         accounts.decide_application(s, bureau, application_id, approve=True)
     assert failed.value.field_errors == {"unit_id": "accounts.error.unit_closed"}
+
+
+def test_a_county_edits_its_schools_contact_data_but_not_another_countys(db_url: str):
+    from tpd_app.models import AuditLog
+
+    with transaction() as s:
+        world = make_world(s)
+        bureau = world.actor(s, world.bureau_a)
+        other = world.actor(s, world.bureau_b)
+        chief = world.actor(s, world.school_a)
+    data = {"contact_name": "教務處", "phone": "02-27001234", "fax": "", "email": "office@a.edu.tw",
+            "address": "臺北市信義區松仁路1號", "website": ""}
+    with transaction() as s:
+        saved = directory.edit_unit(s, bureau, world.school_a.code, data)
+    assert saved["unit_name"] == world.school_a.name and saved["phone"] == "02-27001234"
+    for actor in (other, chief):
+        with pytest.raises(Forbidden), transaction() as s:
+            directory.edit_unit(s, actor, world.school_a.code, {**data, "phone": "02-11111111"})
+    with transaction() as s:
+        assert s.get(Unit, world.school_a.id).phone == "02-27001234"
+        row = s.exec(select(AuditLog).where(AuditLog.action == "unit.edit", AuditLog.outcome == "ok")).one()
+    assert row.after["phone"] == "02-27001234" and row.before["phone"] == "07-7172930"

@@ -9,8 +9,16 @@ from tpd_app.components import tokens
 from tpd_app.components.forms import field, notices
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
-from tpd_app.components.tables import action_button, cell, data_table, search_bar, select_field, status_badge
-from tpd_app.state.directory import AuditState, DirectoryState
+from tpd_app.components.tables import (
+    action_button,
+    cell,
+    data_table,
+    form_card,
+    search_bar,
+    select_field,
+    status_badge,
+)
+from tpd_app.state.directory import AuditState, DirectoryState, UnitEditState
 
 KINDS = ("new", "closed", "renamed", "transformed", "merged")
 LEVELS = (("elementary", "level.elementary"), ("junior_high", "level.junior_high"),
@@ -81,6 +89,7 @@ def directory_page() -> rx.Component:
     return app_shell(
         "directory.title",
         rx.text(tr("directory.intro"), size="2"),
+        rx.link(tr("units.title"), href=routes.UNITS, size="2"),
         rx.cond(S.reminder["deadline"],
                 rx.callout(rx.text(tr("directory.reminder"), " ", S.reminder["deadline"], " (",
                                    S.reminder["days_left"], " ", tr("directory.days_left"), ")"),
@@ -91,6 +100,35 @@ def directory_page() -> rx.Component:
         data_table(("directory.kind", "directory.unit_code", "directory.name", "directory.successor",
                     "directory.effective_date", "directory.reporter", "table.status", "table.actions"),
                    S.changes, _change_row, testid="changes"),
+    )
+
+
+@rx.page(route=routes.UNITS, on_load=UnitEditState.load, title="轄下單位資料 | 全國教師在職進修資訊網")
+def units_page() -> rx.Component:
+    S = UnitEditState
+    return app_shell(
+        "units.title",
+        rx.text(tr("units.intro"), size="2"),
+        rx.link(tr("directory.title"), href=routes.DIRECTORY, size="2"),
+        notices(S),
+        search_bar(S.find, rx.vstack(rx.el.label(tr("directory.unit_code"), html_for="unit-code",
+                                                 style={"font_size": "0.9rem"}),
+                                     rx.input(id="unit-code", name="code", max_length=32), spacing="1")),
+        rx.cond(
+            S.unit_code,
+            form_card(
+                "units.edit", S.save,
+                rx.text(S.values["unit_code"], " ", S.values["unit_name"], weight="bold", data_testid="unit-name"),
+                field(S, "contact_name", "unit_contact.contact_name", required=True, max_length=100),
+                field(S, "phone", "unit_contact.phone", type_="tel", required=True, max_length=40),
+                field(S, "fax", "unit_contact.fax", type_="tel", max_length=40),
+                field(S, "email", "unit_contact.email", type_="email", required=True),
+                field(S, "address", "unit_contact.address", required=True, max_length=300),
+                field(S, "website", "unit_contact.website", type_="url", max_length=300),
+                rx.button(tr("common.save"), type="submit", data_testid="save-unit"),
+                hint_key="units.hint", key=S.form_key,
+            ),
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from tpd_app.services import audit, outbox
 from tpd_app.services.accounts import refuse
 from tpd_app.services.auth import end_sessions
 from tpd_app.services.guard import require, unit_ref
+from tpd_app.services.profile import UNIT_CONTACT_FIELDS, save_unit_contact
 from tpd_app.services.teachers import move_teacher
 from tpd_app.services.validation import clean
 
@@ -255,6 +256,40 @@ def acknowledge(session: Session, actor: Actor, change_id: object, *, ip: str = 
     session.add(change)
     audit.record(session, action="directory.acknowledge", actor=actor, target_type="directory_change",
                  target_id=change.id or "", before={"status": APPLIED}, after={"status": ACKNOWLEDGED}, ip=ip)
+
+
+def unit_for_editing(session: Session, actor: Actor, unit_code: object, *, ip: str = "") -> dict[str, str]:
+    """A unit of the actor's jurisdiction with its contact data, for the centre's unit editor.
+
+    Raises:
+        Forbidden: the actor is no centre, or the unit is outside its jurisdiction.
+        NotFound: no such unit.
+    """
+    require(actor, Function.ACCOUNTS_SUBORDINATE, ip=ip)
+    unit = _unit_by_code(session, unit_code)
+    if unit is None:
+        raise NotFound()
+    if problem := rules.directory_problem(actor, unit_ref(unit)):
+        raise refuse(actor, "unit.edit", problem, target_type="unit", target_id=unit.id, ip=ip)
+    return {"unit_code": unit.code, "unit_name": unit.name, "unit_status": unit.status,
+            **{key: getattr(unit, key) for key in UNIT_CONTACT_FIELDS}}
+
+
+def edit_unit(session: Session, actor: Actor, unit_code: object, data: dict[str, Any], *,
+              ip: str = "") -> dict[str, str]:
+    """A regional centre corrects the contact data of a unit it reviews (the national centre of any unit).
+
+    Names change through a directory change (renamed), so that history keeps the old one.
+
+    Raises:
+        Forbidden: the actor is no centre, or the unit is outside its jurisdiction.
+        NotFound: no such unit.
+        ValidationFailed: a field is missing or malformed.
+    """
+    current = unit_for_editing(session, actor, unit_code, ip=ip)
+    unit = _unit_by_code(session, current["unit_code"])
+    assert unit is not None
+    return {**current, **save_unit_contact(session, actor, unit, data, action="unit.edit", ip=ip)}
 
 
 def queue_reminders(session: Session, today: date | None = None) -> int:

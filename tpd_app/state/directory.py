@@ -10,6 +10,7 @@ from tpd_app.services.db import transaction
 from tpd_app.state.accounts import ActionMixin, Row, as_id, form_strings
 from tpd_app.state.base import AppState
 
+UNIT_FIELDS = ("contact_name", "phone", "fax", "email", "address", "website")
 REPORT_FIELDS = ("kind", "unit_code", "new_name", "successor_code", "school_level", "county", "effective_date",
                  "note")
 
@@ -62,6 +63,41 @@ class DirectoryState(ActionMixin, AppState):
         if ok:
             self.changes = self._use(directory.list_changes)
         return event
+
+
+class UnitEditState(ActionMixin, AppState):
+    """A centre corrects the contact data of a unit in its jurisdiction."""
+
+    unit_code: str = ""
+
+    @rx.event
+    def load(self):
+        self.unit_code = ""
+        self.values = {}
+        return self._load_page(Function.ACCOUNTS_SUBORDINATE, lambda: None)
+
+    @rx.event
+    def find(self, form: dict):
+        values = form_strings(form, ("code",))
+        if values is None:
+            return None
+        ok, result = self._attempt(directory.unit_for_editing, values["code"])
+        if not ok:
+            self.unit_code = ""
+            return result
+        self.values, self.unit_code = result, result["unit_code"]
+        self.form_key += 1
+        return None
+
+    @rx.event
+    def save(self, form: dict):
+        values = form_strings(form, UNIT_FIELDS)
+        if values is None or not self.unit_code:
+            return None
+        ok, result = self._attempt(directory.edit_unit, self.unit_code, values, notice="units.saved")
+        if ok:
+            self.values = result
+        return result if not ok else None
 
 
 class AuditState(ActionMixin, AppState):
