@@ -145,3 +145,16 @@ def test_template_download_needs_teachers_enter(db_url: str):
     operator = build_state(TeacherEntryState, cookie=session_cookie("operator-a", PASSWORD))
     assert operator.download_template() is None
     assert operator.error_text == "您的業務帳號類別無此功能權限。"
+
+
+def test_unit_editor_finds_only_units_of_the_jurisdiction(db_url: str):
+    from tpd_app.state.directory import UnitEditState
+
+    world, _, _ = _world()
+    state = build_state(UnitEditState, cookie=session_cookie("bureau-b", PASSWORD), path="/directory/units")
+    state.load()
+    state.find({"code": world.school_a.code})
+    assert (state.unit_code, state.error_text) == ("", "此單位不在您的管轄範圍內。")
+    assert state.save({"phone": "02-1"}) is None
+    state.find({"code": world.school_b.code})
+    assert state.unit_code == world.school_b.code and state.values["unit_name"] == world.school_b.name
