@@ -64,7 +64,7 @@ def test_apply_activate_set_up_accounts_and_enter_a_teacher(page: Page, server: 
     expect(page.get_by_test_id("applications")).to_contain_text("xingya-chief")
     expect(page.get_by_test_id("applications")).not_to_contain_text("apply-wufu-chief")
     screenshot(page, "accounts-02-county-queue")
-    page.get_by_test_id("activate-xingya-chief").click()
+    page.get_by_test_id("approve-xingya-chief").click()
     expect(page.get_by_test_id("notice")).to_contain_text("帳號已啟用")
     expect(page.get_by_test_id("account-xingya-chief")).to_contain_text("總負責人")
 

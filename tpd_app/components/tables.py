@@ -114,3 +114,18 @@ def form_card(title_key: str, on_submit: rx.event.EventHandler, *children: rx.Co
         ),
         width="100%",
     )
+
+
+def decision_buttons(approve_key: str, on_approve: rx.event.EventSpec, on_reject: rx.event.EventSpec,
+                     testid: rx.Var) -> rx.Component:
+    """Approve and reject buttons of one queue row; test ids `approve-…` / `reject-…`."""
+    return rx.hstack(
+        action_button(approve_key, on_approve, colour="green", testid="approve-" + testid),
+        action_button("accounts.reject", on_reject, colour="red", testid="reject-" + testid),
+        spacing="1",
+    )
+
+
+def section(title_key: str, *children: rx.Component) -> rx.Component:
+    """A titled part of a page."""
+    return rx.vstack(rx.heading(tr(title_key), size="4", as_="h2"), *children, width="100%")

@@ -13,9 +13,11 @@ from tpd_app.components.tables import (
     action_button,
     cell,
     data_table,
+    decision_buttons,
     form_card,
     search_bar,
     secret_notice,
+    section,
     select_field,
     status_badge,
 )
@@ -41,20 +43,15 @@ def _application_table(state: AccountState) -> rx.Component:
             cell(tr("category." + r["category"].to(str)),
                  rx.cond(r["chief_change"], rx.badge(tr("accounts.chief_change"), color_scheme="amber"))),
             cell(r["created_at"]),
-            cell(rx.hstack(
-                action_button("accounts.activate", state.activate(r["id"]), colour="green",
-                              testid="activate-" + r["username"].to(str)),
-                action_button("accounts.reject", state.reject(r["id"]), colour="red",
-                              testid="reject-" + r["username"].to(str)),
-                spacing="1")),
+            cell(decision_buttons("accounts.activate", state.activate(r["id"]), state.reject(r["id"]),
+                                  r["username"].to(str))),
         )
 
-    return rx.vstack(
-        rx.heading(tr("accounts.queue"), size="4", as_="h2"),
+    return section(
+        "accounts.queue",
         data_table(("accounts.unit", "accounts.username", "accounts.person", "accounts.category",
                     "accounts.applied_at", "table.actions"), state.applications, row, testid="applications",
                    empty_key="accounts.queue_empty"),
-        width="100%",
     )
 
 
@@ -106,22 +103,15 @@ def _chief_changes() -> rx.Component:
         return rx.table.row(
             cell(r["unit_code"], " ", r["unit_name"]), cell(r["username"], " ", r["name"]), cell(r["reason"]),
             cell(r["created_at"]),
-            cell(rx.hstack(
-                action_button("accounts.approve", S.decide_chief_change(r["id"], True), colour="green",
-                              testid="approve-chief-" + r["id"].to(str)),
-                action_button("accounts.reject", S.decide_chief_change(r["id"], False), colour="red",
-                              testid="reject-chief-" + r["id"].to(str)),
-                spacing="1")),
+            cell(decision_buttons("accounts.approve", S.decide_chief_change(r["id"], True),
+                                  S.decide_chief_change(r["id"], False), "chief-" + r["id"].to(str))),
         )
 
     return rx.cond(
         S.chief_changes.length() > 0,
-        rx.vstack(
-            rx.heading(tr("accounts.chief_changes"), size="4", as_="h2"),
-            data_table(("accounts.unit", "accounts.new_chief", "accounts.reason", "accounts.applied_at",
-                        "table.actions"), S.chief_changes, row, testid="chief-changes"),
-            width="100%",
-        ),
+        section("accounts.chief_changes",
+                data_table(("accounts.unit", "accounts.new_chief", "accounts.reason", "accounts.applied_at",
+                            "table.actions"), S.chief_changes, row, testid="chief-changes")),
     )
 
 

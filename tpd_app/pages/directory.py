@@ -18,6 +18,7 @@ from tpd_app.components.tables import (
     select_field,
     status_badge,
 )
+from tpd_app.pages.unit_contact import unit_contact_fields
 from tpd_app.state.directory import AuditState, DirectoryState, UnitEditState
 
 KINDS = ("new", "closed", "renamed", "transformed", "merged")
@@ -119,12 +120,7 @@ def units_page() -> rx.Component:
             form_card(
                 "units.edit", S.save,
                 rx.text(S.values["unit_code"], " ", S.values["unit_name"], weight="bold", data_testid="unit-name"),
-                field(S, "contact_name", "unit_contact.contact_name", required=True, max_length=100),
-                field(S, "phone", "unit_contact.phone", type_="tel", required=True, max_length=40),
-                field(S, "fax", "unit_contact.fax", type_="tel", max_length=40),
-                field(S, "email", "unit_contact.email", type_="email", required=True),
-                field(S, "address", "unit_contact.address", required=True, max_length=300),
-                field(S, "website", "unit_contact.website", type_="url", max_length=300),
+                *unit_contact_fields(S),
                 rx.button(tr("common.save"), type="submit", data_testid="save-unit"),
                 hint_key="units.hint", key=S.form_key,
             ),

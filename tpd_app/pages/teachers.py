@@ -13,9 +13,11 @@ from tpd_app.components.tables import (
     action_button,
     cell,
     data_table,
+    decision_buttons,
     form_card,
     search_bar,
     secret_notice,
+    section,
     select_field,
     status_badge,
 )
@@ -97,22 +99,16 @@ def _applications() -> rx.Component:
     def row(a: rx.Var) -> rx.Component:
         return rx.table.row(
             cell(a["national_id"]), cell(a["name"]), cell(a["email"]), cell(a["birth_date"]), cell(a["created_at"]),
-            cell(rx.hstack(
-                action_button("teachers.confirm", S.decide_application(a["id"], True), colour="green",
-                              testid="confirm-application-" + a["id"].to(str)),
-                action_button("accounts.reject", S.decide_application(a["id"], False), colour="red",
-                              testid="reject-application-" + a["id"].to(str)),
-                spacing="1")),
+            cell(decision_buttons("teachers.confirm", S.decide_application(a["id"], True),
+                                  S.decide_application(a["id"], False), "application-" + a["id"].to(str))),
         )
 
     return rx.cond(
         S.applications.length() > 0,
-        rx.vstack(
-            rx.heading(tr("teachers.applications"), size="4", as_="h2"),
-            data_table(("teachers.national_id", "teachers.name", "profile.email", "teachers.birth_date",
-                        "accounts.applied_at", "table.actions"), S.applications, row, testid="teacher-applications"),
-            width="100%",
-        ),
+        section("teachers.applications",
+                data_table(("teachers.national_id", "teachers.name", "profile.email", "teachers.birth_date",
+                            "accounts.applied_at", "table.actions"), S.applications, row,
+                           testid="teacher-applications")),
     )
 
 

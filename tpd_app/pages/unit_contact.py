@@ -26,12 +26,7 @@ def unit_contact_page() -> rx.Component:
         notices(S),
         rx.form(
             rx.vstack(
-                field(S, "contact_name", "unit_contact.contact_name", required=True, max_length=100),
-                field(S, "phone", "unit_contact.phone", type_="tel", required=True, max_length=40),
-                field(S, "fax", "unit_contact.fax", type_="tel", max_length=40),
-                field(S, "email", "unit_contact.email", type_="email", required=True),
-                field(S, "address", "unit_contact.address", required=True, max_length=300),
-                field(S, "website", "unit_contact.website", type_="url", max_length=300),
+                *unit_contact_fields(S),
                 rx.text(tr("common.required_hint"), size="1"),
                 save_button(S),
                 spacing="3",
@@ -42,3 +37,15 @@ def unit_contact_page() -> rx.Component:
             key=S.form_key,
         ),
     )
+
+
+def unit_contact_fields(state: type[rx.State]) -> list[rx.Component]:
+    """The contact-data fields of a unit (also the centres' unit editor)."""
+    return [
+        field(state, "contact_name", "unit_contact.contact_name", required=True, max_length=100),
+        field(state, "phone", "unit_contact.phone", type_="tel", required=True, max_length=40),
+        field(state, "fax", "unit_contact.fax", type_="tel", max_length=40),
+        field(state, "email", "unit_contact.email", type_="email", required=True),
+        field(state, "address", "unit_contact.address", required=True, max_length=300),
+        field(state, "website", "unit_contact.website", type_="url", max_length=300),
+    ]
