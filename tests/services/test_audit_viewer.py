@@ -20,7 +20,7 @@ def _log_in_both_counties() -> tuple:
         teacher = make_teacher(s, world.school_a, national_id="A123456789")
     with transaction() as s:
         teachers.update_contact(s, chief_a, teacher.id, {"email": "lin.yijun@school.edu.tw", "phone": "0912345678"})
-        audit.record(s, action="teacher.note", actor=chief_a, after={"national_id": "A123456789"})
+        audit.record(s, action="teacher.note", actor=chief_a, after={"national_id": "A123456789", "name": "林怡君"})
         audit.record(s, action="teacher.note", actor=chief_b, after={"x": 1})
     return world, bureau, moe
 
@@ -35,6 +35,7 @@ def test_a_county_sees_only_its_jurisdiction_and_personal_data_is_masked(db_url:
     text = str(rows)
     assert "A123456789" not in text and "A12****789" in text
     assert "lin.yijun@" not in text and "l***@school.edu.tw" in text and "0912345678" not in text
+    assert "林怡君" not in text and "林○君" in text
 
 
 def test_filters_by_action_and_unit(db_url: str):
@@ -54,3 +55,7 @@ def test_schools_cannot_read_the_audit_log(db_url: str):
         chief = world.actor(s, world.school_a)
     with pytest.raises(Forbidden), transaction() as s:
         audit_viewer.list_audit(s, chief)
+
+
+def test_names_are_masked_to_first_and_last_character():
+    assert [audit_viewer.mask_name(n) for n in ("王小明", "林怡", "歐陽志遠", "")] == ["王○明", "林○", "歐○○遠", ""]

@@ -26,10 +26,19 @@ _EMAIL = re.compile(r"\b([^@\s\"']{1})[^@\s\"']*@([^@\s\"']+)")
 _PERSONAL_KEYS = {"phone", "birth_date", "address"}
 
 
+def mask_name(name: str) -> str:
+    """王小明 → 王○明, 林怡 → 林○: recognisable to colleagues, not a full name in a log viewer."""
+    if len(name) <= 1:
+        return "○" * len(name)
+    return name[0] + "○" * max(1, len(name) - 2) + (name[-1] if len(name) > 2 else "")
+
+
 def mask_personal(value: Any) -> Any:
-    """National IDs, e-mail addresses, phones and birth dates masked, recursively."""
+    """National IDs, e-mail addresses, phones, birth dates and people's names masked, recursively."""
     if isinstance(value, dict):
-        return {k: ("***" if k in _PERSONAL_KEYS and v else mask_personal(v)) for k, v in value.items()}
+        return {k: ("***" if k in _PERSONAL_KEYS and v
+                    else mask_name(v) if k == "name" and isinstance(v, str) else mask_personal(v))
+                for k, v in value.items()}
     if isinstance(value, list):
         return [mask_personal(v) for v in value]
     if isinstance(value, str):
