@@ -297,3 +297,15 @@ def test_chief_change_is_filed_by_the_school_and_decided_by_the_national_centre(
         assert s.get(BusinessAccount, contact.id).category == "chief"
         assert s.get(BusinessAccount, chief_row.id).category == "contact"
         assert s.get(ChiefChangeRequest, request_id).status == "approved"
+
+
+def test_a_chiefs_grants_are_never_narrowed_even_by_the_county(db_url: str):
+    with transaction() as s:
+        world = make_world(s)
+        chief = make_account(s, world.school_a, username="chief-full")
+        bureau = world.actor(s, world.bureau_a)
+    with pytest.raises(Forbidden) as refused, transaction() as s:
+        accounts.set_grants(s, bureau, chief.id, ["course.register"])
+    assert refused.value.key == "accounts.error.chief_grants"
+    with transaction() as s:
+        assert s.get(BusinessAccount, chief.id).grants is None

@@ -102,6 +102,12 @@ def disable_problem(*, category: AccountCategory, status: str, other_active_chie
     return None
 
 
+def grants_problem(category: AccountCategory) -> str | None:
+    """A chief always has everything of the category: narrowing a chief could leave a unit that
+    nobody can manage, and only the national centre changes who the chief is."""
+    return "accounts.error.chief_grants" if category is CHIEF else None
+
+
 def narrowed_grants(unit_type: UnitType, category: AccountCategory,
                     requested: Iterable[str]) -> tuple[list[str] | None, str | None]:
     """Validate a requested grant set: (grants to store, problem key).

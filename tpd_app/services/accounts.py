@@ -453,11 +453,13 @@ def set_grants(session: Session, actor: Actor, account_id: object, grants: objec
     """Narrow (or restore) an account's function grants within its category.
 
     Raises:
-        Forbidden: outside the actor's reach or the chief from inside the unit.
+        Forbidden: outside the actor's reach, or a chief's grants (never narrowed).
         ValidationFailed: a grant the category does not have.
         NotFound: no such account.
     """
     account, unit, _ = _load_for_change(session, actor, account_id, "account.grants", ip)
+    _check(rules.grants_problem(AccountCategory(account.category)), actor, "account.grants",
+           target_type="account", target_id=account_id, ip=ip)
     if not isinstance(grants, list) or not all(isinstance(g, str) for g in grants):
         raise ValidationFailed({"grants": "accounts.error.grant_outside_category"})
     stored, problem = rules.narrowed_grants(UnitType(unit.type), AccountCategory(account.category), grants)

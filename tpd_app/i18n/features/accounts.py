@@ -102,6 +102,7 @@ ZH: dict[str, str] = {
     "accounts.chief_change_decided": "總負責人異動申請已處理。",
     "accounts.error.unit_required": "請先查詢並選擇申請單位。",
     "accounts.error.unit_closed": "此單位已廢校或合併，不能再啟用帳號。",
+    "accounts.error.chief_grants": "總負責人擁有類別的全部功能，不能調整其功能權限。",
     "accounts.error.chief_change_national_only": "總負責人的指定與撤換須由全國推廣中心辦理。",
     "accounts.error.chief_untouchable": "單位內不能變更總負責人帳號。",
     "accounts.error.last_chief": "這是本單位唯一啟用中的總負責人，不能停用；請先辦理總負責人異動。",
@@ -348,6 +349,7 @@ EN: dict[str, str] = {
     "accounts.chief_change_decided": "Chief-change request decided.",
     "accounts.error.unit_required": "Search for and select the unit first.",
     "accounts.error.unit_closed": "This unit has closed or merged; no accounts can be activated for it.",
+    "accounts.error.chief_grants": "A chief has everything of the category; their grants cannot be narrowed.",
     "accounts.error.chief_change_national_only": "Only the national centre appoints or removes a chief.",
     "accounts.error.chief_untouchable": "The chief's account cannot be changed from inside the unit.",
     "accounts.error.last_chief": "This is the unit's only active chief and cannot be disabled; file a chief "
