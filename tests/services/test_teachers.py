@@ -154,9 +154,6 @@ def test_teacher_applies_and_her_school_confirms(db_url: str):
         application_id = teachers.submit_teacher_application(s, {
             **_teacher_form(national_id), "school_id": str(world.school_a.id), "password": "My-own-pass-1",
             "confirm": "My-own-pass-1"})
-    with pytest.raises(ValidationFailed), transaction() as s:
-        teachers.submit_teacher_application(s, {**_teacher_form(national_id), "school_id": str(world.school_a.id),
-                                                "password": "My-own-pass-1", "confirm": "My-own-pass-1"})
     with transaction() as s:
         assert teachers.pending_teacher_applications(s, other_school) == []
     with pytest.raises(NotFound), transaction() as s:
@@ -167,3 +164,19 @@ def test_teacher_applies_and_her_school_confirms(db_url: str):
     assert auth.sign_in(national_id, "My-own-pass-1")
     with transaction() as s:
         assert s.get(TeacherApplication, application_id).status == "approved"
+
+
+def test_the_public_form_does_not_reveal_whether_an_id_has_an_account(db_url: str):
+    with transaction() as s:
+        world = make_world(s)
+        chief = world.actor(s, world.school_a)
+        existing = make_teacher(s, world.school_b)
+    form = {**_teacher_form(existing.national_id), "school_id": str(world.school_a.id),
+            "password": "My-own-pass-1", "confirm": "My-own-pass-1"}
+    with transaction() as s:
+        application_id = teachers.submit_teacher_application(s, form)
+    with transaction() as s:
+        assert teachers.pending_teacher_applications(s, chief)[0]["registered"] == "1"
+    with pytest.raises(ValidationFailed) as failed, transaction() as s:
+        teachers.decide_teacher_application(s, chief, application_id, approve=True)
+    assert failed.value.field_errors == {"national_id": "teachers.error.exists"}

@@ -98,7 +98,8 @@ def _applications() -> rx.Component:
 
     def row(a: rx.Var) -> rx.Component:
         return rx.table.row(
-            cell(a["national_id"]), cell(a["name"]), cell(a["email"]), cell(a["birth_date"]), cell(a["created_at"]),
+            cell(a["national_id"], rx.cond(a["registered"], rx.badge(tr("teachers.registered"), color_scheme="amber"))),
+            cell(a["name"]), cell(a["email"]), cell(a["birth_date"]), cell(a["created_at"]),
             cell(decision_buttons("teachers.confirm", S.decide_application(a["id"], True),
                                   S.decide_application(a["id"], False), "application-" + a["id"].to(str))),
         )

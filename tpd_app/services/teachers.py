@@ -338,11 +338,14 @@ def submit_teacher_application(session: Session, data: dict[str, Any], *, ip: st
     """A teacher applies for her account (national ID, name, school, e-mail, password).
 
     Raises:
-        ValidationFailed: a field is wrong, the school is not a school, the ID already has an account
-            or a pending application.
+        ValidationFailed: a field is wrong or the school is not a school. Whether the ID already has an
+            account is not said here (the school sees it when confirming).
     """
     values, errors = teacher_problems(session, data)
     errors.pop("phone", None)
+    # A public form must not tell strangers whether a national ID has an account: the school sees it.
+    if errors.get("national_id") == "teachers.error.exists":
+        del errors["national_id"]
     school = None
     school_id = data.get("school_id")
     if isinstance(school_id, str) and school_id.isdigit():
@@ -356,10 +359,6 @@ def submit_teacher_application(session: Session, data: dict[str, Any], *, ip: st
         errors["password"] = problem
     elif password != str(data.get("confirm") or ""):
         errors["confirm"] = "password.error.mismatch"
-    if "national_id" not in errors and session.exec(select(TeacherApplication.id).where(
-            TeacherApplication.national_id == values["national_id"],
-            TeacherApplication.status == rules.PENDING)).first():
-        errors["national_id"] = "teachers.error.pending"
     if errors:
         raise ValidationFailed(errors)
     assert school is not None
@@ -384,8 +383,11 @@ def pending_teacher_applications(session: Session, actor: Actor, *, ip: str = ""
     rows = session.exec(select(TeacherApplication).where(TeacherApplication.school_unit_id == school.id,
                                                          TeacherApplication.status == rules.PENDING)
                         .order_by(col(TeacherApplication.id))).all()
+    registered = set(session.exec(select(Teacher.national_id).where(
+        col(Teacher.national_id).in_([a.national_id for a in rows]))).all()) if rows else set()
     return [{"id": str(a.id), "national_id": mask_national_id(a.national_id), "name": a.name, "email": a.email,
              "birth_date": format_date(a.birth_date, roc=True) if a.birth_date else "",
+             "registered": "1" if a.national_id in registered else "",
              "created_at": format_datetime(a.created_at, roc=True)} for a in rows]
 
 
