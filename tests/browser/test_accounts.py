@@ -187,3 +187,34 @@ def test_county_reports_a_merger_that_moves_teachers_and_keeps_history(page: Pag
     _open(page, "/audit")
     expect(page.get_by_test_id("audit")).to_contain_text("directory.apply")
     screenshot(page, "accounts-09-audit")
+
+
+def test_a_teacher_applies_and_her_school_confirms(page: Page, server: Server):
+    national_id = "B2" + "7654321"
+    national_id += check_digit(national_id)
+    _open(page, "/login")
+    page.get_by_role("link", name="教師帳號申請").click()
+    page.wait_for_url(re.compile(r"/apply/teacher/?$"))
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
+    page.fill("#unit-search", "353601")
+    page.get_by_test_id("unit-search").click()
+    page.get_by_test_id("unit-result").first.click()
+    page.fill("#field-national_id", national_id)
+    page.fill("#field-name", "吳申請")
+    page.fill("#field-email", "wu@demo.example.edu.tw")
+    page.fill("#field-password", "Teacher-own-2026")
+    page.fill("#field-confirm", "Teacher-own-2026")
+    page.get_by_test_id("apply-submit").click()
+    expect(page.get_by_test_id("applied")).to_contain_text("等候學校確認")
+    screenshot(page, "accounts-10-teacher-applied")
+
+    _signed_in(page, "demo-school-contact")
+    _open(page, "/teachers")
+    row = page.get_by_test_id("teacher-applications").get_by_role("row").filter(has_text="吳申請")
+    row.get_by_role("button", name="確認").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("教師帳號申請已處理")
+
+    _fresh(page)
+    sign_in(page, national_id, "Teacher-own-2026", teacher_tab=True)
+    page.wait_for_url(re.compile(r"/home/?$"))
+    expect(page.get_by_test_id("header-unit")).to_contain_text("臺北市大安區和平國民小學")
