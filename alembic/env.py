@@ -12,9 +12,8 @@ from tpd_app.settings import get_settings
 target_metadata = SQLModel.metadata
 
 
-def include_name(name: str | None, type_: str, _parents: dict) -> bool:
-    """Autogenerate ignores tables created by raw SQL (the FTS5 index and its shadow tables)."""
-    return not (type_ == "table" and name and name.startswith(tpd_app.models.UNMANAGED_TABLE_PREFIXES))
+# Autogenerate ignores what raw SQL created (the FTS5 table and its shadows, the trigram index).
+include_name = tpd_app.models.include_in_schema_compare
 
 
 def _url() -> str:

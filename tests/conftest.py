@@ -43,6 +43,7 @@ def db_url(migrated_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     reset_settings()
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Fast tests first; the browser tests (which build and serve the app) last."""
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running on the main thread for the
+    rest of the session, and state tests drive async handlers with `asyncio.run`."""
     items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))

@@ -1,4 +1,5 @@
-"""Command line: `python -m tpd_app.cli migrate | load-demo | generate-courses | create-admin`."""
+"""Command line: `python -m tpd_app.cli migrate | load-demo | generate-courses | create-admin`, and the daily
+chores `apply-directory-changes` and `send-directory-reminders`."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     volume.add_argument("--count", type=int, default=500_000)
     volume.add_argument("--years", type=int, default=5)
     volume.add_argument("--seed", type=int, default=7)
+    sub.add_parser("apply-directory-changes", help="apply directory changes whose effective date has come")
+    sub.add_parser("send-directory-reminders", help="queue the 1 June / 1 December directory report reminders")
     admin = sub.add_parser("create-admin", help="create the first national-centre administrator")
     admin.add_argument("--username", required=True)
     admin.add_argument("--name", required=True)
@@ -73,6 +76,20 @@ def main(argv: list[str] | None = None) -> int:
         with transaction() as session:
             optimize(session)
         print(f"generated {made} approved courses")
+        return 0
+
+    if args.command == "apply-directory-changes":
+        from tpd_app.services.directory import apply_due_changes
+
+        with transaction() as session:
+            print(f"directory changes applied: {apply_due_changes(session)}")
+        return 0
+
+    if args.command == "send-directory-reminders":
+        from tpd_app.services.directory import queue_reminders
+
+        with transaction() as session:
+            print(f"directory reminders queued: {queue_reminders(session)}")
         return 0
 
     from tpd_app.services.admin import create_first_admin

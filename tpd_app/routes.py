@@ -8,6 +8,11 @@ HOME = "/"
 LOGIN = "/login"
 DASHBOARD = "/home"
 CATALOGUE = "/courses"
+APPLY = "/apply"
+TEACHER_APPLY = "/apply/teacher"
+DIRECTORY = "/directory"
+UNITS = "/directory/units"
+AUDIT = "/audit"
 
 #: The page of each function key (business and teacher functions).
 FUNCTION_ROUTES: dict[F, str] = {
@@ -41,12 +46,13 @@ BUILT_FUNCTIONS: frozenset[F] = frozenset({
     F.PROFILE_EDIT, F.PROFILE_PASSWORD, F.UNIT_CONTACT,
     F.COURSE_REGISTER, F.COURSE_MANAGE, F.COURSE_REVIEW, F.AUTOREVIEW_SETTINGS, F.AUTOREVIEW_BROWSE,
     F.COURSE_BROWSE_OWN,
+    F.ACCOUNTS_OWN_UNIT, F.ACCOUNTS_SUBORDINATE, F.TEACHERS_MANAGE, F.TEACHERS_ENTER,
 })
 
 FUNCTION_BY_ROUTE: dict[str, F] = {path: fn for fn, path in FUNCTION_ROUTES.items()}
 
 
-_SAFE_NEXT = frozenset({DASHBOARD, *FUNCTION_ROUTES.values()})
+_SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, *FUNCTION_ROUTES.values()})
 
 
 def safe_next(path: str) -> str:

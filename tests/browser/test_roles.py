@@ -10,6 +10,7 @@ from sqlmodel import Session, create_engine, select
 
 from tests.browser.conftest import Server, screenshot, sign_in
 from tpd_app import routes
+from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.permissions import Function, allowed_functions
 from tpd_app.models import BusinessAccount, Teacher, Unit
 from tpd_app.services.auth import actor_for_account, actor_for_teacher
@@ -22,8 +23,8 @@ DEMO_ACCOUNTS = [
 DEMO_TEACHER = "A123456789"
 
 
-def _expected(server_db: str, login: str) -> list[Function]:
-    """What the matrix gives this demo login, read from the server's own database."""
+def _expected(server_db: str, login: str) -> tuple[list[Function], set[str]]:
+    """What the matrix gives this demo login (and its oversight links), read from the server's database."""
     engine = create_engine(server_db)
     with Session(engine) as session:
         if login == DEMO_TEACHER:
@@ -33,7 +34,9 @@ def _expected(server_db: str, login: str) -> list[Function]:
             account = session.exec(select(BusinessAccount).where(BusinessAccount.username == login)).one()
             actor = actor_for_account(account, session.get(Unit, account.unit_id))
     engine.dispose()
-    return allowed_functions(actor)
+    allowed = allowed_functions(actor)
+    oversight = {"directory"} if Function.ACCOUNTS_SUBORDINATE in allowed else set()
+    return allowed, oversight | ({"audit"} if may_view_audit(actor) else set())
 
 
 def _nav_keys(page: Page) -> set[str]:
@@ -43,12 +46,12 @@ def _nav_keys(page: Page) -> set[str]:
 
 @pytest.mark.parametrize("login", [*DEMO_ACCOUNTS, DEMO_TEACHER])
 def test_each_demo_login_sees_exactly_its_functions(page: Page, server: Server, login: str):
-    allowed = _expected(server.db_url, login)
+    allowed, oversight = _expected(server.db_url, login)
     sign_in(page, login, teacher_tab=login == DEMO_TEACHER)
     page.wait_for_url(re.compile(r"/home/?$"))
     expect(page.get_by_test_id("dashboard-role")).to_contain_text(login[:3])
     expect(page.get_by_test_id(f"nav-{allowed[0].value}")).to_be_visible()
-    assert _nav_keys(page) == {f.value for f in allowed}
+    assert _nav_keys(page) == {f.value for f in allowed} | oversight
     screenshot(page, f"home-{login}")
 
     forbidden = next(f for f in routes.FUNCTION_ROUTES if f not in allowed)

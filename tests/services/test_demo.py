@@ -64,11 +64,32 @@ def test_demo_accounts_and_teacher_sign_in_with_the_documented_password(db_url: 
         load_demo(s)
         usernames = set(s.exec(select(BusinessAccount.username)))
     expected = {f"demo-{t.value}" for t in UnitType} | {"demo-school-contact", "demo-school-operator",
-                                                         "demo-county_bureau-khh"}
+                                                       "demo-county_bureau-khh", "demo-school-disabled"}
     assert usernames == expected
     for username in ("demo-county_bureau", "demo-school-operator", DEMO_TEACHER_ID):
         signed_in = auth.resolve_session(auth.exchange_ticket(auth.sign_in(username, DEMO_PASSWORD)))
         assert signed_in is not None
+
+
+def test_demo_queues_have_something_for_the_demo_bureau_and_school(db_url: str):
+    from tpd_app.services import accounts, teachers
+    from tpd_app.services.auth import actor_for_account
+
+    with transaction() as s:
+        load_demo(s)
+        by_name = {a.username: a for a in s.exec(select(BusinessAccount))}
+
+        def actor(username: str):
+            account = by_name[username]
+            return actor_for_account(account, s.get(Unit, account.unit_id))
+
+        bureau_queue = accounts.pending_applications(s, actor("demo-county_bureau"), scope=accounts.SUBORDINATE)
+        school_queue = accounts.pending_applications(s, actor("demo-school"), scope=accounts.OWN_UNIT)
+        teacher_queue = teachers.pending_teacher_applications(s, actor("demo-school"))
+    assert {r["username"] for r in bureau_queue} == {"apply-heping-contact", "apply-xingya-chief"}
+    assert [r["username"] for r in school_queue] == ["apply-heping-contact"]
+    assert len(teacher_queue) == 1
+    assert auth.sign_in("demo-school", DEMO_PASSWORD)
 
 
 def test_demo_school_is_in_the_demo_bureaus_county(db_url: str):

@@ -9,6 +9,7 @@ from tests.state.conftest import build_state, run_async, session_cookie
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import AuditLog, BusinessAccount, Unit
 from tpd_app.services.db import transaction
+from tpd_app.state.accounts import OwnUnitState
 from tpd_app.state.auth import LoginState
 from tpd_app.state.base import AppState
 from tpd_app.state.coming_soon import ComingSoonState
@@ -70,7 +71,7 @@ def test_teacher_opening_the_unit_contact_page_sees_forbidden(db_url: str):
 
 def test_operator_opening_own_unit_accounts_sees_forbidden_and_it_is_logged(db_url: str):
     _world_with_accounts()
-    state = build_state(ComingSoonState, cookie=session_cookie("operator-a", PASSWORD), path="/accounts/unit")
+    state = build_state(OwnUnitState, cookie=session_cookie("operator-a", PASSWORD), path="/accounts/unit")
     state.load()
     assert (state.page_status, state.forbidden_key) == ("forbidden", "error.forbidden.category")
     with transaction() as s:
@@ -78,11 +79,18 @@ def test_operator_opening_own_unit_accounts_sees_forbidden_and_it_is_logged(db_u
     assert row.target_id == "accounts.own_unit" and row.after["detail"] == "/accounts/unit"
 
 
-def test_chief_opening_own_unit_accounts_gets_the_coming_soon_page(db_url: str):
+def test_chief_opening_own_unit_accounts_gets_the_page(db_url: str):
     _world_with_accounts()
-    state = build_state(ComingSoonState, cookie=session_cookie("chief-a", PASSWORD), path="/accounts/unit/")
+    state = build_state(OwnUnitState, cookie=session_cookie("chief-a", PASSWORD), path="/accounts/unit/")
     state.load()
-    assert (state.page_status, state.function_key) == ("ok", "accounts.own_unit")
+    assert state.page_status == "ok" and {r["username"] for r in state.rows} == {"chief-a", "operator-a"}
+
+
+def test_chief_opening_a_function_still_being_built_gets_the_coming_soon_page(db_url: str):
+    _world_with_accounts()
+    state = build_state(ComingSoonState, cookie=session_cookie("chief-a", PASSWORD), path="/course/register/")
+    state.load()
+    assert (state.page_status, state.function_key) == ("ok", "course.register")
 
 
 def test_navigation_lists_exactly_the_allowed_functions(db_url: str):

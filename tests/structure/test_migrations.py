@@ -11,12 +11,8 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import tpd_app.models  # noqa: F401
-from tpd_app.models import UNMANAGED_TABLE_PREFIXES
+from tpd_app.models import include_in_schema_compare as include_name
 from tpd_app.settings import ROOT
-
-
-def include_name(name: str | None, type_: str, _parents: dict) -> bool:
-    return not (type_ == "table" and name and name.startswith(UNMANAGED_TABLE_PREFIXES))
 
 
 def test_migrated_schema_matches_the_models(migrated_template: Path):

@@ -18,6 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
+from tpd_app.models import include_in_schema_compare
 from tpd_app.services.db import dispose_engines
 from tpd_app.settings import reset_settings
 
@@ -73,7 +74,9 @@ def test_migrations_demo_data_and_sign_in_work_on_postgresql(postgres_url: str, 
     migrate()
     engine = sa.create_engine(postgres_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_name": include_in_schema_compare})
+        diff = compare_metadata(context, SQLModel.metadata)
         zone = conn.execute(sa.text(
             "select data_type from information_schema.columns "
             "where table_name = 'login_session' and column_name = 'expires_at'")).scalar_one()

@@ -1,5 +1,13 @@
 """SQLModel tables; importing this package registers them all on `SQLModel.metadata`."""
 
+from tpd_app.models.accounts import (
+    AccountApplication,
+    ChiefChangeRequest,
+    DirectoryChange,
+    OutboxMessage,
+    TeacherApplication,
+    TeacherPlacement,
+)
 from tpd_app.models.courses import (
     AutoReviewSetting,
     CatalogueEntry,
@@ -21,21 +29,38 @@ from tpd_app.models.tables import (
 
 #: Tables created by raw SQL in migrations (SQLite FTS5 and its shadow tables), not by models.
 UNMANAGED_TABLE_PREFIXES: tuple[str, ...] = ("catalogue_fts",)
+#: Indexes created by raw SQL for one dialect (PostgreSQL trigram search), not by models.
+UNMANAGED_INDEXES: frozenset[str] = frozenset({"ix_catalogue_entry_search_trgm"})
+
+
+def include_in_schema_compare(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic `include_name`: leave the raw-SQL search tables and indexes out of comparisons."""
+    if type_ == "table" and name and name.startswith(UNMANAGED_TABLE_PREFIXES):
+        return False
+    return not (type_ == "index" and name in UNMANAGED_INDEXES)
 
 __all__ = [
+    "UNMANAGED_INDEXES",
     "UNMANAGED_TABLE_PREFIXES",
+    "AccountApplication",
     "AuditLog",
     "AutoReviewSetting",
     "BusinessAccount",
     "CatalogueEntry",
+    "ChiefChangeRequest",
     "Course",
     "CourseAttachment",
     "CourseDecision",
     "CourseSession",
     "CourseTopic",
     "CourseTopicLink",
+    "DirectoryChange",
     "LoginSession",
     "LoginTicket",
+    "OutboxMessage",
     "Teacher",
+    "TeacherApplication",
+    "TeacherPlacement",
     "Unit",
+    "include_in_schema_compare",
 ]

@@ -88,6 +88,9 @@ class Teacher(SQLModel, table=True):
     phone: str = Field(default="", max_length=40)
     birth_date: date | None = Field(default=None)
     status: str = Field(default="active", max_length=16, index=True)
+    # Serving, left or retired: whether she is on her school's current roster. A teacher who
+    # left keeps her account and record (the status above is the account's).
+    employment: str = Field(default="serving", max_length=16, index=True)
     password_hash: str | None = Field(default=None, max_length=255)
     failed_logins: int = Field(default=0)
     locked_until: datetime | None = Field(

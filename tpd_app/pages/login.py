@@ -76,7 +76,12 @@ def login() -> rx.Component:
                         on_submit=LoginState.submit,
                         width="100%",
                     ),
-                    rx.link(tr("common.back_home"), href=routes.HOME, size="2"),
+                    rx.hstack(
+                        rx.link(tr("apply.title"), href=routes.APPLY, size="2", data_testid="link-apply"),
+                        rx.link(tr("teacher_apply.title"), href=routes.TEACHER_APPLY, size="2"),
+                        rx.link(tr("common.back_home"), href=routes.HOME, size="2"),
+                        spacing="4", wrap="wrap",
+                    ),
                     spacing="4",
                     width="100%",
                 ),

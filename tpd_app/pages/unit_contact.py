@@ -25,12 +25,19 @@ def unit_contact_page() -> rx.Component:
         notices(S),
         form(
             S,
-            field(S, "contact_name", "unit_contact.contact_name", required=True, max_length=100),
-            field(S, "phone", "unit_contact.phone", type_="tel", required=True, max_length=40),
-            field(S, "fax", "unit_contact.fax", type_="tel", max_length=40),
-            field(S, "email", "unit_contact.email", type_="email", required=True),
-            field(S, "address", "unit_contact.address", required=True, max_length=300),
-            field(S, "website", "unit_contact.website", type_="url", max_length=300),
+            *unit_contact_fields(S),
             max_width="40rem",
         ),
     )
+
+
+def unit_contact_fields(state: type[rx.State]) -> list[rx.Component]:
+    """The contact-data fields of a unit (also the centres' unit editor)."""
+    return [
+        field(state, "contact_name", "unit_contact.contact_name", required=True, max_length=100),
+        field(state, "phone", "unit_contact.phone", type_="tel", required=True, max_length=40),
+        field(state, "fax", "unit_contact.fax", type_="tel", max_length=40),
+        field(state, "email", "unit_contact.email", type_="email", required=True),
+        field(state, "address", "unit_contact.address", required=True, max_length=300),
+        field(state, "website", "unit_contact.website", type_="url", max_length=300),
+    ]

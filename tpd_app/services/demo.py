@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from tpd_app.domain.national_id import check_digit
 from tpd_app.domain.units import COUNTIES, AccountCategory, SchoolLevel, UnitType
 from tpd_app.models import BusinessAccount, Teacher, Unit
+from tpd_app.services.demo_accounts import build_account_chain
 from tpd_app.services.passwords import hash_password
 
 DEMO_PASSWORD = "tpd-demo-2026"
@@ -242,7 +243,8 @@ def load_demo(session: Session, *, seed: int = 2026) -> dict[str, int]:
     units = build_units(session, rng)
     accounts = build_accounts(session, units, password_hash)
     teachers = build_teachers(session, units, password_hash, rng)
+    chain = build_account_chain(session, password_hash)
     from tpd_app.services.demo_courses import load_demo_courses
 
-    return {"units": len(units), "accounts": accounts, "teachers": teachers,
+    return {"units": len(units), "accounts": accounts + 1, "teachers": teachers, **chain,
             "courses": load_demo_courses(session, seed=seed)}

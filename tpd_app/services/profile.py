@@ -125,6 +125,27 @@ def update_unit_contact(session: Session, actor: Actor, data: dict[str, Any], *,
         ValidationFailed: a field is missing or malformed; nothing is saved.
     """
     unit = _own_unit(session, actor, ip=ip)
+    return save_unit_contact(session, actor, unit, data, action="unit.contact", ip=ip)
+
+
+def save_unit_contact(session: Session, actor: Actor, unit: Unit, data: dict[str, Any], *, action: str,
+                      ip: str = "") -> dict[str, str]:
+    """Validate and save a unit's contact data, audit-logged as `action` (the caller checked access).
+
+    Raises:
+        ValidationFailed: a field is missing or malformed; nothing is saved.
+    """
+    values = unit_contact_values(data)
+    _apply(session, actor, unit, values, action=action, target_type="unit", ip=ip)
+    return values
+
+
+def unit_contact_values(data: dict[str, Any]) -> dict[str, str]:
+    """A unit's contact data from a form, validated.
+
+    Raises:
+        ValidationFailed: a field is missing or malformed.
+    """
     values = {key: clean(data.get(key), limit) for key, limit in UNIT_CONTACT_FIELDS.items()}
     errors: dict[str, str] = {}
     if not values["contact_name"]:
@@ -141,5 +162,4 @@ def update_unit_contact(session: Session, actor: Actor, data: dict[str, Any], *,
         errors["website"] = problem
     if errors:
         raise ValidationFailed(errors)
-    _apply(session, actor, unit, values, action="unit.contact", target_type="unit", ip=ip)
     return values

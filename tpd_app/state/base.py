@@ -15,9 +15,10 @@ from urllib.parse import quote
 import reflex as rx
 
 from tpd_app import routes
+from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated
 from tpd_app.domain.navigation import NAV_GROUPS
-from tpd_app.domain.permissions import Function, may
+from tpd_app.domain.permissions import Actor, Function, may
 from tpd_app.i18n import DEFAULT_LANG, translate, valid_lang
 from tpd_app.services import auth
 from tpd_app.services.auth import SignedIn
@@ -46,7 +47,19 @@ def navigation_for(signed_in: SignedIn) -> list[NavEntry]:
             NavEntry(kind="item", key=f.value, label_key=f"func.{f.value}", href=routes.FUNCTION_ROUTES[f])
             for f in allowed
         )
-    return rows
+    return rows + oversight_links(signed_in.actor)
+
+
+def oversight_links(actor: Actor) -> list[NavEntry]:
+    """The directory-change and audit-log pages of centres (pages without a function key of their own)."""
+    links = []
+    if may(actor, Function.ACCOUNTS_SUBORDINATE):
+        links.append(NavEntry(kind="item", key="directory", label_key="directory.title", href=routes.DIRECTORY))
+    if may_view_audit(actor):
+        links.append(NavEntry(kind="item", key="audit", label_key="audit.title", href=routes.AUDIT))
+    if not links:
+        return []
+    return [NavEntry(kind="group", key="oversight", label_key="nav.group.oversight", href=""), *links]
 
 
 class AppState(rx.State):

@@ -1,0 +1,131 @@
+"""Tables, status badges, selects and the one-time-secret notice of the management pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import reflex as rx
+
+from tpd_app.components import tokens
+from tpd_app.components.i18n import tr
+
+#: Status values and their badge colour.
+STATUS_COLOURS: tuple[tuple[str, str], ...] = (
+    ("active", "green"), ("serving", "green"), ("approved", "green"), ("added", "green"),
+    ("acknowledged", "green"), ("applied", "blue"), ("pending", "amber"), ("scheduled", "amber"),
+    ("disabled", "gray"), ("left", "gray"), ("retired", "gray"), ("rejected", "red"), ("error", "red"),
+)
+
+
+def data_table(headers: Sequence[str], rows: rx.Var, render_row: Callable[[rx.Var], rx.Component], *,
+               testid: str, empty_key: str = "table.empty") -> rx.Component:
+    """A table of `rows` (a list Var), or a line saying there is nothing to show."""
+    return rx.cond(
+        rows.length() > 0,  # type: ignore[attr-defined]
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(tr(h)) for h in headers])),
+                rx.table.body(rx.foreach(rows, render_row)),
+                variant="surface",
+                size="1",
+                width="100%",
+                data_testid=testid,
+            ),
+            width="100%",
+            overflow_x="auto",
+        ),
+        rx.text(tr(empty_key), color=tokens.MUTED, size="2", data_testid=f"{testid}-empty"),
+    )
+
+
+def cell(*children: rx.Component | rx.Var | str, **props) -> rx.Component:
+    return rx.table.cell(*children, **props)
+
+
+def status_badge(value: rx.Var, prefix: str) -> rx.Component:
+    """A coloured badge for a status value, labelled from `prefix` + value."""
+    colour = rx.match(value, *STATUS_COLOURS, "gray")
+    return rx.badge(tr(prefix + value.to(str)), color_scheme=colour, variant="soft")
+
+
+def select_field(name: str, label_key: str, options: Sequence[tuple[str, str]], *, default: str = "",
+                 required: bool = False, error: rx.Var | None = None, input_id: str = "", **props) -> rx.Component:
+    """A native <select> (submitted with its form) with a label and an optional error line."""
+    input_id = input_id or f"field-{name}"
+    return rx.vstack(
+        rx.el.label(tr(label_key), " *" if required else "", html_for=input_id,
+                    style={"font_weight": "500", "font_size": "0.9rem"}),
+        rx.el.select(
+            *[rx.el.option(tr(label), value=value) for value, label in options],
+            id=input_id, name=name, default_value=default,
+            style={"padding": "0.35rem", "border": tokens.BORDER, "border_radius": tokens.RADIUS,
+                   "background": "white", "min_width": "10rem"},
+            **props,
+        ),
+        rx.cond(error, rx.text(tr(error.to(str)), color=tokens.ERROR, size="1", role="alert",
+                               data_testid=f"error-{name}")) if error is not None else rx.fragment(),
+        spacing="1",
+    )
+
+
+def secret_notice(state: type[rx.State]) -> rx.Component:
+    """A one-time password, shown once to the person who created or reset it."""
+    return rx.cond(
+        state.secret_text,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("key-round")),
+            rx.callout.text(
+                rx.text(tr("secret.title"), " ", state.secret_label, weight="bold"),
+                rx.code(state.secret_text, size="4", data_testid="one-time-password"),
+                rx.text(tr("secret.body"), size="1"),
+            ),
+            color_scheme="amber",
+            role="status",
+        ),
+    )
+
+
+def action_button(label_key: str, on_click: rx.event.EventSpec, *, testid: str | rx.Var,
+                  colour: str = "gray", **props) -> rx.Component:
+    return rx.button(tr(label_key), on_click=on_click, size="1", variant="soft", color_scheme=colour,
+                     data_testid=testid, type="button", **props)
+
+
+def search_bar(on_submit: rx.event.EventHandler, *fields: rx.Component, key: rx.Var | int = 0) -> rx.Component:
+    """A row of filter fields with a search button."""
+    return rx.form(
+        rx.hstack(*fields, rx.button(tr("table.search"), type="submit", data_testid="search"),
+                  align="end", spacing="3", wrap="wrap"),
+        on_submit=on_submit,
+        key=key,
+    )
+
+
+def form_card(title_key: str, on_submit: rx.event.EventHandler, *children: rx.Component,
+              hint_key: str = "", key: rx.Var | int = 0) -> rx.Component:
+    """A card holding one form: heading, an optional hint, the fields and the submit button."""
+    hint = [rx.text(tr(hint_key), size="1", color=tokens.MUTED)] if hint_key else []
+    return rx.card(
+        rx.form(
+            rx.vstack(rx.heading(tr(title_key), size="4", as_="h2"), *hint, *children, spacing="3", width="100%",
+                      max_width="32rem"),
+            on_submit=on_submit,
+            key=key,
+        ),
+        width="100%",
+    )
+
+
+def decision_buttons(approve_key: str, on_approve: rx.event.EventSpec, on_reject: rx.event.EventSpec,
+                     testid: rx.Var) -> rx.Component:
+    """Approve and reject buttons of one queue row; test ids `approve-…` / `reject-…`."""
+    return rx.hstack(
+        action_button(approve_key, on_approve, colour="green", testid="approve-" + testid),
+        action_button("accounts.reject", on_reject, colour="red", testid="reject-" + testid),
+        spacing="1",
+    )
+
+
+def section(title_key: str, *children: rx.Component) -> rx.Component:
+    """A titled part of a page."""
+    return rx.vstack(rx.heading(tr(title_key), size="4", as_="h2"), *children, width="100%")

@@ -1,0 +1,372 @@
+"""States of the account pages: public application, activation queues, subordinate and own-unit accounts.
+
+Every handler takes the actor from the server session, checks its arguments' types itself and calls
+one service use case in one transaction; the services decide what is allowed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from tpd_app.domain.errors import DomainError, Forbidden
+from tpd_app.domain.permissions import Function
+from tpd_app.services import accounts, teachers
+from tpd_app.services.db import transaction
+from tpd_app.state.base import AppState
+from tpd_app.state.profile import FormStateMixin
+
+Row = dict[str, str]
+
+
+def as_id(value: object) -> int | None:
+    """A row id sent back by the browser (rows carry ids as strings); anything else is None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+        return int(value)
+    return None
+
+
+def form_strings(form: object, keys: tuple[str, ...]) -> dict[str, str] | None:
+    """The named string fields of a submitted form, or None when the payload is malformed."""
+    if not isinstance(form, dict):
+        return None
+    values = {key: form.get(key, "") for key in keys}
+    if not all(isinstance(v, str) for v in values.values()):
+        return None
+    return values
+
+
+class ActionMixin(FormStateMixin, mixin=True):
+    """Runs a use case as the signed-in actor; shows a notice or the error. Also one-time secrets."""
+
+    secret_text: str = ""
+    secret_label: str = ""
+
+    def _use(self, use_case: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        signed_in = self._actor_or_raise()
+        with transaction() as session:
+            return use_case(session, signed_in.actor, *args, ip=self._client_ip(), **kwargs)
+
+    def _attempt(self, use_case: Callable[..., Any], *args: Any, notice: str = "",
+                 **kwargs: Any) -> tuple[bool, Any]:
+        """(True, result) or (False, an event to return: a redirect to the login, or None)."""
+        self._reset_messages()
+        self.secret_text = self.secret_label = ""
+        try:
+            result = self._use(use_case, *args, **kwargs)
+        except DomainError as error:
+            return False, self._fail(error)
+        self.notice_key = notice
+        return True, result
+
+    async def _attempt_slow(self, use_case: Callable[..., Any], *args: Any, notice: str = "",
+                            **kwargs: Any) -> tuple[bool, Any]:
+        """Like `_attempt`, off the event loop: for use cases that hash passwords (argon2)."""
+        self._reset_messages()
+        self.secret_text = self.secret_label = ""
+        try:
+            signed_in = self._actor_or_raise()
+            ip = self._client_ip()
+
+            def work() -> Any:
+                with transaction() as session:
+                    return use_case(session, signed_in.actor, *args, ip=ip, **kwargs)
+
+            result = await asyncio.to_thread(work)
+        except DomainError as error:
+            return False, self._fail(error)
+        self.notice_key = notice
+        return True, result
+
+    def _refresh(self) -> None:
+        """Reload the page's rows (each page state overrides it)."""
+
+    def _after(self, ok: bool, event: Any) -> Any:
+        """After an action: the action's error event, or reload the rows."""
+        if not ok:
+            return event
+        try:
+            self._refresh()
+        except DomainError as error:
+            return self._fail(error)
+        return None
+
+    def _load_page(self, function: Function | None, refresh: Callable[[], None]) -> Any:
+        """The page guard, then the page's data; a refusal from the service shows the forbidden panel."""
+        self._reset_messages()
+        self.secret_text = self.secret_label = ""
+        signed_in, event = self._enter_page(function)
+        if signed_in is None:
+            return event
+        try:
+            refresh()
+        except Forbidden as refusal:
+            self.page_status = "forbidden"
+            self.forbidden_key = refusal.key
+        except DomainError as error:
+            return self._fail(error)
+        return None
+
+
+def _public(use_case: Callable[..., int], values: dict[str, str], ip: str) -> int:
+    """A public use case (no actor) in its own transaction, for `asyncio.to_thread`."""
+    with transaction() as session:
+        return use_case(session, values, ip=ip)
+
+
+class ApplicationFormMixin(FormStateMixin, mixin=True):
+    """A public application form: search a unit by name or code, pick it, apply."""
+
+    unit_results: list[Row] = []
+    chosen_unit_id: str = ""
+    chosen_unit_label: str = ""
+    searched: bool = False
+    submitted_id: str = ""
+
+    def _form(self) -> tuple[Callable[..., int], tuple[str, ...], str, str, set[str] | None]:
+        """(use case, form fields, the unit's field name, success notice, unit types offered)."""
+        raise NotImplementedError
+
+    @rx.event
+    def load(self):
+        self._reset_messages()
+        self._identity()
+        self.page_status = "ok"
+        self.submitted_id = ""
+        self.form_key += 1
+
+    @rx.event
+    def search_units(self, form: dict):
+        values = form_strings(form, ("q",))
+        if values is None:
+            return
+        with transaction() as session:
+            rows = accounts.search_units(session, values["q"])
+        allowed = self._form()[4]
+        self.unit_results = [r for r in rows if allowed is None or r["type"] in allowed]
+        self.searched = True
+
+    @rx.event
+    def choose_unit(self, unit_id: str):
+        chosen = next((r for r in self.unit_results if r["id"] == unit_id), None)
+        if chosen is None:
+            return
+        self.chosen_unit_id = chosen["id"]
+        self.chosen_unit_label = f"{chosen['code']} {chosen['name']}"
+        self.field_errors = {k: v for k, v in self.field_errors.items() if k != self._form()[2]}
+
+    @rx.event
+    async def submit(self, form: dict):
+        self._reset_messages()
+        use_case, fields, unit_field, notice, _ = self._form()
+        values = form_strings(form, fields)
+        if values is None:
+            return
+        values[unit_field] = self.chosen_unit_id
+        self.saving = True
+        yield
+        try:
+            application_id = await asyncio.to_thread(_public, use_case, values, self._client_ip())
+        except DomainError as error:
+            self.saving = False
+            self.values = {k: v for k, v in values.items() if k not in ("password", "confirm")}
+            self._fail(error)
+            return
+        self.saving = False
+        self.submitted_id = str(application_id)
+        self.notice_key = notice
+
+
+class ApplyState(ApplicationFormMixin, AppState):
+    """業務帳號申請 (public): the unit's reviewing centre, or its own account manager, activates it."""
+
+    def _form(self) -> tuple[Callable[..., int], tuple[str, ...], str, str, set[str] | None]:
+        return (accounts.submit_application,
+                ("category", "username", "password", "confirm", "name", "title", "email", "phone"),
+                "unit_id", "apply.submitted", None)
+
+
+class TeacherApplyState(ApplicationFormMixin, AppState):
+    """教師帳號申請 (public): the school confirms it."""
+
+    def _form(self) -> tuple[Callable[..., int], tuple[str, ...], str, str, set[str] | None]:
+        return (teachers.submit_teacher_application,
+                ("national_id", "name", "birth_date", "email", "password", "confirm"),
+                "school_id", "teacher_apply.submitted", {"school", "experimental_org"})
+
+
+FILTER_FIELDS = ("text", "status", "category")
+
+
+class AccountListMixin(ActionMixin, mixin=True):
+    """What both account pages share: the queue, the list with filters, row actions."""
+
+    applications: list[Row] = []
+    rows: list[Row] = []
+    filters: dict[str, str] = {"text": "", "status": "", "category": ""}
+
+    def _scope(self) -> str:
+        raise NotImplementedError
+
+    def _refresh(self) -> None:
+        scope = self._scope()
+        self.applications = self._use(accounts.pending_applications, scope=scope)
+        self.rows = self._use(accounts.list_accounts, scope=scope, **self.filters)
+
+    @rx.event
+    def apply_filters(self, form: dict):
+        values = form_strings(form, FILTER_FIELDS)
+        if values is None:
+            return None
+        self.filters = values
+        return self._after(True, None)
+
+    @rx.event
+    def activate(self, application_id: str):
+        if (key := as_id(application_id)) is None:
+            return None
+        ok, event = self._attempt(accounts.decide_application, key, approve=True, notice="accounts.activated")
+        return self._after(ok, event)
+
+    @rx.event
+    def reject(self, application_id: str):
+        if (key := as_id(application_id)) is None:
+            return None
+        ok, event = self._attempt(accounts.decide_application, key, approve=False, notice="accounts.rejected")
+        return self._after(ok, event)
+
+    @rx.event
+    def disable(self, account_id: str):
+        if (key := as_id(account_id)) is None:
+            return None
+        ok, event = self._attempt(accounts.set_account_status, key, active=False, notice="accounts.disabled")
+        return self._after(ok, event)
+
+    @rx.event
+    def enable(self, account_id: str):
+        if (key := as_id(account_id)) is None:
+            return None
+        ok, event = self._attempt(accounts.set_account_status, key, active=True, notice="accounts.enabled")
+        return self._after(ok, event)
+
+    @rx.event
+    async def reset_password(self, account_id: str):
+        if (key := as_id(account_id)) is None:
+            return
+        ok, result = await self._attempt_slow(accounts.reset_password, key, notice="accounts.password_reset")
+        if not ok:
+            yield result
+            return
+        self.secret_text = result
+        self.secret_label = next((r["username"] for r in self.rows if r["id"] == str(key)), "")
+
+
+class SubordinateState(AccountListMixin, AppState):
+    """轄下業務帳號管理: activation queue, chief changes (national centre), accounts of the jurisdiction."""
+
+    chief_changes: list[Row] = []
+
+    def _scope(self) -> str:
+        return accounts.SUBORDINATE
+
+    def _refresh(self) -> None:
+        super()._refresh()
+        self.chief_changes = self._use(accounts.pending_chief_changes)
+
+    @rx.event
+    def load(self):
+        return self._load_page(Function.ACCOUNTS_SUBORDINATE, self._refresh)
+
+    @rx.event
+    def decide_chief_change(self, request_id: str, approve: bool):
+        if (key := as_id(request_id)) is None or not isinstance(approve, bool):
+            return None
+        ok, event = self._attempt(accounts.decide_chief_change, key, approve=approve,
+                                  notice="accounts.chief_change_decided")
+        return self._after(ok, event)
+
+
+class OwnUnitState(AccountListMixin, AppState):
+    """本單位業務帳號管理: create, switch category, narrow grants, disable; file a chief change."""
+
+    grant_account_id: str = ""
+    grant_account_label: str = ""
+    grant_options: list[Row] = []
+
+    def _scope(self) -> str:
+        return accounts.OWN_UNIT
+
+    @rx.event
+    def load(self):
+        self.grant_account_id = ""
+        return self._load_page(Function.ACCOUNTS_OWN_UNIT, self._refresh)
+
+    @rx.event
+    async def create(self, form: dict):
+        values = form_strings(form, ("category", "username", "name", "title", "email", "phone"))
+        if values is None:
+            return
+        self.saving = True
+        yield
+        ok, result = await self._attempt_slow(accounts.create_account, values, notice="accounts.created")
+        self.saving = False
+        if not ok:
+            self.values = values
+            yield result
+            return
+        self.secret_text = result[1]
+        self.secret_label = values["username"].strip().lower()
+        self.values = {}
+        self.form_key += 1
+        yield self._after(True, None)
+
+    @rx.event
+    def switch_category(self, account_id: str, category: str):
+        if (key := as_id(account_id)) is None or not isinstance(category, str):
+            return None
+        ok, event = self._attempt(accounts.switch_category, key, category, notice="accounts.category_switched")
+        return self._after(ok, event)
+
+    @rx.event
+    def edit_grants(self, account_id: str):
+        row = next((r for r in self.rows if r["id"] == account_id), None)
+        if row is None:
+            return
+        granted = set(row["grants"].split(",")) if row["grants"] else set()
+        self.grant_account_id = row["id"]
+        self.grant_account_label = f"{row['username']} {row['name']}"
+        self.grant_options = [{"key": key, "checked": "1" if key in granted else ""}
+                              for key in row["grantable"].split(",") if key]
+        self.form_key += 1
+
+    @rx.event
+    def cancel_grants(self):
+        self.grant_account_id = ""
+
+    @rx.event
+    def save_grants(self, form: dict):
+        if (key := as_id(self.grant_account_id)) is None or not isinstance(form, dict):
+            return None
+        chosen = [name.removeprefix("grant:") for name, value in form.items()
+                  if isinstance(name, str) and name.startswith("grant:") and value not in (False, "", None)]
+        ok, event = self._attempt(accounts.set_grants, key, chosen, notice="accounts.grants_saved")
+        if ok:
+            self.grant_account_id = ""
+        return self._after(ok, event)
+
+    @rx.event
+    def request_chief_change(self, form: dict):
+        values = form_strings(form, ("new_chief", "reason"))
+        if values is None:
+            return None
+        key = as_id(values["new_chief"])
+        ok, event = self._attempt(accounts.file_chief_change, key, values["reason"],
+                                  notice="accounts.chief_change_filed")
+        return self._after(ok, event)

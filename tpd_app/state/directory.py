@@ -1,0 +1,127 @@
+"""States of the directory-change page (學校名錄異動) and the audit-log viewer."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from tpd_app.domain.permissions import Function
+from tpd_app.services import audit_viewer, directory
+from tpd_app.services.db import transaction
+from tpd_app.state.accounts import ActionMixin, Row, as_id, form_strings
+from tpd_app.state.base import AppState
+
+UNIT_FIELDS = ("contact_name", "phone", "fax", "email", "address", "website")
+REPORT_FIELDS = ("kind", "unit_code", "new_name", "successor_code", "school_level", "county", "effective_date",
+                 "note")
+
+
+class DirectoryState(ActionMixin, AppState):
+    """Regional centres report directory changes; the national centre acknowledges them."""
+
+    changes: list[Row] = []
+    reminder: dict[str, str] = {}
+    is_national_centre: bool = False
+    kind: str = "new"
+
+    def _refresh(self) -> None:
+        with transaction() as session:
+            directory.apply_due_changes(session)
+        self.changes = self._use(directory.list_changes)
+        self.reminder = directory.reminder()
+
+    @rx.event
+    def load(self):
+        event = self._load_page(Function.ACCOUNTS_SUBORDINATE, self._refresh)
+        self.is_national_centre = self.unit_type_key == "unit_type.national_center"
+        return event
+
+    @rx.event
+    def choose_kind(self, kind: str):
+        if kind in ("new", "closed", "renamed", "transformed", "merged"):
+            self.kind = kind
+
+    @rx.event
+    def report(self, form: dict):
+        values = form_strings(form, REPORT_FIELDS)
+        if values is None:
+            return None
+        values["kind"] = self.kind
+        ok, event = self._attempt(directory.report_change, values, notice="directory.reported")
+        if not ok:
+            self.values = values
+            return event
+        self.values = {}
+        self.form_key += 1
+        self.changes = self._use(directory.list_changes)
+        return None
+
+    @rx.event
+    def acknowledge(self, change_id: str):
+        if (key := as_id(change_id)) is None:
+            return None
+        ok, event = self._attempt(directory.acknowledge, key, notice="directory.acknowledged")
+        if ok:
+            self.changes = self._use(directory.list_changes)
+        return event
+
+
+class UnitEditState(ActionMixin, AppState):
+    """A centre corrects the contact data of a unit in its jurisdiction."""
+
+    unit_code: str = ""
+
+    @rx.event
+    def load(self):
+        self.unit_code = ""
+        self.values = {}
+        return self._load_page(Function.ACCOUNTS_SUBORDINATE, lambda: None)
+
+    @rx.event
+    def find(self, form: dict):
+        values = form_strings(form, ("code",))
+        if values is None:
+            return None
+        ok, result = self._attempt(directory.unit_for_editing, values["code"])
+        if not ok:
+            self.unit_code = ""
+            return result
+        self.values, self.unit_code = result, result["unit_code"]
+        self.form_key += 1
+        return None
+
+    @rx.event
+    def save(self, form: dict):
+        values = form_strings(form, UNIT_FIELDS)
+        if values is None or not self.unit_code:
+            return None
+        ok, result = self._attempt(directory.edit_unit, self.unit_code, values, notice="units.saved")
+        if ok:
+            self.values = result
+        return result if not ok else None
+
+
+class AuditState(ActionMixin, AppState):
+    """稽核紀錄: the audit log of the actor's jurisdiction, filtered, personal data masked."""
+
+    entries: list[Row] = []
+    filters: dict[str, str] = {}
+
+    def _refresh(self) -> None:
+        self.entries = self._use(audit_viewer.list_audit, **self.filters)
+
+    @rx.event
+    def load(self):
+        self.filters = {}
+        return self._load_page(None, self._refresh)
+
+    @rx.event
+    def apply_filters(self, form: dict):
+        values = form_strings(form, ("who", "unit_code", "action", "date_from", "date_to"))
+        if values is None:
+            return None
+        self.filters = values
+        ok, event = self._attempt(audit_viewer.list_audit, **values)
+        if ok:
+            self.entries = event
+            return None
+        return event
