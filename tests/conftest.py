@@ -41,3 +41,9 @@ def db_url(migrated_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     yield url
     dispose_engines()
     reset_settings()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last: Playwright's sync API keeps an event loop running on the main
+    thread for the whole session, after which `asyncio.run` in state tests would fail."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
