@@ -29,10 +29,16 @@ def home() -> rx.Component:
         rx.vstack(
             rx.heading(tr("home.title"), size="8", as_="h1"),
             rx.text(tr("home.lead"), size="4", color=tokens.MUTED),
-            rx.cond(
-                AppState.signed_in,
-                rx.link(rx.button(tr("home.go_dashboard"), size="3"), href=routes.DASHBOARD),
-                rx.link(rx.button(tr("home.signin"), size="3", data_testid="home-signin"), href=routes.LOGIN),
+            rx.hstack(
+                rx.cond(
+                    AppState.signed_in,
+                    rx.link(rx.button(tr("home.go_dashboard"), size="3"), href=routes.DASHBOARD),
+                    rx.link(rx.button(tr("home.signin"), size="3", data_testid="home-signin"), href=routes.LOGIN),
+                ),
+                rx.link(rx.button(rx.icon("search", size=16), tr("catalogue.title"), size="3", variant="outline"),
+                        href=routes.CATALOGUE, data_testid="home-catalogue"),
+                spacing="3",
+                wrap="wrap",
             ),
             rx.flex(
                 _card("home.teachers.title", "home.teachers.body", "user-round"),
