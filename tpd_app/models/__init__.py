@@ -18,6 +18,7 @@ from tpd_app.models.courses import (
     CourseTopic,
     CourseTopicLink,
 )
+from tpd_app.models.ledger import TrainingRecord
 from tpd_app.models.tables import (
     AuditLog,
     BusinessAccount,
@@ -61,6 +62,7 @@ __all__ = [
     "Teacher",
     "TeacherApplication",
     "TeacherPlacement",
+    "TrainingRecord",
     "Unit",
     "include_in_schema_compare",
 ]
