@@ -47,7 +47,7 @@ def test_profile_errors_keep_what_was_typed_and_a_fix_is_saved(page: Page):
     sign_in(page, "demo-subject_center")
     page.wait_for_url(re.compile(r"/home/?$"))
     page.get_by_test_id("nav-profile.edit").click()
-    expect(page.locator("#field-title")).to_be_visible()
+    expect(page.locator("#field-email")).to_have_value("demo-subject_center@demo.tpd.edu.tw")
     page.fill("#field-title", "學科中心專任助理")
     page.fill("#field-email", "not-an-email")
     page.get_by_test_id("save").click()
@@ -106,6 +106,8 @@ def test_password_change_then_sign_in_with_the_new_one(page: Page):
     page.wait_for_url(re.compile(r"/home/?$"))
     # Put the demo password back for anyone using the demo afterwards.
     page.goto("/profile/password")
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
+    expect(page.locator("#field-current")).to_be_visible()
     page.fill("#field-current", "brand-new-pass-7")
     page.fill("#field-new", DEMO_PASSWORD)
     page.fill("#field-confirm", DEMO_PASSWORD)

@@ -92,8 +92,9 @@ class PasswordState(FormStateMixin, AppState):
     @rx.event
     def load(self):
         self._reset_messages()
+        # No form_key bump here: there is nothing to pre-fill, and a remount would drop what
+        # a fast typist already entered while the page was loading.
         _, event = self._enter_page(Function.PROFILE_PASSWORD)
-        self.form_key += 1
         return event
 
     @rx.event
