@@ -177,3 +177,34 @@ def test_a_county_edits_its_schools_contact_data_but_not_another_countys(db_url:
         assert s.get(Unit, world.school_a.id).phone == "02-27001234"
         row = s.exec(select(AuditLog).where(AuditLog.action == "unit.edit", AuditLog.outcome == "ok")).one()
     assert row.after["phone"] == "02-27001234" and row.before["phone"] == "07-7172930"
+
+
+def test_merger_hands_the_courses_to_the_successor_and_the_catalogue_keeps_the_old_name(db_url: str):
+    from datetime import date
+
+    from tpd_app.models import CatalogueEntry, Course
+
+    with transaction() as s:
+        world = make_world(s)
+        merged = world.school_a
+        successor = make_unit(s, UnitType.SCHOOL, county="TPE", reviewer=world.bureau_a, name="新合併國小")
+        courses = {}
+        for status in ("submitted", "approved", "draft"):
+            course = Course(code=f"115M{status[:3]}", organizer_unit_id=merged.id, reviewer_unit_id=world.bureau_a.id,
+                            title=f"合併前研習 {status}", kind="lecture", status=status)
+            s.add(course)
+            s.flush()
+            courses[status] = course.id
+        s.add(CatalogueEntry(course_id=courses["approved"], code="115Mapp", title="合併前研習", kind="lecture",
+                             organizer_name=merged.name, first_date=date(2026, 12, 1), last_date=date(2026, 12, 1)))
+        bureau = world.actor(s, world.bureau_a)
+    with transaction() as s:
+        directory.report_change(s, bureau, {"kind": "merged", "unit_code": merged.code,
+                                            "successor_code": successor.code,
+                                            "effective_date": taipei_today().isoformat()})
+    with transaction() as s:
+        moved = {status: s.get(Course, course_id) for status, course_id in courses.items()}
+        entry = s.exec(select(CatalogueEntry)).one()
+    assert {c.organizer_unit_id for c in moved.values()} == {successor.id}
+    assert moved["submitted"].reviewer_unit_id == world.bureau_a.id
+    assert entry.organizer_name == merged.name

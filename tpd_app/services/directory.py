@@ -19,10 +19,11 @@ from tpd_app.domain.permissions import Actor, Function
 from tpd_app.domain.timeutil import format_date, format_datetime, taipei_today, utcnow
 from tpd_app.domain.units import COUNTIES, NATIONWIDE, REGIONAL_CENTERS, AccountCategory, SchoolLevel, UnitType
 from tpd_app.i18n import translate
-from tpd_app.models import BusinessAccount, DirectoryChange, OutboxMessage, Teacher, Unit
+from tpd_app.models import BusinessAccount, Course, DirectoryChange, OutboxMessage, Teacher, Unit
 from tpd_app.services import audit, outbox
 from tpd_app.services.accounts import refuse
 from tpd_app.services.auth import end_sessions
+from tpd_app.services.courses import reviewing_centre_id
 from tpd_app.services.guard import require, unit_ref
 from tpd_app.services.profile import UNIT_CONTACT_FIELDS, save_unit_contact
 from tpd_app.services.teachers import move_teacher
@@ -195,8 +196,28 @@ def _merge(session: Session, unit: Unit, successor: Unit) -> None:
         account.updated_at = utcnow()
         session.add(account)
         end_sessions(session, account_id=account.id)
+    _move_courses(session, unit, successor)
     unit.status = "closed"
     unit.merged_into_id = successor.id
+
+
+#: Course statuses still waiting on a reviewer: they go to the successor's reviewing centre.
+_UNDER_REVIEW = ("submitted",)
+
+
+def _move_courses(session: Session, unit: Unit, successor: Unit) -> None:
+    """The successor now runs the merged school's courses (attendance lists, edits, cancellations).
+
+    Published catalogue entries keep the organizer name they were approved under, and confirmed
+    training records keep the school they were credited to: history names the school as it was.
+    """
+    centre_id = reviewing_centre_id(session, successor)
+    for course in session.exec(select(Course).where(Course.organizer_unit_id == unit.id)).all():
+        course.organizer_unit_id = successor.id or 0
+        if course.status in _UNDER_REVIEW:
+            course.reviewer_unit_id = centre_id
+        course.updated_at = utcnow()
+        session.add(course)
 
 
 def apply_due_changes(session: Session, today: date | None = None) -> int:
