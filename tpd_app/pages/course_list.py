@@ -63,7 +63,7 @@ def _row(row: rx.Var) -> rx.Component:
         rx.cond(
             (row["status"] != "cancelled") & (row["status"] != "rejected"),
             rx.button(tr("course.action.cancel"), size="1", variant="ghost", color_scheme="red",
-                      on_click=S.ask_cancel(row["id"], row["title"]), data_testid="cancel-course"),
+                      on_click=S.ask_reason(row["id"], row["title"]), data_testid="cancel-course"),
         ),
         spacing="2",
     )
@@ -109,8 +109,8 @@ def own_courses() -> rx.Component:
         ),
         rx.cond(S.rows.length() == 0, rx.text(tr("common.no_results"), color=tokens.MUTED)),
         pager(S.page, S.total, S.go_page(-1), S.go_page(1)),
-        reason_dialog(open_=S.cancel_id != "", title=S.cancel_title, heading_key="course.cancel.title",
-                      on_submit=S.confirm_cancel, on_close=S.close_cancel, error=S.cancel_error,
+        reason_dialog(open_=S.dialog_id != "", title=S.dialog_title, heading_key="course.cancel.title",
+                      on_submit=S.confirm_reason, on_close=S.close_reason, error=S.dialog_error,
                       confirm_key="course.action.cancel_confirm", testid="cancel"),
         spacing="4",
         width="100%",
