@@ -6,7 +6,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.courses import kind_label, pager, reason_dialog, status_badge
+from tpd_app.components.courses import data_table, kind_label, pager, reason_dialog, status_badge
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.domain.permissions import Function
@@ -94,19 +94,9 @@ def own_courses() -> rx.Component:
                                   href=routes.FUNCTION_ROUTES[Function.COURSE_REGISTER])),
         _filters(),
         _counts(),
-        rx.table.root(
-            rx.table.header(rx.table.row(
-                rx.table.column_header_cell(tr("course.field.code")),
-                rx.table.column_header_cell(tr("course.field.title")),
-                rx.table.column_header_cell(tr("course.field.kind")),
-                rx.table.column_header_cell(tr("course.field.first_date")),
-                rx.table.column_header_cell(tr("course.field.hours_short")),
-                rx.table.column_header_cell(tr("course.field.status")),
-                rx.cond(S.manage, rx.table.column_header_cell(tr("common.actions"))),
-            )),
-            rx.table.body(rx.foreach(S.rows, _row)),
-            width="100%",
-        ),
+        data_table(["course.field.code", "course.field.title", "course.field.kind", "course.field.first_date",
+                    "course.field.hours_short", "course.field.status"], S.rows, _row,
+                   rx.cond(S.manage, rx.table.column_header_cell(tr("common.actions")))),
         rx.cond(S.rows.length() == 0, rx.text(tr("common.no_results"), color=tokens.MUTED)),
         pager(S.page, S.total, S.go_page(-1), S.go_page(1)),
         reason_dialog(open_=S.dialog_id != "", title=S.dialog_title, heading_key="course.cancel.title",
