@@ -11,6 +11,7 @@ from tpd_app.components.courses import course_facts, data_table, kind_label, lab
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.domain.permissions import Function
+from tpd_app.state.courses import COUNTY_OPTIONS
 from tpd_app.state.review import ReviewState
 
 S = ReviewState
@@ -122,8 +123,17 @@ def course_review_page() -> rx.Component:
                                          data_testid="review-error")),
         rx.cond(S.current.length() > 0, _current()),
         rx.form(
-            rx.hstack(rx.input(name="keyword", placeholder=tr("review.filter.keyword"), max_length=100),
-                      rx.button(tr("common.search"), type="submit"), spacing="2"),
+            rx.hstack(
+                rx.input(name="keyword", placeholder=tr("review.filter.keyword"), max_length=100, width="18rem"),
+                rx.el.select(
+                    rx.el.option(tr("catalogue.all_counties"), value=""),
+                    *[rx.el.option(c["name"], value=c["code"]) for c in COUNTY_OPTIONS],
+                    name="county", aria_label="county",
+                    style={"padding": "0.35rem", "border": tokens.BORDER, "border_radius": tokens.RADIUS},
+                ),
+                rx.button(tr("common.search"), type="submit"),
+                spacing="2",
+            ),
             on_submit=S.search,
         ),
         data_table(["", "course.field.code", "course.field.organizer", "course.field.title", "course.field.kind",

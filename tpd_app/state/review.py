@@ -27,6 +27,7 @@ class ReviewState(PagedListMixin, AppState):
     """研習課程資料確認: the queue, one course in full, decisions, bulk approval, late allowances."""
 
     keyword: str = ""
+    county: str = ""
     selected: list[str] = []
     current: dict[str, str] = {}
     current_sessions: list[dict[str, str]] = []
@@ -41,7 +42,7 @@ class ReviewState(PagedListMixin, AppState):
         signed_in = self._actor_or_raise()
         with transaction() as session:
             self.rows, self.total = review.review_queue(session, signed_in.actor, keyword=self.keyword,
-                                                        page=self.page, ip=self._client_ip())
+                                                        county=self.county, page=self.page, ip=self._client_ip())
         visible = {row["id"] for row in self.rows}
         self.selected = [i for i in self.selected if i in visible]
 
@@ -57,7 +58,7 @@ class ReviewState(PagedListMixin, AppState):
         signed_in, event = self._enter_page(Function.COURSE_REVIEW)
         if signed_in is None:
             return event
-        self.keyword, self.page = "", 1
+        self.keyword, self.county, self.page = "", "", 1
         return self._refresh()
 
     @rx.event
@@ -65,6 +66,7 @@ class ReviewState(PagedListMixin, AppState):
         if not isinstance(form_data, dict):
             return None
         self.keyword = str(form_data.get("keyword", ""))[:100]
+        self.county = str(form_data.get("county", ""))[:8]
         self.page = 1
         return self._refresh()
 
