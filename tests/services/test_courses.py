@@ -26,6 +26,17 @@ def _setup():
     return world, operator, bureau
 
 
+def _approved_course():
+    """A course of school A, submitted by its operator and approved by its county bureau."""
+    _, operator, bureau = _setup()
+    with transaction() as s:
+        code = courses.register_course(s, operator, course_form(), submit=True)
+    course_id = _course(code).id
+    with transaction() as s:
+        review.decide(s, bureau, course_id, Action.APPROVE)
+    return operator, bureau, code, course_id
+
+
 def _course(code: str) -> Course:
     with transaction() as s:
         return s.exec(select(Course).where(Course.code == code)).one()
@@ -156,12 +167,7 @@ def test_a_submitted_course_cannot_be_edited(db_url: str):
 
 
 def test_material_edit_of_an_approved_course_goes_back_to_review_and_catalogue_keeps_old_version(db_url: str):
-    _, operator, bureau = _setup()
-    with transaction() as s:
-        code = courses.register_course(s, operator, course_form(), submit=True)
-    course_id = _course(code).id
-    with transaction() as s:
-        review.decide(s, bureau, course_id, Action.APPROVE)
+    operator, bureau, code, course_id = _approved_course()
     with transaction() as s:
         status = courses.update_course(s, operator, course_id, course_form(title="新版標題"), submit=False)
     assert status == "submitted"
@@ -176,12 +182,7 @@ def test_material_edit_of_an_approved_course_goes_back_to_review_and_catalogue_k
 
 
 def test_contact_change_of_an_approved_course_stays_approved_and_updates_the_catalogue(db_url: str):
-    _, operator, bureau = _setup()
-    with transaction() as s:
-        code = courses.register_course(s, operator, course_form(), submit=True)
-    course_id = _course(code).id
-    with transaction() as s:
-        review.decide(s, bureau, course_id, Action.APPROVE)
+    operator, _, code, course_id = _approved_course()
     with transaction() as s:
         assert courses.update_course(s, operator, course_id, course_form(contact_name="新聯絡人"),
                                      submit=False) == "approved"
@@ -189,12 +190,7 @@ def test_contact_change_of_an_approved_course_stays_approved_and_updates_the_cat
 
 
 def test_cancel_needs_a_reason_removes_from_catalogue_and_cannot_repeat(db_url: str):
-    _, operator, bureau = _setup()
-    with transaction() as s:
-        code = courses.register_course(s, operator, course_form(), submit=True)
-    course_id = _course(code).id
-    with transaction() as s:
-        review.decide(s, bureau, course_id, Action.APPROVE)
+    operator, _, _, course_id = _approved_course()
     with pytest.raises(ValidationFailed), transaction() as s:
         courses.cancel_course(s, operator, course_id, "")
     with transaction() as s:

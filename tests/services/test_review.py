@@ -53,6 +53,8 @@ def test_bureau_sees_its_county_courses_in_the_queue_and_not_another_countys(db_
     assert [r["id"] for r in rows_a] == [str(course_id)] and total_a == 1
     assert [r["title"] for r in rows_b] == ["高雄課程"]
     assert total_nc == 2 and total_k12 == 0
+    with transaction() as s:
+        assert review.review_queue(s, a["nc"], county="KHH")[0][0]["title"] == "高雄課程"
 
 
 def test_return_with_reason_then_resubmit_then_approve_publishes(db_url: str):

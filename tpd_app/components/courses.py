@@ -96,3 +96,34 @@ def reason_dialog(*, open_: rx.Var, title: rx.Var, heading_key: str, on_submit: 
         open=open_,
         on_open_change=lambda _open: on_close(),
     )
+
+
+def data_table(header_keys: list[str], rows: rx.Var, render_row, *extra_headers: rx.Component) -> rx.Component:
+    """A full-width table: translated column headers ("" for an unlabelled column), one row per item."""
+    return rx.table.root(
+        rx.table.header(rx.table.row(
+            *[rx.table.column_header_cell(tr(key) if key else "") for key in header_keys], *extra_headers)),
+        rx.table.body(rx.foreach(rows, render_row)),
+        width="100%",
+    )
+
+
+def course_facts(d: rx.Var, *, topics: rx.Var, levels: rx.Var) -> list[rx.Component]:
+    """The labelled facts of a course shared by the reviewer's view and the public page."""
+    return [
+        labelled("course.field.code", d["code"]),
+        labelled("course.field.organizer", d["organizer"]),
+        labelled("course.field.topics", rx.hstack(rx.foreach(topics, lambda t: rx.badge(localized(t))), wrap="wrap")),
+        labelled("course.field.audience_levels",
+                 rx.hstack(rx.foreach(levels, lambda lv: rx.badge(tr(f"course.level.{lv}"))), wrap="wrap")),
+        labelled("course.field.audience_roles", d["audience_roles"]),
+        labelled("course.field.hours", d["hours"]),
+        labelled("course.field.capacity", d["capacity"]),
+        labelled("course.field.venue", d["venue"]),
+        rx.cond(d["online_url"], labelled("course.field.online_url",
+                                          rx.link(d["online_url"], href=d["online_url"], is_external=True))),
+        labelled("course.field.registration_window",
+                 rx.text(d["registration_opens"], " – ", d["registration_closes"], size="2")),
+        labelled("course.field.contact_name",
+                 rx.text(d["contact_name"], " ", d["contact_phone"], " ", d["contact_email"], size="2")),
+    ]

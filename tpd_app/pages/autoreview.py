@@ -6,7 +6,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.courses import checkbox, kind_label, pager, reason_dialog
+from tpd_app.components.courses import checkbox, data_table, kind_label, pager, reason_dialog
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.domain.permissions import Function
@@ -72,7 +72,7 @@ def _browse_row(row: rx.Var) -> rx.Component:
         rx.table.cell(kind_label(row["kind"])),
         rx.table.cell(row["first_date"]),
         rx.table.cell(rx.button(tr("autoreview.action.revoke"), size="1", color_scheme="red", variant="soft",
-                                on_click=B.ask_revoke(row["id"], row["title"]), data_testid="revoke")),
+                                on_click=B.ask_reason(row["id"], row["title"]), data_testid="revoke")),
         data_testid="auto-row",
     )
 
@@ -83,21 +83,12 @@ def autoreview_browse_page() -> rx.Component:
         "func.autoreview.browse",
         rx.cond(B.notice_key, rx.callout(tr(B.notice_key), icon="circle-check", color_scheme="green",
                                          data_testid="notice")),
-        rx.table.root(
-            rx.table.header(rx.table.row(
-                rx.table.column_header_cell(tr("course.field.code")),
-                rx.table.column_header_cell(tr("course.field.organizer")),
-                rx.table.column_header_cell(tr("course.field.title")),
-                rx.table.column_header_cell(tr("course.field.kind")),
-                rx.table.column_header_cell(tr("course.field.first_date")),
-                rx.table.column_header_cell(""),
-            )),
-            rx.table.body(rx.foreach(B.rows, _browse_row)),
-            width="100%",
-        ),
+        rx.cond(B.error_text, rx.callout(B.error_text, icon="triangle-alert", color_scheme="red", role="alert")),
+        data_table(["course.field.code", "course.field.organizer", "course.field.title", "course.field.kind",
+                    "course.field.first_date", ""], B.rows, _browse_row),
         rx.cond(B.rows.length() == 0, rx.text(tr("common.no_results"), color=tokens.MUTED)),
         pager(B.page, B.total, B.go_page(-1), B.go_page(1)),
-        reason_dialog(open_=B.revoke_id != "", title=B.revoke_title, heading_key="autoreview.revoke.title",
-                      on_submit=B.confirm_revoke, on_close=B.close_revoke, error=B.revoke_error,
+        reason_dialog(open_=B.dialog_id != "", title=B.dialog_title, heading_key="autoreview.revoke.title",
+                      on_submit=B.confirm_reason, on_close=B.close_reason, error=B.dialog_error,
                       confirm_key="autoreview.action.revoke", testid="revoke"),
     )

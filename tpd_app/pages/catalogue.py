@@ -6,7 +6,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.courses import checkbox, kind_label, labelled, localized
+from tpd_app.components.courses import checkbox, course_facts, kind_label, localized
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import page_frame
 from tpd_app.state.catalogue import CatalogueState, CourseDetailState
@@ -122,22 +122,7 @@ def _detail() -> rx.Component:
     return rx.vstack(
         rx.heading(d["title"], size="7", as_="h1", data_testid="course-title"),
         rx.hstack(rx.badge(kind_label(d["kind"])), _registration_badge(d["registration"]), spacing="2"),
-        labelled("course.field.code", d["code"]),
-        labelled("course.field.organizer", d["organizer"]),
-        labelled("course.field.topics", rx.hstack(rx.foreach(D.detail_topics, lambda t: rx.badge(localized(t))),
-                                                  wrap="wrap")),
-        labelled("course.field.audience_levels",
-                 rx.hstack(rx.foreach(D.detail_levels, lambda lv: rx.badge(tr(f"course.level.{lv}"))))),
-        labelled("course.field.audience_roles", d["audience_roles"]),
-        labelled("course.field.hours", d["hours"]),
-        labelled("course.field.capacity", d["capacity"]),
-        labelled("course.field.venue", d["venue"]),
-        rx.cond(d["online_url"], labelled("course.field.online_url",
-                                          rx.link(d["online_url"], href=d["online_url"], is_external=True))),
-        labelled("course.field.registration_window",
-                 rx.text(d["registration_opens"], " – ", d["registration_closes"], size="2")),
-        labelled("course.field.contact_name", rx.text(d["contact_name"], " ", d["contact_phone"], " ",
-                                                      d["contact_email"], size="2")),
+        *course_facts(d, topics=D.detail_topics, levels=D.detail_levels),
         rx.heading(tr("course.field.sessions"), size="4", as_="h2"),
         rx.table.root(rx.table.body(rx.foreach(D.detail_sessions, _detail_session)), width="100%"),
         rx.heading(tr("course.field.description"), size="4", as_="h2"),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.courses import kind_label, pager, reason_dialog, status_badge
+from tpd_app.components.courses import data_table, kind_label, pager, reason_dialog, status_badge
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.domain.permissions import Function
@@ -63,7 +63,7 @@ def _row(row: rx.Var) -> rx.Component:
         rx.cond(
             (row["status"] != "cancelled") & (row["status"] != "rejected"),
             rx.button(tr("course.action.cancel"), size="1", variant="ghost", color_scheme="red",
-                      on_click=S.ask_cancel(row["id"], row["title"]), data_testid="cancel-course"),
+                      on_click=S.ask_reason(row["id"], row["title"]), data_testid="cancel-course"),
         ),
         spacing="2",
     )
@@ -94,23 +94,13 @@ def own_courses() -> rx.Component:
                                   href=routes.FUNCTION_ROUTES[Function.COURSE_REGISTER])),
         _filters(),
         _counts(),
-        rx.table.root(
-            rx.table.header(rx.table.row(
-                rx.table.column_header_cell(tr("course.field.code")),
-                rx.table.column_header_cell(tr("course.field.title")),
-                rx.table.column_header_cell(tr("course.field.kind")),
-                rx.table.column_header_cell(tr("course.field.first_date")),
-                rx.table.column_header_cell(tr("course.field.hours_short")),
-                rx.table.column_header_cell(tr("course.field.status")),
-                rx.cond(S.manage, rx.table.column_header_cell(tr("common.actions"))),
-            )),
-            rx.table.body(rx.foreach(S.rows, _row)),
-            width="100%",
-        ),
+        data_table(["course.field.code", "course.field.title", "course.field.kind", "course.field.first_date",
+                    "course.field.hours_short", "course.field.status"], S.rows, _row,
+                   rx.cond(S.manage, rx.table.column_header_cell(tr("common.actions")))),
         rx.cond(S.rows.length() == 0, rx.text(tr("common.no_results"), color=tokens.MUTED)),
         pager(S.page, S.total, S.go_page(-1), S.go_page(1)),
-        reason_dialog(open_=S.cancel_id != "", title=S.cancel_title, heading_key="course.cancel.title",
-                      on_submit=S.confirm_cancel, on_close=S.close_cancel, error=S.cancel_error,
+        reason_dialog(open_=S.dialog_id != "", title=S.dialog_title, heading_key="course.cancel.title",
+                      on_submit=S.confirm_reason, on_close=S.close_reason, error=S.dialog_error,
                       confirm_key="course.action.cancel_confirm", testid="cancel"),
         spacing="4",
         width="100%",

@@ -7,10 +7,11 @@ from reflex.vars.function import FunctionStringVar
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.courses import kind_label, labelled, localized, pager, status_badge
+from tpd_app.components.courses import course_facts, data_table, kind_label, labelled, pager, status_badge
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.domain.permissions import Function
+from tpd_app.state.courses import COUNTY_OPTIONS
 from tpd_app.state.review import ReviewState
 
 S = ReviewState
@@ -52,24 +53,10 @@ def _current() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(rx.heading(c["title"], size="5", as_="h2"), status_badge(c["status"]), align="center"),
-            labelled("course.field.code", c["code"]),
-            labelled("course.field.organizer", c["organizer"]),
             labelled("course.field.kind", kind_label(c["kind"])),
-            labelled("course.field.topics", rx.hstack(rx.foreach(S.current_topics, lambda t: rx.badge(localized(t))),
-                                                      wrap="wrap")),
-            labelled("course.field.audience_levels",
-                     rx.hstack(rx.foreach(S.current_levels, lambda lv: rx.badge(tr(f"course.level.{lv}"))))),
-            labelled("course.field.audience_roles", c["audience_roles"]),
-            labelled("course.field.hours", c["hours"]),
-            labelled("course.field.capacity", c["capacity"]),
+            *course_facts(c, topics=S.current_topics, levels=S.current_levels),
             labelled("course.field.sessions", rx.vstack(rx.foreach(S.current_sessions, _session), spacing="0")),
-            labelled("course.field.venue", c["venue"]),
-            labelled("course.field.online_url", c["online_url"]),
             labelled("course.field.description", c["description"], white_space="pre-wrap"),
-            labelled("course.field.registration_window",
-                     rx.text(c["registration_opens"], " – ", c["registration_closes"], size="2")),
-            labelled("course.field.contact_name", rx.text(c["contact_name"], " ", c["contact_phone"], " ",
-                                                          c["contact_email"], size="2")),
             rx.cond(c["late_allowed_reason"], labelled("course.field.late_reason", c["late_allowed_reason"])),
             rx.vstack(rx.foreach(S.current_history, _history), spacing="0"),
             rx.form(
@@ -136,23 +123,21 @@ def course_review_page() -> rx.Component:
                                          data_testid="review-error")),
         rx.cond(S.current.length() > 0, _current()),
         rx.form(
-            rx.hstack(rx.input(name="keyword", placeholder=tr("review.filter.keyword"), max_length=100),
-                      rx.button(tr("common.search"), type="submit"), spacing="2"),
+            rx.hstack(
+                rx.input(name="keyword", placeholder=tr("review.filter.keyword"), max_length=100, width="18rem"),
+                rx.el.select(
+                    rx.el.option(tr("catalogue.all_counties"), value=""),
+                    *[rx.el.option(c["name"], value=c["code"]) for c in COUNTY_OPTIONS],
+                    name="county", aria_label="county",
+                    style={"padding": "0.35rem", "border": tokens.BORDER, "border_radius": tokens.RADIUS},
+                ),
+                rx.button(tr("common.search"), type="submit"),
+                spacing="2",
+            ),
             on_submit=S.search,
         ),
-        rx.table.root(
-            rx.table.header(rx.table.row(
-                rx.table.column_header_cell(""),
-                rx.table.column_header_cell(tr("course.field.code")),
-                rx.table.column_header_cell(tr("course.field.organizer")),
-                rx.table.column_header_cell(tr("course.field.title")),
-                rx.table.column_header_cell(tr("course.field.kind")),
-                rx.table.column_header_cell(tr("course.field.first_date")),
-                rx.table.column_header_cell(""),
-            )),
-            rx.table.body(rx.foreach(S.rows, _row)),
-            width="100%",
-        ),
+        data_table(["", "course.field.code", "course.field.organizer", "course.field.title", "course.field.kind",
+                    "course.field.first_date", ""], S.rows, _row),
         rx.cond(S.rows.length() == 0, rx.text(tr("review.empty"), color=tokens.MUTED, data_testid="review-empty")),
         rx.button(tr("review.action.bulk_approve"), " (", S.selected.length().to_string(), ")",
                   on_click=S.approve_selected, disabled=S.selected.length() == 0, color_scheme="green",

@@ -19,6 +19,7 @@ from tpd_app.domain.units import COUNTIES
 from tpd_app.services import attachments, courses
 from tpd_app.services.db import transaction
 from tpd_app.state.base import AppState
+from tpd_app.state.lists import PagedListMixin, ReasonDialogMixin
 from tpd_app.state.profile import FormStateMixin
 
 MAX_FORM_SESSIONS = 30
@@ -218,21 +219,13 @@ class CourseFormState(FormStateMixin, AppState):
             self.attachments = []
 
 
-class OwnCoursesState(AppState):
+class OwnCoursesState(PagedListMixin, ReasonDialogMixin, AppState):
     """本單位研習課程瀏覽 and 研習資料管理上傳: the own unit's courses with filters and paging."""
 
-    rows: list[dict[str, str]] = []
     counts: dict[str, int] = {}
-    total: int = 0
-    page: int = 1
     filters: dict[str, str] = {}
     manage: bool = False
     saved_code: str = ""
-    cancel_id: str = ""
-    cancel_title: str = ""
-    cancel_error: str = ""
-    error_text: str = ""
-    notice_key: str = ""
 
     def _query(self) -> None:
         signed_in = self._actor_or_raise()
@@ -249,8 +242,14 @@ class OwnCoursesState(AppState):
                 keyword=self.filters.get("keyword", ""), kind=self.filters.get("kind", ""),
                 date_from=day("from"), date_to=day("to"), page=self.page, ip=self._client_ip())
 
+    def _act(self, course_id: int, reason: str) -> str:
+        signed_in = self._actor_or_raise()
+        with transaction() as session:
+            courses.cancel_course(session, signed_in.actor, course_id, reason, ip=self._client_ip())
+        return "course.notice.cancelled"
+
     def _open(self, function: Function):
-        self.error_text, self.notice_key, self.cancel_id = "", "", ""
+        self.error_text, self.notice_key, self.dialog_id = "", "", ""
         signed_in, event = self._enter_page(function)
         if signed_in is None:
             return event
@@ -258,8 +257,7 @@ class OwnCoursesState(AppState):
         saved = self.router.url.query_parameters.get("saved", "")
         self.saved_code = saved if isinstance(saved, str) and saved.isdigit() else ""
         self.filters, self.page = {}, 1
-        self._query()
-        return None
+        return self._refresh()
 
     @rx.event
     def load_browse(self):
@@ -275,44 +273,4 @@ class OwnCoursesState(AppState):
             return None
         self.filters = {k: str(form_data.get(k, ""))[:100] for k in ("status", "keyword", "kind", "from", "to")}
         self.page = 1
-        try:
-            self._query()
-        except DomainError as error:
-            self.error_text = self._error_text(error)
-        return None
-
-    @rx.event
-    def go_page(self, delta: int):
-        if not isinstance(delta, int) or delta not in (-1, 1):
-            return None
-        self.page = max(1, self.page + delta)
-        try:
-            self._query()
-        except DomainError as error:
-            self.error_text = self._error_text(error)
-        return None
-
-    @rx.event
-    def ask_cancel(self, course_id: str, title: str):
-        if isinstance(course_id, str) and course_id.isdigit() and isinstance(title, str):
-            self.cancel_id, self.cancel_title, self.cancel_error = course_id, title[:200], ""
-
-    @rx.event
-    def close_cancel(self):
-        self.cancel_id = ""
-
-    @rx.event
-    def confirm_cancel(self, form_data: dict):
-        if not isinstance(form_data, dict) or not self.cancel_id.isdigit():
-            return None
-        try:
-            signed_in = self._actor_or_raise()
-            with transaction() as session:
-                courses.cancel_course(session, signed_in.actor, int(self.cancel_id),
-                                      str(form_data.get("reason", "")), ip=self._client_ip())
-            self.cancel_id = ""
-            self.notice_key = "course.notice.cancelled"
-            self._query()
-        except DomainError as error:
-            self.cancel_error = self._error_text(error)
-        return None
+        return self._refresh()

@@ -12,6 +12,7 @@ from tpd_app.domain.permissions import Function
 from tpd_app.services import review
 from tpd_app.services.db import transaction
 from tpd_app.state.base import AppState
+from tpd_app.state.lists import PagedListMixin, ReasonDialogMixin
 
 
 def _course_id(value: Any) -> int | None:
@@ -22,13 +23,11 @@ def _course_id(value: Any) -> int | None:
     return None
 
 
-class ReviewState(AppState):
+class ReviewState(PagedListMixin, AppState):
     """研習課程資料確認: the queue, one course in full, decisions, bulk approval, late allowances."""
 
-    rows: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 1
     keyword: str = ""
+    county: str = ""
     selected: list[str] = []
     current: dict[str, str] = {}
     current_sessions: list[dict[str, str]] = []
@@ -36,8 +35,6 @@ class ReviewState(AppState):
     current_topics: list[dict[str, str]] = []
     current_levels: list[str] = []
     reason_error: str = ""
-    error_text: str = ""
-    notice_key: str = ""
     late_error: str = ""
     form_key: int = 0
 
@@ -45,7 +42,7 @@ class ReviewState(AppState):
         signed_in = self._actor_or_raise()
         with transaction() as session:
             self.rows, self.total = review.review_queue(session, signed_in.actor, keyword=self.keyword,
-                                                        page=self.page, ip=self._client_ip())
+                                                        county=self.county, page=self.page, ip=self._client_ip())
         visible = {row["id"] for row in self.rows}
         self.selected = [i for i in self.selected if i in visible]
 
@@ -61,30 +58,17 @@ class ReviewState(AppState):
         signed_in, event = self._enter_page(Function.COURSE_REVIEW)
         if signed_in is None:
             return event
-        self.keyword, self.page = "", 1
-        self._query()
-        return None
+        self.keyword, self.county, self.page = "", "", 1
+        return self._refresh()
 
     @rx.event
     def search(self, form_data: dict):
-        if isinstance(form_data, dict):
-            self.keyword = str(form_data.get("keyword", ""))[:100]
-            self.page = 1
-            try:
-                self._query()
-            except DomainError as error:
-                return self._report(error)
-        return None
-
-    @rx.event
-    def go_page(self, delta: int):
-        if isinstance(delta, int) and delta in (-1, 1):
-            self.page = max(1, self.page + delta)
-            try:
-                self._query()
-            except DomainError as error:
-                return self._report(error)
-        return None
+        if not isinstance(form_data, dict):
+            return None
+        self.keyword = str(form_data.get("keyword", ""))[:100]
+        self.county = str(form_data.get("county", ""))[:8]
+        self.page = 1
+        return self._refresh()
 
     @rx.event
     def toggle(self, course_id: str, ticked: bool):
@@ -227,16 +211,8 @@ class AutoReviewSettingsState(AppState):
         return None
 
 
-class AutoReviewBrowseState(AppState):
+class AutoReviewBrowseState(PagedListMixin, ReasonDialogMixin, AppState):
     """自動審核瀏覽 with revocation."""
-
-    rows: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 1
-    revoke_id: str = ""
-    revoke_title: str = ""
-    revoke_error: str = ""
-    notice_key: str = ""
 
     def _query(self) -> None:
         signed_in = self._actor_or_raise()
@@ -244,45 +220,17 @@ class AutoReviewBrowseState(AppState):
             self.rows, self.total = review.auto_approved(session, signed_in.actor, page=self.page,
                                                          ip=self._client_ip())
 
+    def _act(self, course_id: int, reason: str) -> str:
+        signed_in = self._actor_or_raise()
+        with transaction() as session:
+            review.revoke(session, signed_in.actor, course_id, reason, ip=self._client_ip())
+        return "autoreview.notice.revoked"
+
     @rx.event
     def load(self):
-        self.notice_key, self.revoke_id = "", ""
+        self.notice_key, self.error_text, self.dialog_id = "", "", ""
         signed_in, event = self._enter_page(Function.AUTOREVIEW_BROWSE)
         if signed_in is None:
             return event
         self.page = 1
-        self._query()
-        return None
-
-    @rx.event
-    def go_page(self, delta: int):
-        if isinstance(delta, int) and delta in (-1, 1):
-            self.page = max(1, self.page + delta)
-            self._query()
-
-    @rx.event
-    def ask_revoke(self, course_id: str, title: str):
-        if isinstance(course_id, str) and course_id.isdigit() and isinstance(title, str):
-            self.revoke_id, self.revoke_title, self.revoke_error = course_id, title[:200], ""
-
-    @rx.event
-    def close_revoke(self):
-        self.revoke_id = ""
-
-    @rx.event
-    def confirm_revoke(self, form_data: dict):
-        if not isinstance(form_data, dict) or not self.revoke_id.isdigit():
-            return None
-        try:
-            signed_in = self._actor_or_raise()
-            with transaction() as session:
-                review.revoke(session, signed_in.actor, int(self.revoke_id), form_data.get("reason", ""),
-                              ip=self._client_ip())
-            self.revoke_id = ""
-            self.notice_key = "autoreview.notice.revoked"
-            self._query()
-        except ValidationFailed as error:
-            self.revoke_error = self._t(next(iter(error.field_errors.values()), error.key))
-        except DomainError as error:
-            self.revoke_error = self._error_text(error)
-        return None
+        return self._refresh()
