@@ -90,3 +90,27 @@ def test_migrations_demo_data_and_sign_in_work_on_postgresql(postgres_url: str, 
     assert signed_in is not None and signed_in.unit_name == "臺北市政府教育局"
     assert signed_in.actor.unit.type == "county_bureau"
     reset_settings()
+
+
+def test_catalogue_search_uses_the_trigram_path_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
+    from tpd_app.cli import migrate
+    from tpd_app.services.catalogue import CatalogueQuery, search
+    from tpd_app.services.db import transaction
+    from tpd_app.services.demo import load_demo
+
+    monkeypatch.setenv("TPD_DATABASE_URL", postgres_url)
+    reset_settings()
+    dispose_engines()
+    migrate()
+    with transaction() as session:
+        load_demo(session)  # idempotent: the first test may have loaded it already
+    with transaction() as session:
+        everything, total = search(session, CatalogueQuery())
+        special, special_total = search(session, CatalogueQuery(keyword="融合教育"))
+        nothing, none_total = search(session, CatalogueQuery(keyword="量子糾纏"))
+        open_now, _ = search(session, CatalogueQuery(open_now=True, county="TPE"))
+    assert total >= 5 and len(everything) == min(total, 20)
+    assert special_total >= 1 and all("融合教育" in row["title"] for row in special)
+    assert (nothing, none_total) == ([], 0)
+    assert all(row["county"] == "臺北市" for row in open_now)
+    reset_settings()
