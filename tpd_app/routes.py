@@ -13,6 +13,7 @@ TEACHER_APPLY = "/apply/teacher"
 DIRECTORY = "/directory"
 UNITS = "/directory/units"
 AUDIT = "/audit"
+TOPICS = "/course/topics"
 
 #: The page of each function key (business and teacher functions).
 FUNCTION_ROUTES: dict[F, str] = {
@@ -52,7 +53,7 @@ BUILT_FUNCTIONS: frozenset[F] = frozenset({
 FUNCTION_BY_ROUTE: dict[str, F] = {path: fn for fn, path in FUNCTION_ROUTES.items()}
 
 
-_SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, *FUNCTION_ROUTES.values()})
+_SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, *FUNCTION_ROUTES.values()})
 
 
 def safe_next(path: str) -> str:

@@ -11,6 +11,7 @@ from sqlmodel import Session, create_engine, select
 from tests.browser.conftest import Server, screenshot, sign_in
 from tpd_app import routes
 from tpd_app.domain.accounts import may_view_audit
+from tpd_app.domain.courses import may_manage_topics
 from tpd_app.domain.permissions import Function, allowed_functions
 from tpd_app.models import BusinessAccount, Teacher, Unit
 from tpd_app.services.auth import actor_for_account, actor_for_teacher
@@ -36,7 +37,8 @@ def _expected(server_db: str, login: str) -> tuple[list[Function], set[str]]:
     engine.dispose()
     allowed = allowed_functions(actor)
     oversight = {"directory"} if Function.ACCOUNTS_SUBORDINATE in allowed else set()
-    return allowed, oversight | ({"audit"} if may_view_audit(actor) else set())
+    oversight |= {"audit"} if may_view_audit(actor) else set()
+    return allowed, oversight | ({"topics"} if may_manage_topics(actor) else set())
 
 
 def _nav_keys(page: Page) -> set[str]:

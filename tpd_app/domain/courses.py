@@ -11,6 +11,8 @@ from datetime import date, time, timedelta
 from enum import StrEnum
 
 from tpd_app.domain.errors import DomainError
+from tpd_app.domain.permissions import Actor, Function, may
+from tpd_app.domain.units import NATIONWIDE
 
 #: Seed §肆.四.(二).2: a course is registered at least two weeks before it starts.
 LEAD_DAYS = 14
@@ -264,3 +266,11 @@ def schedule_problems(facts: ScheduleFacts) -> dict[str, str]:
 def course_code(roc_year: int, serial: int) -> str:
     """A unique, human-readable course code: ROC year of registration + serial, e.g. `115000042`."""
     return f"{roc_year:03d}{serial:06d}"
+
+
+def may_manage_topics(actor: Actor) -> bool:
+    """課程類別 are national reference data: the ministry and the national centre keep them."""
+    return not actor.is_teacher and actor.unit.type in NATIONWIDE and may(actor, Function.COURSE_REVIEW)
+
+
+TOPIC_CODE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")

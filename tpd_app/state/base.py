@@ -16,6 +16,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.domain.accounts import may_view_audit
+from tpd_app.domain.courses import may_manage_topics
 from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated
 from tpd_app.domain.navigation import NAV_GROUPS
 from tpd_app.domain.permissions import Actor, Function, may
@@ -57,6 +58,8 @@ def oversight_links(actor: Actor) -> list[NavEntry]:
         links.append(NavEntry(kind="item", key="directory", label_key="directory.title", href=routes.DIRECTORY))
     if may_view_audit(actor):
         links.append(NavEntry(kind="item", key="audit", label_key="audit.title", href=routes.AUDIT))
+    if may_manage_topics(actor):
+        links.append(NavEntry(kind="item", key="topics", label_key="topics.title", href=routes.TOPICS))
     if not links:
         return []
     return [NavEntry(kind="group", key="oversight", label_key="nav.group.oversight", href=""), *links]
