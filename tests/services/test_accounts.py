@@ -309,3 +309,38 @@ def test_a_chiefs_grants_are_never_narrowed_even_by_the_county(db_url: str):
     assert refused.value.key == "accounts.error.chief_grants"
     with transaction() as s:
         assert s.get(BusinessAccount, chief.id).grants is None
+
+
+def test_re_enabling_an_old_chief_never_gives_a_unit_two_chiefs(db_url: str):
+    with transaction() as s:
+        world = make_world(s)
+        make_account(s, world.school_a, username="current-chief")
+        old = make_account(s, world.school_a, username="old-chief", status="disabled")
+        bureau = world.actor(s, world.bureau_a)
+    with pytest.raises(Forbidden) as refused, transaction() as s:
+        accounts.set_account_status(s, bureau, old.id, active=True)
+    assert refused.value.key == "accounts.error.second_chief"
+    with transaction() as s:
+        assert s.get(BusinessAccount, old.id).status == "disabled"
+    assert len(_denials("account.enable")) == 1
+
+
+def test_one_address_cannot_flood_the_public_application_form(db_url: str):
+    from tpd_app.domain.errors import DomainError
+
+    with transaction() as s:
+        world = make_world(s)
+    for n in range(accounts.PUBLIC_APPLICATIONS_PER_HOUR):
+        with transaction() as s:
+            accounts.submit_application(s, {
+                "unit_id": str(world.school_b.id), "category": "operator", "username": f"flood-{n}",
+                "password": "Apply-pass-2026", "confirm": "Apply-pass-2026", "name": "甲", "title": "",
+                "email": "a@b.tw", "phone": ""}, ip="203.0.113.9")
+    with pytest.raises(DomainError) as refused, transaction() as s:
+        accounts.submit_application(s, {"unit_id": str(world.school_b.id)}, ip="203.0.113.9")
+    assert refused.value.key == "apply.error.too_many"
+    with transaction() as s:  # another address is not affected
+        accounts.submit_application(s, {
+            "unit_id": str(world.school_b.id), "category": "operator", "username": "elsewhere",
+            "password": "Apply-pass-2026", "confirm": "Apply-pass-2026", "name": "乙", "title": "",
+            "email": "b@b.tw", "phone": ""}, ip="198.51.100.7")

@@ -25,7 +25,7 @@ def test_national_centre_adds_a_topic_that_course_forms_then_offer(db_url: str):
         topics.save_topic(s, centre, NEW)
     with transaction() as s:
         codes = [t["code"] for t in topic_options(s)]
-        audit = s.exec(select(AuditLog).where(AuditLog.action == "topics.add")).one()
+        audit = s.exec(select(AuditLog).where(AuditLog.action == "topic.add")).one()
     assert "media_literacy" in codes and audit.target_id == "media_literacy"
 
 
@@ -51,7 +51,7 @@ def test_editing_keeps_the_code_and_audits_the_rename(db_url: str):
         topics.save_topic(s, centre, {**NEW, "name_zh": "媒體識讀教育", "statutory": "1"})
     with transaction() as s:
         row = s.exec(select(CourseTopic).where(CourseTopic.code == "media_literacy")).one()
-        audit = s.exec(select(AuditLog).where(AuditLog.action == "topics.edit")).one()
+        audit = s.exec(select(AuditLog).where(AuditLog.action == "topic.edit")).one()
     assert (row.name_zh, row.statutory) == ("媒體識讀教育", True)
     assert audit.before["name_zh"] == "媒體素養教育" and audit.after["name_zh"] == "媒體識讀教育"
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from tpd_app.domain import accounts as rules
-from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
+from tpd_app.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.permissions import Actor, Function, UnitRef, grantable_functions, may
 from tpd_app.domain.timeutil import format_datetime, utcnow
 from tpd_app.domain.units import NATIONWIDE, AccountCategory, UnitType
@@ -141,6 +141,7 @@ def submit_application(session: Session, data: dict[str, Any], *, ip: str = "") 
         ValidationFailed: a field is missing or malformed, the unit is unknown or closed,
             or the username is taken; nothing is saved.
     """
+    check_public_rate(session, ip)
     errors: dict[str, str] = {}
     unit = None
     unit_id = data.get("unit_id")
@@ -169,6 +170,21 @@ def submit_application(session: Session, data: dict[str, Any], *, ip: str = "") 
                  target_id=application.id or "", after={"unit": unit.code, "category": category.value,
                                                         "username": username}, ip=ip)
     return application.id or 0
+
+
+#: Public forms: at most this many applications from one address per hour (spam, not people).
+PUBLIC_APPLICATIONS_PER_HOUR = 10
+
+
+def check_public_rate(session: Session, ip: str) -> None:
+    """Refuse a public application when one address has sent too many in the last hour.
+
+    Raises:
+        DomainError: `apply.error.too_many`.
+    """
+    if ip and audit.recent_count(session, actions=("account.apply", "teacher.apply"), ip=ip,
+                                 minutes=60) >= PUBLIC_APPLICATIONS_PER_HOUR:
+        raise DomainError("apply.error.too_many")
 
 
 # Activation queues.
@@ -363,6 +379,11 @@ def set_account_status(session: Session, actor: Actor, account_id: object, *, ac
                                      other_active_chiefs=_active_chiefs(session, unit.id or 0, excluding=account.id)),
                actor, action, target_type="account", target_id=account_id, ip=ip)
         end_sessions(session, account_id=account.id)
+    elif account.category == AccountCategory.CHIEF.value and _active_chiefs(
+            session, unit.id or 0, excluding=account.id):
+        # A unit has one chief; who it is changes only through the national centre (SPEC §1.2).
+        raise refuse(actor, action, "accounts.error.second_chief", target_type="account",
+                     target_id=account_id, ip=ip)
     account.status = rules.ACTIVE if active else rules.DISABLED
     account.updated_at = utcnow()
     session.add(account)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from tpd_app.domain.permissions import Actor
+from tpd_app.domain.timeutil import utcnow
 from tpd_app.models import AuditLog
 from tpd_app.services.db import transaction
 
@@ -47,6 +49,15 @@ def record_now(**kwargs: Any) -> None:
     """Audit in a transaction of its own: for refusals and failures whose main work rolls back."""
     with transaction() as session:
         record(session, **kwargs)
+
+
+def recent_count(session: Session, *, actions: tuple[str, ...], ip: str, minutes: int) -> int:
+    """How many `actions` came from `ip` in the last `minutes` (rate limits for public forms)."""
+    since = utcnow() - timedelta(minutes=minutes)
+    return session.exec(
+        select(func.count()).select_from(AuditLog).where(
+            col(AuditLog.action).in_(actions), AuditLog.ip == ip[:64], col(AuditLog.at) >= since)
+    ).one()
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -21,7 +21,7 @@ from tpd_app.domain.timeutil import format_date, format_datetime, utcnow
 from tpd_app.domain.units import TEACHER_UNITS
 from tpd_app.models import Teacher, TeacherApplication, TeacherPlacement, Unit
 from tpd_app.services import audit, outbox
-from tpd_app.services.accounts import one_time_password
+from tpd_app.services.accounts import check_public_rate, one_time_password
 from tpd_app.services.auth import end_sessions
 from tpd_app.services.guard import require, unit_ref
 from tpd_app.services.passwords import hash_password, password_problem
@@ -341,6 +341,7 @@ def submit_teacher_application(session: Session, data: dict[str, Any], *, ip: st
         ValidationFailed: a field is wrong or the school is not a school. Whether the ID already has an
             account is not said here (the school sees it when confirming).
     """
+    check_public_rate(session, ip)
     values, errors = teacher_problems(session, data)
     errors.pop("phone", None)
     # A public form must not tell strangers whether a national ID has an account: the school sees it.

@@ -75,7 +75,7 @@ def save_topic(session: Session, actor: Actor, data: dict[str, Any], *, ip: str 
         topic = CourseTopic(code=code, active=True, **values)
         session.add(topic)
         session.flush()
-        audit.record(session, action="topics.add", actor=actor, target_type="course_topic", target_id=code,
+        audit.record(session, action="topic.add", actor=actor, target_type="course_topic", target_id=code,
                      after=values, ip=ip)
         return code
     before = {key: getattr(existing, key) for key in values}
@@ -83,7 +83,7 @@ def save_topic(session: Session, actor: Actor, data: dict[str, Any], *, ip: str 
         setattr(existing, key, value)
     session.add(existing)
     old, new = audit.changed_fields(before, values)
-    audit.record(session, action="topics.edit", actor=actor, target_type="course_topic", target_id=code,
+    audit.record(session, action="topic.edit", actor=actor, target_type="course_topic", target_id=code,
                  before=old, after=new, ip=ip)
     return code
 
@@ -103,6 +103,6 @@ def set_topic_active(session: Session, actor: Actor, code: object, active: bool,
         return
     topic.active = bool(active)
     session.add(topic)
-    audit.record(session, action="topics.activate" if active else "topics.retire", actor=actor,
+    audit.record(session, action="topic.activate" if active else "topic.retire", actor=actor,
                  target_type="course_topic", target_id=topic.code, before={"active": not active},
                  after={"active": bool(active)}, ip=ip)

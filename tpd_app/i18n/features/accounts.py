@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "accounts.error.second_chief": "本單位已有啟用中的總負責人；總負責人異動須向全國推廣中心申請。",
+    "apply.error.too_many": "此網路位址在一小時內送出的申請過多，請稍後再試。",
     "nav.group.oversight": "督導與名錄",
     # Audit-log action names (also the audit viewer's labels).
     "account.activate": "啟用帳號申請",
@@ -246,6 +248,8 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "accounts.error.second_chief": "The unit already has an active chief; a change of chief goes through the national centre.",
+    "apply.error.too_many": "Too many applications from this network address in the last hour; please try again later.",
     "nav.group.oversight": "Oversight and directory",
     # Audit-log action names (also the audit viewer's labels).
     "account.activate": "Application activated",
