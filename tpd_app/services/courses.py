@@ -174,6 +174,9 @@ def _send_to_review(session: Session, actor: Actor, course: Course, organizer: U
         session.add(course)
         session.flush()
         catalogue.publish(session, course)
+        from tpd_app.services.subscriptions import notify_subscribers
+
+        notify_subscribers(session, course)
         record_decision(session, course, actor, "auto_approve", before)
         return
     course.status = CourseStatus.SUBMITTED.value

@@ -177,6 +177,7 @@ def _cjk_font() -> tuple[Path, int]:
 def render_pdf(data: dict[str, Any]) -> bytes:
     """Lay out a record (as `record_of` returns it) on A4 pages with a CJK font."""
     from fpdf import FPDF
+    from fpdf.fonts import FontFace
 
     font, index = _cjk_font()
     pdf = FPDF(orientation="P", unit="mm", format="A4")
@@ -194,7 +195,7 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     pdf.ln(2)
     widths = (22, 22, 70, 50, 16)
     with pdf.table(col_widths=widths, text_align=("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
-                   line_height=6) as table:
+                   line_height=6, headings_style=FontFace(emphasis="", fill_color=(230, 230, 230))) as table:
         table.row(["日期", "課程代碼", "課程名稱", "辦理單位", "時數"])
         for row in data["rows"]:
             table.row([row["date"], row["code"], row["title"], row["organizer"], row["hours"]])
@@ -295,7 +296,7 @@ def save_report_permission(session: Session, actor: Actor, view_detail: Any, all
     """
     require(actor, Function.COUNTY_REPORT_PERMISSIONS, ip=ip)
     if not isinstance(view_detail, bool) or not isinstance(allow_print, bool):
-        raise ValidationFailed({"view_detail": "validation.invalid"})
+        raise ValidationFailed({"view_detail": "records.error.invalid_choice"})
     row = session.exec(select(ReportPermission).where(ReportPermission.centre_unit_id == actor.unit.id)).first()
     before = {"view_detail": row.view_detail, "allow_print": row.allow_print} if row else None
     row = row or ReportPermission(centre_unit_id=actor.unit.id)
