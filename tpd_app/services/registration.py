@@ -480,3 +480,31 @@ def find_course_by_code(session: Session, actor: Actor, code: Any) -> int:
         raise NotFound()
     return course.id or 0
 
+
+
+def organizer_courses(session: Session, actor: Actor, *, today: date | None = None,
+                      ip: str = "") -> list[dict[str, str]]:
+    """The own unit's published courses that take online registrations and have not ended, with counts.
+
+    Raises:
+        Forbidden: the actor may not browse its unit's courses.
+    """
+    require(actor, Function.COURSE_BROWSE_OWN, ip=ip)
+    today = today or taipei_today()
+    rows = session.exec(select(Course).where(Course.organizer_unit_id == actor.unit.id,
+                                             col(Course.status).in_([s.value for s in PUBLISHED]),
+                                             Course.online_registration, col(Course.last_date) >= today)
+                        .order_by(col(Course.first_date)).limit(200)).all()
+    counts: dict[tuple[int, str], int] = {}
+    if rows:
+        for course_id, status, n in session.exec(
+                select(CourseRegistration.course_id, CourseRegistration.status, func.count())
+                .where(col(CourseRegistration.course_id).in_([c.id for c in rows]))
+                .group_by(CourseRegistration.course_id, CourseRegistration.status)).all():
+            counts[(course_id, status)] = int(n)
+    return [{"id": str(c.id), "code": c.code, "title": c.title,
+             "first_date": format_date(c.first_date, roc=True) if c.first_date else "",
+             "capacity": str(c.capacity),
+             "pending": str(counts.get((c.id or 0, R.PENDING.value), 0)),
+             "accepted": str(counts.get((c.id or 0, R.ACCEPTED.value), 0)),
+             "waiting": str(counts.get((c.id or 0, R.WAITING.value), 0))} for c in rows]

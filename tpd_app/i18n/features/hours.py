@@ -207,6 +207,13 @@ ZH = {
     "registration.register": "線上報名",
     "registration.withdraw": "取消報名",
     "records.error.invalid_choice": "選項不正確。",
+    "participants.title": "報名與研習名單",
+    "attendance.field.submitted_at": "送出時間",
+    "records.field.this_year": "本年度時數",
+    "records.field.rule": "規則",
+    "records.field.scope": "適用範圍",
+    "records.field.period": "計算期間",
+    "nav.group.attendance": "研習名單",
 }
 
 EN = {
@@ -421,4 +428,11 @@ EN = {
     "registration.register": "Online registration",
     "registration.withdraw": "Registration withdrawn",
     "records.error.invalid_choice": "Invalid choice.",
+    "participants.title": "Registrants and attendance",
+    "attendance.field.submitted_at": "Submitted at",
+    "records.field.this_year": "Hours this year",
+    "records.field.rule": "Rule",
+    "records.field.scope": "Scope",
+    "records.field.period": "Period",
+    "nav.group.attendance": "Attendance",
 }
