@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import update
 from sqlmodel import Session, create_engine, select
 
-from tests.browser.conftest import Server, screenshot, sign_in
+from tests.browser.conftest import DEMO_PASSWORD, Server, screenshot
 from tests.services.hours_data import published_course
 from tpd_app.domain.timeutil import taipei_today
 from tpd_app.models import BusinessAccount, Course, CourseSession, Teacher, Unit
@@ -49,14 +49,23 @@ def _colleague(server: Server) -> Teacher:
                             .order_by(Teacher.id)).first()
 
 
-def _as_teacher(page: Page, national_id: str) -> None:
-    sign_in(page, national_id, teacher_tab=True)
+def _sign_in_as(page: Page, login: str, *, teacher: bool) -> None:
+    # The login page keeps its tab for the browser tab's session, so pick the tab explicitly each time.
+    page.goto("/login")
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
+    page.get_by_test_id("login-teacher-tab" if teacher else "login-business-tab").click()
+    page.fill("#login-username", login)
+    page.fill("#login-password", DEMO_PASSWORD)
+    page.press("#login-password", "Enter")
     page.wait_for_url(re.compile(r"/home/?$"))
+
+
+def _as_teacher(page: Page, national_id: str) -> None:
+    _sign_in_as(page, national_id, teacher=True)
 
 
 def _as_staff(page: Page, username: str) -> None:
-    sign_in(page, username)
-    page.wait_for_url(re.compile(r"/home/?$"))
+    _sign_in_as(page, username, teacher=False)
 
 
 def _sign_out(page: Page) -> None:
