@@ -17,7 +17,7 @@ LIST_COLOURS: tuple[tuple[str, str], ...] = (
 #: Printing shows the record only: no header, sidebar, footer or buttons.
 PRINT_CSS = """
 @media print {
-  header, nav, footer, aside, .no-print, [data-testid="sidebar"], [data-testid="mobile-menu"] {
+  header, nav, footer, aside, .no-print, div:has(> nav[aria-label="menu"]) {
     display: none !important;
   }
   main { padding: 0 !important; }
