@@ -7,10 +7,8 @@ from typing import Any
 
 import reflex as rx
 
-from tpd_app.domain.errors import DomainError
 from tpd_app.domain.permissions import Function
 from tpd_app.services import attendance, records, registration
-from tpd_app.services.guard import require
 from tpd_app.state.accounts import Row, as_id, form_strings
 from tpd_app.state.base import AppState
 from tpd_app.state.hours_teacher import HoursMixin
@@ -214,14 +212,8 @@ class AttendanceState(HoursMixin, AppState):
 
     @rx.event
     def download_template(self):
-        self._reset_messages()
-        try:
-            signed_in = self._actor_or_raise()
-            require(signed_in.actor, Function.COURSE_MANAGE, ip=self._client_ip())
-        except DomainError as error:
-            return self._fail(error)
-        return rx.download(data=attendance.template_bytes(), filename="attendance-template.xlsx",
-                           mime_type=XLSX_MIME)
+        return self._download(Function.COURSE_MANAGE, attendance.template_bytes, "attendance-template.xlsx",
+                              XLSX_MIME)
 
 
 class ConfirmListsState(HoursMixin, AppState):
