@@ -102,8 +102,13 @@ def main(argv: list[str] | None = None) -> int:
         from tpd_app.services.mail import deliver_due
 
         while True:
-            counts = deliver_due()
-            print(f"mail sent={counts['sent']} failed={counts['failed']}", flush=True)
+            try:
+                counts = deliver_due()
+                print(f"mail sent={counts['sent']} failed={counts['failed']}", flush=True)
+            except Exception as error:  # a worker survives a database hiccup and tries again next round
+                if args.loop <= 0:
+                    raise
+                print(f"mail delivery failed: {error}", file=sys.stderr, flush=True)
             if args.loop <= 0:
                 return 0
             time.sleep(args.loop)

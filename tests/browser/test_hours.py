@@ -211,3 +211,50 @@ def test_ineligible_teacher_sees_why_she_cannot_register(page: Page, server: Ser
     expect(row.get_by_test_id("refusal")).to_contain_text("限定特定縣市")
     expect(row.get_by_test_id("register")).to_have_count(0)
     screenshot(page, "hours-10-ineligible")
+
+
+def test_county_report_permissions_limit_what_the_school_sees(page: Page, server: Server):
+    _as_staff(page, "demo-school-contact")
+    page.goto("/teachers/records")
+    teacher_row = page.get_by_test_id("school-teacher").filter(has_text="A12****789")
+    teacher_row.get_by_test_id("view-record").click()
+    expect(page.get_by_test_id("school-record")).to_contain_text("環境教育")
+    screenshot(page, "hours-11-school-teacher-record")
+    _sign_out(page)
+
+    _as_staff(page, "demo-county_bureau")
+    page.goto("/county/report-permissions")
+    page.get_by_test_id("view_detail").uncheck()
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("已儲存")
+    screenshot(page, "hours-12-report-permissions")
+    _sign_out(page)
+
+    _as_staff(page, "demo-school-contact")
+    page.goto("/teachers/records")
+    expect(page.get_by_test_id("no-detail")).to_be_visible()
+    expect(page.get_by_test_id("view-record")).to_have_count(0)
+    _sign_out(page)
+
+    _as_staff(page, "demo-county_bureau")
+    page.goto("/county/report-permissions")
+    page.get_by_test_id("view_detail").check()
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("已儲存")
+
+
+def test_teacher_subscribes_and_unsubscribes_with_the_mailed_link(page: Page, server: Server):
+    from tpd_app.services import mail, subscriptions
+
+    _as_teacher(page, DEMO_TEACHER)
+    page.goto("/me/subscriptions")
+    page.get_by_test_id("kind:workshop").check()
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("已儲存訂閱設定")
+    screenshot(page, "hours-13-subscriptions")
+    with _db(server) as session:
+        teacher_id = session.exec(select(Teacher.id).where(Teacher.national_id == DEMO_TEACHER)).one()
+    page.goto(f"/api/unsubscribe?token={mail.sign(subscriptions.PURPOSE, teacher_id)}")
+    expect(page.get_by_test_id("unsubscribe-result")).to_contain_text("已取消訂閱")
+    page.goto("/me/subscriptions")
+    expect(page.get_by_test_id("active")).not_to_be_checked()
