@@ -145,3 +145,15 @@ def test_subscription_needs_an_email_address_and_a_teacher(db_url: str):
         subscriptions.save_subscription(s, actor, {"active": True})
     with transaction() as s, pytest.raises(Forbidden):
         subscriptions.save_subscription(s, staff, {"active": True})
+
+
+def test_send_mail_command_delivers_the_outbox_once(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]):
+    from tpd_app.cli import main
+
+    monkeypatch.delenv("TPD_SMTP_HOST", raising=False)
+    monkeypatch.setenv("TPD_MAIL_OUTBOX_DIR", str(tmp_path))
+    _queue()
+    assert main(["send-mail"]) == 0
+    assert "sent=1" in capsys.readouterr().out
+    assert len(list(tmp_path.glob("*.eml"))) == 1
