@@ -1,5 +1,6 @@
-"""Command line: `python -m tpd_app.cli migrate | load-demo | generate-courses | create-admin`, and the daily
-chores `apply-directory-changes` and `send-directory-reminders`."""
+"""Command line: `python -m tpd_app.cli migrate | load-demo | generate-courses | create-admin`, the daily
+chores `apply-directory-changes`, `send-directory-reminders` and `send-digests`, and `send-mail`
+(deliver the outbox; run it every minute, or once with `--loop 60` as a long-lived worker)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     volume.add_argument("--seed", type=int, default=7)
     sub.add_parser("apply-directory-changes", help="apply directory changes whose effective date has come")
     sub.add_parser("send-directory-reminders", help="queue the 1 June / 1 December directory report reminders")
+    mail_cmd = sub.add_parser("send-mail", help="deliver due outbox messages (SMTP or the local outbox directory)")
+    mail_cmd.add_argument("--loop", type=int, default=0, help="keep running, delivering every N seconds")
+    sub.add_parser("send-digests", help="queue the daily subscription digests")
     admin = sub.add_parser("create-admin", help="create the first national-centre administrator")
     admin.add_argument("--username", required=True)
     admin.add_argument("--name", required=True)
@@ -90,6 +94,30 @@ def main(argv: list[str] | None = None) -> int:
 
         with transaction() as session:
             print(f"directory reminders queued: {queue_reminders(session)}")
+        return 0
+
+    if args.command == "send-mail":
+        import time
+
+        from tpd_app.services.mail import deliver_due
+
+        while True:
+            try:
+                counts = deliver_due()
+                print(f"mail sent={counts['sent']} failed={counts['failed']}", flush=True)
+            except Exception as error:  # a worker survives a database hiccup and tries again next round
+                if args.loop <= 0:
+                    raise
+                print(f"mail delivery failed: {error}", file=sys.stderr, flush=True)
+            if args.loop <= 0:
+                return 0
+            time.sleep(args.loop)
+
+    if args.command == "send-digests":
+        from tpd_app.services.subscriptions import send_digests
+
+        with transaction() as session:
+            print(f"digests queued: {send_digests(session)}")
         return 0
 
     from tpd_app.services.admin import create_first_admin

@@ -14,6 +14,11 @@ DIRECTORY = "/directory"
 UNITS = "/directory/units"
 AUDIT = "/audit"
 TOPICS = "/course/topics"
+#: Organizers' registrant lists and attendance lists, and the centres' list confirmation (issue 4).
+PARTICIPANTS = "/course/participants"
+REGISTRANTS = "/course/registrants"
+ATTENDANCE = "/course/attendance"
+CONFIRM_LISTS = "/attendance/confirm"
 
 #: The page of each function key (business and teacher functions).
 FUNCTION_ROUTES: dict[F, str] = {
@@ -48,12 +53,15 @@ BUILT_FUNCTIONS: frozenset[F] = frozenset({
     F.COURSE_REGISTER, F.COURSE_MANAGE, F.COURSE_REVIEW, F.AUTOREVIEW_SETTINGS, F.AUTOREVIEW_BROWSE,
     F.COURSE_BROWSE_OWN,
     F.ACCOUNTS_OWN_UNIT, F.ACCOUNTS_SUBORDINATE, F.TEACHERS_MANAGE, F.TEACHERS_ENTER,
+    F.TEACHER_REGISTER, F.TEACHER_REGISTRATIONS, F.TEACHER_RECORDS, F.TEACHER_SUBSCRIPTIONS,
+    F.TEACHERS_RECORDS, F.COUNTY_REPORT_PERMISSIONS,
 })
 
 FUNCTION_BY_ROUTE: dict[str, F] = {path: fn for fn, path in FUNCTION_ROUTES.items()}
 
 
-_SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, *FUNCTION_ROUTES.values()})
+_SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, PARTICIPANTS, CONFIRM_LISTS,
+                        *FUNCTION_ROUTES.values()})
 
 
 def safe_next(path: str) -> str:

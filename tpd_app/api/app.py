@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tpd_app.api import attachments, auth
+from tpd_app.api import attachments, auth, hours
 
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -39,4 +39,5 @@ class SecurityHeaders:
 
 def build_api() -> Starlette:
     """Our routes; Reflex mounts the rest of the app inside this one."""
-    return Starlette(routes=[*auth.ROUTES, *attachments.ROUTES], middleware=[Middleware(SecurityHeaders)])
+    return Starlette(routes=[*auth.ROUTES, *attachments.ROUTES, *hours.ROUTES],
+                     middleware=[Middleware(SecurityHeaders)])

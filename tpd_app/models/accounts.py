@@ -111,7 +111,7 @@ class DirectoryChange(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
-    """An e-mail waiting to be sent; delivery (SMTP) comes with issue 4."""
+    """An e-mail owed to someone; `services.mail` delivers it and retries failures with backoff."""
 
     __tablename__ = "outbox_message"
 
@@ -122,3 +122,7 @@ class OutboxMessage(SQLModel, table=True):
     kind: str = Field(max_length=32, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
     sent_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True, index=True))
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = Field(default=None,
+                                             sa_column=sa.Column(UTCDateTime(), nullable=True, index=True))
+    last_error: str = Field(default="", max_length=300)

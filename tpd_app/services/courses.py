@@ -174,6 +174,9 @@ def _send_to_review(session: Session, actor: Actor, course: Course, organizer: U
         session.add(course)
         session.flush()
         catalogue.publish(session, course)
+        from tpd_app.services.subscriptions import notify_subscribers
+
+        notify_subscribers(session, course)
         record_decision(session, course, actor, "auto_approve", before)
         return
     course.status = CourseStatus.SUBMITTED.value
@@ -279,6 +282,10 @@ def cancel_course(session: Session, actor: Actor, course_id: int, reason: str, *
     course.updated_at = utcnow()
     session.add(course)
     catalogue.unpublish(session, course.id or 0)
+    # Registrants are told in the same transaction (SPEC §3.1.5); imported here to avoid a cycle.
+    from tpd_app.services.registration import cancel_registrations
+
+    cancel_registrations(session, course)
     record_decision(session, course, actor, "cancel", before, reason)
     audit.record(session, action="course.cancel", actor=actor, target_type="course", target_id=course.code,
                  before={"status": before}, after={"status": course.status, "reason": reason}, ip=ip)

@@ -246,5 +246,8 @@ def load_demo(session: Session, *, seed: int = 2026) -> dict[str, int]:
     chain = build_account_chain(session, password_hash)
     from tpd_app.services.demo_courses import load_demo_courses
 
+    made = load_demo_courses(session, seed=seed)
+    from tpd_app.services.demo_hours import load_demo_hours
+
     return {"units": len(units), "accounts": accounts + 1, "teachers": teachers, **chain,
-            "courses": load_demo_courses(session, seed=seed)}
+            "courses": made, **load_demo_hours(session)}

@@ -14,7 +14,7 @@ from tpd_app.domain.permissions import Actor, Function
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.domain.units import NATIONWIDE, county_name
 from tpd_app.models import AutoReviewSetting, Course, Unit
-from tpd_app.services import audit, catalogue
+from tpd_app.services import audit, catalogue, subscriptions
 from tpd_app.services.courses import MAX_REASON, history, record_decision, row
 from tpd_app.services.guard import require, unit_ref
 from tpd_app.services.validation import clean
@@ -118,6 +118,7 @@ def decide(session: Session, actor: Actor, course_id: Any, action: Action, reaso
     session.flush()
     if target is CourseStatus.APPROVED:
         catalogue.publish(session, course)
+        subscriptions.notify_subscribers(session, course)
     record_decision(session, course, actor, action.value, before, text)
     audit.record(session, action=f"course.{action.value}", actor=actor, target_type="course",
                  target_id=course.code, before={"status": before},

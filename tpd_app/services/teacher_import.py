@@ -67,8 +67,8 @@ def upload_problem(filename: str, data: bytes) -> str | None:
     return None
 
 
-def read_rows(data: bytes) -> list[dict[str, Any]]:
-    """The data rows of the first sheet as dicts keyed by column name (header checked).
+def read_rows(data: bytes, columns: tuple[tuple[str, str], ...] = COLUMNS) -> list[dict[str, Any]]:
+    """The data rows of the first sheet as dicts keyed by column name (header checked against `columns`).
 
     Raises:
         ValidationFailed: not a readable workbook, wrong header, no rows, or too many rows.
@@ -81,7 +81,7 @@ def read_rows(data: bytes) -> list[dict[str, Any]]:
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
-        if header[:len(COLUMNS)] != [label for _, label in COLUMNS]:
+        if header[:len(columns)] != [label for _, label in columns]:
             raise ValidationFailed({"file": "import.error.header"})
         result: list[dict[str, Any]] = []
         for cells in rows:
@@ -89,8 +89,8 @@ def read_rows(data: bytes) -> list[dict[str, Any]]:
                 continue
             if len(result) >= MAX_ROWS:
                 raise ValidationFailed({"file": "import.error.rows"})
-            padded = list(cells) + [None] * len(COLUMNS)
-            result.append({key: padded[i] for i, (key, _) in enumerate(COLUMNS)})
+            padded = list(cells) + [None] * len(columns)
+            result.append({key: padded[i] for i, (key, _) in enumerate(columns)})
     finally:
         book.close()
     if not result:

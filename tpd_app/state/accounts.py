@@ -16,6 +16,7 @@ from tpd_app.domain.errors import DomainError, Forbidden
 from tpd_app.domain.permissions import Function
 from tpd_app.services import accounts, teachers
 from tpd_app.services.db import transaction
+from tpd_app.services.guard import require
 from tpd_app.state.base import AppState
 from tpd_app.state.profile import FormStateMixin
 
@@ -84,6 +85,16 @@ class ActionMixin(FormStateMixin, mixin=True):
             return False, self._fail(error)
         self.notice_key = notice
         return True, result
+
+    def _download(self, function: Function, make: Callable[[], bytes], filename: str, mime_type: str) -> Any:
+        """A file for the browser if the signed-in actor may use `function` (e.g. an import template)."""
+        self._reset_messages()
+        try:
+            signed_in = self._actor_or_raise()
+            require(signed_in.actor, function, ip=self._client_ip())
+        except DomainError as error:
+            return self._fail(error)
+        return rx.download(data=make(), filename=filename, mime_type=mime_type)
 
     def _refresh(self) -> None:
         """Reload the page's rows (each page state overrides it)."""

@@ -48,7 +48,21 @@ def navigation_for(signed_in: SignedIn) -> list[NavEntry]:
             NavEntry(kind="item", key=f.value, label_key=f"func.{f.value}", href=routes.FUNCTION_ROUTES[f])
             for f in allowed
         )
-    return rows + oversight_links(signed_in.actor)
+    return rows + attendance_links(signed_in.actor) + oversight_links(signed_in.actor)
+
+
+def attendance_links(actor: Actor) -> list[NavEntry]:
+    """Registrants and attendance lists for organizers, list confirmation for centres (SPEC §3.2, §3.3)."""
+    links = []
+    if may(actor, Function.COURSE_MANAGE):
+        links.append(NavEntry(kind="item", key="participants", label_key="participants.title",
+                              href=routes.PARTICIPANTS))
+    if may(actor, Function.COURSE_REVIEW):
+        links.append(NavEntry(kind="item", key="confirm_lists", label_key="attendance.title.queue",
+                              href=routes.CONFIRM_LISTS))
+    if not links:
+        return []
+    return [NavEntry(kind="group", key="attendance", label_key="nav.group.attendance", href=""), *links]
 
 
 def oversight_links(actor: Actor) -> list[NavEntry]:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from tpd_app.domain.errors import DomainError
 from tpd_app.domain.permissions import Function
 from tpd_app.services import teacher_import, teachers
-from tpd_app.services.guard import require
 from tpd_app.state.accounts import ActionMixin, Row, as_id, form_strings
 from tpd_app.state.base import AppState
 
@@ -162,14 +160,8 @@ class TeacherEntryState(ActionMixin, AppState):
 
     @rx.event
     def download_template(self):
-        self._reset_messages()
-        try:
-            signed_in = self._actor_or_raise()
-            require(signed_in.actor, Function.TEACHERS_ENTER, ip=self._client_ip())
-        except DomainError as error:
-            return self._fail(error)
-        return rx.download(data=teacher_import.template_bytes(), filename="teacher-template.xlsx",
-                           mime_type=teacher_import.XLSX_MIME)
+        return self._download(Function.TEACHERS_ENTER, teacher_import.template_bytes, "teacher-template.xlsx",
+                              teacher_import.XLSX_MIME)
 
     @rx.event
     async def import_file(self, files: list[rx.UploadFile]):

@@ -1,0 +1,260 @@
+"""Teachers' side on the production build: register → accept → (time passes) → Excel attendance upload →
+the county bureau confirms → the teacher sees, prints and downloads her record; a full course with a
+waiting list and promotion after a withdrawal; an ineligible teacher refused with the reason."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from datetime import timedelta
+
+from openpyxl import Workbook
+from playwright.sync_api import Page, expect
+from sqlalchemy import update
+from sqlmodel import Session, create_engine, select
+
+from tests.browser.conftest import DEMO_PASSWORD, Server, screenshot
+from tests.services.hours_data import published_course
+from tpd_app.domain.timeutil import taipei_today
+from tpd_app.models import BusinessAccount, Course, CourseSession, Teacher, Unit
+
+DEMO_TEACHER = "A123456789"
+
+
+def _db(server: Server) -> Session:
+    return Session(create_engine(server.db_url), expire_on_commit=False)
+
+
+def _demo_school(session: Session) -> Unit:
+    account = session.exec(select(BusinessAccount).where(BusinessAccount.username == "demo-school-contact")).one()
+    return session.get(Unit, account.unit_id)
+
+
+def _course(server: Server, title: str, **fields) -> Course:
+    with _db(server) as session:
+        course = published_course(session, _demo_school(session), title=title, **fields)
+        session.commit()
+        return course
+
+
+def _colleague(server: Server) -> Teacher:
+    """Another demo teacher of the demo school, with the demo password (tests may add other teachers)."""
+    with _db(server) as session:
+        demo = session.exec(select(Teacher).where(Teacher.national_id == DEMO_TEACHER)).one()
+        return session.exec(select(Teacher).where(Teacher.school_unit_id == demo.school_unit_id,
+                                                  Teacher.id != demo.id, Teacher.status == "active",
+                                                  Teacher.password_hash == demo.password_hash,
+                                                  Teacher.must_change_password == False)  # noqa: E712
+                            .order_by(Teacher.id)).first()
+
+
+def _sign_in_as(page: Page, login: str, *, teacher: bool) -> None:
+    # The login page keeps its tab for the browser tab's session, so pick the tab explicitly each time.
+    page.goto("/login")
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
+    page.get_by_test_id("login-teacher-tab" if teacher else "login-business-tab").click()
+    page.fill("#login-username", login)
+    page.fill("#login-password", DEMO_PASSWORD)
+    page.press("#login-password", "Enter")
+    page.wait_for_url(re.compile(r"/home/?$"))
+
+
+def _as_teacher(page: Page, national_id: str) -> None:
+    _sign_in_as(page, national_id, teacher=True)
+
+
+def _as_staff(page: Page, username: str) -> None:
+    _sign_in_as(page, username, teacher=False)
+
+
+def _sign_out(page: Page) -> None:
+    page.get_by_test_id("logout").click()
+    page.wait_for_url(re.compile(r"/login"))
+
+
+def _register_for(page: Page, title: str) -> None:
+    page.goto("/me/register")
+    row = page.get_by_test_id("open-course").filter(has_text=title)
+    row.get_by_test_id("register").click()
+
+
+def _move_to_the_past(server: Server, course_id: int, days: int) -> None:
+    day = taipei_today() - timedelta(days=days)
+    with _db(server) as session:
+        session.exec(update(Course).where(Course.id == course_id).values(first_date=day, last_date=day))
+        session.exec(update(CourseSession).where(CourseSession.course_id == course_id).values(day=day))
+        session.commit()
+
+
+def _attendance_file(rows: list[tuple[str, str, object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["身分證字號", "姓名", "時數"])
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_register_accept_upload_confirm_and_the_teacher_prints_her_record(page: Page, server: Server, tmp_path):
+    title = f"特殊教育知能研習：正向行為支持 {secrets.token_hex(2)}"
+    course = _course(server, title, capacity=30, topics=("special_ed",))
+    colleague = _colleague(server)
+
+    _as_teacher(page, DEMO_TEACHER)
+    _register_for(page, title)
+    expect(page.get_by_test_id("notice")).to_contain_text("報名成功")
+    screenshot(page, "hours-01-teacher-registered")
+    _sign_out(page)
+
+    _as_staff(page, "demo-school-contact")
+    page.goto("/course/participants")
+    page.get_by_test_id("upcoming-course").filter(has_text=title).get_by_test_id("open-registrants").click()
+    registrant = page.get_by_test_id("registrant").filter(has_text="A12****789")
+    registrant.get_by_test_id("accept").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("已錄取")
+    expect(registrant).to_contain_text("錄取")
+    screenshot(page, "hours-02-organizer-accepted")
+
+    _move_to_the_past(server, course.id, days=3)
+    page.goto(f"/course/attendance?id={course.id}")
+    expect(page.get_by_test_id("entry")).to_have_count(1)
+    bad = tmp_path / "名單-有錯.xlsx"
+    bad.write_bytes(_attendance_file([(DEMO_TEACHER, "林怡君", 3), ("A123456780", "錯號", 3),
+                                      (colleague.national_id, colleague.name, 9)]))
+    page.get_by_test_id("upload").locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_test_id("import").click()
+    expect(page.get_by_test_id("form-error")).to_contain_text("尚未匯入任何資料")
+    expect(page.get_by_test_id("report-row")).to_have_count(3)
+    expect(page.get_by_test_id("import-report")).to_contain_text("檢查碼錯誤")
+    expect(page.get_by_test_id("import-report")).to_contain_text("時數超過課程時數")
+    screenshot(page, "hours-03-import-report")
+    with _db(server) as session:
+        demo_name = session.exec(select(Teacher.name).where(Teacher.national_id == DEMO_TEACHER)).one()
+    good = tmp_path / "名單.xlsx"
+    good.write_bytes(_attendance_file([(DEMO_TEACHER, demo_name, 3), (colleague.national_id, colleague.name, 2)]))
+    page.get_by_test_id("upload").locator("input[type=file]").set_input_files(str(good))
+    page.get_by_test_id("import").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("匯入 2 列")
+    expect(page.get_by_test_id("entry")).to_have_count(2)
+    page.get_by_test_id("submit-list").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("名單已送出")
+    screenshot(page, "hours-04-list-submitted")
+    _sign_out(page)
+
+    _as_staff(page, "demo-county_bureau")
+    page.goto("/attendance/confirm")
+    page.get_by_test_id("list-row").filter(has_text=title).get_by_test_id("open-list").click()
+    expect(page.get_by_test_id("review-entries")).to_contain_text("A12****789")
+    screenshot(page, "hours-05-bureau-reviews-list")
+    page.get_by_test_id("confirm-list").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("2 位教師")
+    _sign_out(page)
+
+    _as_teacher(page, DEMO_TEACHER)
+    page.goto("/me/records")
+    row = page.get_by_test_id("record-row").filter(has_text=title)
+    expect(row).to_contain_text("3")
+    expect(page.get_by_test_id("compliance").first).to_be_visible()
+    screenshot(page, "hours-06-teacher-record")
+    page.emulate_media(media="print")
+    screenshot(page, "hours-07-teacher-record-print")
+    expect(page.get_by_test_id("print")).to_be_hidden()
+    page.emulate_media(media="screen")
+    response = page.request.get("/api/me/records.pdf")
+    assert response.status == 200 and response.body().startswith(b"%PDF")
+    page.goto("/me/registrations")
+    expect(page.get_by_test_id("my-registration").filter(has_text=title)).to_contain_text("錄取")
+
+
+def test_full_course_waiting_list_and_promotion_after_a_withdrawal(page: Page, server: Server):
+    title = f"環境教育：校園淨零實作 {secrets.token_hex(2)}"
+    _course(server, title, capacity=1, topics=("environment",))
+    colleague = _colleague(server)
+
+    _as_teacher(page, colleague.national_id)
+    _register_for(page, title)
+    expect(page.get_by_test_id("notice")).to_contain_text("報名成功")
+    _sign_out(page)
+
+    _as_teacher(page, DEMO_TEACHER)
+    _register_for(page, title)
+    expect(page.get_by_test_id("notice")).to_contain_text("候補第 1 位")
+    page.goto("/me/registrations")
+    mine = page.get_by_test_id("my-registration").filter(has_text=title)
+    expect(mine.get_by_test_id("position")).to_contain_text("1")
+    screenshot(page, "hours-08-waiting-list")
+    _sign_out(page)
+
+    _as_teacher(page, colleague.national_id)
+    page.goto("/me/registrations")
+    page.get_by_test_id("my-registration").filter(has_text=title).get_by_test_id("withdraw").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("已取消報名")
+    _sign_out(page)
+
+    _as_teacher(page, DEMO_TEACHER)
+    page.goto("/me/registrations")
+    mine = page.get_by_test_id("my-registration").filter(has_text=title)
+    expect(mine).to_contain_text("待審核")
+    expect(mine.get_by_test_id("position")).to_have_count(0)
+    screenshot(page, "hours-09-promoted")
+
+
+def test_ineligible_teacher_sees_why_she_cannot_register(page: Page, server: Server):
+    title = f"高雄市國中數學教師研習 {secrets.token_hex(2)}"
+    _course(server, title, eligible_counties=["KHH"])
+    _as_teacher(page, DEMO_TEACHER)
+    page.goto("/me/register")
+    row = page.get_by_test_id("open-course").filter(has_text=title)
+    expect(row.get_by_test_id("refusal")).to_contain_text("限定特定縣市")
+    expect(row.get_by_test_id("register")).to_have_count(0)
+    screenshot(page, "hours-10-ineligible")
+
+
+def test_county_report_permissions_limit_what_the_school_sees(page: Page, server: Server):
+    _as_staff(page, "demo-school-contact")
+    page.goto("/teachers/records")
+    teacher_row = page.get_by_test_id("school-teacher").filter(has_text="A12****789")
+    teacher_row.get_by_test_id("view-record").click()
+    expect(page.get_by_test_id("school-record")).to_contain_text("環境教育")
+    screenshot(page, "hours-11-school-teacher-record")
+    _sign_out(page)
+
+    _as_staff(page, "demo-county_bureau")
+    page.goto("/county/report-permissions")
+    page.get_by_test_id("view_detail").uncheck()
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("已儲存")
+    screenshot(page, "hours-12-report-permissions")
+    _sign_out(page)
+
+    _as_staff(page, "demo-school-contact")
+    page.goto("/teachers/records")
+    expect(page.get_by_test_id("no-detail")).to_be_visible()
+    expect(page.get_by_test_id("view-record")).to_have_count(0)
+    _sign_out(page)
+
+    _as_staff(page, "demo-county_bureau")
+    page.goto("/county/report-permissions")
+    page.get_by_test_id("view_detail").check()
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("已儲存")
+
+
+def test_teacher_subscribes_and_unsubscribes_with_the_mailed_link(page: Page, server: Server):
+    from tpd_app.services import mail, subscriptions
+
+    _as_teacher(page, DEMO_TEACHER)
+    page.goto("/me/subscriptions")
+    page.get_by_test_id("kind:workshop").check()
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("已儲存訂閱設定")
+    screenshot(page, "hours-13-subscriptions")
+    with _db(server) as session:
+        teacher_id = session.exec(select(Teacher.id).where(Teacher.national_id == DEMO_TEACHER)).one()
+    page.goto(f"/api/unsubscribe?token={mail.sign(subscriptions.PURPOSE, teacher_id)}")
+    expect(page.get_by_test_id("unsubscribe-result")).to_contain_text("已取消訂閱")
+    page.goto("/me/subscriptions")
+    expect(page.get_by_test_id("active")).not_to_be_checked()

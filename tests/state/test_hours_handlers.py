@@ -1,0 +1,128 @@
+"""Handlers of the teachers' side take the actor from the session cookie and refuse forbidden calls."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from tests.factories import PASSWORD, make_account, make_teacher, make_world
+from tests.services.hours_data import published_course
+from tests.state.conftest import build_state, session_cookie
+from tpd_app.domain.units import AccountCategory
+from tpd_app.models import AttendanceList, AuditLog, BusinessAccount, CourseRegistration, TrainingRecord
+from tpd_app.services import attendance
+from tpd_app.services.auth import actor_for_account
+from tpd_app.services.db import transaction
+from tpd_app.state.hours_staff import AttendanceState, ConfirmListsState, RegistrantsState, ReportPermissionState
+from tpd_app.state.hours_teacher import MyRecordState, RegisterState
+
+
+def _world(days_ahead: int = 20):
+    with transaction() as s:
+        world = make_world(s)
+        course = published_course(s, world.school_a, days_ahead=days_ahead, capacity=5)
+        teacher = make_teacher(s, world.school_a)
+        other_teacher = make_teacher(s, world.school_b)
+        make_account(s, world.school_a, username="op-a", category=AccountCategory.OPERATOR)
+        make_account(s, world.school_b, username="chief-b")
+        make_account(s, world.bureau_a, username="bureau-a")
+    return world, course.id, teacher, other_teacher
+
+
+def _denials() -> int:
+    with transaction() as s:
+        return len(s.exec(select(AuditLog).where(AuditLog.outcome == "denied")).all())
+
+
+def test_register_handler_registers_the_signed_in_teacher(db_url: str):
+    _, course_id, teacher, _ = _world()
+    state = build_state(RegisterState, cookie=session_cookie(teacher.national_id, PASSWORD), path="/me/register")
+    state.load()
+    assert [r["id"] for r in state.rows] == [str(course_id)]
+    state.register(str(course_id))
+    assert "報名成功" in state.notice_text
+    with transaction() as s:
+        row = s.exec(select(CourseRegistration)).one()
+    assert row.teacher_id == teacher.id and row.status == "pending"
+
+
+def test_business_account_calling_the_register_handler_is_refused_and_audited(db_url: str):
+    _, course_id, _, _ = _world()
+    before = _denials()
+    state = build_state(RegisterState, cookie=session_cookie("op-a", PASSWORD), path="/me/register")
+    state.register(str(course_id))
+    assert state.error_text
+    with transaction() as s:
+        assert s.exec(select(CourseRegistration)).all() == []
+    assert _denials() == before + 1
+
+
+def test_register_handler_without_a_session_goes_to_the_login(db_url: str):
+    _, course_id, _, _ = _world()
+    state = build_state(RegisterState, path="/me/register")
+    event = state.register(str(course_id))
+    assert "/login" in str(event)
+
+
+def test_another_schools_account_cannot_accept_registrants_through_the_handler(db_url: str):
+    _, course_id, teacher, _ = _world()
+    with transaction() as s:
+        s.add(CourseRegistration(course_id=course_id, teacher_id=teacher.id, status="pending"))
+    state = build_state(RegistrantsState, cookie=session_cookie("chief-b", PASSWORD),
+                        path=f"/course/registrants?id={course_id}")
+    with transaction() as s:
+        registration_id = str(s.exec(select(CourseRegistration.id)).one())
+    state.accept(registration_id)
+    assert state.error_text
+    with transaction() as s:
+        assert s.exec(select(CourseRegistration)).one().status == "pending"
+    own = build_state(RegistrantsState, cookie=session_cookie("op-a", PASSWORD),
+                      path=f"/course/registrants?id={course_id}")
+    own.load()
+    own.accept(registration_id)
+    assert own.notice_key == "registration.notice.accepted"
+    assert [r["status"] for r in own.rows] == ["accepted"]
+
+
+def test_organizer_cannot_confirm_its_own_list_through_the_handler(db_url: str):
+    world, course_id, teacher, _ = _world(days_ahead=-3)
+    with transaction() as s:
+        account = s.exec(select(BusinessAccount).where(BusinessAccount.username == "op-a")).one()
+        actor = actor_for_account(account, world.school_a)
+        attendance.add_walk_in(s, actor, course_id, teacher.national_id)
+        attendance.submit_list(s, actor, course_id)
+        list_id = s.exec(select(AttendanceList.id)).one()
+    state = build_state(ConfirmListsState, cookie=session_cookie("op-a", PASSWORD), path="/attendance/confirm")
+    state.load()
+    assert state.page_status == "forbidden"
+    state.info = {"id": str(list_id)}
+    state.confirm()
+    with transaction() as s:
+        assert s.exec(select(TrainingRecord)).all() == []
+        assert s.get(AttendanceList, list_id).status == "submitted"
+    bureau = build_state(ConfirmListsState, cookie=session_cookie("bureau-a", PASSWORD), path="/attendance/confirm")
+    bureau.load()
+    bureau.open_list(str(list_id))
+    bureau.confirm()
+    assert "1 位教師" in bureau.notice_text
+
+
+def test_teacher_cannot_use_the_attendance_or_permission_handlers(db_url: str):
+    _, course_id, teacher, _ = _world(days_ahead=-3)
+    cookie = session_cookie(teacher.national_id, PASSWORD)
+    state = build_state(AttendanceState, cookie=cookie, path=f"/course/attendance?id={course_id}")
+    state.add({"national_id": teacher.national_id, "hours": "3"})
+    assert state.error_text
+    permissions = build_state(ReportPermissionState, cookie=cookie, path="/county/report-permissions")
+    permissions.save({"view_detail": "", "allow_print": ""})
+    assert permissions.error_text
+    with transaction() as s:
+        assert s.exec(select(AttendanceList)).all() == []
+
+
+def test_record_page_shows_only_the_signed_in_teachers_record(db_url: str):
+    _, _, teacher, other = _world()
+    state = build_state(MyRecordState, cookie=session_cookie(other.national_id, PASSWORD), path="/me/records")
+    state.load()
+    assert state.page_status == "ok" and state.teacher["national_id"].startswith(other.national_id[:3])
+    assert state.teacher["national_id"] != other.national_id and "****" in state.teacher["national_id"]
+    assert teacher.id != other.id

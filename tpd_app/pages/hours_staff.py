@@ -1,0 +1,363 @@
+"""Staff pages of the teachers' side: registrants and attendance lists (organizers), list confirmation
+(centres), teachers' records (schools) and the county report permissions."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from tpd_app import routes
+from tpd_app.components import tokens
+from tpd_app.components.courses import checkbox, kind_label, reason_dialog
+from tpd_app.components.hours import PRINT_CSS, list_badge, messages, registration_badge
+from tpd_app.components.i18n import tr
+from tpd_app.components.shell import app_shell
+from tpd_app.components.tables import cell, data_table
+from tpd_app.domain.permissions import Function
+from tpd_app.state.hours_staff import (
+    MAX_UPLOAD_BYTES,
+    XLSX_MIME,
+    AttendanceState,
+    ConfirmListsState,
+    ParticipantsState,
+    RegistrantsState,
+    ReportPermissionState,
+    SchoolRecordsState,
+)
+
+UPLOAD_ID = "attendance-xlsx"
+
+
+def _upcoming_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        cell(row["code"]), cell(row["title"]), cell(row["first_date"], white_space="nowrap"),
+        cell(row["capacity"]), cell(row["pending"]), cell(row["accepted"]), cell(row["waiting"]),
+        cell(rx.link(tr("registration.action.registrants"),
+                     href=routes.REGISTRANTS + "?id=" + row["id"].to(str), data_testid="open-registrants")),
+        data_testid="upcoming-course",
+    )
+
+
+def _due_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        cell(row["code"]), cell(row["title"]), cell(row["last_date"], white_space="nowrap"),
+        cell(rx.hstack(rx.text(row["deadline"]),
+                       rx.cond(row["overdue"] == "1", rx.badge(tr("attendance.overdue"), color_scheme="red")),
+                       spacing="1")),
+        cell(rx.hstack(list_badge(row["status"]),
+                       rx.cond(row["late"] == "1", rx.badge(tr("attendance.late"), color_scheme="orange")),
+                       spacing="1")),
+        cell(rx.link(tr("attendance.action.open"), href=routes.ATTENDANCE + "?id=" + row["course_id"].to(str),
+                     data_testid="open-attendance")),
+        data_testid="due-course",
+    )
+
+
+@rx.page(route=routes.PARTICIPANTS, on_load=ParticipantsState.load, title="報名與研習名單")
+def participants_page() -> rx.Component:
+    S = ParticipantsState
+    return app_shell(
+        "participants.title",
+        messages(S),
+        rx.heading(tr("registration.title.registrants"), size="4", as_="h2"),
+        data_table(("course.field.code", "course.field.title", "course.field.first_date",
+                    "registration.field.capacity", "registration.status.pending", "registration.status.accepted",
+                    "registration.status.waiting", "common.actions"), S.upcoming, _upcoming_row,
+                   testid="upcoming"),
+        rx.heading(tr("attendance.title.due"), size="4", as_="h2"),
+        data_table(("course.field.code", "course.field.title", "attendance.field.last_date",
+                    "attendance.field.deadline", "course.field.status", "common.actions"), S.due, _due_row,
+                   testid="due", empty_key="attendance.due_empty"),
+    )
+
+
+def _registrant_row(row: rx.Var) -> rx.Component:
+    S = RegistrantsState
+    pending = row["status"] == "pending"
+    return rx.table.row(
+        cell(rx.cond(pending, rx.checkbox(checked=S.selected.contains(row["id"]),
+                                          on_change=lambda ticked: S.toggle(row["id"], ticked),
+                                          aria_label="select", data_testid="select-registrant"))),
+        cell(row["name"]), cell(row["national_id"]), cell(row["school"]),
+        cell(rx.hstack(registration_badge(row["status"]),
+                       rx.cond(row["position"] != "", rx.text("#", row["position"], size="1")), spacing="1")),
+        cell(row["registered_at"]),
+        cell(row["reason"]),
+        cell(rx.hstack(
+            rx.cond(pending, rx.button(tr("registration.action.accept"), size="1", on_click=S.accept(row["id"]),
+                                       data_testid="accept")),
+            rx.cond((row["status"] == "pending") | (row["status"] == "accepted") | (row["status"] == "waiting"),
+                    rx.button(tr("registration.action.decline"), size="1", variant="soft", color_scheme="red",
+                              on_click=S.ask_decline(row["id"], row["name"]), data_testid="decline")),
+            spacing="2")),
+        data_testid="registrant",
+    )
+
+
+@rx.page(route=routes.REGISTRANTS, on_load=RegistrantsState.load, title="報名名單")
+def registrants_page() -> rx.Component:
+    S = RegistrantsState
+    return app_shell(
+        "registration.title.registrants",
+        messages(S),
+        rx.hstack(rx.text(S.course["code"], " ", rx.text.strong(S.course["title"]), size="3"),
+                  rx.text(tr("course.field.first_date"), "：", S.course["first_date"], size="2"),
+                  rx.text(tr("registration.field.held"), "：", S.course["held"], " / ", S.course["capacity"],
+                          size="2", data_testid="held"),
+                  spacing="4", wrap="wrap", align="center"),
+        rx.hstack(
+            rx.button(tr("registration.action.accept_selected"), on_click=S.accept_selected,
+                      disabled=S.selected.length() == 0, data_testid="accept-selected"),
+            rx.link(rx.button(rx.icon("download", size=14), tr("registration.action.export"), variant="soft"),
+                    href="/api/courses/" + S.course["id"].to(str) + "/registrants.xlsx", is_external=True,
+                    data_testid="export"),
+            spacing="2",
+        ),
+        data_table(("common.choose", "attendance.field.name", "attendance.field.national_id",
+                    "registration.field.school", "course.field.status", "registration.field.registered_at",
+                    "registration.field.reason", "common.actions"), S.rows, _registrant_row, testid="registrants"),
+        reason_dialog(open_=S.decline_id != "", title=S.decline_name, heading_key="registration.decline.title",
+                      on_submit=S.confirm_decline, on_close=S.close_decline, error=S.decline_error,
+                      confirm_key="registration.action.decline", testid="decline"),
+    )
+
+
+def _entry_row(row: rx.Var) -> rx.Component:
+    S = AttendanceState
+    editable = S.info["editable"] == "1"
+    return rx.table.row(
+        cell(row["name"]), cell(row["national_id"]), cell(row["school"]),
+        cell(rx.cond(editable,
+                     rx.input(default_value=row["hours"], width="5rem", aria_label="hours", data_testid="hours",
+                              on_blur=lambda value: S.set_hours(row["teacher_id"], value)),
+                     rx.text(row["hours"]))),
+        cell(tr("attendance.source." + row["source"].to(str))),
+        cell(rx.cond(editable, rx.button(tr("attendance.action.remove"), size="1", variant="ghost",
+                                         color_scheme="red", on_click=S.remove(row["teacher_id"]),
+                                         data_testid="remove"))),
+        data_testid="entry",
+    )
+
+
+def _report_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        cell(row["row"]), cell(row["national_id"]), cell(row["name"]), cell(row["hours"]),
+        cell(rx.text(tr(row["message"].to(str)), color=rx.cond(row["outcome"] == "error", tokens.ERROR, "inherit"),
+                     size="2")),
+        data_testid="report-row",
+    )
+
+
+def _history_row(row: rx.Var) -> rx.Component:
+    return rx.text(row["at"], " · ", row["unit"], " · ", tr("attendance.event." + row["action"].to(str)),
+                   " (", tr("attendance.field.revision"), " ", row["revision"], ", ", row["entries"], ") ",
+                   row["reason"], size="1", color=tokens.MUTED)
+
+
+def _import_card() -> rx.Component:
+    S = AttendanceState
+    return rx.card(rx.vstack(
+        rx.hstack(
+            rx.button(rx.icon("download", size=14), tr("attendance.action.template"), on_click=S.download_template,
+                      variant="soft", type="button", data_testid="template"),
+            rx.text(tr("attendance.upload_hint"), size="1", color=tokens.MUTED),
+            align="center", spacing="3",
+        ),
+        rx.upload(rx.vstack(rx.icon("file-spreadsheet"), rx.text(tr("teachers.drop_file"), size="2"), align="center"),
+                  id=UPLOAD_ID, max_files=1, max_size=MAX_UPLOAD_BYTES, multiple=False,
+                  accept={XLSX_MIME: [".xlsx"]}, border=tokens.BORDER, padding=tokens.SPACE_2,
+                  border_radius=tokens.RADIUS, width="100%", data_testid="upload"),
+        rx.text(rx.foreach(rx.selected_files(UPLOAD_ID), lambda f: rx.text(f, size="1"))),
+        rx.hstack(
+            rx.button(tr("attendance.action.upload"), loading=S.uploading, type="button", data_testid="import",
+                      on_click=S.import_file(rx.upload_files(upload_id=UPLOAD_ID))),
+            rx.cond(S.report_errors > 0, rx.button(tr("attendance.action.import_good"), variant="soft",
+                                                   on_click=S.import_good_rows, data_testid="import-good")),
+            spacing="2",
+        ),
+        rx.cond(S.report.length() > 0, data_table(
+            ("attendance.field.row", "attendance.field.national_id", "attendance.field.name",
+             "attendance.field.hours", "attendance.field.result"), S.report, _report_row, testid="import-report")),
+        spacing="3", width="100%",
+    ), width="100%")
+
+
+@rx.page(route=routes.ATTENDANCE, on_load=AttendanceState.load, title="研習名單上傳")
+def attendance_page() -> rx.Component:
+    S = AttendanceState
+    i = S.info
+    return app_shell(
+        "attendance.title",
+        messages(S),
+        rx.hstack(rx.text(i["code"], " ", rx.text.strong(i["title"]), size="3"), list_badge(i["status"]),
+                  rx.cond(i["late"] == "1", rx.badge(tr("attendance.late"), color_scheme="orange")),
+                  spacing="3", align="center", wrap="wrap"),
+        rx.hstack(rx.text(tr("attendance.field.last_date"), "：", i["last_date"], size="2"),
+                  rx.text(tr("attendance.field.deadline"), "：", i["deadline"], size="2"),
+                  rx.text(tr("attendance.field.course_hours"), "：", i["course_hours"], size="2"),
+                  rx.text(tr("attendance.field.count"), "：", i["count"], size="2", data_testid="count"),
+                  rx.text(tr("attendance.field.total_hours"), "：", i["total_hours"], size="2"),
+                  spacing="4", wrap="wrap"),
+        rx.cond(i["return_reason"] != "", rx.callout(rx.text(tr("attendance.field.return_reason"), "：",
+                                                             i["return_reason"]), color_scheme="orange",
+                                                     icon="undo-2", data_testid="return-reason")),
+        rx.cond(i["editable"] == "1", rx.vstack(
+            rx.form(rx.hstack(
+                rx.input(name="national_id", placeholder=tr("attendance.field.national_id"), max_length=10,
+                         data_testid="walk-in-id"),
+                rx.input(name="hours", placeholder=tr("attendance.field.hours"), max_length=5, width="6rem"),
+                rx.button(tr("attendance.action.add"), type="submit", data_testid="walk-in-add"),
+                spacing="2", align="center"), on_submit=S.add, key=S.form_key),
+            _import_card(),
+            spacing="3", width="100%",
+        )),
+        data_table(("attendance.field.name", "attendance.field.national_id", "registration.field.school",
+                    "attendance.field.hours", "attendance.field.source", "common.actions"), S.entries, _entry_row,
+                   testid="entries"),
+        rx.hstack(
+            rx.cond(i["editable"] == "1", rx.button(tr("attendance.action.submit"), on_click=S.submit,
+                                                    data_testid="submit-list")),
+            rx.cond(i["status"] == "confirmed", rx.button(tr("attendance.action.correct"), variant="soft",
+                                                          on_click=S.correct, data_testid="correct")),
+            spacing="2",
+        ),
+        rx.vstack(rx.foreach(S.history, _history_row), spacing="0"),
+    )
+
+
+def _queue_row(row: rx.Var) -> rx.Component:
+    S = ConfirmListsState
+    return rx.table.row(
+        cell(row["code"]), cell(row["organizer"]), cell(row["title"]), cell(row["last_date"]),
+        cell(row["submitted_at"]),
+        cell(rx.hstack(rx.text(row["revision"]),
+                       rx.cond(row["late"] == "1", rx.badge(tr("attendance.late"), color_scheme="orange",
+                                                            data_testid="late")), spacing="1")),
+        cell(rx.button(tr("attendance.action.review"), size="1", on_click=S.open_list(row["id"]),
+                       data_testid="open-list")),
+        data_testid="list-row",
+    )
+
+
+def _review_entry(row: rx.Var) -> rx.Component:
+    return rx.table.row(cell(row["name"]), cell(row["national_id"]), cell(row["school"]), cell(row["hours"]),
+                        cell(tr("attendance.source." + row["source"].to(str))))
+
+
+@rx.page(route=routes.CONFIRM_LISTS, on_load=ConfirmListsState.load, title="研習名單確認")
+def confirm_lists_page() -> rx.Component:
+    S = ConfirmListsState
+    return app_shell(
+        "attendance.title.queue",
+        messages(S),
+        data_table(("course.field.code", "course.field.organizer", "course.field.title",
+                    "attendance.field.last_date", "attendance.field.submitted_at", "attendance.field.revision",
+                    "common.actions"), S.rows, _queue_row, testid="list-queue", empty_key="attendance.queue_empty"),
+        rx.cond(S.info.contains("id"), rx.card(rx.vstack(
+            rx.hstack(rx.heading(S.info["title"], size="4", as_="h2"), list_badge(S.info["status"]),
+                      rx.cond(S.info["late"] == "1", rx.badge(tr("attendance.late"), color_scheme="orange")),
+                      align="center"),
+            rx.text(tr("attendance.field.count"), "：", S.info["count"], "　", tr("attendance.field.total_hours"),
+                    "：", S.info["total_hours"], "　", tr("attendance.field.course_hours"), "：",
+                    S.info["course_hours"], size="2"),
+            data_table(("attendance.field.name", "attendance.field.national_id", "registration.field.school",
+                        "attendance.field.hours", "attendance.field.source"), S.entries, _review_entry,
+                       testid="review-entries"),
+            rx.hstack(
+                rx.button(tr("attendance.action.confirm"), color_scheme="green", on_click=S.confirm,
+                          data_testid="confirm-list"),
+                rx.button(tr("attendance.action.return"), color_scheme="orange", variant="soft",
+                          on_click=S.ask_return, data_testid="return-list"),
+                rx.button(tr("common.close"), variant="ghost", on_click=S.close_list),
+                spacing="2",
+            ),
+            spacing="3", width="100%",
+        ), width="100%")),
+        reason_dialog(open_=S.return_open, title=S.info["title"].to(str), heading_key="attendance.action.return",
+                      on_submit=S.confirm_return, on_close=S.close_return, error=S.return_error,
+                      confirm_key="attendance.action.return", testid="return"),
+    )
+
+
+def _school_row(row: rx.Var) -> rx.Component:
+    S = SchoolRecordsState
+    return rx.table.row(
+        cell(row["name"]), cell(row["national_id"]), cell(row["hours"]),
+        cell(rx.cond(S.permissions["view_detail"] == "1",
+                     rx.button(tr("records.action.view"), size="1", on_click=S.open_teacher(row["id"]),
+                               data_testid="view-record"))),
+        data_testid="school-teacher",
+    )
+
+
+def _detail_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(cell(row["date"]), cell(row["code"]), cell(row["title"]), cell(row["organizer"]),
+                        cell(kind_label(row["kind"])), cell(row["hours"]))
+
+
+@rx.page(route=routes.FUNCTION_ROUTES[Function.TEACHERS_RECORDS], on_load=SchoolRecordsState.load,
+         title="教師研習記錄")
+def school_records_page() -> rx.Component:
+    S = SchoolRecordsState
+    return app_shell(
+        "func.teachers.records",
+        rx.el.style(PRINT_CSS),
+        messages(S),
+        rx.cond(S.permissions["view_detail"] != "1", rx.callout(tr("records.school.no_detail"), icon="lock",
+                                                                color_scheme="amber", data_testid="no-detail")),
+        rx.cond(S.detail.contains("name"), rx.card(rx.vstack(
+            rx.hstack(rx.heading(S.detail["name"], size="4", as_="h2"), rx.text(S.detail["national_id"]),
+                      rx.text(tr("records.total"), "：", S.detail["total"]), align="center", spacing="3"),
+            rx.hstack(rx.foreach(S.detail_years, lambda y: rx.badge(y["year"], " ", tr("records.field.school_year"),
+                                                                    "：", y["hours"], variant="outline")),
+                      wrap="wrap"),
+            data_table(("records.field.date", "course.field.code", "course.field.title", "course.field.organizer",
+                        "course.field.kind", "course.field.hours_short"), S.detail_rows, _detail_row,
+                       testid="school-record", empty_key="records.empty"),
+            rx.hstack(
+                rx.cond(S.permissions["allow_print"] == "1",
+                        rx.button(rx.icon("printer", size=14), tr("records.action.print"), on_click=S.print_page,
+                                  variant="soft", data_testid="print"),
+                        rx.text(tr("records.school.no_print"), size="1", color=tokens.MUTED)),
+                rx.button(tr("common.close"), variant="ghost", on_click=S.close_teacher),
+                class_name="no-print",
+            ),
+            spacing="3", width="100%",
+        ), width="100%")),
+        rx.box(data_table(("attendance.field.name", "attendance.field.national_id", "records.field.this_year",
+                           "common.actions"), S.rows, _school_row, testid="school-teachers"),
+               class_name=rx.cond(S.detail.contains("name"), "no-print", "")),
+    )
+
+
+def _rule_row(row: rx.Var) -> rx.Component:
+    S = ReportPermissionState
+    return rx.table.row(
+        cell(tr("records.rule." + row["key"].to(str))),
+        cell(tr("records.rules.scope." + row["scope"].to(str))),
+        cell(tr("records.field." + row["period"].to(str))),
+        cell(rx.form(rx.hstack(
+            rx.el.input(type="hidden", name="key", value=row["key"]),
+            rx.input(name="hours", default_value=row["hours"], width="5rem", aria_label="hours"),
+            rx.button(tr("records.rules.save"), size="1", type="submit", data_testid="save-rule"),
+            spacing="2"), on_submit=S.save_rule)),
+        data_testid="rule",
+    )
+
+
+@rx.page(route=routes.FUNCTION_ROUTES[Function.COUNTY_REPORT_PERMISSIONS], on_load=ReportPermissionState.load,
+         title="修改本縣市教師報表權限")
+def report_permissions_page() -> rx.Component:
+    S = ReportPermissionState
+    return app_shell(
+        "func.county.report_permissions",
+        messages(S),
+        rx.form(rx.vstack(
+            checkbox("view_detail", tr("records.permissions.view_detail"), checked=S.view_detail),
+            checkbox("allow_print", tr("records.permissions.allow_print"), checked=S.allow_print),
+            rx.button(tr("common.save"), type="submit", data_testid="save"),
+            spacing="3"), on_submit=S.save, key=S.form_key),
+        rx.heading(tr("records.rules.title"), size="4", as_="h2"),
+        rx.text(tr("records.rules.hint"), size="2"),
+        data_table(("records.field.rule", "records.field.scope", "records.field.period", "attendance.field.hours"),
+                   S.rules, _rule_row, testid="rules"),
+    )

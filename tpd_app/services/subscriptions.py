@@ -1,0 +1,173 @@
+"""訂閱 (SPEC §1.3.4): teachers tick kinds, topics, counties and levels; when a matching course is
+approved they are e-mailed at once or in a daily digest; every mail carries a signed one-click
+unsubscribe link that needs no login."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from tpd_app.domain.courses import AudienceLevel, CourseKind, hours_text
+from tpd_app.domain.errors import NotFound, ValidationFailed
+from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.timeutil import format_date, utcnow
+from tpd_app.domain.units import COUNTIES
+from tpd_app.i18n import translate
+from tpd_app.models import Course, CourseTopic, CourseTopicLink, Subscription, SubscriptionNotice, Teacher, Unit
+from tpd_app.services import audit, mail, outbox
+from tpd_app.services.guard import require
+from tpd_app.settings import get_settings
+
+PURPOSE = "unsubscribe"
+
+
+def _row(session: Session, teacher_id: int) -> Subscription | None:
+    return session.exec(select(Subscription).where(Subscription.teacher_id == teacher_id)).first()
+
+
+def get_subscription(session: Session, actor: Actor, *, ip: str = "") -> dict[str, Any]:
+    """The teacher's subscription (defaults when she has none) and whether she has an e-mail address.
+
+    Raises:
+        Forbidden: not a teacher.
+    """
+    require(actor, Function.TEACHER_SUBSCRIPTIONS, ip=ip)
+    teacher = session.get(Teacher, actor.id)
+    if teacher is None:
+        raise NotFound()
+    row = _row(session, actor.id)
+    return {"active": bool(row and row.active), "digest": bool(row and row.digest),
+            "kinds": list(row.kinds) if row else [], "topics": list(row.topics) if row else [],
+            "counties": list(row.counties) if row else [], "levels": list(row.levels) if row else [],
+            "has_email": bool(teacher.email)}
+
+
+def _pick(values: Any, allowed: set[str]) -> list[str]:
+    if not isinstance(values, list):
+        return []
+    return sorted({v for v in values if isinstance(v, str) and v in allowed})
+
+
+def save_subscription(session: Session, actor: Actor, data: Any, *, ip: str = "") -> None:
+    """Store what the teacher wants to hear about (unknown values are dropped, not trusted).
+
+    Raises:
+        Forbidden: not a teacher.
+        ValidationFailed: switching it on without an e-mail address.
+    """
+    require(actor, Function.TEACHER_SUBSCRIPTIONS, ip=ip)
+    data = data if isinstance(data, dict) else {}
+    teacher = session.get(Teacher, actor.id)
+    if teacher is None:
+        raise NotFound()
+    active = data.get("active") is True
+    if active and not teacher.email:
+        raise ValidationFailed({"active": "subscriptions.no_email"})
+    topics = set(session.exec(select(CourseTopic.code).where(CourseTopic.active)).all())
+    row = _row(session, actor.id) or Subscription(teacher_id=actor.id)
+    row.active = active
+    row.digest = data.get("digest") is True
+    row.kinds = _pick(data.get("kinds"), {k.value for k in CourseKind})
+    row.topics = _pick(data.get("topics"), topics)
+    row.counties = _pick(data.get("counties"), set(COUNTIES))
+    row.levels = _pick(data.get("levels"), {lv.value for lv in AudienceLevel})
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    audit.record(session, action="subscription.save", actor=actor, target_type="teacher", target_id=actor.id,
+                 after={"active": row.active, "digest": row.digest, "kinds": row.kinds, "topics": row.topics,
+                        "counties": row.counties, "levels": row.levels}, ip=ip)
+
+
+def matches(sub: Subscription, *, kind: str, topics: set[str], county: str | None, levels: set[str]) -> bool:
+    """Whether a course matches a subscription: every ticked group must match; an empty group is "any"."""
+    return ((not sub.kinds or kind in sub.kinds)
+            and (not sub.topics or bool(topics & set(sub.topics)))
+            and (not sub.counties or county in sub.counties)
+            and (not sub.levels or bool(levels & set(sub.levels))))
+
+
+def unsubscribe_url(teacher_id: int) -> str:
+    return f"{get_settings().public_origin}/api/unsubscribe?token={mail.sign(PURPOSE, teacher_id)}"
+
+
+def _course_line(course: Course, organizer: str) -> str:
+    first = format_date(course.first_date, roc=True) if course.first_date else ""
+    return f"・{course.title}（{course.code}）{organizer}，{first} 起，{hours_text(course.hours_minutes)} 小時"
+
+
+def notify_subscribers(session: Session, course: Course) -> int:
+    """A course was approved: mail matching instant subscribers now, queue it for digest ones."""
+    organizer = session.get(Unit, course.organizer_unit_id)
+    topics = set(session.exec(select(CourseTopic.code).join(CourseTopicLink,
+                                                            col(CourseTopicLink.topic_id) == CourseTopic.id)
+                              .where(CourseTopicLink.course_id == course.id)).all())
+    county = organizer.county if organizer else None
+    levels = set(course.audience_levels or [])
+    count = 0
+    for sub, teacher in session.exec(select(Subscription, Teacher)
+                                     .join(Teacher, col(Teacher.id) == Subscription.teacher_id)
+                                     .where(Subscription.active, Teacher.status == "active")).all():
+        if not teacher.email or not matches(sub, kind=course.kind, topics=topics, county=county, levels=levels):
+            continue
+        if sub.digest:
+            if not session.exec(select(SubscriptionNotice).where(SubscriptionNotice.teacher_id == teacher.id,
+                                                                 SubscriptionNotice.course_id == course.id)).first():
+                session.add(SubscriptionNotice(teacher_id=teacher.id or 0, course_id=course.id or 0))
+        else:
+            outbox.queue(session, to=teacher.email, kind="course_match",
+                         subject=translate("mail.course_match.subject", "zh-TW", title=course.title),
+                         body=translate("mail.course_match.body", "zh-TW", name=teacher.name,
+                                        lines=_course_line(course, organizer.name if organizer else ""),
+                                        catalogue=f"{get_settings().public_origin}/courses",
+                                        unsubscribe=unsubscribe_url(teacher.id or 0)))
+        count += 1
+    session.flush()
+    return count
+
+
+def send_digests(session: Session) -> int:
+    """Turn each digest subscriber's pending notices into one queued mail; returns mails queued."""
+    pending = session.exec(select(SubscriptionNotice, Course, Teacher)
+                           .join(Course, col(Course.id) == SubscriptionNotice.course_id)
+                           .join(Teacher, col(Teacher.id) == SubscriptionNotice.teacher_id)
+                           .where(col(SubscriptionNotice.sent_at).is_(None))
+                           .order_by(col(SubscriptionNotice.teacher_id), col(SubscriptionNotice.id))).all()
+    by_teacher: dict[int, list[tuple[SubscriptionNotice, Course, Teacher]]] = {}
+    for notice, course, teacher in pending:
+        by_teacher.setdefault(teacher.id or 0, []).append((notice, course, teacher))
+    now = utcnow()
+    for teacher_id, items in by_teacher.items():
+        teacher = items[0][2]
+        sub = _row(session, teacher_id)
+        if sub and sub.active:
+            lines = []
+            for _, course, _ in items:
+                organizer = session.get(Unit, course.organizer_unit_id)
+                lines.append(_course_line(course, organizer.name if organizer else ""))
+            outbox.queue(session, to=teacher.email, kind="digest",
+                         subject=translate("mail.digest.subject", "zh-TW", count=len(items)),
+                         body=translate("mail.digest.body", "zh-TW", name=teacher.name, lines="\n".join(lines),
+                                        catalogue=f"{get_settings().public_origin}/courses",
+                                        unsubscribe=unsubscribe_url(teacher_id)))
+        for notice, _, _ in items:
+            notice.sent_at = now
+            session.add(notice)
+    session.flush()
+    return len(by_teacher)
+
+
+def unsubscribe(session: Session, token: str, *, ip: str = "") -> bool:
+    """Switch off the subscription named by a signed link; False when the link is not genuine."""
+    teacher_id = mail.verify(PURPOSE, token)
+    if teacher_id is None:
+        return False
+    row = _row(session, teacher_id)
+    if row is not None and row.active:
+        row.active = False
+        row.updated_at = utcnow()
+        session.add(row)
+        audit.record(session, action="subscription.unsubscribe", actor_label="link", target_type="teacher",
+                     target_id=teacher_id, ip=ip)
+    return True

@@ -1,0 +1,357 @@
+"""States of the staff pages of the teachers' side: the organizer's registrants and attendance lists,
+the centre's list confirmation, schools' teacher records and the county report permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from tpd_app.domain.permissions import Function
+from tpd_app.services import attendance, records, registration
+from tpd_app.state.accounts import Row, as_id, form_strings
+from tpd_app.state.base import AppState
+from tpd_app.state.hours_teacher import HoursMixin
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ParticipantsState(HoursMixin, AppState):
+    """報名與名單: upcoming courses with registrations, and ended courses whose list is due."""
+
+    upcoming: list[Row] = []
+    due: list[Row] = []
+
+    def _refresh(self) -> None:
+        self.upcoming = self._use(registration.organizer_courses)
+        self.due = self._use(attendance.due_lists)
+
+    @rx.event
+    def load(self):
+        return self._load_page(Function.COURSE_MANAGE, self._refresh)
+
+
+class RegistrantsState(HoursMixin, AppState):
+    """One course's registrants: accept (one or ticked), decline with a reason, export."""
+
+    course: Row = {}
+    rows: list[Row] = []
+    selected: list[str] = []
+    decline_id: str = ""
+    decline_name: str = ""
+    decline_error: str = ""
+
+    def _course_id(self) -> int | None:
+        return as_id(self.router.url.query_parameters.get("id", ""))
+
+    def _refresh(self) -> None:
+        data = self._use(registration.registrants, self._course_id() or 0)
+        self.course, self.rows = data["course"], data["rows"]
+        pending = {r["id"] for r in self.rows if r["status"] == "pending"}
+        self.selected = [i for i in self.selected if i in pending]
+
+    @rx.event
+    def load(self):
+        self.selected, self.decline_id = [], ""
+        return self._load_page(Function.COURSE_BROWSE_OWN, self._refresh)
+
+    @rx.event
+    def toggle(self, registration_id: str, ticked: bool):
+        if not isinstance(registration_id, str) or not isinstance(ticked, bool):
+            return
+        rest = [i for i in self.selected if i != registration_id]
+        self.selected = [*rest, registration_id] if ticked else rest
+
+    @rx.event
+    def accept(self, registration_id: str):
+        if (key := as_id(registration_id)) is None:
+            return None
+        ok, result = self._attempt(registration.accept, self._course_id() or 0, [key],
+                                   notice="registration.notice.accepted")
+        return self._after(ok, result)
+
+    @rx.event
+    def accept_selected(self):
+        ids = [i for i in (as_id(x) for x in self.selected) if i is not None]
+        ok, result = self._attempt(registration.accept, self._course_id() or 0, ids,
+                                   notice="registration.notice.accepted")
+        if ok:
+            self.selected = []
+        return self._after(ok, result)
+
+    @rx.event
+    def ask_decline(self, registration_id: str, name: str):
+        if isinstance(registration_id, str) and isinstance(name, str):
+            self.decline_id, self.decline_name, self.decline_error = registration_id, name[:100], ""
+
+    @rx.event
+    def close_decline(self):
+        self.decline_id = ""
+
+    @rx.event
+    def confirm_decline(self, form: dict):
+        values = form_strings(form, ("reason",))
+        if values is None or (key := as_id(self.decline_id)) is None:
+            return None
+        ok, result = self._attempt(registration.decline, self._course_id() or 0, key, values["reason"],
+                                   notice="registration.notice.declined")
+        if not ok:
+            self.decline_error = self.error_text
+            return result
+        self.decline_id = ""
+        return self._after(ok, result)
+
+
+class AttendanceState(HoursMixin, AppState):
+    """名單上傳: the list of one ended course, walk-ins, hours, Excel import with a row report, submit."""
+
+    info: Row = {}
+    entries: list[Row] = []
+    history: list[Row] = []
+    report: list[Row] = []
+    report_errors: int = 0
+    uploading: bool = False
+    _pending_upload: bytes = b""
+    _pending_name: str = ""
+
+    def _course_id(self) -> int:
+        return as_id(self.router.url.query_parameters.get("id", "")) or 0
+
+    def _refresh(self) -> None:
+        data = self._use(attendance.list_view, self._course_id())
+        self.info, self.entries, self.history = data["list"], data["entries"], data["history"]
+
+    @rx.event
+    def load(self):
+        self.report, self.report_errors, self._pending_upload = [], 0, b""
+        return self._load_page(Function.COURSE_MANAGE, self._refresh)
+
+    @rx.event
+    def add(self, form: dict):
+        values = form_strings(form, ("national_id", "hours"))
+        if values is None:
+            return None
+        ok, result = self._attempt(attendance.add_walk_in, self._course_id(), values["national_id"],
+                                   values["hours"])
+        if ok:
+            self.form_key += 1
+        return self._after(ok, result)
+
+    @rx.event
+    def set_hours(self, teacher_id: str, hours: str):
+        if (key := as_id(teacher_id)) is None or not isinstance(hours, str):
+            return None
+        ok, result = self._attempt(attendance.set_hours, self._course_id(), key, hours)
+        return self._after(ok, result)
+
+    @rx.event
+    def remove(self, teacher_id: str):
+        if (key := as_id(teacher_id)) is None:
+            return None
+        ok, result = self._attempt(attendance.remove_entry, self._course_id(), key)
+        return self._after(ok, result)
+
+    def _show_report(self, result: dict[str, Any]) -> None:
+        self.report, self.report_errors = result["rows"], result["errors"]
+        if result["errors"] and not result["imported"]:
+            self.error_text = self._t("attendance.import.has_errors", errors=result["errors"])
+        else:
+            self._say("attendance.import.clean", imported=result["imported"])
+            self._pending_upload = b""
+
+    @rx.event
+    async def import_file(self, files: list[rx.UploadFile]):
+        self._reset_messages()
+        self.report = []
+        if not isinstance(files, list) or len(files) != 1:
+            self.error_text = self._t("import.error.one_file")
+            return
+        # One byte past the limit is enough to refuse an oversized file without reading all of it.
+        data = await files[0].read(MAX_UPLOAD_BYTES + 1)
+        name = files[0].name or ""
+        self.uploading = True
+        yield
+        ok, result = await self._attempt_slow(attendance.import_list, self._course_id(), name, data)
+        self.uploading = False
+        if not ok:
+            if self.field_errors.get("file"):
+                self.error_text = self._t(self.field_errors["file"])
+            yield result
+            return
+        self._pending_upload, self._pending_name = data, name
+        self._show_report(result)
+        yield self._after(True, None)
+
+    @rx.event
+    async def import_good_rows(self):
+        if not self._pending_upload:
+            return
+        ok, result = await self._attempt_slow(attendance.import_list, self._course_id(), self._pending_name,
+                                              self._pending_upload, accept_good_rows=True)
+        if not ok:
+            yield result
+            return
+        self._show_report(result)
+        self._pending_upload = b""
+        yield self._after(True, None)
+
+    @rx.event
+    def submit(self):
+        ok, result = self._attempt(attendance.submit_list, self._course_id())
+        if ok:
+            self._say("attendance.notice.submitted_late" if result else "attendance.notice.submitted")
+            result = None
+        return self._after(ok, result)
+
+    @rx.event
+    def correct(self):
+        ok, result = self._attempt(attendance.start_correction, self._course_id(),
+                                   notice="attendance.notice.correcting")
+        return self._after(ok, result)
+
+    @rx.event
+    def download_template(self):
+        return self._download(Function.COURSE_MANAGE, attendance.template_bytes, "attendance-template.xlsx",
+                              XLSX_MIME)
+
+
+class ConfirmListsState(HoursMixin, AppState):
+    """名單確認: submitted lists of the centre's organizers (late ones flagged), confirm or return."""
+
+    rows: list[Row] = []
+    info: Row = {}
+    entries: list[Row] = []
+    history: list[Row] = []
+    return_open: bool = False
+    return_error: str = ""
+
+    def _refresh(self) -> None:
+        self.rows = self._use(attendance.confirmation_queue)
+
+    @rx.event
+    def load(self):
+        self.info, self.entries, self.return_open = {}, [], False
+        return self._load_page(Function.COURSE_REVIEW, self._refresh)
+
+    @rx.event
+    def open_list(self, list_id: str):
+        if (key := as_id(list_id)) is None:
+            return None
+        ok, result = self._attempt(attendance.list_for_review, key)
+        if not ok:
+            return result
+        self.info, self.entries, self.history = result["list"], result["entries"], result["history"]
+        return None
+
+    @rx.event
+    def close_list(self):
+        self.info, self.entries = {}, []
+
+    @rx.event
+    def confirm(self):
+        if (key := as_id(self.info.get("id", ""))) is None:
+            return None
+        ok, result = self._attempt(attendance.confirm_list, key)
+        if ok:
+            self._say("attendance.notice.confirmed", count=result)
+            self.info, self.entries = {}, []
+            result = None
+        return self._after(ok, result)
+
+    @rx.event
+    def ask_return(self):
+        self.return_open, self.return_error = True, ""
+
+    @rx.event
+    def close_return(self):
+        self.return_open = False
+
+    @rx.event
+    def confirm_return(self, form: dict):
+        values = form_strings(form, ("reason",))
+        if values is None or (key := as_id(self.info.get("id", ""))) is None:
+            return None
+        ok, result = self._attempt(attendance.return_list, key, values["reason"], notice="attendance.notice.returned")
+        if not ok:
+            self.return_error = self.error_text
+            return result
+        self.return_open, self.info, self.entries = False, {}, []
+        return self._after(ok, result)
+
+
+class SchoolRecordsState(HoursMixin, AppState):
+    """教師研習記錄: the school's teachers and, where the county allows, each one's record."""
+
+    rows: list[Row] = []
+    permissions: Row = {}
+    year: str = ""
+    detail: dict[str, Any] = {}
+    detail_rows: list[Row] = []
+    detail_years: list[Row] = []
+
+    def _refresh(self) -> None:
+        data = self._use(records.school_teachers)
+        self.rows, self.permissions, self.year = data["rows"], data["permissions"], data["year"]
+
+    @rx.event
+    def load(self):
+        self.detail, self.detail_rows = {}, []
+        return self._load_page(Function.TEACHERS_RECORDS, self._refresh)
+
+    @rx.event
+    def open_teacher(self, teacher_id: str):
+        if (key := as_id(teacher_id)) is None:
+            return None
+        ok, result = self._attempt(records.school_teacher_record, key)
+        if not ok:
+            return result
+        self.detail = {"name": result["teacher"]["name"], "national_id": result["teacher"]["national_id"],
+                       "total": result["total_hours"]}
+        self.detail_rows, self.detail_years = result["rows"], result["school_years"]
+        return None
+
+    @rx.event
+    def close_teacher(self):
+        self.detail, self.detail_rows = {}, []
+
+    @rx.event
+    def print_page(self):
+        if self.permissions.get("allow_print") != "1":
+            return None
+        return rx.call_script("window.print()")
+
+
+class ReportPermissionState(HoursMixin, AppState):
+    """修改本縣市教師報表權限, and the compliance rules of the county."""
+
+    view_detail: bool = True
+    allow_print: bool = True
+    rules: list[Row] = []
+
+    def _refresh(self) -> None:
+        data = self._use(records.get_report_permission)
+        self.view_detail, self.allow_print = data["view_detail"] == "1", data["allow_print"] == "1"
+        self.rules = self._use(records.list_rules)
+        self.form_key += 1
+
+    @rx.event
+    def load(self):
+        return self._load_page(Function.COUNTY_REPORT_PERMISSIONS, self._refresh)
+
+    @rx.event
+    def save(self, form: dict):
+        if not isinstance(form, dict):
+            return None
+        ok, result = self._attempt(records.save_report_permission, form.get("view_detail") == "on",
+                                   form.get("allow_print") == "on", notice="records.permissions.saved")
+        return self._after(ok, result)
+
+    @rx.event
+    def save_rule(self, form: dict):
+        values = form_strings(form, ("key", "hours"))
+        if values is None:
+            return None
+        ok, result = self._attempt(records.save_rule, values["key"], values["hours"],
+                                   notice="records.permissions.saved")
+        return self._after(ok, result)
