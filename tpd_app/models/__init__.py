@@ -19,6 +19,7 @@ from tpd_app.models.courses import (
     CourseTopicLink,
 )
 from tpd_app.models.ledger import TrainingRecord
+from tpd_app.models.stats import StatsCourseFact, StatsMonth, StatsTeacherPeriod, StatsUnit
 from tpd_app.models.tables import (
     AuditLog,
     BusinessAccount,
@@ -59,6 +60,10 @@ __all__ = [
     "LoginSession",
     "LoginTicket",
     "OutboxMessage",
+    "StatsCourseFact",
+    "StatsMonth",
+    "StatsTeacherPeriod",
+    "StatsUnit",
     "Teacher",
     "TeacherApplication",
     "TeacherPlacement",

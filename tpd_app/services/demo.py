@@ -245,6 +245,8 @@ def load_demo(session: Session, *, seed: int = 2026) -> dict[str, int]:
     teachers = build_teachers(session, units, password_hash, rng)
     chain = build_account_chain(session, password_hash)
     from tpd_app.services.demo_courses import load_demo_courses
+    from tpd_app.services.demo_stats import load_demo_hours
 
+    courses = load_demo_courses(session, seed=seed)
     return {"units": len(units), "accounts": accounts + 1, "teachers": teachers, **chain,
-            "courses": load_demo_courses(session, seed=seed)}
+            "courses": courses, "training_records": load_demo_hours(session, seed=seed)}
