@@ -110,8 +110,8 @@ def compliance() -> rx.Component:
     )
 
 
-def figures_table(rows: rx.Var, first_key: str | rx.Var, testid: str) -> rx.Component:
-    """The chart's numbers as an accessible table."""
+def figures_table(rows: rx.Var, first_key: str | rx.Var, testid: str, *, drill: bool = False) -> rx.Component:
+    """The chart's numbers as an accessible table; drillable rows link to their county or unit (keyboard users)."""
     return rx.box(
         rx.table.root(
             rx.el.caption(tr("stats.chart.table_caption"), style={"caption_side": "top", "text_align": "left",
@@ -120,7 +120,8 @@ def figures_table(rows: rx.Var, first_key: str | rx.Var, testid: str) -> rx.Comp
                                          *[rx.table.column_header_cell(tr(k), text_align="right")
                                            for _, k in _MEASURES])),
             rx.table.body(rx.foreach(rows, lambda r: rx.table.row(
-                rx.table.row_header_cell(r["label"]),
+                rx.table.row_header_cell(rx.link(r["label"], href=r["href"], data_testid="drill-link")
+                                         if drill else r["label"]),
                 *[rx.table.cell(r[name], text_align="right") for name, _ in _MEASURES],
                 data_testid=f"{testid}-row",
             ))),
@@ -148,7 +149,7 @@ def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *
             *hint,
             rx.box(chart, width="100%", role="img", aria_label=tr(f"stats.table.{table}"),
                    data_testid=f"chart-{table}"),
-            figures_table(rows, first_key, f"table-{table}"),
+            figures_table(rows, first_key, f"table-{table}", drill=drill),
             width="100%", spacing="2",
         ),
     )

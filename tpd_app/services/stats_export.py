@@ -272,3 +272,17 @@ def annual_report(session: Session, actor: Actor, function: Function, school_yea
     if progress:
         progress(3, 3)
     return f"tpd-annual-report-{school_year}{'-' + county if county else ''}.xlsx", data
+
+
+def export_table_job(actor: Actor, function: Function, filters: StatsFilters, table: str, county: str,
+                     unit_id: int, lang: str, ip: str) -> tuple[str, bytes]:
+    """`export_table` in its own transaction: the unit of work `services.offload` runs in a worker process.
+
+    Raises:
+        Forbidden: as `export_table`.
+    """
+    from tpd_app.services.db import transaction
+
+    with transaction() as session:
+        return export_table(session, actor, function, filters, table, county=county, unit_id=unit_id, lang=lang,
+                            ip=ip)

@@ -21,7 +21,7 @@ from tpd_app.domain.permissions import Actor, Function
 from tpd_app.domain.stats import PeriodType, StatsFilters, default_filters
 from tpd_app.domain.timeutil import taipei_today
 from tpd_app.i18n import translate, valid_lang
-from tpd_app.services import stats, stats_export
+from tpd_app.services import offload, stats, stats_export
 from tpd_app.services.courses import topic_options
 from tpd_app.services.db import transaction
 from tpd_app.services.stats_export import XLSX_MIME, row_label
@@ -183,7 +183,9 @@ class StatsState(AppState):
                             "share": f"{c['share'] * 100:.1f}%", "share_n": str(round(c["share"] * 100))}
                            for c in dashboard.compliance]
         self.area_kind = dashboard.area_kind
-        self.area_rows = _view_rows(dashboard, "area", lang)
+        prefix = {"county": "county:", "unit": "unit:"}.get(dashboard.area_kind, "")
+        self.area_rows = [{**r, "href": self._link(prefix + r["key"]) if prefix else ""}
+                          for r in _view_rows(dashboard, "area", lang)]
         self.kind_rows = _view_rows(dashboard, "kind", lang)
         self.topic_rows = _view_rows(dashboard, "topic", lang)
         self.level_rows = _view_rows(dashboard, "level", lang)
@@ -235,20 +237,15 @@ class StatsState(AppState):
         try:
             signed_in = self._actor_or_raise()
             function = Function(self.function_key)
-            name, data = await asyncio.to_thread(self._export, signed_in.actor, function, table)
+            name, data = await offload.run(stats_export.export_table_job, signed_in.actor, function,
+                                           self._filters(), str(table)[:32], self.query.get("county", "")[:8],
+                                           _int(self.query.get("unit")), valid_lang(self.lang), self._client_ip())
         except NotAuthenticated:
             return self._login_redirect()
         except (DomainError, ValueError) as error:
             self.error_text = self._error_text(error) if isinstance(error, DomainError) else ""
             return None
         return rx.download(data=data, filename=name, mime_type=XLSX_MIME)
-
-    def _export(self, actor: Actor, function: Function, table: str) -> tuple[str, bytes]:
-        with transaction() as session:
-            return stats_export.export_table(session, actor, function, self._filters(), str(table)[:32],
-                                             county=self.query.get("county", "")[:8],
-                                             unit_id=_int(self.query.get("unit")), lang=valid_lang(self.lang),
-                                             ip=self._client_ip())
 
     @rx.event(background=True)
     async def annual_report(self):
