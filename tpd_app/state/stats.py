@@ -180,7 +180,7 @@ class StatsState(AppState):
         self.compliance = [{"rule": translate(f"stats.rule.{c['rule']}", lang),
                             "period": str(c["period"] - (1911 if c["period_type"] == "calendar" else 0)),
                             "met": _fmt_int(c["met"]), "roster": _fmt_int(c["roster"]),
-                            "share": f"{c['share'] * 100:.1f}%", "share_n": str(round(c["share"] * 100))}
+                            "share": f"{c['share'] * 100:.1f}%"}
                            for c in dashboard.compliance]
         self.area_kind = dashboard.area_kind
         prefix = {"county": "county:", "unit": "unit:"}.get(dashboard.area_kind, "")
