@@ -40,7 +40,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_stats_month_calendar_year'), ['calendar_year'], unique=False)
         batch_op.create_index(batch_op.f('ix_stats_month_county'), ['county'], unique=False)
         batch_op.create_index(batch_op.f('ix_stats_month_school_year'), ['school_year'], unique=False)
-        batch_op.create_index('ix_stats_month_side_topic_ym', ['side', 'topic', 'ym'], unique=False)
+        batch_op.create_index('ix_stats_month_school_year_topic', ['school_year', 'topic', 'side'], unique=False)
+        batch_op.create_index('ix_stats_month_calendar_year_topic', ['calendar_year', 'topic', 'side'], unique=False)
+        batch_op.create_index('ix_stats_month_topic_side', ['topic', 'side', 'school_year'], unique=False)
         batch_op.create_index(batch_op.f('ix_stats_month_ym'), ['ym'], unique=False)
 
     op.create_table('stats_unit',
@@ -83,7 +85,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('period_type', 'period', 'teacher_id', 'unit_id', 'county', 'level', 'topic', name='uq_stats_teacher_period_key')
     )
     with op.batch_alter_table('stats_teacher_period', schema=None) as batch_op:
-        batch_op.create_index('ix_stats_teacher_period_scope', ['period_type', 'period', 'topic', 'county'], unique=False)
+        batch_op.create_index('ix_stats_teacher_period_all', ['period_type', 'period', 'topic', 'teacher_id', 'minutes'], unique=False)
+        batch_op.create_index('ix_stats_teacher_period_county', ['period_type', 'period', 'topic', 'county', 'teacher_id', 'minutes'], unique=False)
         batch_op.create_index(batch_op.f('ix_stats_teacher_period_teacher_id'), ['teacher_id'], unique=False)
         batch_op.create_index('ix_stats_teacher_period_unit', ['unit_id', 'period_type', 'period', 'topic'], unique=False)
         batch_op.create_index(batch_op.f('ix_stats_teacher_period_unit_id'), ['unit_id'], unique=False)
@@ -119,7 +122,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_stats_teacher_period_unit_id'))
         batch_op.drop_index('ix_stats_teacher_period_unit')
         batch_op.drop_index(batch_op.f('ix_stats_teacher_period_teacher_id'))
-        batch_op.drop_index('ix_stats_teacher_period_scope')
+        batch_op.drop_index('ix_stats_teacher_period_all')
+        batch_op.drop_index('ix_stats_teacher_period_county')
 
     op.drop_table('stats_teacher_period')
     with op.batch_alter_table('stats_unit', schema=None) as batch_op:
@@ -132,7 +136,9 @@ def downgrade() -> None:
     op.drop_table('stats_unit')
     with op.batch_alter_table('stats_month', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stats_month_ym'))
-        batch_op.drop_index('ix_stats_month_side_topic_ym')
+        batch_op.drop_index('ix_stats_month_school_year_topic')
+        batch_op.drop_index('ix_stats_month_calendar_year_topic')
+        batch_op.drop_index('ix_stats_month_topic_side')
         batch_op.drop_index(batch_op.f('ix_stats_month_school_year'))
         batch_op.drop_index(batch_op.f('ix_stats_month_county'))
         batch_op.drop_index(batch_op.f('ix_stats_month_calendar_year'))

@@ -20,7 +20,10 @@ class StatsMonth(SQLModel, table=True):
     __tablename__ = "stats_month"
     __table_args__ = (
         sa.UniqueConstraint("side", "ym", "county", "level", "kind", "topic", name="uq_stats_month_key"),
-        sa.Index("ix_stats_month_side_topic_ym", "side", "topic", "ym"),
+        # Dashboards filter on one year and one topic (or every real topic), then group.
+        sa.Index("ix_stats_month_school_year_topic", "school_year", "topic", "side"),
+        sa.Index("ix_stats_month_calendar_year_topic", "calendar_year", "topic", "side"),
+        sa.Index("ix_stats_month_topic_side", "topic", "side", "school_year"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -71,7 +74,10 @@ class StatsTeacherPeriod(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("period_type", "period", "teacher_id", "unit_id", "county", "level", "topic",
                             name="uq_stats_teacher_period_key"),
-        sa.Index("ix_stats_teacher_period_scope", "period_type", "period", "topic", "county"),
+        # Covering: distinct teachers and compliance (sum per teacher) read the index alone.
+        sa.Index("ix_stats_teacher_period_all", "period_type", "period", "topic", "teacher_id", "minutes"),
+        sa.Index("ix_stats_teacher_period_county", "period_type", "period", "topic", "county", "teacher_id",
+                 "minutes"),
         sa.Index("ix_stats_teacher_period_unit", "unit_id", "period_type", "period", "topic"),
     )
 

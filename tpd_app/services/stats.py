@@ -204,8 +204,11 @@ def _distinct_teachers(session: Session, scope: StatsScope, filters: StatsFilter
 
 def _roster(session: Session, scope: StatsScope, filters: StatsFilters) -> int:
     """Serving teachers with active accounts in the scope today (the compliance denominator)."""
-    statement = (select(sa.func.count()).select_from(Teacher).join(Unit, col(Unit.id) == Teacher.school_unit_id)
-                 .where(Teacher.employment == "serving", Teacher.status == "active"))
+    statement = select(sa.func.count()).select_from(Teacher).where(Teacher.employment == "serving",
+                                                                     Teacher.status == "active")
+    if scope.level is ScopeLevel.NATIONAL and not filters.level:
+        return int(session.exec(statement).one())
+    statement = statement.join(Unit, col(Unit.id) == Teacher.school_unit_id)
     if scope.level is ScopeLevel.COUNTY:
         statement = statement.where(Unit.county == scope.county)
     elif scope.level is ScopeLevel.REVIEWED:
