@@ -1,6 +1,7 @@
-"""Command line: `python -m tpd_app.cli migrate | load-demo | generate-courses | create-admin`, the daily
-chores `apply-directory-changes`, `send-directory-reminders` and `send-digests`, and `send-mail`
-(deliver the outbox; run it every minute, or once with `--loop 60` as a long-lived worker)."""
+"""Command line: `python -m tpd_app.cli migrate | load-demo | generate-courses | generate-national |
+rebuild-stats | create-admin`, the daily chores `apply-directory-changes`, `send-directory-reminders` and
+`send-digests`, and `send-mail` (deliver the outbox; run it every minute, or once with `--loop 60` as a
+long-lived worker)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     volume.add_argument("--count", type=int, default=500_000)
     volume.add_argument("--years", type=int, default=5)
     volume.add_argument("--seed", type=int, default=7)
+    national = sub.add_parser("generate-national",
+                              help="add a national statistics dataset: schools, teachers, courses, hours (load tests)")
+    national.add_argument("--scale", type=float, default=1.0, help="1.0: 12,000 schools, 250,000 teachers, "
+                          "100,000 courses a year, >=10 million hour records")
+    national.add_argument("--years", type=int, default=5)
+    national.add_argument("--seed", type=int, default=7)
+    sub.add_parser("rebuild-stats", help="recompute the statistics rollups from the hours ledger")
     sub.add_parser("apply-directory-changes", help="apply directory changes whose effective date has come")
     sub.add_parser("send-directory-reminders", help="queue the 1 June / 1 December directory report reminders")
     mail_cmd = sub.add_parser("send-mail", help="deliver due outbox messages (SMTP or the local outbox directory)")
@@ -80,6 +88,25 @@ def main(argv: list[str] | None = None) -> int:
         with transaction() as session:
             optimize(session)
         print(f"generated {made} approved courses")
+        return 0
+
+    if args.command == "generate-national":
+        from tpd_app.services.volume import optimize
+        from tpd_app.services.volume_stats import generate_national
+
+        with transaction() as session:
+            counts = generate_national(session, scale=args.scale, years=args.years, seed=args.seed, progress=True)
+        with transaction() as session:
+            optimize(session)
+        print("generated: " + ", ".join(f"{k}={v:,}" for k, v in counts.items()))
+        return 0
+
+    if args.command == "rebuild-stats":
+        from tpd_app.services.rollups import rebuild_rollups
+
+        with transaction() as session:
+            counts = rebuild_rollups(session)
+        print("statistics rebuilt: " + ", ".join(f"{k}={v:,}" for k, v in counts.items()))
         return 0
 
     if args.command == "apply-directory-changes":

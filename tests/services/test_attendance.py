@@ -229,3 +229,26 @@ def test_teacher_and_other_organizers_cannot_touch_a_list(db_url: str):
         with transaction() as s, pytest.raises(Forbidden):
             attendance.list_view(s, actor, course_id)
     assert taipei_today() - timedelta(days=1)
+
+
+def test_confirmation_and_correction_move_the_statistics_rollups_like_a_rebuild(db_url: str):
+    from tests.services.test_stats import _snapshot
+    from tpd_app.services import rollups
+
+    _, course_id, organizer, bureau, teachers = _setup()
+    with transaction() as s:
+        rollups.rebuild_rollups(s)
+        before = _snapshot(s)
+        attendance.add_walk_in(s, organizer, course_id, teachers[2].national_id)
+        attendance.submit_list(s, organizer, course_id)
+        list_id = s.exec(select(AttendanceList.id)).one()
+        attendance.confirm_list(s, bureau, list_id)
+        after_confirm = _snapshot(s)
+        attendance.start_correction(s, organizer, course_id)
+        attendance.set_hours(s, organizer, course_id, teachers[0].id, "2")
+        attendance.submit_list(s, organizer, course_id)
+        attendance.confirm_list(s, bureau, list_id)
+        incremental = _snapshot(s)
+        rollups.rebuild_rollups(s)
+        assert _snapshot(s) == incremental
+    assert after_confirm != before and incremental != after_confirm

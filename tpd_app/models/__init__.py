@@ -30,6 +30,7 @@ from tpd_app.models.hours import (
     SubscriptionNotice,
 )
 from tpd_app.models.ledger import TrainingRecord
+from tpd_app.models.stats import StatsCourseFact, StatsMonth, StatsTeacherPeriod, StatsUnit
 from tpd_app.models.tables import (
     AuditLog,
     BusinessAccount,
@@ -77,6 +78,10 @@ __all__ = [
     "OutboxMessage",
     "RegistrationTally",
     "ReportPermission",
+    "StatsCourseFact",
+    "StatsMonth",
+    "StatsTeacherPeriod",
+    "StatsUnit",
     "Subscription",
     "SubscriptionNotice",
     "Teacher",

@@ -35,7 +35,7 @@ from tpd_app.models import (
     TrainingRecord,
     Unit,
 )
-from tpd_app.services import audit, outbox
+from tpd_app.services import audit, outbox, rollups
 from tpd_app.services.courses import MAX_REASON, load_managed, reviewing_centre_id
 from tpd_app.services.guard import require, unit_ref
 from tpd_app.services.registration import _int_id
@@ -451,10 +451,13 @@ def confirm_list(session: Session, actor: Actor, list_id: Any, *, ip: str = "") 
         TrainingRecord.course_id == course.id, col(TrainingRecord.superseded_at).is_(None))).all()}
     entries = _entries(session, roster)
     listed = {e.teacher_id for e in entries}
+    added: list[TrainingRecord] = []
+    superseded: list[TrainingRecord] = []
     for teacher_id, old in active.items():
         if teacher_id not in listed:
             old.superseded_at = now
             session.add(old)
+            superseded.append(old)
     credited = 0
     for entry in entries:
         old = active.get(entry.teacher_id)
@@ -463,22 +466,28 @@ def confirm_list(session: Session, actor: Actor, list_id: Any, *, ip: str = "") 
         if old is not None:
             old.superseded_at = now
             session.add(old)
+            superseded.append(old)
         teacher = session.get(Teacher, entry.teacher_id)
         school = session.get(Unit, teacher.school_unit_id) if teacher else None
         if teacher is None or school is None:
             raise NotFound()
-        session.add(TrainingRecord(
+        record = TrainingRecord(
             teacher_id=entry.teacher_id, course_id=course.id or 0, minutes=entry.minutes,
             credited_on=course.last_date, calendar_year=course.last_date.year,
             school_year=school_year_of(course.last_date), school_unit_id=school.id or 0,
             school_county=school.county, school_level=school.school_level,
             organizer_unit_id=organizer.id or 0, organizer_county=organizer.county, course_kind=course.kind,
-            attendance_list_id=roster.id, confirmed_at=now, confirmed_by_account_id=actor.id))
+            attendance_list_id=roster.id, confirmed_at=now, confirmed_by_account_id=actor.id)
+        session.add(record)
+        added.append(record)
         outbox.queue(session, to=teacher.email, kind="hours_confirmed",
                      subject=_t("mail.hours_confirmed.subject", title=course.title),
                      body=_t("mail.hours_confirmed.body", name=teacher.name, title=course.title, code=course.code,
                              hours=hours_text(entry.minutes)))
         credited += 1
+    # The statistics rollups move in the same transaction as the ledger (issue 6's contract).
+    session.flush()
+    rollups.apply_confirmation(session, added, superseded)
     roster.status = L.CONFIRMED.value
     roster.confirmed_at = now
     roster.confirmed_by_account_id = actor.id

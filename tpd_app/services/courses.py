@@ -38,7 +38,7 @@ from tpd_app.models import (
     CourseTopicLink,
     Unit,
 )
-from tpd_app.services import audit, catalogue
+from tpd_app.services import audit, catalogue, rollups
 from tpd_app.services.course_input import CourseInput, parse_course, raise_if_invalid
 from tpd_app.services.guard import require, unit_ref
 from tpd_app.services.validation import clean
@@ -138,6 +138,8 @@ def record_decision(session: Session, course: Course, actor: Actor, action: str,
                                account_id=None if actor.is_teacher else actor.id,
                                action=action, from_status=before, to_status=course.status, reason=reason))
     session.flush()
+    # Statistics count published courses: every status change passes here.
+    rollups.sync_course(session, course.id)
 
 
 def _too_late(session: Session, course: Course, today: date) -> ValidationFailed:
@@ -256,6 +258,7 @@ def update_course(session: Session, actor: Actor, course_id: int, data: dict[str
             catalogue.publish(session, course)
     elif submit:
         _submit(session, actor, course, organizer, parsed, today or taipei_today())
+    rollups.sync_course(session, course.id or 0)
     if course.status != before["status"]:
         old["status"], new["status"] = before["status"], course.status
     audit.record(session, action="course.edit", actor=actor, target_type="course", target_id=course.code,

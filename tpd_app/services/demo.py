@@ -248,6 +248,11 @@ def load_demo(session: Session, *, seed: int = 2026) -> dict[str, int]:
 
     made = load_demo_courses(session, seed=seed)
     from tpd_app.services.demo_hours import load_demo_hours
+    from tpd_app.services.demo_stats import load_demo_hours as load_demo_statistics
+    from tpd_app.services.rollups import rebuild_rollups
 
-    return {"units": len(units), "accounts": accounts + 1, "teachers": teachers, **chain,
-            "courses": made, **load_demo_hours(session)}
+    counts = {"units": len(units), "accounts": accounts + 1, "teachers": teachers, **chain,
+              "courses": made, **load_demo_hours(session),
+              "training_records": load_demo_statistics(session, seed=seed)}
+    rebuild_rollups(session)
+    return counts

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -18,7 +18,7 @@ from tpd_app.domain.courses import LEVEL_BITS, CourseKind, course_code
 from tpd_app.domain.search_text import index_tokens
 from tpd_app.domain.timeutil import roc_year, taipei_today, utcnow
 from tpd_app.domain.units import COUNTIES, UnitType
-from tpd_app.models import CatalogueEntry, Course, CourseSession, CourseTopic, Unit
+from tpd_app.models import CatalogueEntry, Course, CourseSession, CourseTopic, CourseTopicLink, Unit
 
 _LEVEL_WORD = {"kindergarten": "幼兒園", "elementary": "國小", "junior_high": "國中", "senior_high": "高中"}
 _SUBJECTS = ["國語文", "英語文", "數學", "自然科學", "社會", "藝術", "健康與體育", "綜合活動", "科技", "本土語文",
@@ -53,13 +53,35 @@ def _schools(session: Session, rng: random.Random, per_county: int) -> list[Unit
     return rows
 
 
+#: Relative course volume per calendar month: busy at the start of each semester and in the summer
+#: and winter breaks, quiet around exams and New Year (an assumption, not a measured curve).
+SEASON = {1: 1.3, 2: 1.1, 3: 1.0, 4: 0.9, 5: 0.9, 6: 0.7, 7: 1.4, 8: 1.5, 9: 1.1, 10: 1.0, 11: 0.9, 12: 0.6}
+#: Relative topic frequency: curriculum and teaching dominate, statutory topics are frequent but smaller.
+TOPIC_WEIGHTS = {"curriculum": 8, "assessment": 4, "digital_learning": 5, "counselling": 3, "bilingual": 3,
+                 "special_ed": 4, "gender_equality": 3, "environment": 4, "family": 2, "cyber_security": 2,
+                 "sexual_assault_prevention": 1, "traffic_safety": 1, "first_aid": 1, "human_rights": 1}
+
+
+def _seasonal_day(rng: random.Random, start: date, span: int) -> date:
+    """A day in [start, start + span) drawn with the `SEASON` weights (rejection sampling)."""
+    top = max(SEASON.values())
+    while True:
+        day = start + timedelta(days=rng.randrange(span))
+        if rng.random() * top <= SEASON[day.month]:
+            return day
+
+
 def generate_courses(session: Session, *, count: int, years: int = 5, seed: int = 7, schools_per_county: int = 150,
-                     batch: int = 20_000, progress: bool = False) -> int:
-    """Insert `count` approved courses spread over the last `years` years (and a few months ahead)."""
+                     batch: int = 20_000, progress: bool = False, seasonal: bool = False) -> int:
+    """Insert `count` approved courses spread over the last `years` years (and a few months ahead).
+
+    `seasonal` draws dates and topics with the `SEASON` / `TOPIC_WEIGHTS` distributions instead of uniformly.
+    """
     rng = random.Random(seed)
     schools = _schools(session, rng, schools_per_county)
     topics = {t.code: t for t in session.exec(select(CourseTopic))}
     topic_codes = list(topics)
+    weights = [TOPIC_WEIGHTS.get(code, 1) for code in topic_codes]
     kinds = [k.value for k in CourseKind]
     today = taipei_today()
     start = today - timedelta(days=365 * years)
@@ -70,11 +92,11 @@ def generate_courses(session: Session, *, count: int, years: int = 5, seed: int 
     now = utcnow()
     made, began = 0, time.monotonic()
     while made < count:
-        courses, sessions, entries, fts = [], [], [], []
+        courses, sessions, entries, fts, links = [], [], [], [], []
         for course_id in range(next_id, next_id + min(batch, count - made)):
             school = rng.choice(schools)
-            first = start + timedelta(days=rng.randrange(span))
-            topic = rng.choice(topic_codes)
+            first = _seasonal_day(rng, start, span) if seasonal else start + timedelta(days=rng.randrange(span))
+            topic = rng.choices(topic_codes, weights)[0] if seasonal else rng.choice(topic_codes)
             kind = rng.choice(kinds)
             level = school.school_level or "elementary"
             phrase = _TOPIC_PHRASES.get(topic) or rng.choice(_THEMES)
@@ -99,6 +121,7 @@ def generate_courses(session: Session, *, count: int, years: int = 5, seed: int 
             sessions.append({"course_id": course_id, "day": first, "start_time": "13:30",
                              "end_time": f"{end // 60:02d}:{end % 60:02d}", "lecturer": ""})
             topic_row = topics[topic]
+            links.append({"course_id": course_id, "topic_id": topic_row.id})
             search_text = f"{title} {school.name} {topic_row.name_zh} {topic_row.name_en} {description}"
             entries.append({"id": course_id, "course_id": course_id, "code": code, "title": title,
                             "organizer_name": school.name, "county": school.county, "kind": kind,
@@ -112,6 +135,7 @@ def generate_courses(session: Session, *, count: int, years: int = 5, seed: int 
         conn.execute(sa.insert(Course.__table__), courses)  # type: ignore[attr-defined]
         conn.execute(sa.insert(CourseSession.__table__), sessions)  # type: ignore[attr-defined]
         conn.execute(sa.insert(CatalogueEntry.__table__), entries)  # type: ignore[attr-defined]
+        conn.execute(sa.insert(CourseTopicLink.__table__), links)  # type: ignore[attr-defined]
         if fts:
             conn.execute(sa.text("INSERT INTO catalogue_fts(rowid, tokens) VALUES (:id, :tokens)"), fts)
         made += len(courses)

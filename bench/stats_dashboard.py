@@ -1,0 +1,156 @@
+"""Dashboard server time on the national statistics dataset, each next to its baseline from the same run.
+
+    python bench/stats_dashboard.py --scale 0.1                 # 1/10 of the country in a fresh SQLite file
+    python bench/stats_dashboard.py --db /tmp/nat.db --reuse    # reuse a generated database
+    python bench/stats_dashboard.py --scale 1                   # the full country (≥10 M hour records)
+
+Measures what one dashboard event does on the server (`state.stats._load`: a transaction and
+`services.stats.open_dashboard`) for the national, a county and a school scope, with p50/p95 over
+varied filters. Baselines: national and county against a naive ORM load-and-sum of the same
+figures; school against a hand-written indexed SQL query. Prints figures only; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed(fn, repeat: int) -> tuple[list[float], object]:
+    samples, result = [], None
+    for i in range(repeat):
+        began = time.perf_counter()
+        result = fn(i)
+        samples.append((time.perf_counter() - began) * 1000)
+    return samples, result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=0.1)
+    parser.add_argument("--db", default="")
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--naive-repeat", type=int, default=2)
+    args = parser.parse_args()
+
+    path = Path(args.db) if args.db else Path(tempfile.mkdtemp()) / "stats-bench.db"
+    os.environ["TPD_DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("TPD_ARGON2_MEMORY_KIB", "1024")
+    os.environ.setdefault("TPD_ARGON2_TIME_COST", "1")
+
+    import sqlalchemy as sa
+    from sqlmodel import col, select
+
+    from tpd_app.cli import migrate
+    from tpd_app.domain.courses import PUBLISHED
+    from tpd_app.domain.permissions import Actor, Function, UnitRef
+    from tpd_app.domain.stats import PeriodType, StatsFilters
+    from tpd_app.domain.units import AccountCategory, UnitType
+    from tpd_app.models import Course, TrainingRecord, Unit
+    from tpd_app.services.db import transaction
+    from tpd_app.services.demo import load_demo
+    from tpd_app.services.volume import optimize
+    from tpd_app.services.volume_stats import generate_national
+    from tpd_app.state.stats import _load
+
+    if not (args.reuse and path.exists()):
+        migrate()
+        began = time.monotonic()
+        with transaction() as session:
+            load_demo(session)
+            counts = generate_national(session, scale=args.scale, progress=True)
+        with transaction() as session:
+            optimize(session)
+        print(f"generated {counts} in {time.monotonic() - began:.0f} s ({path})")
+
+    with transaction() as session:
+        records = session.exec(select(sa.func.count()).select_from(TrainingRecord)).one()
+        years = sorted(session.exec(select(TrainingRecord.school_year).distinct()).all())
+        moe = session.exec(select(Unit).where(Unit.type == UnitType.MOE.value)).first()
+        bureau = session.exec(select(Unit).where(Unit.type == UnitType.COUNTY_BUREAU.value,
+                                                 Unit.county == "NWT")).first()
+        big_school_id = session.exec(
+            select(TrainingRecord.school_unit_id).group_by(TrainingRecord.school_unit_id)
+            .order_by(sa.func.count().desc()).limit(1)).one()
+        school = session.get(Unit, big_school_id)
+    assert moe and bureau and school
+    full_years = [y for y in years[1:-1]] or years
+
+    def actor(unit: Unit) -> Actor:
+        return Actor(kind="account", id=0, unit=UnitRef(id=unit.id or 0, type=UnitType(unit.type), county=unit.county,
+                                                        reviewer_id=unit.reviewer_id),
+                     category=AccountCategory.CHIEF)
+
+    kinds = ["", "workshop", "", "lecture", "", "online"]
+
+    def filters(i: int) -> StatsFilters:
+        return StatsFilters(period_type=PeriodType.SCHOOL if i % 3 else PeriodType.CALENDAR,
+                            year=full_years[i % len(full_years)] + (1 if i % 3 == 0 else 0), kind=kinds[i % len(kinds)])
+
+    print(f"\ntraining records: {records:,}   database: {path.stat().st_size / 1e6:,.0f} MB   "
+          f"school years: {years}   repeat: {args.repeat}")
+    print("server time of one dashboard event (every figure, chart and table of the page)\n")
+    year = full_years[len(full_years) // 2]
+    plain = StatsFilters(period_type=PeriodType.SCHOOL, year=year)
+
+    def naive(county: str | None) -> tuple[int, int, Counter]:
+        """Load the rows as ORM objects and sum them in Python (what a rollup-free page would do)."""
+        with transaction() as session:
+            stmt = select(TrainingRecord).where(TrainingRecord.school_year == year,
+                                                col(TrainingRecord.superseded_at).is_(None))
+            if county:
+                stmt = stmt.where(TrainingRecord.school_county == county)
+            rows = session.exec(stmt).all()
+            by_county: Counter = Counter()
+            for r in rows:
+                by_county[r.school_county] += 1
+            courses = session.exec(select(Course).where(col(Course.status).in_([s.value for s in PUBLISHED]))).all()
+            held = [c for c in courses if c.last_date and c.last_date.year in (year + 1911, year + 1912)]
+            return len(rows) + len(held), sum(r.minutes for r in rows), by_county
+
+    def hand_sql(_: int) -> object:
+        with transaction() as session:
+            conn = session.connection()
+            return conn.execute(sa.text(
+                "SELECT course_kind, count(*), sum(minutes) FROM training_record "
+                "WHERE school_unit_id = :u AND school_year = :y AND superseded_at IS NULL GROUP BY course_kind"),
+                {"u": school.id, "y": year}).all() + conn.execute(sa.text(
+                    "SELECT kind, count(*), sum(hours_minutes) FROM course WHERE organizer_unit_id = :u "
+                    "AND status IN ('approved', 'auto_approved') AND last_date BETWEEN :a AND :b GROUP BY kind"),
+                    {"u": school.id, "a": f"{year + 1911}-08-01", "b": f"{year + 1912}-07-31"}).all()
+
+    print(f"{'scope':<26} {'p50 ms':>9} {'p95 ms':>9}   {'baseline':<34} {'p50 ms':>10} {'ratio':>9}")
+    for label, unit, function, county in (("national (moe)", moe, Function.STATS_NATIONAL, None),
+                                          ("county NWT (bureau)", bureau, Function.STATS_COUNTY, "NWT")):
+        samples, _ = timed(lambda i, u=unit, f=function: _load(actor(u), f, filters(i), "", 0, ""), args.repeat)
+        base, _ = timed(lambda i, c=county: naive(c), args.naive_repeat)
+        exact, _ = timed(lambda i, u=unit, f=function: _load(actor(u), f, plain, "", 0, ""), 3)
+        ratio = statistics.median(base) / statistics.median(exact)
+        print(f"{label:<26} {statistics.median(samples):>9.1f} {percentile(samples, 0.95):>9.1f}   "
+              f"{'naive ORM load-and-sum':<34} {statistics.median(base):>10.1f} {ratio:>8.0f}x")
+    samples, _ = timed(lambda i: _load(actor(school), Function.STATS_SCHOOL, filters(i), "", 0, ""), args.repeat)
+    base, _ = timed(hand_sql, args.repeat)
+    print(f"{'school (largest, own)':<26} {statistics.median(samples):>9.1f} {percentile(samples, 0.95):>9.1f}   "
+          f"{'hand-written indexed SQL':<34} {statistics.median(base):>10.1f} "
+          f"{statistics.median(samples) / statistics.median(base):>8.2f}x slower")
+    print("\nratio for national/county: naive p50 / dashboard p50 on the same filters (school year, no kind);\n"
+          "school: the dashboard computes more (topics, levels, trend, compliance) than the two hand queries.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

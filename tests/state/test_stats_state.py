@@ -1,0 +1,64 @@
+"""Statistics handlers: identity from the session, scope re-checked on every load, exports scoped."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from tests.factories import make_account
+from tests.services.test_stats import _build
+from tests.state.conftest import run_async, session_cookie
+from tpd_app.services.db import transaction
+from tpd_app.state.stats import StatsState
+
+
+def _state(cookie: str, path: str, query: dict[str, str]) -> StatsState:
+    root = rx.State(_reflex_internal_init=True)
+    full = f"{path}?{urlencode(query)}"
+    root._update_router_vars(
+        {"headers": {"cookie": cookie}, "pathname": path, "asPath": full, "query": query, "ip": "127.0.0.1",
+         "token": "test-token", "sid": "test-sid"}, {})
+    return root.get_substate(StatsState.get_full_name().split(".")[1:])
+
+
+def _accounts():
+    with transaction() as session:
+        data = _build(session)
+        make_account(session, data.world.moe, username="stats-moe")
+        make_account(session, data.world.bureau_a, username="stats-tpe")
+    return data
+
+
+def test_moe_loads_the_national_dashboard_and_drills_into_a_county(db_url: str):
+    _accounts()
+    state = _state(session_cookie("stats-moe", "correct-horse-42"), "/stats/national", {"year": "114"})
+    run_async(state.load_national())
+    assert state.page_status == "ok"
+    assert state.totals["participants"] == "5" and state.totals["teachers"] == "4"
+    labels = [r["label"] for r in state.area_rows]
+    assert "高雄市" in labels
+    event = state.drill([{"x": "高雄市", "y": 1}])
+    assert "county=KHH" in str(event) and "year=114" in str(event)
+    assert state.area_figure.data[0].x == tuple(labels)
+
+
+def test_a_county_bureau_cannot_open_another_county_by_editing_the_url(db_url: str):
+    _accounts()
+    cookie = session_cookie("stats-tpe", "correct-horse-42")
+    own = _state(cookie, "/stats/county", {"year": "114"})
+    run_async(own.load_county())
+    assert own.page_status == "ok" and own.scope_title == "臺北市"
+    other = _state(cookie, "/stats/county", {"year": "114", "county": "KHH"})
+    run_async(other.load_county())
+    assert other.page_status == "forbidden" and other.area_rows == []
+
+
+def test_the_download_handler_exports_the_scoped_table_and_refuses_teacher_records(db_url: str):
+    _accounts()
+    state = _state(session_cookie("stats-tpe", "correct-horse-42"), "/stats/county", {"year": "114"})
+    run_async(state.load_county())
+    event = run_async(state.download("area"))
+    assert "download" in str(event)
+    refused = run_async(state.download("teacher_records"))
+    assert refused is None and "Excel" in state.error_text

@@ -1,0 +1,110 @@
+"""Statistics rollups (SPEC §3.6): sums kept current when hours are confirmed, rebuildable from the ledger.
+
+Three "sides" share the rollup tables (`domain.stats.Side`): courses held by an organizer, hours
+credited to teachers by *their* school, and hours credited by the course's organizer. `topic` is
+`*` on the rows that count every record once; rows of a real topic code repeat the record for
+each topic of its course, so only `*` rows may be summed across topics.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+class StatsMonth(SQLModel, table=True):
+    """County-level sums per month: what national and county dashboards read."""
+
+    __tablename__ = "stats_month"
+    __table_args__ = (
+        sa.UniqueConstraint("side", "ym", "county", "level", "kind", "topic", name="uq_stats_month_key"),
+        # Dashboards filter on one year and one topic (or every real topic), then group.
+        sa.Index("ix_stats_month_school_year_topic", "school_year", "topic", "side"),
+        sa.Index("ix_stats_month_calendar_year_topic", "calendar_year", "topic", "side"),
+        sa.Index("ix_stats_month_topic_side", "topic", "side", "school_year"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    side: str = Field(max_length=12)
+    #: Year and month as one number, e.g. 202608.
+    ym: int = Field(index=True)
+    calendar_year: int = Field(index=True)
+    school_year: int = Field(index=True)
+    county: str = Field(default="", max_length=8, index=True)
+    level: str = Field(default="", max_length=32)
+    kind: str = Field(max_length=32)
+    topic: str = Field(default="*", max_length=32)
+    records: int = Field(default=0)
+    minutes: int = Field(default=0)
+
+
+class StatsUnit(SQLModel, table=True):
+    """Per-unit sums per half school year (a school year × calendar year pair): unit drill-downs."""
+
+    __tablename__ = "stats_unit"
+    __table_args__ = (
+        sa.UniqueConstraint("side", "calendar_year", "school_year", "unit_id", "county", "level", "kind",
+                            "topic", name="uq_stats_unit_key"),
+        sa.Index("ix_stats_unit_side_county_topic", "side", "county", "topic", "school_year"),
+        sa.Index("ix_stats_unit_unit_side_topic", "unit_id", "side", "topic"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    side: str = Field(max_length=12)
+    calendar_year: int = Field(index=True)
+    school_year: int = Field(index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    county: str = Field(default="", max_length=8)
+    level: str = Field(default="", max_length=32)
+    kind: str = Field(max_length=32)
+    topic: str = Field(default="*", max_length=32)
+    records: int = Field(default=0)
+    minutes: int = Field(default=0)
+
+
+class StatsTeacherPeriod(SQLModel, table=True):
+    """One teacher's credited minutes per calendar or school year, per school and topic.
+
+    Distinct teachers and compliance shares come from here (a count of rows, not of records).
+    """
+
+    __tablename__ = "stats_teacher_period"
+    __table_args__ = (
+        sa.UniqueConstraint("period_type", "period", "teacher_id", "unit_id", "county", "level", "topic",
+                            name="uq_stats_teacher_period_key"),
+        # Covering: distinct teachers and compliance (sum per teacher) read the index alone.
+        sa.Index("ix_stats_teacher_period_all", "period_type", "period", "topic", "teacher_id", "minutes"),
+        sa.Index("ix_stats_teacher_period_county", "period_type", "period", "topic", "county", "teacher_id",
+                 "minutes"),
+        sa.Index("ix_stats_teacher_period_unit", "unit_id", "period_type", "period", "topic"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: "calendar" (AD year) or "school" (ROC school year).
+    period_type: str = Field(max_length=8)
+    period: int
+    teacher_id: int = Field(foreign_key="teacher.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    county: str = Field(default="", max_length=8)
+    level: str = Field(default="", max_length=32)
+    topic: str = Field(default="*", max_length=32)
+    records: int = Field(default=0)
+    minutes: int = Field(default=0)
+
+
+class StatsCourseFact(SQLModel, table=True):
+    """What a published course last contributed to the course side, so a change can be undone exactly."""
+
+    __tablename__ = "stats_course_fact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    course_id: int = Field(foreign_key="course.id", unique=True)
+    held_on: date
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    county: str = Field(default="", max_length=8)
+    level: str = Field(default="", max_length=32)
+    kind: str = Field(max_length=32)
+    topics: str = Field(default="", max_length=500)
+    minutes: int = Field(default=0)

@@ -1,0 +1,264 @@
+"""統計圖表 (national, county, school, subject centre) and the printable annual report (SPEC §3.6)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from tpd_app import routes
+from tpd_app.components import tokens
+from tpd_app.components.i18n import tr
+from tpd_app.components.shell import app_shell
+from tpd_app.domain.permissions import Function
+from tpd_app.state.base import AppState
+from tpd_app.state.stats import KIND_VALUES, LEVEL_VALUES, REPORT_ROUTE, StatsReportState, StatsState
+
+S = StatsState
+_SELECT = {"padding": "0.35rem", "border": tokens.BORDER, "border_radius": tokens.RADIUS, "background": "white"}
+_MEASURES = (("courses", "stats.measure.courses"), ("offered", "stats.measure.offered_hours"),
+             ("participants", "stats.measure.participants"), ("credited", "stats.measure.credited_hours"))
+
+
+def _labelled(label_key: str, control: rx.Component) -> rx.Component:
+    return rx.el.label(rx.vstack(rx.text(tr(label_key), size="1", weight="medium"), control, spacing="1"))
+
+
+def _select(name: str, options: list[rx.Component], testid: str) -> rx.Component:
+    return rx.el.select(*options, name=name, default_value=S.query[name].to(str), style=_SELECT,
+                        data_testid=testid)
+
+
+def filters() -> rx.Component:
+    all_option = rx.el.option(tr("stats.filter.all"), value="")
+    return rx.form(
+        rx.hstack(
+            _labelled("stats.filter.period_type", _select("period", [
+                rx.el.option(tr("stats.period.school_year"), value="school"),
+                rx.el.option(tr("stats.period.calendar_year"), value="calendar")], "filter-period")),
+            _labelled("stats.filter.year", rx.el.select(
+                rx.foreach(S.year_options, lambda y: rx.el.option(y, value=y)), name="year",
+                default_value=S.query["year"].to(str), style=_SELECT, data_testid="filter-year")),
+            _labelled("stats.filter.from", rx.input(type="month", name="from", default_value=S.query["from"].to(str),
+                                                    data_testid="filter-from")),
+            _labelled("stats.filter.to", rx.input(type="month", name="to", default_value=S.query["to"].to(str),
+                                                  data_testid="filter-to")),
+            _labelled("stats.filter.kind", _select("kind", [all_option] + [
+                rx.el.option(tr(f"course.kind.{k}"), value=k) for k in KIND_VALUES], "filter-kind")),
+            _labelled("stats.filter.topic", rx.el.select(
+                all_option, rx.foreach(S.topics, lambda t: rx.el.option(
+                    rx.cond(AppState.ui_lang == "en", t["name_en"], t["name_zh"]), value=t["code"])),
+                name="topic", default_value=S.query["topic"].to(str), style=_SELECT, data_testid="filter-topic")),
+            _labelled("stats.filter.level", _select("level", [all_option] + [
+                rx.el.option(tr(f"course.level.{v}"), value=v) for v in LEVEL_VALUES], "filter-level")),
+            rx.button(rx.icon("filter", size=14), tr("stats.filter.apply"), type="submit", data_testid="filter-apply"),
+            wrap="wrap", spacing="3", align="end",
+        ),
+        on_submit=S.apply_filters,
+        key=S.form_key,
+    )
+
+
+def breadcrumb() -> rx.Component:
+    return rx.el.nav(
+        rx.hstack(
+            rx.foreach(S.breadcrumb, lambda c, i: rx.hstack(
+                rx.cond(i > 0, rx.text("›", color=tokens.MUTED)),
+                rx.link(c["label"], href=c["href"], data_testid="crumb"),
+                spacing="2", align="center")),
+            spacing="2", wrap="wrap",
+        ),
+        aria_label="breadcrumb",
+        data_testid="breadcrumb",
+    )
+
+
+def _card(label_key: str, value: rx.Var, testid: str) -> rx.Component:
+    return rx.card(rx.vstack(rx.text(tr(label_key), size="1", color=tokens.MUTED),
+                             rx.text(value, size="6", weight="bold", data_testid=testid), spacing="1"),
+                   min_width="9rem")
+
+
+def summary() -> rx.Component:
+    return rx.hstack(
+        _card("stats.measure.courses", S.totals["courses"], "total-courses"),
+        _card("stats.measure.offered_hours", S.totals["offered"], "total-offered"),
+        _card("stats.measure.participants", S.totals["participants"], "total-participants"),
+        _card("stats.measure.distinct_teachers", S.totals["teachers"], "total-teachers"),
+        _card("stats.measure.credited_hours", S.totals["credited"], "total-credited"),
+        wrap="wrap", spacing="3",
+    )
+
+
+def _share_bar(share: rx.Var) -> rx.Component:
+    """A small bar as wide as the share (decorative: the number beside it carries the meaning)."""
+    return rx.box(rx.box(width=share, height="100%", background=f"var(--{tokens.ACCENT}-9)"),
+                  width="6rem", height="0.5rem", background="var(--gray-4)", border_radius=tokens.RADIUS,
+                  overflow="hidden", aria_hidden="true")
+
+
+def compliance() -> rx.Component:
+    return rx.cond(
+        S.compliance.length() > 0,
+        rx.vstack(
+            rx.heading(tr("stats.compliance.title"), size="4", as_="h2"),
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(tr(k)) for k in (
+                    "stats.compliance.rule", "stats.compliance.period", "stats.compliance.met",
+                    "stats.compliance.roster", "stats.compliance.share")])),
+                rx.table.body(rx.foreach(S.compliance, lambda c: rx.table.row(
+                    rx.table.row_header_cell(c["rule"]), rx.table.cell(c["period"]), rx.table.cell(c["met"]),
+                    rx.table.cell(c["roster"]),
+                    rx.table.cell(rx.hstack(_share_bar(c["share"]), rx.text(c["share"]), align="center")),
+                ))),
+                variant="surface", size="1", width="100%", data_testid="compliance-table",
+            ),
+            width="100%",
+        ),
+    )
+
+
+def figures_table(rows: rx.Var, first_key: str | rx.Var, testid: str, *, drill: bool = False) -> rx.Component:
+    """The chart's numbers as an accessible table; drillable rows link to their county or unit (keyboard users)."""
+    return rx.box(
+        rx.table.root(
+            rx.el.caption(tr("stats.chart.table_caption"), style={"caption_side": "top", "text_align": "left",
+                                                                  "font_size": "0.8rem", "color": tokens.MUTED}),
+            rx.table.header(rx.table.row(rx.table.column_header_cell(tr(first_key)),
+                                         *[rx.table.column_header_cell(tr(k), text_align="right")
+                                           for _, k in _MEASURES])),
+            rx.table.body(rx.foreach(rows, lambda r: rx.table.row(
+                rx.table.row_header_cell(rx.link(r["label"], href=r["href"], data_testid="drill-link")
+                                         if drill else r["label"]),
+                *[rx.table.cell(r[name], text_align="right") for name, _ in _MEASURES],
+                data_testid=f"{testid}-row",
+            ))),
+            variant="surface", size="1", width="100%", data_testid=testid,
+        ),
+        max_height="24rem", overflow_y="auto", width="100%",
+    )
+
+
+def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *, drill: bool = False) -> rx.Component:
+    click = {"on_click": S.drill} if drill else {}
+    chart = rx.plotly.basic(data=figure, width="100%", height="300px",
+                            config={"displaylogo": False, "responsive": True}, **click)
+    hint = [rx.text(tr("stats.chart.hint"), size="1", color=tokens.MUTED)] if drill else []
+    return rx.cond(
+        rows.length() > 0,
+        rx.vstack(
+            rx.hstack(
+                rx.heading(tr(f"stats.table.{table}"), size="4", as_="h2"),
+                rx.spacer(),
+                rx.button(rx.icon("file-spreadsheet", size=14), tr("stats.export.xlsx"), size="1", variant="soft",
+                          on_click=S.download(table), data_testid=f"download-{table}"),
+                width="100%", align="center",
+            ),
+            *hint,
+            rx.box(chart, width="100%", role="img", aria_label=tr(f"stats.table.{table}"),
+                   data_testid=f"chart-{table}"),
+            figures_table(rows, first_key, f"table-{table}", drill=drill),
+            width="100%", spacing="2",
+        ),
+    )
+
+
+def report_tools() -> rx.Component:
+    return rx.hstack(
+        rx.button(rx.icon("book-open", size=14), tr("stats.report.generate"), on_click=S.annual_report,
+                  loading=S.report_running, data_testid="annual-report"),
+        rx.cond(S.report_running, rx.hstack(rx.progress(value=S.report_progress, max=100, width="10rem"),
+                                            rx.text(tr("stats.report.progress"), size="1"), align="center",
+                                            data_testid="report-progress")),
+        rx.link(rx.icon("printer", size=14), tr("stats.report.print"), href=S.report_href, data_testid="report-print"),
+        spacing="3", align="center", wrap="wrap",
+    )
+
+
+def dashboard() -> rx.Component:
+    area_key = rx.cond(S.area_kind == "unit", "stats.area.unit", "stats.area.county")
+    return rx.vstack(
+        breadcrumb(),
+        rx.heading(S.scope_title, size="5", as_="h2", data_testid="scope-title"),
+        filters(),
+        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme="red", role="alert")),
+        summary(),
+        rx.text(tr("stats.note.distinct"), size="1", color=tokens.MUTED),
+        report_tools(),
+        compliance(),
+        section("area", S.area_rows, S.area_figure, area_key, drill=True),
+        section("kind", S.kind_rows, S.kind_figure, "stats.table.kind.label"),
+        section("topic", S.topic_rows, S.topic_figure, "stats.table.topic.label"),
+        section("level", S.level_rows, S.level_figure, "stats.table.level.label"),
+        section("month", S.month_rows, S.month_figure, "stats.table.month.label"),
+        section("trend", S.trend_rows, S.trend_figure, "stats.table.trend.label"),
+        spacing="4", width="100%",
+    )
+
+
+_TITLE = "統計圖表 | 全國教師在職進修資訊網"
+
+
+@rx.page(route=routes.FUNCTION_ROUTES[Function.STATS_NATIONAL], on_load=S.load_national, title=_TITLE)
+def national_page() -> rx.Component:
+    return app_shell("func.stats.national", dashboard())
+
+
+@rx.page(route=routes.FUNCTION_ROUTES[Function.STATS_COUNTY], on_load=S.load_county, title=_TITLE)
+def county_page() -> rx.Component:
+    return app_shell("func.stats.county", dashboard())
+
+
+@rx.page(route=routes.FUNCTION_ROUTES[Function.STATS_SCHOOL], on_load=S.load_school, title=_TITLE)
+def school_page() -> rx.Component:
+    return app_shell("func.stats.school", dashboard())
+
+
+@rx.page(route=routes.FUNCTION_ROUTES[Function.STATS_SUBJECT_CENTER], on_load=S.load_subject_center, title=_TITLE)
+def subject_center_page() -> rx.Component:
+    return app_shell("func.stats.subject_center", dashboard())
+
+
+R = StatsReportState
+
+
+def _report_row(r: rx.Var) -> rx.Component:
+    return rx.cond(
+        r["kind"] == "heading",
+        rx.table.row(rx.table.cell(rx.text(r["label"], weight="bold", size="3"), col_span=5,
+                                   style={"padding_top": "1rem"})),
+        rx.table.row(rx.table.row_header_cell(r["label"]),
+                     *[rx.table.cell(r[name], text_align="right") for name, _ in _MEASURES]),
+    )
+
+
+@rx.page(route=REPORT_ROUTE, on_load=R.load, title="統計年報 | 全國教師在職進修資訊網")
+def report_page() -> rx.Component:
+    return app_shell(
+        "stats.report.annual",
+        rx.vstack(
+            rx.heading(R.title, " ", R.year, " ", tr("stats.report.school_year"), size="5", as_="h2",
+                       data_testid="report-title"),
+            rx.button(rx.icon("printer", size=14), tr("stats.report.print"), on_click=rx.call_script("window.print()"),
+                      class_name="no-print", variant="soft"),
+            rx.hstack(*[rx.vstack(rx.text(tr(k), size="1"), rx.text(R.totals[name], weight="bold"), spacing="0")
+                        for name, k in (*_MEASURES, ("teachers", "stats.measure.distinct_teachers"))],
+                      spacing="5", wrap="wrap"),
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(tr(k)) for k in (
+                    "stats.compliance.rule", "stats.compliance.met", "stats.compliance.roster",
+                    "stats.compliance.share")])),
+                rx.table.body(rx.foreach(R.compliance, lambda c: rx.table.row(
+                    rx.table.row_header_cell(c["rule"]), rx.table.cell(c["met"]), rx.table.cell(c["roster"]),
+                    rx.table.cell(c["share"])))),
+                size="1", width="100%",
+            ),
+            rx.table.root(
+                rx.table.header(rx.table.row(rx.table.column_header_cell(""),
+                                             *[rx.table.column_header_cell(tr(k), text_align="right")
+                                               for _, k in _MEASURES])),
+                rx.table.body(rx.foreach(R.rows, _report_row)),
+                size="1", width="100%", data_testid="report-table",
+            ),
+            rx.el.style("@media print { header, nav, footer, .no-print { display: none !important; } }"),
+            width="100%", spacing="4",
+        ),
+    )

@@ -1,0 +1,47 @@
+"""CPU-heavy jobs (Excel exports) in a separate process, so they never hold the web worker's GIL.
+
+A thread keeps the event loop free but still competes with every other event for the interpreter
+lock; a spawned worker process does not. Jobs are plain module-level functions with picklable
+arguments; the worker opens its own database engine from the same settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from tpd_app.settings import get_settings
+
+T = TypeVar("T")
+_pool: ProcessPoolExecutor | None = None
+_pool_database = ""
+
+
+def pool() -> ProcessPoolExecutor:
+    """One shared worker process (spawned, not forked: the server runs threads and an event loop).
+
+    The worker reads its settings once, so a changed database URL (tests switch databases) gets a new one.
+    """
+    global _pool, _pool_database
+    database = get_settings().database_url
+    if _pool is not None and database != _pool_database:
+        shutdown()
+    if _pool is None:
+        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        _pool_database = database
+    return _pool
+
+
+async def run(job: Callable[..., T], *args: Any) -> T:
+    """Run `job(*args)` in the worker process and wait for it without blocking the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(pool(), job, *args)
+
+
+def shutdown() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(cancel_futures=True)
+        _pool = None

@@ -1,0 +1,331 @@
+"""Keeping the statistics rollups current, and rebuilding them from the ledger.
+
+Contract with attendance confirmation (issue 4): in the same transaction that writes or
+supersedes `TrainingRecord` rows, call
+
+    rollups.apply_confirmation(session, added=[...new rows...], superseded=[...replaced rows...])
+
+after flushing the new rows (ids are not needed, their columns are). A superseded row is
+subtracted exactly as it was added, so a correction is "superseded old + added new". Courses
+enter and leave the course side through `sync_course(session, course_id)`, called by the
+course use cases whenever a course's status or published facts change (idempotent).
+
+`rebuild_rollups(session)` (CLI: `python -m tpd_app.cli rebuild-stats`) recomputes every rollup
+from `training_record`, `course` and `unit` in SQL; tests check that it equals the incremental path.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from tpd_app.domain.courses import PUBLISHED
+from tpd_app.domain.stats import ALL_TOPICS, PeriodType, Side, ym_of
+from tpd_app.domain.training_years import school_year_of
+from tpd_app.models import (
+    Course,
+    CourseTopic,
+    CourseTopicLink,
+    StatsCourseFact,
+    StatsMonth,
+    StatsTeacherPeriod,
+    StatsUnit,
+    TrainingRecord,
+    Unit,
+)
+
+MONTH_KEY = ("side", "ym", "county", "level", "kind", "topic")
+UNIT_KEY = ("side", "calendar_year", "school_year", "unit_id", "county", "level", "kind", "topic")
+TEACHER_KEY = ("period_type", "period", "teacher_id", "unit_id", "county", "level", "topic")
+_PUBLISHED = sorted(s.value for s in PUBLISHED)
+
+
+class _Deltas:
+    """Signed changes to rollup rows, summed per key before touching the database."""
+
+    def __init__(self) -> None:
+        self.month: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        self.unit: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        self.teacher: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(self, side: Side, day: date, calendar_year: int, school_year: int, unit_id: int, county: str,
+            level: str, kind: str, topics: Iterable[str], sign: int, minutes: int) -> None:
+        ym = ym_of(day)
+        for topic in (ALL_TOPICS, *topics):
+            month = self.month[(side.value, ym, county, level, kind, topic, calendar_year, school_year)]
+            month[0] += sign
+            month[1] += sign * minutes
+            unit = self.unit[(side.value, calendar_year, school_year, unit_id, county, level, kind, topic)]
+            unit[0] += sign
+            unit[1] += sign * minutes
+
+
+def _topics_of(session: Session, course_ids: Iterable[int]) -> dict[int, list[str]]:
+    ids = sorted(set(course_ids))
+    found: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(ids), 500):
+        rows = session.exec(
+            select(CourseTopicLink.course_id, CourseTopic.code)
+            .join(CourseTopic, col(CourseTopic.id) == CourseTopicLink.topic_id)
+            .where(col(CourseTopicLink.course_id).in_(ids[start:start + 500]))
+        ).all()
+        for course_id, code in rows:
+            found[course_id].append(code)
+    return {course_id: sorted(set(codes)) for course_id, codes in found.items()}
+
+
+def _levels_of(session: Session, unit_ids: Iterable[int]) -> dict[int, str]:
+    ids = sorted(set(unit_ids))
+    levels: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        for unit_id, level in session.exec(select(Unit.id, Unit.school_level).where(
+                col(Unit.id).in_(ids[start:start + 500]))).all():
+            levels[unit_id or 0] = level or ""
+    return levels
+
+
+def apply_confirmation(session: Session, added: Sequence[TrainingRecord],
+                       superseded: Sequence[TrainingRecord] = ()) -> None:
+    """Add newly confirmed records to the rollups and take superseded ones out, in the caller's transaction."""
+    records = [(r, 1) for r in added] + [(r, -1) for r in superseded]
+    if not records:
+        return
+    topics = _topics_of(session, (r.course_id for r, _ in records))
+    organizer_levels = _levels_of(session, (r.organizer_unit_id for r, _ in records))
+    deltas = _Deltas()
+    for record, sign in records:
+        course_topics = topics.get(record.course_id, [])
+        deltas.add(Side.TEACHER, record.credited_on, record.calendar_year, record.school_year,
+                   record.school_unit_id, record.school_county or "", record.school_level or "",
+                   record.course_kind, course_topics, sign, record.minutes)
+        deltas.add(Side.ORGANIZER, record.credited_on, record.calendar_year, record.school_year,
+                   record.organizer_unit_id, record.organizer_county or "",
+                   organizer_levels.get(record.organizer_unit_id, ""), record.course_kind, course_topics, sign,
+                   record.minutes)
+        for period_type, period in ((PeriodType.CALENDAR, record.calendar_year),
+                                    (PeriodType.SCHOOL, record.school_year)):
+            for topic in (ALL_TOPICS, *course_topics):
+                row = deltas.teacher[(period_type.value, period, record.teacher_id, record.school_unit_id,
+                                      record.school_county or "", record.school_level or "", topic)]
+                row[0] += sign
+                row[1] += sign * record.minutes
+    _write(session, deltas)
+
+
+def _upsert(session: Session, table: sa.Table, key: tuple[str, ...], extra: tuple[str, ...],
+            measures: tuple[str, ...], deltas: dict[tuple, list[int]]) -> None:
+    rows = []
+    for values, amounts in deltas.items():
+        if not any(amounts):
+            continue
+        row: dict[str, Any] = dict(zip(key + extra, values, strict=True))
+        row.update(zip(measures, amounts, strict=True))
+        rows.append(row)
+    if not rows:
+        return
+    dialect = session.connection().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c[name] for name in key],
+        set_={name: table.c[name] + statement.excluded[name] for name in measures},
+    )
+    session.execute(statement, rows)
+    emptied = [r for r in rows if r[measures[0]] < 0]
+    for row in emptied:
+        session.execute(sa.delete(table).where(*(table.c[name] == row[name] for name in key),
+                                               table.c[measures[0]] <= 0))
+
+
+def _write(session: Session, deltas: _Deltas) -> None:
+    session.flush()
+    _upsert(session, StatsMonth.__table__, MONTH_KEY, ("calendar_year", "school_year"),  # type: ignore[attr-defined]
+            ("records", "minutes"), deltas.month)
+    _upsert(session, StatsUnit.__table__, UNIT_KEY, (), ("records", "minutes"), deltas.unit)  # type: ignore[attr-defined]
+    _upsert(session, StatsTeacherPeriod.__table__, TEACHER_KEY, (), ("records", "minutes"),  # type: ignore[attr-defined]
+            deltas.teacher)
+
+
+def _course_fact(session: Session, course: Course) -> dict[str, Any] | None:
+    """What a course contributes now: nothing unless published and dated."""
+    held_on = course.last_date or course.first_date
+    if course.status not in _PUBLISHED or held_on is None:
+        return None
+    organizer = session.get(Unit, course.organizer_unit_id)
+    topics = _topics_of(session, [course.id or 0]).get(course.id or 0, [])
+    return {"held_on": held_on, "unit_id": course.organizer_unit_id,
+            "county": (organizer.county if organizer else "") or "",
+            "level": (organizer.school_level if organizer else "") or "", "kind": course.kind,
+            "topics": "|".join(topics), "minutes": course.hours_minutes}
+
+
+def _add_course(deltas: _Deltas, fact: dict[str, Any], sign: int) -> None:
+    held_on: date = fact["held_on"]
+    deltas.add(Side.COURSE, held_on, held_on.year, school_year_of(held_on), fact["unit_id"], fact["county"],
+               fact["level"], fact["kind"], [t for t in fact["topics"].split("|") if t], sign, fact["minutes"])
+
+
+def sync_course(session: Session, course_id: int) -> None:
+    """Bring the course side in line with the course as it is now (idempotent; call after any change)."""
+    session.flush()
+    course = session.get(Course, course_id)
+    if course is None:
+        return
+    now = _course_fact(session, course)
+    stored = session.exec(select(StatsCourseFact).where(StatsCourseFact.course_id == course_id)).first()
+    before = None if stored is None else {name: getattr(stored, name) for name in
+                                          ("held_on", "unit_id", "county", "level", "kind", "topics", "minutes")}
+    if before == now:
+        return
+    deltas = _Deltas()
+    if before is not None:
+        _add_course(deltas, before, -1)
+    if now is not None:
+        _add_course(deltas, now, 1)
+    if stored is not None and now is None:
+        session.delete(stored)
+    elif stored is not None and now is not None:
+        for name, value in now.items():
+            setattr(stored, name, value)
+        session.add(stored)
+    elif now is not None:
+        session.add(StatsCourseFact(course_id=course_id, **now))
+    _write(session, deltas)
+
+
+def _ym_sql(dialect: str, column: Any) -> Any:
+    if dialect == "postgresql":
+        return sa.cast(sa.extract("year", column) * 100 + sa.extract("month", column), sa.Integer)
+    return sa.cast(sa.func.strftime("%Y%m", column), sa.Integer)
+
+
+def _school_year_sql(dialect: str, column: Any) -> Any:
+    year = sa.cast(sa.extract("year", column), sa.Integer) if dialect == "postgresql" else sa.cast(
+        sa.func.strftime("%Y", column), sa.Integer)
+    month = sa.cast(sa.extract("month", column), sa.Integer) if dialect == "postgresql" else sa.cast(
+        sa.func.strftime("%m", column), sa.Integer)
+    return year - 1911 - sa.case((month < 8, 1), else_=0)
+
+
+def _year_sql(dialect: str, column: Any) -> Any:
+    if dialect == "postgresql":
+        return sa.cast(sa.extract("year", column), sa.Integer)
+    return sa.cast(sa.func.strftime("%Y", column), sa.Integer)
+
+
+def _rebuild_course_facts(session: Session) -> None:
+    """One fact row per published course, in SQL, with its topic codes joined in a stable order."""
+    conn = session.connection()
+    dialect = conn.dialect.name
+    fact = StatsCourseFact.__table__  # type: ignore[attr-defined]
+    course = Course.__table__  # type: ignore[attr-defined]
+    unit = Unit.__table__  # type: ignore[attr-defined]
+    link = CourseTopicLink.__table__  # type: ignore[attr-defined]
+    topic = CourseTopic.__table__  # type: ignore[attr-defined]
+    ordered = (sa.select(link.c.course_id, topic.c.code).join(topic, topic.c.id == link.c.topic_id)
+               .distinct().order_by(link.c.course_id, topic.c.code).subquery())
+    if dialect == "postgresql":
+        joined = sa.func.string_agg(ordered.c.code, sa.literal_column("'|'"))
+    else:
+        joined = sa.func.group_concat(ordered.c.code, "|")
+    topics = sa.select(ordered.c.course_id, joined.label("topics")).group_by(ordered.c.course_id).subquery()
+    held_on = sa.func.coalesce(course.c.last_date, course.c.first_date)
+    conn.execute(fact.insert().from_select(
+        ["course_id", "held_on", "unit_id", "county", "level", "kind", "topics", "minutes"],
+        sa.select(course.c.id, held_on, course.c.organizer_unit_id, sa.func.coalesce(unit.c.county, ""),
+                  sa.func.coalesce(unit.c.school_level, ""), course.c.kind, sa.func.coalesce(topics.c.topics, ""),
+                  course.c.hours_minutes)
+        .join(unit, unit.c.id == course.c.organizer_unit_id)
+        .outerjoin(topics, topics.c.course_id == course.c.id)
+        .where(course.c.status.in_(_PUBLISHED), held_on.is_not(None))
+    ))
+
+
+def _source_selects(dialect: str) -> list[tuple[Side, Any, Any]]:
+    """(side, "*" rows select, per-topic rows select) with the columns of `_SOURCE_COLUMNS`."""
+    record = TrainingRecord.__table__  # type: ignore[attr-defined]
+    fact = StatsCourseFact.__table__  # type: ignore[attr-defined]
+    link = CourseTopicLink.__table__  # type: ignore[attr-defined]
+    topic = CourseTopic.__table__  # type: ignore[attr-defined]
+    organizer = sa.alias(Unit.__table__, "organizer")  # type: ignore[attr-defined]
+    active = record.c.superseded_at.is_(None)
+    topic_codes = sa.select(link.c.course_id, topic.c.code).join(topic, topic.c.id == link.c.topic_id).distinct() \
+        .subquery()
+    teacher_cols = [record.c.credited_on, record.c.calendar_year, record.c.school_year, record.c.school_unit_id,
+                    sa.func.coalesce(record.c.school_county, ""), sa.func.coalesce(record.c.school_level, ""),
+                    record.c.course_kind, record.c.minutes, record.c.teacher_id]
+    organizer_cols = [record.c.credited_on, record.c.calendar_year, record.c.school_year,
+                      record.c.organizer_unit_id, sa.func.coalesce(record.c.organizer_county, ""),
+                      sa.func.coalesce(organizer.c.school_level, ""), record.c.course_kind, record.c.minutes,
+                      record.c.teacher_id]
+    course_cols = [fact.c.held_on, _year_sql(dialect, fact.c.held_on), _school_year_sql(dialect, fact.c.held_on),
+                   fact.c.unit_id, fact.c.county, fact.c.level, fact.c.kind, fact.c.minutes, sa.literal(0)]
+    result = []
+    for side, columns, base in (
+        (Side.TEACHER, teacher_cols, sa.select().select_from(record).where(active)),
+        (Side.ORGANIZER, organizer_cols, sa.select().select_from(record).join(
+            organizer, organizer.c.id == record.c.organizer_unit_id).where(active)),
+    ):
+        all_rows = base.add_columns(*columns, sa.literal(ALL_TOPICS).label("topic"))
+        per_topic = base.join(topic_codes, topic_codes.c.course_id == record.c.course_id).add_columns(
+            *columns, topic_codes.c.code.label("topic"))
+        result.append((side, all_rows, per_topic))
+    fact_topics = sa.select(link.c.course_id, topic.c.code).join(topic, topic.c.id == link.c.topic_id).distinct() \
+        .subquery()
+    result.append((Side.COURSE, sa.select(*course_cols, sa.literal(ALL_TOPICS).label("topic")).select_from(fact),
+                   sa.select(*course_cols, fact_topics.c.code.label("topic")).select_from(fact).join(
+                       fact_topics, fact_topics.c.course_id == fact.c.course_id)))
+    return result
+
+
+_SOURCE_COLUMNS = ("day", "calendar_year", "school_year", "unit_id", "county", "level", "kind", "minutes",
+                   "teacher_id", "topic")
+
+
+def rebuild_rollups(session: Session) -> dict[str, int]:
+    """Recompute every rollup from the ledger, courses and units (set-based SQL; minutes at national scale)."""
+    session.flush()
+    conn = session.connection()
+    dialect = conn.dialect.name
+    month, unit, teacher = (t.__table__ for t in (StatsMonth, StatsUnit, StatsTeacherPeriod))  # type: ignore[attr-defined]
+    for table in (month, unit, teacher, StatsCourseFact.__table__):  # type: ignore[attr-defined]
+        conn.execute(sa.delete(table))
+    _rebuild_course_facts(session)
+    for side, *selects in _source_selects(dialect):
+        for source_select in selects:
+            source = source_select.subquery()
+            c = dict(zip(_SOURCE_COLUMNS, source.c, strict=True))
+            ym = _ym_sql(dialect, c["day"])
+            conn.execute(month.insert().from_select(
+                ["side", "ym", "county", "level", "kind", "topic", "calendar_year", "school_year", "records",
+                 "minutes"],
+                sa.select(sa.literal(side.value), ym, c["county"], c["level"], c["kind"], c["topic"],
+                          c["calendar_year"], c["school_year"], sa.func.count(), sa.func.sum(c["minutes"]))
+                .group_by(ym, c["county"], c["level"], c["kind"], c["topic"], c["calendar_year"], c["school_year"])))
+            conn.execute(unit.insert().from_select(
+                ["side", "calendar_year", "school_year", "unit_id", "county", "level", "kind", "topic", "records",
+                 "minutes"],
+                sa.select(sa.literal(side.value), c["calendar_year"], c["school_year"], c["unit_id"], c["county"],
+                          c["level"], c["kind"], c["topic"], sa.func.count(), sa.func.sum(c["minutes"]))
+                .group_by(c["calendar_year"], c["school_year"], c["unit_id"], c["county"], c["level"], c["kind"],
+                          c["topic"])))
+            if side is not Side.TEACHER:
+                continue
+            for period_type, period in ((PeriodType.CALENDAR, c["calendar_year"]),
+                                        (PeriodType.SCHOOL, c["school_year"])):
+                conn.execute(teacher.insert().from_select(
+                    ["period_type", "period", "teacher_id", "unit_id", "county", "level", "topic", "records",
+                     "minutes"],
+                    sa.select(sa.literal(period_type.value), period, c["teacher_id"], c["unit_id"], c["county"],
+                              c["level"], c["topic"], sa.func.count(), sa.func.sum(c["minutes"]))
+                    .group_by(period, c["teacher_id"], c["unit_id"], c["county"], c["level"], c["topic"])))
+    return {name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            for name, table in (("stats_month", month), ("stats_unit", unit), ("stats_teacher_period", teacher))}

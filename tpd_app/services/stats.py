@@ -1,0 +1,299 @@
+"""Scoped statistics queries (SPEC §3.6): every dashboard figure, chart, table and export comes from here.
+
+`open_dashboard` checks the function, decides the scope (`domain.stats`) and reads the rollup
+tables through `_scope_clause`, the one place that turns a scope into SQL; nothing reads the
+hours ledger per request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from tpd_app.domain.compliance import NATIONAL_DEFAULTS, Period, rules_for_county
+from tpd_app.domain.errors import Forbidden
+from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.stats import (
+    ALL_TOPICS,
+    PeriodType,
+    ScopeLevel,
+    Side,
+    StatsFilters,
+    StatsScope,
+    home_scope,
+    may_open_county,
+    may_open_unit,
+    unit_scope,
+)
+from tpd_app.domain.units import COUNTIES, county_name
+from tpd_app.models import CourseTopic, StatsMonth, StatsTeacherPeriod, StatsUnit, Teacher, Unit
+from tpd_app.services import audit
+from tpd_app.services.guard import require, unit_ref
+
+#: The breakdown tables of a dashboard, in page order (also the export's table names).
+TABLES: tuple[str, ...] = ("area", "kind", "topic", "level", "month", "trend")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One row of figures: courses held, minutes offered, participants (人次), minutes credited."""
+
+    courses: int = 0
+    offered_minutes: int = 0
+    participants: int = 0
+    credited_minutes: int = 0
+
+
+@dataclass(frozen=True)
+class Row:
+    """A labelled row of a breakdown; `key` drills down (a county code or a unit id) where allowed."""
+
+    key: str
+    label: str
+    figures: Figures
+
+
+@dataclass
+class Dashboard:
+    """Everything one dashboard shows for one scope and filter set."""
+
+    scope: StatsScope
+    title: str
+    breadcrumb: list[tuple[str, str]]
+    totals: Figures
+    distinct_teachers: int | None
+    compliance: list[dict[str, Any]]
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+    #: What the area table's rows are ("county", "unit" or "" when there is none).
+    area_kind: str = ""
+
+
+def _forbid(actor: Actor, function: Function, detail: str, ip: str) -> Forbidden:
+    audit.record_now(action="access.denied", actor=actor, outcome="denied", target_type="function",
+                     target_id=function.value, after={"reason": "jurisdiction", "detail": detail[:200]}, ip=ip)
+    return Forbidden("error.forbidden.jurisdiction")
+
+
+def resolve_scope(session: Session, actor: Actor, function: Function, *, county: str = "", unit_id: int = 0,
+                  ip: str = "") -> tuple[StatsScope, list[tuple[str, str]]]:
+    """The scope to show and its breadcrumb [(label, "" | "county:XXX" | "unit:N")], after every check.
+
+    Raises:
+        Forbidden: the function is not the actor's, or the county/unit lies outside their scope.
+    """
+    require(actor, function, ip=ip, detail="stats")
+    home = home_scope(actor, function)
+    crumbs = [(_home_label(session, home), "")]
+    if unit_id:
+        unit = session.get(Unit, unit_id)
+        if unit is None or not (may_open_unit(actor, home, unit_ref(unit)) or _merged_into(session, unit, home)):
+            raise _forbid(actor, function, f"unit:{unit_id}", ip)
+        if home.level is ScopeLevel.NATIONAL and unit.county:
+            crumbs.append((county_name(unit.county), f"county:{unit.county}"))
+        if home.level is not ScopeLevel.UNIT or unit.id != home.unit_id:
+            crumbs.append((unit.name, f"unit:{unit.id}"))
+        return unit_scope(unit_ref(unit)), crumbs
+    if county:
+        if not may_open_county(home, county):
+            raise _forbid(actor, function, f"county:{county}", ip)
+        if home.level is ScopeLevel.NATIONAL:
+            crumbs.append((county_name(county), f"county:{county}"))
+        return StatsScope(ScopeLevel.COUNTY, county=county), crumbs
+    return home, crumbs
+
+
+def _merged_into(session: Session, unit: Unit, home: StatsScope) -> bool:
+    """A school's own dashboard keeps reaching the schools merged into it."""
+    return home.level is ScopeLevel.UNIT and unit.merged_into_id == home.unit_id
+
+
+def _home_label(session: Session, scope: StatsScope) -> str:
+    if scope.level is ScopeLevel.NATIONAL:
+        return "全國"
+    if scope.level is ScopeLevel.COUNTY:
+        return county_name(scope.county)
+    unit = session.get(Unit, scope.unit_id or scope.reviewer_id)
+    return unit.name if unit else ""
+
+
+def _unit_ids_clause(scope: StatsScope, column: Any) -> Any:
+    if scope.level is ScopeLevel.REVIEWED:
+        return column.in_(select(Unit.id).where(Unit.reviewer_id == scope.reviewer_id))
+    return column.in_(select(Unit.id).where((col(Unit.id) == scope.unit_id)
+                                            | (col(Unit.merged_into_id) == scope.unit_id)))
+
+
+def _scope_clause(scope: StatsScope, table: Any) -> Any:
+    """The one translation of a scope into SQL, for every rollup table."""
+    if scope.level is ScopeLevel.NATIONAL:
+        return sa.true()
+    if scope.level is ScopeLevel.COUNTY:
+        return table.c.county == scope.county
+    return _unit_ids_clause(scope, table.c.unit_id)
+
+
+def _uses_month_table(scope: StatsScope) -> bool:
+    return scope.level in (ScopeLevel.NATIONAL, ScopeLevel.COUNTY)
+
+
+def _filter_clauses(table: Any, filters: StatsFilters, *, with_period: bool = True,
+                    with_months: bool = True) -> list[Any]:
+    clauses = [table.c.topic == (filters.topic or ALL_TOPICS)]
+    if filters.kind:
+        clauses.append(table.c.kind == filters.kind)
+    if filters.level:
+        clauses.append(table.c.level == filters.level)
+    if with_period:
+        if filters.period_type is PeriodType.CALENDAR:
+            clauses.append(table.c.calendar_year == filters.calendar_year_ad)
+        else:
+            clauses.append(table.c.school_year == filters.year)
+    if with_months and "ym" in table.c:
+        if filters.month_from:
+            clauses.append(table.c.ym >= filters.month_from)
+        if filters.month_to:
+            clauses.append(table.c.ym <= filters.month_to)
+    return clauses
+
+
+def _figures_by(session: Session, scope: StatsScope, filters: StatsFilters, table: Any, dimension: Any | None,
+                *, with_period: bool = True, topic_rows: bool = False) -> dict[Any, Figures]:
+    """Sum the two sides a dashboard shows, grouped by `dimension` (None: one total under key None)."""
+    clauses = _filter_clauses(table, filters, with_period=with_period, with_months=with_period)
+    if topic_rows:
+        clauses = [c for c in clauses if c is not clauses[0]]
+        clauses.append(table.c.topic != ALL_TOPICS)
+        if filters.topic:
+            clauses.append(table.c.topic == filters.topic)
+    key = dimension if dimension is not None else sa.literal("")
+    statement = (sa.select(key.label("key"), table.c.side, sa.func.sum(table.c.records), sa.func.sum(table.c.minutes))
+                 .where(table.c.side.in_([Side.COURSE.value, scope.participant_side.value]),
+                        _scope_clause(scope, table), *clauses)
+                 .group_by(key, table.c.side))
+    found: dict[Any, dict[str, int]] = {}
+    for row_key, side, records, minutes in session.execute(statement):
+        slot = found.setdefault(row_key if dimension is not None else None, {})
+        if side == Side.COURSE.value:
+            slot["courses"], slot["offered_minutes"] = int(records or 0), int(minutes or 0)
+        else:
+            slot["participants"], slot["credited_minutes"] = int(records or 0), int(minutes or 0)
+    return {k: Figures(**v) for k, v in found.items()}
+
+
+def _table_for(scope: StatsScope) -> Any:
+    return (StatsMonth if _uses_month_table(scope) else StatsUnit).__table__  # type: ignore[attr-defined]
+
+
+def _distinct_teachers(session: Session, scope: StatsScope, filters: StatsFilters) -> int | None:
+    """Teachers with any credited minutes in the period (None where the scope has no teachers of its own
+    or a course kind is chosen: per-teacher rows keep no kind)."""
+    if scope.participant_side is not Side.TEACHER or filters.kind:
+        return None
+    table = StatsTeacherPeriod.__table__  # type: ignore[attr-defined]
+    period = filters.calendar_year_ad if filters.period_type is PeriodType.CALENDAR else filters.year
+    clauses = [table.c.period_type == filters.period_type.value, table.c.period == period,
+               table.c.topic == (filters.topic or ALL_TOPICS), _scope_clause(scope, table)]
+    if filters.level:
+        clauses.append(table.c.level == filters.level)
+    return int(session.execute(sa.select(sa.func.count(sa.distinct(table.c.teacher_id))).where(*clauses))
+               .scalar_one())
+
+
+def _roster(session: Session, scope: StatsScope, filters: StatsFilters) -> int:
+    """Serving teachers with active accounts in the scope today (the compliance denominator)."""
+    statement = select(sa.func.count()).select_from(Teacher).where(Teacher.employment == "serving",
+                                                                     Teacher.status == "active")
+    if scope.level is ScopeLevel.NATIONAL and not filters.level:
+        return int(session.exec(statement).one())
+    statement = statement.join(Unit, col(Unit.id) == Teacher.school_unit_id)
+    if scope.level is ScopeLevel.COUNTY:
+        statement = statement.where(Unit.county == scope.county)
+    elif scope.level is ScopeLevel.REVIEWED:
+        statement = statement.where(Unit.reviewer_id == scope.reviewer_id)
+    elif scope.level is ScopeLevel.UNIT:
+        statement = statement.where(_unit_ids_clause(scope, col(Unit.id)))
+    if filters.level:
+        statement = statement.where(Unit.school_level == filters.level)
+    return int(session.exec(statement).one())
+
+
+def _compliance(session: Session, scope: StatsScope, filters: StatsFilters) -> list[dict[str, Any]]:
+    """For each rule (with the county's overrides): teachers who met it, of the roster."""
+    if scope.participant_side is not Side.TEACHER:
+        return []
+    table = StatsTeacherPeriod.__table__  # type: ignore[attr-defined]
+    roster = _roster(session, scope, filters)
+    periods = filters.compliance_periods()
+    result = []
+    for rule in rules_for_county(NATIONAL_DEFAULTS, scope.county or None):
+        period_type = PeriodType.SCHOOL if rule.period is Period.SCHOOL_YEAR else PeriodType.CALENDAR
+        period = periods[period_type]
+        clauses = [table.c.period_type == period_type.value, table.c.period == period,
+                   table.c.topic == (rule.topic or ALL_TOPICS), _scope_clause(scope, table)]
+        if filters.level:
+            clauses.append(table.c.level == filters.level)
+        met_teachers = (sa.select(table.c.teacher_id).where(*clauses).group_by(table.c.teacher_id)
+                        .having(sa.func.sum(table.c.minutes) >= rule.minutes).subquery())
+        met = int(session.execute(sa.select(sa.func.count()).select_from(met_teachers)).scalar_one())
+        result.append({"rule": rule.key, "minutes": rule.minutes, "period_type": period_type.value,
+                       "period": period, "met": met, "roster": roster,
+                       "share": (met / roster) if roster else 0.0})
+    return result
+
+
+def _topic_names(session: Session) -> dict[str, str]:
+    return {t.code: t.name_zh for t in session.exec(select(CourseTopic))}
+
+
+def _rows(found: dict[Any, Figures], labels: dict[Any, str] | None = None, order: list[Any] | None = None) -> list[Row]:
+    keys = order if order is not None else sorted(found, key=lambda k: (str(k)))
+    return [Row(key=str(k), label=(labels or {}).get(k, str(k)), figures=found.get(k, Figures())) for k in keys
+            if k in found or order is not None]
+
+
+def open_dashboard(session: Session, actor: Actor, function: Function, filters: StatsFilters, *,
+                   county: str = "", unit_id: int = 0, ip: str = "") -> Dashboard:
+    """Every figure of one dashboard, in the actor's scope.
+
+    Raises:
+        Forbidden: the function is not the actor's, or the county/unit lies outside their scope.
+    """
+    scope, crumbs = resolve_scope(session, actor, function, county=county, unit_id=unit_id, ip=ip)
+    table = _table_for(scope)
+    totals = _figures_by(session, scope, filters, table, None).get(None, Figures())
+    dashboard = Dashboard(scope=scope, title=crumbs[-1][0], breadcrumb=crumbs, totals=totals,
+                          distinct_teachers=_distinct_teachers(session, scope, filters),
+                          compliance=_compliance(session, scope, filters))
+    if scope.level is ScopeLevel.NATIONAL:
+        by_county = _figures_by(session, scope, filters, table, table.c.county)
+        dashboard.tables["area"] = _rows(by_county, {c: n for c, (n, _) in COUNTIES.items()},
+                                         [c for c in COUNTIES if c in by_county])
+        dashboard.area_kind = "county"
+    elif scope.level in (ScopeLevel.COUNTY, ScopeLevel.REVIEWED):
+        unit_table = StatsUnit.__table__  # type: ignore[attr-defined]
+        by_unit = _figures_by(session, scope, filters, unit_table, unit_table.c.unit_id)
+        names = dict(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(list(by_unit)))).all()) \
+            if by_unit else {}
+        order = sorted(by_unit, key=lambda k: (-by_unit[k].participants, -by_unit[k].courses, names.get(k, "")))
+        dashboard.tables["area"] = _rows(by_unit, names, order)
+        dashboard.area_kind = "unit"
+    else:
+        dashboard.tables["area"] = []
+    dashboard.tables["kind"] = _rows(_figures_by(session, scope, filters, table, table.c.kind))
+    dashboard.tables["topic"] = _rows(_figures_by(session, scope, filters, table, table.c.topic, topic_rows=True),
+                                      _topic_names(session))
+    dashboard.tables["level"] = _rows(_figures_by(session, scope, filters, table, table.c.level))
+    if "ym" in table.c:
+        by_month = _figures_by(session, scope, filters, table, table.c.ym)
+        dashboard.tables["month"] = _rows(by_month, {ym: f"{ym // 100 - 1911}/{ym % 100:02d}" for ym in by_month})
+    else:
+        dashboard.tables["month"] = []
+    year_column = table.c.calendar_year if filters.period_type is PeriodType.CALENDAR else table.c.school_year
+    by_year = _figures_by(session, scope, filters, table, year_column, with_period=False)
+    to_roc = 1911 if filters.period_type is PeriodType.CALENDAR else 0
+    dashboard.tables["trend"] = _rows(by_year, {y: str(y - to_roc) for y in by_year})
+    return dashboard
+

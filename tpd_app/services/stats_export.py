@@ -1,0 +1,288 @@
+"""Excel exports of statistics tables and the annual statistical report (統計年報), SPEC §3.6.
+
+Workbooks are streamed with openpyxl's write-only mode (lxml): a title row with the scope and
+filters, zh-TW headers, a frozen header row, widths, number formats, sheets split before Excel's
+row limit, and text that could be read as a formula stored as quoted text. Every number comes
+from `services.stats.open_dashboard`, so an export holds exactly what its viewer may see.
+Teachers' individual training records are never exported (SPEC §3.6).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from sqlmodel import Session
+
+from tpd_app.domain.errors import Forbidden
+from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.stats import PeriodType, StatsFilters, looks_like_formula
+from tpd_app.i18n import translate
+from tpd_app.services import audit, stats
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Excel's limit is 1,048,576 rows; the title and header rows repeat on every sheet.
+EXCEL_MAX_ROWS = 1_048_576
+INTEGER = "#,##0"
+HOURS = "#,##0.0"
+PERCENT = "0.0%"
+#: Tables whose rows are individual teachers: never exported, whoever asks (SPEC §3.6).
+TEACHER_RECORD_TABLES = frozenset({"teacher_records", "records", "teachers"})
+
+
+@dataclass(frozen=True)
+class Column:
+    """A sheet column: header message key (or text), number format, width in characters."""
+
+    header: str
+    number_format: str = ""
+    width: float = 14
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet to write: title, the title row's text, columns and an iterable of row value lists."""
+
+    name: str
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+
+
+_TITLE_FONT = Font(bold=True, size=13)
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def write_workbook(sheets: Iterable[Sheet], *, max_rows: int = EXCEL_MAX_ROWS,
+                   progress: Callable[[int], None] | None = None) -> bytes:
+    """Stream `sheets` into one .xlsx; a sheet longer than `max_rows` continues on "name (2)", ….
+
+    Memory stays flat: rows are serialized as they are appended, and one styled cell per column is
+    reused for every row.
+    """
+    book = Workbook(write_only=True)
+    written = 0
+    for sheet in sheets:
+        part, body_limit = 1, max_rows - 2
+        worksheet, cells, count = None, [], 0
+        for values in sheet.rows:
+            if worksheet is None or count >= body_limit:
+                part += worksheet is not None
+                worksheet, cells = _start_sheet(book, sheet, part)
+                count = 0
+            row = []
+            for cell, value in zip(cells, values, strict=False):
+                if isinstance(value, str) and looks_like_formula(value):
+                    row.append(_quoted(worksheet, value))
+                else:
+                    # One styled cell per column is reused for every row (rows are serialized on append);
+                    # its style is never changed afterwards, because the workbook shares the style object.
+                    cell.value = value
+                    row.append(cell)
+            worksheet.append(row)
+            count += 1
+            written += 1
+            if progress is not None and written % 10_000 == 0:
+                progress(written)
+        if worksheet is None:
+            _start_sheet(book, sheet, 1)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _quoted(worksheet: Any, value: str) -> WriteOnlyCell:
+    """A text cell with Excel's quote prefix, so the value is shown and kept as text, never run."""
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def _start_sheet(book: Workbook, sheet: Sheet, part: int) -> tuple[Any, list[WriteOnlyCell]]:
+    name = sheet.name[:31] if part == 1 else f"{sheet.name[:26]} ({part})"
+    worksheet = book.create_sheet(name)
+    worksheet.freeze_panes = "A3"
+    for index, column in enumerate(sheet.columns, start=1):
+        worksheet.column_dimensions[_column_letter(index)].width = column.width
+    title = WriteOnlyCell(worksheet, value=sheet.title)
+    title.data_type = "s"
+    title.font = _TITLE_FONT
+    worksheet.append([title])
+    headers = []
+    for column in sheet.columns:
+        cell = WriteOnlyCell(worksheet, value=column.header)
+        cell.data_type = "s"
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        headers.append(cell)
+    worksheet.append(headers)
+    cells = []
+    for column in sheet.columns:
+        cell = WriteOnlyCell(worksheet)
+        if column.number_format:
+            cell.number_format = column.number_format
+        cells.append(cell)
+    return worksheet, cells
+
+
+def _t(key: str, lang: str) -> str:
+    return translate(key, lang)
+
+
+def filters_text(filters: StatsFilters, lang: str = "zh-TW") -> str:
+    """The filters in words for the title row: 114 學年度・研習性質：工作坊 …"""
+    school = filters.period_type is PeriodType.SCHOOL
+    period = _t("stats.period.school_year" if school else "stats.period.calendar_year", lang)
+    parts = [f"{filters.year} {period}"]
+    if filters.month_from or filters.month_to:
+        def ym(v: int) -> str:
+            return f"{v // 100 - 1911}/{v % 100:02d}" if v else "…"
+        parts.append(f"{_t('stats.filter.months', lang)}：{ym(filters.month_from)}–{ym(filters.month_to)}")
+    if filters.kind:
+        parts.append(f"{_t('stats.filter.kind', lang)}：{_t('course.kind.' + filters.kind, lang)}")
+    if filters.topic:
+        parts.append(f"{_t('stats.filter.topic', lang)}：{filters.topic}")
+    if filters.level:
+        parts.append(f"{_t('stats.filter.level', lang)}：{_t('course.level.' + filters.level, lang)}")
+    return "・".join(parts)
+
+
+def row_label(table: str, row: stats.Row, lang: str) -> str:
+    """A row's name as the dashboard shows it."""
+    if table == "kind":
+        return _t(f"course.kind.{row.key}", lang)
+    if table == "level":
+        return _t(f"course.level.{row.key}", lang) if row.key else _t("stats.level.none", lang)
+    return row.label
+
+
+def _figure_columns(lang: str, first_key: str) -> list[Column]:
+    return [Column(_t(first_key, lang), width=28), Column(_t("stats.measure.courses", lang), INTEGER),
+            Column(_t("stats.measure.offered_hours", lang), HOURS),
+            Column(_t("stats.measure.participants", lang), INTEGER),
+            Column(_t("stats.measure.credited_hours", lang), HOURS)]
+
+
+def _figure_values(label: str, figures: stats.Figures) -> list[Any]:
+    return [label, figures.courses, figures.offered_minutes / 60, figures.participants, figures.credited_minutes / 60]
+
+
+def table_sheet(dashboard: stats.Dashboard, table: str, filters: StatsFilters, lang: str = "zh-TW") -> Sheet:
+    """One dashboard table as a sheet (the same rows the page shows)."""
+    first = f"stats.table.{table}.label" if table != "area" else f"stats.area.{dashboard.area_kind or 'county'}"
+    scope = " > ".join(c[0] for c in dashboard.breadcrumb)
+    title = (f"{_t('stats.report.title', lang)}：{_t('stats.table.' + table, lang)}"
+             f"（{_t('stats.scope', lang)}：{scope}；{filters_text(filters, lang)}）")
+    rows = [_figure_values(row_label(table, r, lang), r.figures) for r in dashboard.tables.get(table, [])]
+    rows.append(_figure_values(_t("stats.total", lang), dashboard.totals) if table != "trend" else [])
+    return Sheet(name=_t("stats.table." + table, lang), title=title, columns=_figure_columns(lang, first),
+                 rows=[r for r in rows if r])
+
+
+def export_table(session: Session, actor: Actor, function: Function, filters: StatsFilters, table: str, *,
+                 county: str = "", unit_id: int = 0, lang: str = "zh-TW", ip: str = "") -> tuple[str, bytes]:
+    """(file name, .xlsx bytes) of one dashboard table in the actor's scope.
+
+    Raises:
+        Forbidden: teachers' individual records were asked for, the function is not the actor's, or
+            the county/unit is outside their scope.
+    """
+    if table in TEACHER_RECORD_TABLES or table not in stats.TABLES:
+        audit.record_now(action="statistics.export_refused", actor=actor, outcome="denied", target_type="export",
+                         target_id=table[:64], ip=ip)
+        raise Forbidden("stats.error.no_teacher_records" if table in TEACHER_RECORD_TABLES else "error.forbidden")
+    dashboard = stats.open_dashboard(session, actor, function, filters, county=county, unit_id=unit_id, ip=ip)
+    data = write_workbook([table_sheet(dashboard, table, filters, lang)])
+    audit.record(session, action="statistics.export", actor=actor, target_type="stats", target_id=table,
+                 after={"scope": dashboard.breadcrumb[-1][1] or "home", "year": filters.year}, ip=ip)
+    return f"tpd-stats-{table}-{filters.year}.xlsx", data
+
+
+def export_teacher_records(actor: Actor, *, ip: str = "") -> None:
+    """Teachers' individual training-record reports are excluded from Excel export (SPEC §3.6).
+
+    Raises:
+        Forbidden: always.
+    """
+    audit.record_now(action="statistics.export_refused", actor=actor, outcome="denied", target_type="export",
+                     target_id="teacher_records", ip=ip)
+    raise Forbidden("stats.error.no_teacher_records")
+
+
+def compliance_sheet(dashboard: stats.Dashboard, filters: StatsFilters, lang: str) -> Sheet:
+    columns = [Column(_t("stats.compliance.rule", lang), width=24), Column(_t("stats.compliance.period", lang)),
+               Column(_t("stats.compliance.required_hours", lang), HOURS),
+               Column(_t("stats.compliance.met", lang), INTEGER), Column(_t("stats.compliance.roster", lang), INTEGER),
+               Column(_t("stats.compliance.share", lang), PERCENT)]
+    rows = [[_t(f"stats.rule.{c['rule']}", lang), str(c["period"] - (1911 if c["period_type"] == "calendar" else 0)),
+             c["minutes"] / 60, c["met"], c["roster"], c["share"]] for c in dashboard.compliance]
+    return Sheet(name=_t("stats.compliance.title", lang),
+                 title=f"{_t('stats.compliance.title', lang)}（{filters_text(filters, lang)}）", columns=columns,
+                 rows=rows)
+
+
+def summary_sheet(dashboard: stats.Dashboard, filters: StatsFilters, lang: str) -> Sheet:
+    t = dashboard.totals
+    rows = [[_t("stats.measure.courses", lang), t.courses],
+            [_t("stats.measure.offered_hours", lang), t.offered_minutes / 60],
+            [_t("stats.measure.participants", lang), t.participants],
+            [_t("stats.measure.distinct_teachers", lang), dashboard.distinct_teachers if dashboard.distinct_teachers
+             is not None else "—"],
+            [_t("stats.measure.credited_hours", lang), t.credited_minutes / 60]]
+    return Sheet(name=_t("stats.report.summary", lang),
+                 title=(f"{_t('stats.report.annual', lang)}：{' > '.join(c[0] for c in dashboard.breadcrumb)}"
+                        f"（{filters_text(filters, lang)}）"),
+                 columns=[Column(_t("stats.report.item", lang), width=24), Column(_t("stats.report.value", lang),
+                                                                                 HOURS, 18)],
+                 rows=rows)
+
+
+def annual_report(session: Session, actor: Actor, function: Function, school_year: int, *, county: str = "",
+                  unit_id: int = 0, lang: str = "zh-TW", ip: str = "",
+                  progress: Callable[[int, int], None] | None = None) -> tuple[str, bytes]:
+    """統計年報 for one school year: summary, compliance and every breakdown, one sheet each.
+
+    Raises:
+        Forbidden: the function is not the actor's, or the county/unit is outside their scope.
+    """
+    filters = StatsFilters(period_type=PeriodType.SCHOOL, year=school_year)
+    dashboard = stats.open_dashboard(session, actor, function, filters, county=county, unit_id=unit_id, ip=ip)
+    if progress:
+        progress(1, 3)
+    sheets = [summary_sheet(dashboard, filters, lang), compliance_sheet(dashboard, filters, lang)]
+    sheets += [table_sheet(dashboard, table, filters, lang) for table in stats.TABLES if dashboard.tables.get(table)]
+    if progress:
+        progress(2, 3)
+    data = write_workbook(sheets)
+    audit.record(session, action="statistics.annual_report", actor=actor, target_type="stats", target_id=str(school_year),
+                 after={"scope": dashboard.breadcrumb[-1][1] or "home"}, ip=ip)
+    if progress:
+        progress(3, 3)
+    return f"tpd-annual-report-{school_year}{'-' + county if county else ''}.xlsx", data
+
+
+def export_table_job(actor: Actor, function: Function, filters: StatsFilters, table: str, county: str,
+                     unit_id: int, lang: str, ip: str) -> tuple[str, bytes]:
+    """`export_table` in its own transaction: the unit of work `services.offload` runs in a worker process.
+
+    Raises:
+        Forbidden: as `export_table`.
+    """
+    from tpd_app.services.db import transaction
+
+    with transaction() as session:
+        return export_table(session, actor, function, filters, table, county=county, unit_id=unit_id, lang=lang,
+                            ip=ip)

@@ -1,0 +1,381 @@
+"""State of the statistics dashboards: the URL holds scope and filters, services hold every number.
+
+Drilling down is a navigation (`?county=TPE`, `?unit=42`), so on_load re-checks the scope on the
+server each time and the browser's back button is the breadcrumb's twin. Queries run in a worker
+thread (`asyncio.to_thread`), never on the event loop that serves other users.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import urlencode
+
+import plotly.graph_objects as go
+import reflex as rx
+
+from tpd_app import routes
+from tpd_app.domain.courses import AudienceLevel, CourseKind
+from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated
+from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.stats import PeriodType, StatsFilters, default_filters
+from tpd_app.domain.timeutil import taipei_today
+from tpd_app.i18n import translate, valid_lang
+from tpd_app.services import offload, stats, stats_export
+from tpd_app.services.courses import topic_options
+from tpd_app.services.db import transaction
+from tpd_app.services.stats_export import XLSX_MIME, row_label
+from tpd_app.state.base import AppState
+
+KIND_VALUES: list[str] = [k.value for k in CourseKind]
+LEVEL_VALUES: list[str] = [level.value for level in AudienceLevel]
+REPORT_ROUTE = "/stats/report"
+_STATS_FUNCTIONS = (Function.STATS_NATIONAL, Function.STATS_COUNTY, Function.STATS_SCHOOL,
+                    Function.STATS_SUBJECT_CENTER)
+
+
+def _int(raw: Any, default: int = 0) -> int:
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 10 else default
+
+
+def _ym(raw: Any) -> int:
+    """'2026-03' (a month input) → 202603; anything else → 0."""
+    if isinstance(raw, str) and len(raw) == 7 and raw[4] == "-" and raw[:4].isdigit() and raw[5:].isdigit():
+        month = int(raw[5:])
+        return int(raw[:4]) * 100 + month if 1 <= month <= 12 else 0
+    return 0
+
+
+def filters_from(params: dict[str, Any], topics: set[str]) -> StatsFilters:
+    """Filters from the URL, each value checked against what exists (the URL is the client's)."""
+    base = default_filters(taipei_today())
+    period = PeriodType.CALENDAR if params.get("period") == "calendar" else PeriodType.SCHOOL
+    year = _int(params.get("year"), base.year)
+    kind = params.get("kind", "")
+    level = params.get("level", "")
+    topic = params.get("topic", "")
+    return StatsFilters(period_type=period, year=year if 80 <= year <= 200 else base.year,
+                        month_from=_ym(params.get("from")), month_to=_ym(params.get("to")),
+                        kind=kind if kind in KIND_VALUES else "", topic=topic if topic in topics else "",
+                        level=level if level in LEVEL_VALUES else "")
+
+
+def _fmt_int(n: int) -> str:
+    return f"{n:,}"
+
+
+def _fmt_hours(minutes: int) -> str:
+    return f"{minutes / 60:,.1f}"
+
+
+def _view_rows(dashboard: stats.Dashboard, table: str, lang: str) -> list[dict[str, str]]:
+    return [{"key": r.key, "label": row_label(table, r, lang), "courses": _fmt_int(r.figures.courses),
+             "offered": _fmt_hours(r.figures.offered_minutes), "participants": _fmt_int(r.figures.participants),
+             "credited": _fmt_hours(r.figures.credited_minutes), "participants_n": str(r.figures.participants),
+             "credited_n": f"{r.figures.credited_minutes / 60:.1f}", "courses_n": str(r.figures.courses)}
+            for r in dashboard.tables.get(table, [])]
+
+
+def _load(actor: Actor, function: Function, filters: StatsFilters, county: str, unit_id: int,
+          ip: str) -> stats.Dashboard:
+    with transaction() as session:
+        return stats.open_dashboard(session, actor, function, filters, county=county, unit_id=unit_id, ip=ip)
+
+
+def _figure(rows: list[dict[str, str]], *, kind: str, name: str, hover: str) -> go.Figure:
+    labels = [r["label"] for r in rows]
+    values = [float(r["participants_n"]) for r in rows]
+    custom = [[r["courses"], r["offered"], r["participants"], r["credited"]] for r in rows]
+    template = (hover + "<extra></extra>")
+    if kind == "line":
+        trace: Any = go.Scatter(x=labels, y=values, mode="lines+markers", name=name, customdata=custom,
+                                hovertemplate=template, line={"color": "#0d9488"})
+    else:
+        trace = go.Bar(x=labels, y=values, name=name, customdata=custom, hovertemplate=template,
+                       marker={"color": "#0d9488"})
+    figure = go.Figure(trace)
+    figure.layout.template = None
+    figure.update_layout(margin={"l": 48, "r": 8, "t": 8, "b": 64}, autosize=True, height=300,
+                         font={"family": "Noto Sans TC, sans-serif"}, xaxis={"type": "category"},
+                         yaxis={"title": {"text": name}, "rangemode": "tozero"}, plot_bgcolor="white",
+                         paper_bgcolor="white")
+    return figure
+
+
+class StatsState(AppState):
+    """One dashboard (national, county, school or subject-centre) for the signed-in viewer."""
+
+    function_key: str = ""
+    scope_title: str = ""
+    breadcrumb: list[dict[str, str]] = []
+    query: dict[str, str] = {}
+    totals: dict[str, str] = {}
+    compliance: list[dict[str, str]] = []
+    area_rows: list[dict[str, str]] = []
+    kind_rows: list[dict[str, str]] = []
+    topic_rows: list[dict[str, str]] = []
+    level_rows: list[dict[str, str]] = []
+    month_rows: list[dict[str, str]] = []
+    trend_rows: list[dict[str, str]] = []
+    area_kind: str = ""
+    topics: list[dict[str, str]] = []
+    year_options: list[str] = []
+    error_text: str = ""
+    report_running: bool = False
+    report_progress: int = 0
+    form_key: int = 0
+
+    def _filters(self) -> StatsFilters:
+        codes = {t["code"] for t in self.topics}
+        return filters_from(self.query, codes)
+
+    async def _open(self, function: Function):
+        self.error_text = ""
+        signed_in, event = self._enter_page(function)
+        if signed_in is None:
+            return event
+        self.function_key = function.value
+        with transaction() as session:
+            self.topics = topic_options(session)
+        params = self.router.url.query_parameters
+        self.query = {k: v for k, v in params.items() if isinstance(v, str) and k in (
+            "period", "year", "from", "to", "kind", "topic", "level", "county", "unit")}
+        filters = self._filters()
+        today_sy = default_filters(taipei_today()).year
+        self.year_options = [str(y) for y in range(today_sy + 1, today_sy - 8, -1)]
+        self.query.setdefault("year", str(filters.year))
+        self.query.setdefault("period", filters.period_type.value)
+        try:
+            dashboard = await asyncio.to_thread(_load, signed_in.actor, function, filters,
+                                                self.query.get("county", "")[:8], _int(self.query.get("unit")),
+                                                self._client_ip())
+        except Forbidden as refusal:
+            self.page_status = "forbidden"
+            self.forbidden_key = refusal.key
+            return None
+        self._show(dashboard)
+        self.form_key += 1
+        return None
+
+    def _link(self, target: str) -> str:
+        """The dashboard URL for a breadcrumb/drill target ("", "county:XXX", "unit:N"), keeping the filters."""
+        params = {k: v for k, v in self.query.items() if k not in ("county", "unit") and v}
+        if target.startswith("county:"):
+            params["county"] = target.removeprefix("county:")
+        elif target.startswith("unit:"):
+            params["unit"] = target.removeprefix("unit:")
+        path = routes.FUNCTION_ROUTES[Function(self.function_key)]
+        return f"{path}?{urlencode(params)}" if params else path
+
+    def _show(self, dashboard: stats.Dashboard) -> None:
+        lang = valid_lang(self.lang)
+        self.scope_title = dashboard.title
+        self.breadcrumb = [{"label": label, "href": self._link(target), "target": target}
+                           for label, target in dashboard.breadcrumb]
+        t = dashboard.totals
+        na = translate("stats.measure.not_applicable", lang)
+        self.totals = {"courses": _fmt_int(t.courses), "offered": _fmt_hours(t.offered_minutes),
+                       "participants": _fmt_int(t.participants), "credited": _fmt_hours(t.credited_minutes),
+                       "teachers": na if dashboard.distinct_teachers is None else _fmt_int(dashboard.distinct_teachers)}
+        self.compliance = [{"rule": translate(f"stats.rule.{c['rule']}", lang),
+                            "period": str(c["period"] - (1911 if c["period_type"] == "calendar" else 0)),
+                            "met": _fmt_int(c["met"]), "roster": _fmt_int(c["roster"]),
+                            "share": f"{c['share'] * 100:.1f}%"}
+                           for c in dashboard.compliance]
+        self.area_kind = dashboard.area_kind
+        prefix = {"county": "county:", "unit": "unit:"}.get(dashboard.area_kind, "")
+        self.area_rows = [{**r, "href": self._link(prefix + r["key"]) if prefix else ""}
+                          for r in _view_rows(dashboard, "area", lang)]
+        self.kind_rows = _view_rows(dashboard, "kind", lang)
+        self.topic_rows = _view_rows(dashboard, "topic", lang)
+        self.level_rows = _view_rows(dashboard, "level", lang)
+        self.month_rows = _view_rows(dashboard, "month", lang)
+        self.trend_rows = _view_rows(dashboard, "trend", lang)
+
+    @rx.event
+    async def load_national(self):
+        return await self._open(Function.STATS_NATIONAL)
+
+    @rx.event
+    async def load_county(self):
+        return await self._open(Function.STATS_COUNTY)
+
+    @rx.event
+    async def load_school(self):
+        return await self._open(Function.STATS_SCHOOL)
+
+    @rx.event
+    async def load_subject_center(self):
+        return await self._open(Function.STATS_SUBJECT_CENTER)
+
+    @rx.event
+    def apply_filters(self, form: dict[str, Any]):
+        """Navigate to the same scope with the submitted filters (validated again on load)."""
+        if self.function_key not in {f.value for f in _STATS_FUNCTIONS}:
+            return None
+        keep = {k: v for k, v in self.query.items() if k in ("county", "unit")}
+        fields = {k: str(form.get(k, ""))[:10] for k in ("period", "year", "from", "to", "kind", "topic", "level")}
+        params = {**keep, **{k: v for k, v in fields.items() if v}}
+        path = routes.FUNCTION_ROUTES[Function(self.function_key)]
+        return rx.redirect(f"{path}?{urlencode(params)}")
+
+    @rx.event
+    def drill(self, points: list[dict[str, Any]]):
+        """A click on the area chart: open the county or unit under the bar (the server re-checks scope)."""
+        if not points or not isinstance(points[0], dict):
+            return None
+        label = str(points[0].get("x", ""))
+        row = next((r for r in self.area_rows if r["label"] == label), None)
+        if row is None or not self.area_kind:
+            return None
+        target = f"county:{row['key']}" if self.area_kind == "county" else f"unit:{row['key']}"
+        return rx.redirect(self._link(target))
+
+    @rx.event
+    async def download(self, table: str):
+        """The table the viewer is looking at, as .xlsx (same scoped query as the page)."""
+        try:
+            signed_in = self._actor_or_raise()
+            function = Function(self.function_key)
+            name, data = await offload.run(stats_export.export_table_job, signed_in.actor, function,
+                                           self._filters(), str(table)[:32], self.query.get("county", "")[:8],
+                                           _int(self.query.get("unit")), valid_lang(self.lang), self._client_ip())
+        except NotAuthenticated:
+            return self._login_redirect()
+        except (DomainError, ValueError) as error:
+            self.error_text = self._error_text(error) if isinstance(error, DomainError) else ""
+            return None
+        return rx.download(data=data, filename=name, mime_type=XLSX_MIME)
+
+    @rx.event(background=True)
+    async def annual_report(self):
+        """統計年報 of the selected school year, built off the event loop with a progress bar."""
+        async with self:
+            if self.report_running:
+                return
+            try:
+                actor = self._actor_or_raise().actor
+                function = Function(self.function_key)
+            except (NotAuthenticated, ValueError):
+                return
+            self.report_running, self.report_progress, self.error_text = True, 5, ""
+            filters = self._filters()
+            county, unit_id = self.query.get("county", "")[:8], _int(self.query.get("unit"))
+            lang, ip = valid_lang(self.lang), self._client_ip()
+        loop = asyncio.get_running_loop()
+        progress: list[int] = []
+
+        def build() -> tuple[str, bytes]:
+            with transaction() as session:
+                return stats_export.annual_report(session, actor, function, filters.year, county=county,
+                                                  unit_id=unit_id, lang=lang, ip=ip,
+                                                  progress=lambda done, total: progress.append(done * 100 // total))
+        task = loop.run_in_executor(None, build)
+        while not task.done():
+            await asyncio.sleep(0.2)
+            async with self:
+                self.report_progress = max([self.report_progress, *progress])
+        try:
+            name, data = await task
+        except DomainError as error:
+            async with self:
+                self.report_running, self.error_text = False, self._error_text(error)
+            return
+        async with self:
+            self.report_running, self.report_progress = False, 100
+        yield rx.download(data=data, filename=name, mime_type=XLSX_MIME)
+
+    @rx.var
+    def report_href(self) -> str:
+        params = {k: v for k, v in self.query.items() if k in ("year", "county", "unit") and v}
+        params["fn"] = self.function_key
+        return f"{REPORT_ROUTE}?{urlencode(params)}"
+
+    @rx.var
+    def area_figure(self) -> go.Figure:
+        return _figure(self.area_rows, kind="bar", name=translate("stats.measure.participants", valid_lang(self.lang)),
+                       hover=_hover(self.lang))
+
+    @rx.var
+    def kind_figure(self) -> go.Figure:
+        return _figure(self.kind_rows, kind="bar", name=translate("stats.measure.participants", valid_lang(self.lang)),
+                       hover=_hover(self.lang))
+
+    @rx.var
+    def topic_figure(self) -> go.Figure:
+        return _figure(self.topic_rows, kind="bar", name=translate("stats.measure.participants", valid_lang(self.lang)),
+                       hover=_hover(self.lang))
+
+    @rx.var
+    def level_figure(self) -> go.Figure:
+        return _figure(self.level_rows, kind="bar", name=translate("stats.measure.participants", valid_lang(self.lang)),
+                       hover=_hover(self.lang))
+
+    @rx.var
+    def month_figure(self) -> go.Figure:
+        return _figure(self.month_rows, kind="line",
+                       name=translate("stats.measure.participants", valid_lang(self.lang)), hover=_hover(self.lang))
+
+    @rx.var
+    def trend_figure(self) -> go.Figure:
+        return _figure(self.trend_rows, kind="line",
+                       name=translate("stats.measure.participants", valid_lang(self.lang)), hover=_hover(self.lang))
+
+
+def _hover(lang: str) -> str:
+    lang = valid_lang(lang)
+    names = [translate(f"stats.measure.{k}", lang) for k in ("courses", "offered_hours", "participants",
+                                                             "credited_hours")]
+    return ("<b>%{x}</b><br>" + "<br>".join(f"{n}: %{{customdata[{i}]}}" for i, n in enumerate(names)))
+
+
+class StatsReportState(AppState):
+    """The printable annual report: every table of one school year, no charts."""
+
+    function_key: str = ""
+    title: str = ""
+    year: str = ""
+    totals: dict[str, str] = {}
+    compliance: list[dict[str, str]] = []
+    #: Every table's rows in page order; a row with kind "heading" starts a table.
+    rows: list[dict[str, str]] = []
+
+    @rx.event
+    async def load(self):
+        params = self.router.url.query_parameters
+        try:
+            function = Function(params.get("fn", ""))
+        except ValueError:
+            return rx.redirect(routes.DASHBOARD)
+        if function not in _STATS_FUNCTIONS:
+            return rx.redirect(routes.DASHBOARD)
+        signed_in, event = self._enter_page(function)
+        if signed_in is None:
+            return event
+        lang = valid_lang(self.lang)
+        filters = StatsFilters(period_type=PeriodType.SCHOOL,
+                               year=_int(params.get("year"), default_filters(taipei_today()).year))
+        try:
+            dashboard = await asyncio.to_thread(_load, signed_in.actor, function, filters,
+                                                str(params.get("county", ""))[:8], _int(params.get("unit")),
+                                                self._client_ip())
+        except Forbidden as refusal:
+            self.page_status, self.forbidden_key = "forbidden", refusal.key
+            return None
+        self.function_key, self.year = function.value, str(filters.year)
+        self.title = " > ".join(c[0] for c in dashboard.breadcrumb)
+        t = dashboard.totals
+        self.totals = {"courses": _fmt_int(t.courses), "offered": _fmt_hours(t.offered_minutes),
+                       "participants": _fmt_int(t.participants), "credited": _fmt_hours(t.credited_minutes),
+                       "teachers": "—" if dashboard.distinct_teachers is None
+                       else _fmt_int(dashboard.distinct_teachers)}
+        self.compliance = [{"rule": translate(f"stats.rule.{c['rule']}", lang), "met": _fmt_int(c["met"]),
+                            "roster": _fmt_int(c["roster"]), "share": f"{c['share'] * 100:.1f}%"}
+                           for c in dashboard.compliance]
+        rows: list[dict[str, str]] = []
+        for table in stats.TABLES:
+            if dashboard.tables.get(table):
+                rows.append({"kind": "heading", "label": translate(f"stats.table.{table}", lang)})
+                rows += [{**r, "kind": "row"} for r in _view_rows(dashboard, table, lang)]
+        self.rows = rows
+        return None
