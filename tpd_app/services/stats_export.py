@@ -267,7 +267,8 @@ def annual_report(session: Session, actor: Actor, function: Function, school_yea
     if progress:
         progress(2, 3)
     data = write_workbook(sheets)
-    audit.record(session, action="statistics.annual_report", actor=actor, target_type="stats", target_id=str(school_year),
+    audit.record(session, action="statistics.annual_report", actor=actor, target_type="stats",
+                 target_id=str(school_year),
                  after={"scope": dashboard.breadcrumb[-1][1] or "home"}, ip=ip)
     if progress:
         progress(3, 3)
