@@ -7,7 +7,6 @@ import reflex as rx
 
 from tpd_app import pages
 from tpd_app.api.app import build_api
-from tpd_app.pages.coming_soon import register_coming_soon_pages
 
 for _module in pkgutil.iter_modules(pages.__path__):
     importlib.import_module(f"{pages.__name__}.{_module.name}")
@@ -16,4 +15,3 @@ app = rx.App(
     api_transformer=build_api(),
     html_lang="zh-Hant-TW",
 )
-register_coming_soon_pages(app)

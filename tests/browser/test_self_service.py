@@ -67,7 +67,6 @@ def test_unit_contact_data_is_saved_and_its_page_is_not_a_placeholder(page: Page
     page.wait_for_url(re.compile(r"/home/?$"))
     page.get_by_test_id("nav-unit.contact").click()
     expect(page.get_by_test_id("unit-name")).to_have_text("臺北市自主學習實驗教育機構")
-    expect(page.get_by_test_id("coming-soon")).to_have_count(0)
     page.fill("#field-website", "ftp://nope")
     page.fill("#field-contact_name", "謝承翰")
     page.get_by_test_id("save").click()
@@ -78,11 +77,19 @@ def test_unit_contact_data_is_saved_and_its_page_is_not_a_placeholder(page: Page
     screenshot(page, "unit-contact-saved")
 
 
-def test_unbuilt_function_says_it_is_being_built(page: Page):
+def test_every_function_of_the_national_centre_opens_a_real_page(page: Page):
+    """No page is a placeholder: each allowed function renders its page, never a refusal."""
     sign_in(page, "demo-national_center")
     page.wait_for_url(re.compile(r"/home/?$"))
-    page.get_by_test_id("nav-stats.national").click()
-    expect(page.get_by_test_id("coming-soon")).to_contain_text("功能建置中")
+    expect(page.get_by_test_id("nav-profile.edit")).to_be_visible()
+    hrefs = page.eval_on_selector_all("[data-testid^='nav-']", "els => els.map(e => e.getAttribute('href'))")
+    assert len(hrefs) >= 15
+    for href in hrefs:
+        page.goto(href)
+        expect(page.get_by_test_id("hydrated")).to_be_attached()
+        expect(page.locator("main h1")).to_be_visible()
+        expect(page.get_by_test_id("forbidden")).to_have_count(0)
+        expect(page.get_by_test_id("loading")).to_have_count(0)
 
 
 def test_password_change_then_sign_in_with_the_new_one(page: Page):

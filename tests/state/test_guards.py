@@ -12,7 +12,6 @@ from tpd_app.services.db import transaction
 from tpd_app.state.accounts import OwnUnitState
 from tpd_app.state.auth import LoginState
 from tpd_app.state.base import AppState
-from tpd_app.state.coming_soon import ComingSoonState
 from tpd_app.state.profile import PasswordState, ProfileState, UnitContactState
 
 CONTACT = {"contact_name": "新承辦", "phone": "02-23456789", "fax": "", "email": "new@school.edu.tw",
@@ -84,13 +83,6 @@ def test_chief_opening_own_unit_accounts_gets_the_page(db_url: str):
     state = build_state(OwnUnitState, cookie=session_cookie("chief-a", PASSWORD), path="/accounts/unit/")
     state.load()
     assert state.page_status == "ok" and {r["username"] for r in state.rows} == {"chief-a", "operator-a"}
-
-
-def test_chief_opening_a_function_still_being_built_gets_the_coming_soon_page(db_url: str):
-    _world_with_accounts()
-    state = build_state(ComingSoonState, cookie=session_cookie("chief-a", PASSWORD), path="/course/register/")
-    state.load()
-    assert (state.page_status, state.function_key) == ("ok", "course.register")
 
 
 def test_navigation_lists_exactly_the_allowed_functions(db_url: str):

@@ -105,8 +105,6 @@ MESSAGES: dict[str, str] = {
     "error.not_found": "Not found.",
     "error.generic": "Something went wrong; please try again later.",
     "error.validation": "Some fields need correcting; see the messages next to them.",
-    "coming_soon.title": "Being built",
-    "coming_soon.body": "This function is being built and will open here when it is ready.",
     "profile.title": "My basic data",
     "profile.login": "Sign-in name",
     "profile.unit": "Unit",

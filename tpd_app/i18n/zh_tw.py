@@ -112,8 +112,6 @@ MESSAGES: dict[str, str] = {
     "error.not_found": "找不到資料。",
     "error.generic": "發生錯誤，請稍後再試。",
     "error.validation": "資料有誤，請依欄位提示修正後再儲存。",
-    "coming_soon.title": "功能建置中",
-    "coming_soon.body": "此功能正在建置中，完成後將於此開放使用。",
     # Profile
     "profile.title": "修改個人基本資料",
     "profile.login": "登入帳號",
