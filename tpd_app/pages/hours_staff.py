@@ -112,7 +112,7 @@ def registrants_page() -> rx.Component:
                     data_testid="export"),
             spacing="2",
         ),
-        data_table(("common.choose", "attendance.field.name", "attendance.field.national_id",
+        data_table(("registration.field.select", "attendance.field.name", "attendance.field.national_id",
                     "registration.field.school", "course.field.status", "registration.field.registered_at",
                     "registration.field.reason", "common.actions"), S.rows, _registrant_row, testid="registrants"),
         reason_dialog(open_=S.decline_id != "", title=S.decline_name, heading_key="registration.decline.title",
