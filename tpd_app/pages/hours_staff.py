@@ -170,7 +170,7 @@ def _import_card() -> rx.Component:
         rx.hstack(
             rx.button(tr("attendance.action.upload"), loading=S.uploading, type="button", data_testid="import",
                       on_click=S.import_file(rx.upload_files(upload_id=UPLOAD_ID))),
-            rx.cond(S.report_errors > 0, rx.button(tr("attendance.action.import_good"), variant="soft",
+            rx.cond(S.has_pending, rx.button(tr("attendance.action.import_good"), variant="soft",
                                                    on_click=S.import_good_rows, data_testid="import-good")),
             spacing="2",
         ),
