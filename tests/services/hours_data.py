@@ -42,3 +42,53 @@ def published_course(session: Session, organizer: Unit, *, days_ahead: int = 20,
 
 def days(n: int) -> date:
     return taipei_today() + timedelta(days=n)
+
+
+def register_all_at_once(actors: list, course_id: int) -> tuple[list[str], list[BaseException]]:
+    """Every actor registers for the course from its own thread, released together by a barrier.
+
+    Returns the statuses they got and the errors raised (a failed registration is a failure too).
+    """
+    import threading
+
+    from tpd_app.services import registration
+    from tpd_app.services.db import transaction
+
+    barrier = threading.Barrier(len(actors))
+    lock = threading.Lock()
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+
+    def go(actor: object) -> None:
+        barrier.wait()
+        try:
+            with transaction() as session:
+                status = registration.register(session, actor, course_id)["status"]
+            with lock:
+                outcomes.append(status)
+        except BaseException as error:
+            with lock:
+                errors.append(error)
+
+    threads = [threading.Thread(target=go, args=(actor,)) for actor in actors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes, errors
+
+
+def seats_held(course_id: int) -> tuple[int, int]:
+    """(pending + accepted registrations, the tally's count) of a course."""
+    from sqlmodel import col, func
+
+    from tpd_app.models import CourseRegistration, RegistrationTally
+    from tpd_app.services.db import transaction
+
+    with transaction() as session:
+        held = session.exec(select(func.count()).select_from(CourseRegistration).where(
+            CourseRegistration.course_id == course_id,
+            col(CourseRegistration.status).in_(["pending", "accepted"]))).one()
+        tally = session.exec(select(RegistrationTally.seats_taken)
+                             .where(RegistrationTally.course_id == course_id)).one()
+    return int(held), int(tally)

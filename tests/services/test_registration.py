@@ -4,19 +4,18 @@ no overfilling under simultaneous registrations, history, .ics, Excel export."""
 from __future__ import annotations
 
 import io
-import threading
 from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import func, select
+from sqlmodel import select
 
 from tests.factories import make_world
-from tests.services.hours_data import published_course
+from tests.services.hours_data import published_course, register_all_at_once, seats_held
 from tpd_app.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.timeutil import taipei_today
 from tpd_app.domain.units import AccountCategory
-from tpd_app.models import Course, CourseRegistration, OutboxMessage, RegistrationTally
+from tpd_app.models import Course, CourseRegistration, OutboxMessage
 from tpd_app.services import courses, registration
 from tpd_app.services.db import transaction
 
@@ -158,33 +157,10 @@ def test_simultaneous_registrations_never_exceed_capacity(db_url: str):
         world = make_world(s)
         course_id = published_course(s, world.school_a, capacity=3).id
         teachers = [world.teacher_actor(s) for _ in range(12)]
-    barrier = threading.Barrier(len(teachers))
-    results: list[str] = []
-    lock = threading.Lock()
-
-    def go(actor):
-        barrier.wait()
-        for _attempt in range(20):
-            try:
-                outcome = _register(actor, course_id)["status"]
-                break
-            except Exception as error:  # SQLite "database is locked" under contention: retry
-                if "locked" not in str(error):
-                    raise
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=go, args=(a,)) for a in teachers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    with transaction() as s:
-        held = s.exec(select(func.count()).select_from(CourseRegistration).where(
-            CourseRegistration.course_id == course_id, CourseRegistration.status == "pending")).one()
-        tally = s.exec(select(RegistrationTally).where(RegistrationTally.course_id == course_id)).one()
-    assert sorted(results).count("pending") == 3 and results.count("waiting") == 9
-    assert held == 3 and tally.seats_taken == 3
+    outcomes, errors = register_all_at_once(teachers, course_id)
+    assert errors == []
+    assert outcomes.count("pending") == 3 and outcomes.count("waiting") == 9
+    assert seats_held(course_id) == (3, 3)
 
 
 def test_cancelling_the_course_cancels_registrations_and_tells_the_teachers(db_url: str):

@@ -126,3 +126,42 @@ def test_record_page_shows_only_the_signed_in_teachers_record(db_url: str):
     assert state.page_status == "ok" and state.teacher["national_id"].startswith(other.national_id[:3])
     assert state.teacher["national_id"] != other.national_id and "****" in state.teacher["national_id"]
     assert teacher.id != other.id
+
+
+class _Upload:
+    """What Reflex hands an upload handler: a name and an async `read`."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name, self._data = name, data
+
+    async def read(self, size: int = -1) -> bytes:
+        return self._data if size < 0 else self._data[:size]
+
+
+async def _drive(generator) -> None:
+    async for _ in generator:
+        pass
+
+
+def test_bad_rows_are_kept_aside_until_the_organizer_imports_the_good_ones(db_url: str):
+    import io
+
+    from openpyxl import Workbook
+
+    from tests.state.conftest import run_async
+
+    _, course_id, teacher, _ = _world(days_ahead=-3)
+    book = Workbook()
+    book.active.append(["身分證字號", "姓名", "時數"])
+    book.active.append([teacher.national_id, teacher.name, 2])
+    book.active.append(["A123456780", "錯號", 2])
+    out = io.BytesIO()
+    book.save(out)
+    state = build_state(AttendanceState, cookie=session_cookie("op-a", PASSWORD),
+                        path=f"/course/attendance?id={course_id}")
+    state.load()
+    run_async(_drive(state.import_file([_Upload("名單.xlsx", out.getvalue())])))
+    assert "尚未匯入" in state.error_text and state.has_pending and state.entries == []
+    run_async(_drive(state.import_good_rows()))
+    assert not state.has_pending and [e["hours"] for e in state.entries] == ["2"]
+    assert "匯入 1 列" in state.notice_text

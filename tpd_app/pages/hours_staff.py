@@ -112,7 +112,7 @@ def registrants_page() -> rx.Component:
                     data_testid="export"),
             spacing="2",
         ),
-        data_table(("common.choose", "attendance.field.name", "attendance.field.national_id",
+        data_table(("registration.field.select", "attendance.field.name", "attendance.field.national_id",
                     "registration.field.school", "course.field.status", "registration.field.registered_at",
                     "registration.field.reason", "common.actions"), S.rows, _registrant_row, testid="registrants"),
         reason_dialog(open_=S.decline_id != "", title=S.decline_name, heading_key="registration.decline.title",
@@ -170,7 +170,7 @@ def _import_card() -> rx.Component:
         rx.hstack(
             rx.button(tr("attendance.action.upload"), loading=S.uploading, type="button", data_testid="import",
                       on_click=S.import_file(rx.upload_files(upload_id=UPLOAD_ID))),
-            rx.cond(S.report_errors > 0, rx.button(tr("attendance.action.import_good"), variant="soft",
+            rx.cond(S.has_pending, rx.button(tr("attendance.action.import_good"), variant="soft",
                                                    on_click=S.import_good_rows, data_testid="import-good")),
             spacing="2",
         ),

@@ -44,6 +44,8 @@ from tpd_app.services.guard import require, unit_ref
 from tpd_app.services.registration import _int_id
 from tpd_app.services.validation import clean
 
+#: The PDF is printed in Chinese whatever the UI language: it is an official record.
+RULE_NAMES = {"overall": "全年研習時數", "environment": "環境教育", "special_education": "特殊教育知能"}
 CJK_FONT_CANDIDATES = (
     (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 3),  # index 3: Noto Sans CJK TC
     (Path("/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"), 3),
@@ -200,8 +202,15 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         for row in data["rows"]:
             table.row([row["date"], row["code"], row["title"], row["organizer"], row["hours"]])
     pdf.ln(4)
-    pdf.cell(0, 7, "學年度時數：" + "、".join(f"{y['year']} 學年度 {y['hours']} 小時" for y in data["school_years"]),
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, "學年度時數：" + "、".join(f"{y['year']} 學年度 {y['hours']} 小時"
+                                                 for y in data["school_years"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, "年度時數：" + "、".join(f"{y['year']} 年 {y['hours']} 小時"
+                                               for y in data.get("calendar_years", [])), new_x="LMARGIN", new_y="NEXT")
+    for check in data.get("compliance", []):
+        period = f"{check['label']} 學年度" if check["period"] == "school_year" else f"民國 {check['label']} 年"
+        state = "已達成" if check["met"] else f"尚缺 {check['missing']} 小時"
+        pdf.cell(0, 7, f"{RULE_NAMES.get(check['key'], check['key'])}（{period}）：{check['done']} / "
+                       f"{check['required']} 小時，{state}", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

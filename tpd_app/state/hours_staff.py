@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from tpd_app.domain.permissions import Function
-from tpd_app.services import attendance, records, registration
+from tpd_app.services import attendance, pending_imports, records, registration
 from tpd_app.state.accounts import Row, as_id, form_strings
 from tpd_app.state.base import AppState
 from tpd_app.state.hours_teacher import HoursMixin
@@ -112,8 +112,10 @@ class AttendanceState(HoursMixin, AppState):
     report: list[Row] = []
     report_errors: int = 0
     uploading: bool = False
-    _pending_upload: bytes = b""
+    #: A file with bad rows, kept privately (not in the pickled state) until the user imports its good rows.
+    _pending_file: str = ""
     _pending_name: str = ""
+    has_pending: bool = False
 
     def _course_id(self) -> int:
         return as_id(self.router.url.query_parameters.get("id", "")) or 0
@@ -124,7 +126,8 @@ class AttendanceState(HoursMixin, AppState):
 
     @rx.event
     def load(self):
-        self.report, self.report_errors, self._pending_upload = [], 0, b""
+        self.report, self.report_errors = [], 0
+        self._forget_pending()
         return self._load_page(Function.COURSE_MANAGE, self._refresh)
 
     @rx.event
@@ -152,13 +155,17 @@ class AttendanceState(HoursMixin, AppState):
         ok, result = self._attempt(attendance.remove_entry, self._course_id(), key)
         return self._after(ok, result)
 
+    def _forget_pending(self) -> None:
+        pending_imports.discard(self._pending_file)
+        self._pending_file, self.has_pending = "", False
+
     def _show_report(self, result: dict[str, Any]) -> None:
         self.report, self.report_errors = result["rows"], result["errors"]
         if result["errors"] and not result["imported"]:
             self.error_text = self._t("attendance.import.has_errors", errors=result["errors"])
         else:
             self._say("attendance.import.clean", imported=result["imported"])
-            self._pending_upload = b""
+            self._forget_pending()
 
     @rx.event
     async def import_file(self, files: list[rx.UploadFile]):
@@ -179,21 +186,25 @@ class AttendanceState(HoursMixin, AppState):
                 self.error_text = self._t(self.field_errors["file"])
             yield result
             return
-        self._pending_upload, self._pending_name = data, name
+        self._forget_pending()
+        if result["errors"]:
+            self._pending_file, self._pending_name = pending_imports.keep(data), name
+            self.has_pending = True
         self._show_report(result)
         yield self._after(True, None)
 
     @rx.event
     async def import_good_rows(self):
-        if not self._pending_upload:
+        data = pending_imports.read(self._pending_file)
+        if data is None:
             return
         ok, result = await self._attempt_slow(attendance.import_list, self._course_id(), self._pending_name,
-                                              self._pending_upload, accept_good_rows=True)
+                                              data, accept_good_rows=True)
         if not ok:
             yield result
             return
         self._show_report(result)
-        self._pending_upload = b""
+        self._forget_pending()
         yield self._after(True, None)
 
     @rx.event
