@@ -192,3 +192,29 @@ def test_history_ics_and_export_mask_and_limit_what_they_show(db_url: str):
     with transaction() as s, pytest.raises(NotFound):
         registration.ics(s, t[1], reg["id"])
     assert teacher_id
+
+
+def test_a_published_course_back_in_review_after_an_edit_stays_open_for_registration(db_url: str):
+    from datetime import date
+
+    from tpd_app.models import CatalogueEntry
+
+    _, course_id, _, t = _setup(capacity=5)
+    with transaction() as s:
+        course = s.get(Course, course_id)
+        s.add(CatalogueEntry(course_id=course_id, code=course.code, title=course.title, organizer_name="和平國小",
+                             kind="lecture", first_date=course.first_date or date.today(),
+                             last_date=course.last_date or date.today()))
+        course.status = "submitted"  # a material edit sent it back to review; the catalogue keeps it
+        s.add(course)
+    assert _register(t[0], course_id)["status"] == "pending"
+    with transaction() as s:
+        listed = [row["id"] for row in registration.open_courses(s, t[1])]
+    assert str(course_id) in listed
+
+
+def test_a_submitted_course_never_approved_is_not_open(db_url: str):
+    _, course_id, _, t = _setup(capacity=5, status="submitted")
+    with pytest.raises(DomainError) as refused:
+        _register(t[0], course_id)
+    assert refused.value.key == "registration.refused.not_published"

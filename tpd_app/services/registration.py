@@ -31,7 +31,7 @@ from tpd_app.domain.registration import (
 )
 from tpd_app.domain.timeutil import TAIPEI, format_date, taipei_today, utcnow
 from tpd_app.i18n import translate
-from tpd_app.models import Course, CourseRegistration, CourseSession, RegistrationTally, Teacher, Unit
+from tpd_app.models import CatalogueEntry, Course, CourseRegistration, CourseSession, RegistrationTally, Teacher, Unit
 from tpd_app.services import audit, outbox
 from tpd_app.services.courses import load_managed
 from tpd_app.services.guard import require
@@ -61,10 +61,14 @@ def _teacher(session: Session, actor: Actor) -> tuple[Teacher, Unit]:
     return teacher, school
 
 
-def course_facts(course: Course) -> CourseFacts:
-    """The registration-relevant facts of a course row."""
+def course_facts(course: Course, *, in_catalogue: bool = False) -> CourseFacts:
+    """The registration-relevant facts of a course row.
+
+    A published course whose material edit is back in review stays in the catalogue (its approved
+    version), so teachers can still register for it: `in_catalogue` says so.
+    """
     return CourseFacts(
-        published=course.status in {s.value for s in PUBLISHED},
+        published=course.status in {s.value for s in PUBLISHED} or in_catalogue,
         cancelled=course.status == CourseStatus.CANCELLED.value,
         online_registration=course.online_registration,
         opens=course.registration_opens,
@@ -164,7 +168,8 @@ def check_eligibility(session: Session, actor: Actor, course_id: Any, *, today: 
     teacher, school = _teacher(session, actor)
     existing = session.exec(select(CourseRegistration).where(CourseRegistration.course_id == course.id,
                                                              CourseRegistration.teacher_id == teacher.id)).first()
-    reason = refusal(course_facts(course),
+    in_catalogue = session.exec(select(CatalogueEntry.id).where(CatalogueEntry.course_id == course.id)).first()
+    reason = refusal(course_facts(course, in_catalogue=in_catalogue is not None),
                      TeacherFacts(county=school.county, level=school.school_level, school_code=school.code,
                                   registered=existing is not None and existing.status in ACTIVE),
                      today or taipei_today())
@@ -443,7 +448,8 @@ def open_courses(session: Session, actor: Actor, *, keyword: str = "", today: da
     today = today or taipei_today()
     teacher, school = _teacher(session, actor)
     stmt = (select(Course, Unit).join(Unit, col(Unit.id) == Course.organizer_unit_id)
-            .where(col(Course.status).in_([s.value for s in PUBLISHED]), Course.online_registration,
+            .where(col(Course.status).in_([s.value for s in PUBLISHED])
+                   | col(Course.id).in_(select(CatalogueEntry.course_id)), Course.online_registration,
                    col(Course.registration_closes) >= today, col(Course.first_date) > today))
     if keyword := clean(keyword, 100):
         stmt = stmt.where(col(Course.title).contains(keyword) | col(Course.code).contains(keyword))
@@ -453,7 +459,7 @@ def open_courses(session: Session, actor: Actor, *, keyword: str = "", today: da
     held = dict(session.exec(select(RegistrationTally.course_id, RegistrationTally.seats_taken)).all())
     result = []
     for course, unit in rows:
-        reason = refusal(course_facts(course),
+        reason = refusal(course_facts(course, in_catalogue=True),
                          TeacherFacts(county=school.county, level=school.school_level, school_code=school.code,
                                       registered=mine.get(course.id) in ACTIVE), today)
         taken = held.get(course.id, 0)
