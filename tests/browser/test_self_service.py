@@ -81,7 +81,7 @@ def test_unit_contact_data_is_saved_and_its_page_is_not_a_placeholder(page: Page
 def test_unbuilt_function_says_it_is_being_built(page: Page):
     sign_in(page, "demo-national_center")
     page.wait_for_url(re.compile(r"/home/?$"))
-    page.get_by_test_id("nav-stats.national").click()
+    page.get_by_test_id("nav-county.report_permissions").click()
     expect(page.get_by_test_id("coming-soon")).to_contain_text("功能建置中")
 
 
