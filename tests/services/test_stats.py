@@ -188,7 +188,7 @@ def _snapshot(session: Session) -> dict[str, list[tuple]]:
     return result
 
 
-def test_rollups_equal_a_rebuild_after_corrections_course_changes_and_a_merger(db_url: str):
+def test_rollups_equal_a_rebuild_after_corrections_course_and_topic_changes_and_a_merger(db_url: str):
     with transaction() as session:
         data = _build(session)
         w = data.world
@@ -200,6 +200,11 @@ def test_rollups_equal_a_rebuild_after_corrections_course_changes_and_a_merger(d
         data.courses["c4"].status = "approved"
         session.add(data.courses["c4"])
         rollups.sync_course(session, data.courses["c4"].id or 0)
+        topics = {t.code: t.id for t in session.exec(select(CourseTopic))}
+        for link in session.exec(select(CourseTopicLink).where(CourseTopicLink.course_id == data.courses["c1"].id)):
+            session.delete(link)
+        session.add(CourseTopicLink(course_id=data.courses["c1"].id or 0, topic_id=topics["family"] or 0))
+        rollups.sync_course(session, data.courses["c1"].id or 0)
         _merge(session, w.school_b, w.school_a)
         session.flush()
         session.refresh(data.teachers["t3"])

@@ -95,9 +95,14 @@ def apply_confirmation(session: Session, added: Sequence[TrainingRecord],
     records = [(r, 1) for r in added] + [(r, -1) for r in superseded]
     if not records:
         return
-    topics = _topics_of(session, (r.course_id for r, _ in records))
-    organizer_levels = _levels_of(session, (r.organizer_unit_id for r, _ in records))
     deltas = _Deltas()
+    _add_records(session, deltas, records, _topics_of(session, (r.course_id for r, _ in records)))
+    _write(session, deltas)
+
+
+def _add_records(session: Session, deltas: _Deltas, records: Sequence[tuple[TrainingRecord, int]],
+                 topics: dict[int, list[str]]) -> None:
+    organizer_levels = _levels_of(session, (r.organizer_unit_id for r, _ in records))
     for record, sign in records:
         course_topics = topics.get(record.course_id, [])
         deltas.add(Side.TEACHER, record.credited_on, record.calendar_year, record.school_year,
@@ -114,7 +119,6 @@ def apply_confirmation(session: Session, added: Sequence[TrainingRecord],
                                       record.school_county or "", record.school_level or "", topic)]
                 row[0] += sign
                 row[1] += sign * record.minutes
-    _write(session, deltas)
 
 
 def _upsert(session: Session, table: sa.Table, key: tuple[str, ...], extra: tuple[str, ...],
@@ -190,6 +194,14 @@ def sync_course(session: Session, course_id: int) -> None:
         _add_course(deltas, before, -1)
     if now is not None:
         _add_course(deltas, now, 1)
+    old_topics = before["topics"] if before is not None else None
+    if now is not None and old_topics is not None and old_topics != now["topics"]:
+        # Confirmed hours are filed under the course's topics: move them to the new ones.
+        confirmed = session.exec(select(TrainingRecord).where(TrainingRecord.course_id == course_id,
+                                                              col(TrainingRecord.superseded_at).is_(None))).all()
+        split = {"old": [t for t in old_topics.split("|") if t], "new": [t for t in now["topics"].split("|") if t]}
+        _add_records(session, deltas, [(r, -1) for r in confirmed], {course_id: split["old"]})
+        _add_records(session, deltas, [(r, 1) for r in confirmed], {course_id: split["new"]})
     if stored is not None and now is None:
         session.delete(stored)
     elif stored is not None and now is not None:

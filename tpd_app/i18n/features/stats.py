@@ -63,6 +63,9 @@ ZH = {
     "stats.no_data": "此條件下沒有統計資料。",
     "stats.note.distinct": "參與教師數與達成比例不分研習性質；月份區間僅適用於全國與縣市層級。",
     "stats.error.no_teacher_records": "教師個人研習紀錄不提供 Excel 匯出。",
+    "stats.export": "下載統計表 Excel",
+    "stats.export_refused": "拒絕統計匯出",
+    "stats.annual_report": "產生統計年報",
 }
 
 EN = {
@@ -129,4 +132,7 @@ EN = {
     "stats.note.distinct": "Distinct teachers and compliance ignore the course kind; month ranges apply at national and "
                            "county level.",
     "stats.error.no_teacher_records": "Teachers' individual training records are not exported to Excel.",
+    "stats.export": "Statistics table downloaded",
+    "stats.export_refused": "Statistics export refused",
+    "stats.annual_report": "Annual report generated",
 }
