@@ -293,33 +293,31 @@ class StatsState(AppState):
 
     @rx.var
     def area_figure(self) -> go.Figure:
-        return _figure(self.area_rows, kind="bar", name=translate("stats.measure.participants", valid_lang(self.lang)),
-                       hover=_hover(self.lang))
+        return _participants_chart(self.area_rows, self.lang, "bar")
 
     @rx.var
     def kind_figure(self) -> go.Figure:
-        return _figure(self.kind_rows, kind="bar", name=translate("stats.measure.participants", valid_lang(self.lang)),
-                       hover=_hover(self.lang))
+        return _participants_chart(self.kind_rows, self.lang, "bar")
 
     @rx.var
     def topic_figure(self) -> go.Figure:
-        return _figure(self.topic_rows, kind="bar", name=translate("stats.measure.participants", valid_lang(self.lang)),
-                       hover=_hover(self.lang))
+        return _participants_chart(self.topic_rows, self.lang, "bar")
 
     @rx.var
     def level_figure(self) -> go.Figure:
-        return _figure(self.level_rows, kind="bar", name=translate("stats.measure.participants", valid_lang(self.lang)),
-                       hover=_hover(self.lang))
+        return _participants_chart(self.level_rows, self.lang, "bar")
 
     @rx.var
     def month_figure(self) -> go.Figure:
-        return _figure(self.month_rows, kind="line",
-                       name=translate("stats.measure.participants", valid_lang(self.lang)), hover=_hover(self.lang))
+        return _participants_chart(self.month_rows, self.lang, "line")
 
     @rx.var
     def trend_figure(self) -> go.Figure:
-        return _figure(self.trend_rows, kind="line",
-                       name=translate("stats.measure.participants", valid_lang(self.lang)), hover=_hover(self.lang))
+        return _participants_chart(self.trend_rows, self.lang, "line")
+
+
+def _participants_chart(rows: list[dict[str, str]], lang: str, kind: str) -> go.Figure:
+    return _figure(rows, kind=kind, name=translate("stats.measure.participants", valid_lang(lang)), hover=_hover(lang))
 
 
 def _hover(lang: str) -> str:
