@@ -277,9 +277,12 @@ class StatsState(AppState):
                 self.report_progress = max([self.report_progress, *progress])
         try:
             name, data = await task
-        except DomainError as error:
+        except Exception as error:  # the flag must come down whatever happened; only domain errors are shown
             async with self:
-                self.report_running, self.error_text = False, self._error_text(error)
+                self.report_running = False
+                self.error_text = self._error_text(error) if isinstance(error, DomainError) else ""
+            if not isinstance(error, DomainError):
+                raise
             return
         async with self:
             self.report_running, self.report_progress = False, 100
