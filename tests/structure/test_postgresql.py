@@ -89,6 +89,7 @@ def test_migrations_demo_data_and_sign_in_work_on_postgresql(postgres_url: str, 
     signed_in = auth.resolve_session(auth.exchange_ticket(auth.sign_in("demo-county_bureau", DEMO_PASSWORD)))
     assert signed_in is not None and signed_in.unit_name == "臺北市政府教育局"
     assert signed_in.actor.unit.type == "county_bureau"
+    _statistics_rebuild_equals_the_incremental_rollups()
     reset_settings()
 
 
@@ -114,3 +115,25 @@ def test_catalogue_search_uses_the_trigram_path_on_postgresql(postgres_url: str,
     assert (nothing, none_total) == ([], 0)
     assert all(row["county"] == "臺北市" for row in open_now)
     reset_settings()
+
+
+def _statistics_rebuild_equals_the_incremental_rollups() -> None:
+    """The demo hours went through `apply_confirmation` (ON CONFLICT on PostgreSQL); the SQL rebuild
+    (string_agg, EXTRACT) must land on the same rows."""
+    from tpd_app.models import StatsCourseFact, StatsMonth, StatsTeacherPeriod, StatsUnit
+    from tpd_app.services.db import transaction
+    from tpd_app.services.rollups import rebuild_rollups
+
+    def snapshot(session) -> dict[str, list[tuple]]:
+        result = {}
+        for model in (StatsMonth, StatsUnit, StatsTeacherPeriod, StatsCourseFact):
+            table = model.__table__
+            result[table.name] = sorted(tuple(r) for r in session.execute(
+                sa.select(*[c for c in table.c if c.name != "id"])))
+        return result
+
+    with transaction() as session:
+        incremental = snapshot(session)
+        assert incremental["stats_month"]
+        rebuild_rollups(session)
+        assert snapshot(session) == incremental

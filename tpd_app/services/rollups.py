@@ -5,7 +5,9 @@ supersedes `TrainingRecord` rows, call
 
     rollups.apply_confirmation(session, added=[...new rows...], superseded=[...replaced rows...])
 
-after flushing the new rows (ids are not needed, their columns are). A superseded row is
+after flushing the new rows (ids are not needed, their columns are; `calendar_year` is read as the
+AD year of `credited_on`, `school_year` as the ROC school year, as `demo_stats.ledger_row` writes them;
+`superseded_at` is set by the caller). A superseded row is
 subtracted exactly as it was added, so a correction is "superseded old + added new". Courses
 enter and leave the course side through `sync_course(session, course_id)`, called by the
 course use cases whenever a course's status or published facts change (idempotent).

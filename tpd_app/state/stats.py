@@ -277,9 +277,12 @@ class StatsState(AppState):
                 self.report_progress = max([self.report_progress, *progress])
         try:
             name, data = await task
-        except DomainError as error:
+        except Exception as error:  # the flag must come down whatever happened; only domain errors are shown
             async with self:
-                self.report_running, self.error_text = False, self._error_text(error)
+                self.report_running = False
+                self.error_text = self._error_text(error) if isinstance(error, DomainError) else ""
+            if not isinstance(error, DomainError):
+                raise
             return
         async with self:
             self.report_running, self.report_progress = False, 100
@@ -293,33 +296,31 @@ class StatsState(AppState):
 
     @rx.var
     def area_figure(self) -> go.Figure:
-        return _figure(self.area_rows, kind="bar", name=translate("stats.measure.participants", valid_lang(self.lang)),
-                       hover=_hover(self.lang))
+        return _participants_chart(self.area_rows, self.lang, "bar")
 
     @rx.var
     def kind_figure(self) -> go.Figure:
-        return _figure(self.kind_rows, kind="bar", name=translate("stats.measure.participants", valid_lang(self.lang)),
-                       hover=_hover(self.lang))
+        return _participants_chart(self.kind_rows, self.lang, "bar")
 
     @rx.var
     def topic_figure(self) -> go.Figure:
-        return _figure(self.topic_rows, kind="bar", name=translate("stats.measure.participants", valid_lang(self.lang)),
-                       hover=_hover(self.lang))
+        return _participants_chart(self.topic_rows, self.lang, "bar")
 
     @rx.var
     def level_figure(self) -> go.Figure:
-        return _figure(self.level_rows, kind="bar", name=translate("stats.measure.participants", valid_lang(self.lang)),
-                       hover=_hover(self.lang))
+        return _participants_chart(self.level_rows, self.lang, "bar")
 
     @rx.var
     def month_figure(self) -> go.Figure:
-        return _figure(self.month_rows, kind="line",
-                       name=translate("stats.measure.participants", valid_lang(self.lang)), hover=_hover(self.lang))
+        return _participants_chart(self.month_rows, self.lang, "line")
 
     @rx.var
     def trend_figure(self) -> go.Figure:
-        return _figure(self.trend_rows, kind="line",
-                       name=translate("stats.measure.participants", valid_lang(self.lang)), hover=_hover(self.lang))
+        return _participants_chart(self.trend_rows, self.lang, "line")
+
+
+def _participants_chart(rows: list[dict[str, str]], lang: str, kind: str) -> go.Figure:
+    return _figure(rows, kind=kind, name=translate("stats.measure.participants", valid_lang(lang)), hover=_hover(lang))
 
 
 def _hover(lang: str) -> str:
