@@ -208,3 +208,26 @@ def test_merger_hands_the_courses_to_the_successor_and_the_catalogue_keeps_the_o
     assert {c.organizer_unit_id for c in moved.values()} == {successor.id}
     assert moved["submitted"].reviewer_unit_id == world.bureau_a.id
     assert entry.organizer_name == merged.name
+
+
+def test_a_transformation_can_change_the_school_level_and_is_audited(db_url: str):
+    with transaction() as s:
+        world = make_world(s)
+        world.school_a.school_level = "junior_high"
+        s.add(world.school_a)
+        bureau = world.actor(s, world.bureau_a)
+    with pytest.raises(ValidationFailed) as failed, transaction() as s:
+        directory.report_change(s, bureau, {"kind": "transformed", "unit_code": world.school_a.code,
+                                            "effective_date": taipei_today().isoformat()})
+    assert failed.value.field_errors == {"school_level": "directory.error.transform"}
+    with transaction() as s:
+        directory.report_change(s, bureau, {"kind": "transformed", "unit_code": world.school_a.code,
+                                            "school_level": "senior_high", "new_name": "臺北市立完全中學",
+                                            "effective_date": taipei_today().isoformat()})
+    with transaction() as s:
+        unit = s.get(Unit, world.school_a.id)
+        from tpd_app.models import AuditLog
+
+        applied = s.exec(select(AuditLog).where(AuditLog.action == "directory.apply")).one()
+    assert (unit.school_level, unit.name) == ("senior_high", "臺北市立完全中學")
+    assert applied.before["school_level"] == "junior_high" and applied.after["school_level"] == "senior_high"

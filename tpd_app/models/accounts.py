@@ -98,6 +98,8 @@ class DirectoryChange(SQLModel, table=True):
     successor_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     unit_name_before: str = Field(max_length=200)
     unit_name_after: str = Field(default="", max_length=200)
+    #: A transformed school's new level (e.g. a junior high becoming a senior high); empty: unchanged.
+    school_level_after: str = Field(default="", max_length=32)
     unit_code: str = Field(max_length=32)
     effective_date: date = Field(index=True)
     note: str = Field(default="", max_length=500)

@@ -24,6 +24,8 @@ from tpd_app.state.directory import AuditState, DirectoryState, UnitEditState
 KINDS = ("new", "closed", "renamed", "transformed", "merged")
 LEVELS = (("elementary", "level.elementary"), ("junior_high", "level.junior_high"),
           ("senior_high", "level.senior_high"), ("kindergarten", "level.kindergarten"))
+#: A transformation may keep the level (only a new name): the empty choice.
+TRANSFORM_LEVELS = (("", "directory.level_unchanged"), *LEVELS)
 
 
 def _kind_switch() -> rx.Component:
@@ -51,6 +53,9 @@ def _report_form() -> rx.Component:
                             rx.hstack(select_field("school_level", "directory.level", LEVELS,
                                                    error=S.field_errors["school_level"]),
                                       field(S, "county", "directory.county", max_length=8), spacing="3")),
+                    rx.cond(S.kind == "transformed",
+                            select_field("school_level", "directory.level", TRANSFORM_LEVELS,
+                                         error=S.field_errors["school_level"])),
                     rx.cond(S.kind == "merged", field(S, "successor_code", "directory.successor", max_length=32)),
                     field(S, "effective_date", "directory.effective_date", type_="date", required=True),
                     field(S, "note", "directory.note", max_length=500),

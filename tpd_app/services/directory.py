@@ -70,6 +70,7 @@ def report_change(session: Session, actor: Actor, data: dict[str, Any], *, ip: s
     if effective is None:
         errors["effective_date"] = "directory.error.date"
     new_name = clean(data.get("new_name"), 200)
+    level_after = clean(data.get("school_level"), 32) if kind == "transformed" else ""
     note = clean(data.get("note"), 500)
     successor = None
     if kind == "new":
@@ -82,6 +83,10 @@ def report_change(session: Session, actor: Actor, data: dict[str, Any], *, ip: s
             _check_reach(actor, unit, ip)
         if kind in ("renamed",) and not new_name:
             errors["new_name"] = "validation.required"
+        if kind == "transformed" and not new_name and not level_after:
+            errors["school_level"] = "directory.error.transform"
+        if level_after and level_after not in {level.value for level in SchoolLevel}:
+            errors["school_level"] = "validation.required"
         if kind == "merged":
             successor = _unit_by_code(session, data.get("successor_code"))
             if successor is None or successor.status != "active" or unit is None or successor.id == unit.id:
@@ -94,6 +99,7 @@ def report_change(session: Session, actor: Actor, data: dict[str, Any], *, ip: s
     change = DirectoryChange(kind=kind, unit_id=unit.id or 0, successor_id=successor.id if successor else None,
                              unit_name_before=unit.name if kind != "new" else "",
                              unit_name_after=unit.name if kind == "new" else new_name, unit_code=unit.code,
+                             school_level_after=level_after,
                              effective_date=effective, note=note, reported_by_id=actor.id,
                              reporter_unit_id=actor.unit.id, status=SCHEDULED)
     session.add(change)
@@ -144,7 +150,7 @@ def apply_change(session: Session, change: DirectoryChange) -> None:
     unit = session.get(Unit, change.unit_id)
     if unit is None:
         return
-    before = {"name": unit.name, "status": unit.status}
+    before = {"name": unit.name, "status": unit.status, "school_level": unit.school_level}
     if change.kind == "new":
         unit.status = "active"
     elif change.kind == "closed":
@@ -152,6 +158,8 @@ def apply_change(session: Session, change: DirectoryChange) -> None:
         for account in session.exec(select(BusinessAccount).where(BusinessAccount.unit_id == unit.id)).all():
             end_sessions(session, account_id=account.id)
     elif change.kind in ("renamed", "transformed"):
+        if change.school_level_after:
+            unit.school_level = change.school_level_after
         if change.unit_name_after:
             unit.name = change.unit_name_after
             _renew_placements(session, unit)
@@ -167,7 +175,8 @@ def apply_change(session: Session, change: DirectoryChange) -> None:
     session.add(change)
     audit.record(session, action="directory.apply", actor_label="directory", target_type="unit",
                  target_id=unit.id or "", before=before,
-                 after={"name": unit.name, "status": unit.status, "kind": change.kind,
+                 after={"name": unit.name, "status": unit.status, "school_level": unit.school_level,
+                        "kind": change.kind,
                         "merged_into": change.successor_id}, )
 
 

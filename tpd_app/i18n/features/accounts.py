@@ -216,6 +216,8 @@ ZH: dict[str, str] = {
     "directory.status.acknowledged": "已確認",
     "directory.error.date": "請輸入生效日期。",
     "directory.error.unit": "查無此代碼的在籍學校。",
+    "directory.error.transform": "轉型須填寫新校名或新的學校層級。",
+    "directory.level_unchanged": "層級不變",
     "directory.error.code_taken": "此學校代碼已被使用。",
     "units.title": "轄下單位資料",
     "units.intro": "以學校代碼查詢轄下單位，更正其通訊資料；校名異動請以「學校名錄異動」陳報，以保留歷史校名。",
@@ -468,6 +470,8 @@ EN: dict[str, str] = {
     "directory.status.acknowledged": "Acknowledged",
     "directory.error.date": "Enter the effective date.",
     "directory.error.unit": "No active school with this code.",
+    "directory.error.transform": "A transformation needs a new name or a new school level.",
+    "directory.level_unchanged": "Level unchanged",
     "directory.error.code_taken": "This school code is taken.",
     "units.title": "Units of the jurisdiction",
     "units.intro": "Find a unit of your jurisdiction by code and correct its contact data; report name changes "
