@@ -11,8 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import tpd_app.models.types
-
 revision: str = "c5dcff42e4f5"
 down_revision: str | None = "39fc64562506"
 branch_labels: str | Sequence[str] | None = None
@@ -32,8 +30,22 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("directory_change", schema=None) as batch_op:
         batch_op.drop_column("school_level_after")
 
+
+def _fill_from_teacher_periods(cap: int = 6000) -> None:
+    """Existing rollups: one row per (period, topic, county or "*", level or "*", capped total)."""
+    for county in ("'*'", "county"):
+        for level in ("'*'", "level"):
+            extra = ", ".join(c for c in (county, level) if not c.startswith("'"))
+            grouping = f", {extra}" if extra else ""
+            op.execute(
+                "INSERT INTO stats_teacher_dist (period_type, period, topic, county, level, minutes, teachers) "
+                f"SELECT period_type, period, topic, {county}, {level}, "
+                f"CASE WHEN total > {cap} THEN {cap} ELSE total END, count(*) FROM ("
+                f"SELECT period_type, period, topic, teacher_id{grouping}, sum(minutes) AS total "
+                f"FROM stats_teacher_period GROUP BY period_type, period, topic, teacher_id{grouping}) t "
+                f"GROUP BY period_type, period, topic{grouping}, CASE WHEN total > {cap} THEN {cap} ELSE total END"
+            )

@@ -19,10 +19,6 @@ from tpd_app.models import (
     Course,
     CourseTopic,
     CourseTopicLink,
-    StatsCourseFact,
-    StatsMonth,
-    StatsTeacherPeriod,
-    StatsUnit,
     TrainingRecord,
     Unit,
 )
@@ -181,7 +177,7 @@ def test_county_school_and_subject_centre_dashboards(db_url: str):
 
 def _snapshot(session: Session) -> dict[str, list[tuple]]:
     result = {}
-    for model in (StatsMonth, StatsUnit, StatsTeacherPeriod, StatsCourseFact):
+    for model in rollups.ROLLUP_MODELS:
         table = model.__table__  # type: ignore[attr-defined]
         columns = [c for c in table.c if c.name != "id"]
         result[table.name] = sorted(tuple(row) for row in session.execute(sa.select(*columns)))

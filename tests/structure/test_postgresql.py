@@ -120,13 +120,12 @@ def test_catalogue_search_uses_the_trigram_path_on_postgresql(postgres_url: str,
 def _statistics_rebuild_equals_the_incremental_rollups() -> None:
     """The demo hours went through `apply_confirmation` (ON CONFLICT on PostgreSQL); the SQL rebuild
     (string_agg, EXTRACT) must land on the same rows."""
-    from tpd_app.models import StatsCourseFact, StatsMonth, StatsTeacherPeriod, StatsUnit
     from tpd_app.services.db import transaction
-    from tpd_app.services.rollups import rebuild_rollups
+    from tpd_app.services.rollups import ROLLUP_MODELS, rebuild_rollups
 
     def snapshot(session) -> dict[str, list[tuple]]:
         result = {}
-        for model in (StatsMonth, StatsUnit, StatsTeacherPeriod, StatsCourseFact):
+        for model in ROLLUP_MODELS:
             table = model.__table__
             result[table.name] = sorted(tuple(r) for r in session.execute(
                 sa.select(*[c for c in table.c if c.name != "id"])))

@@ -30,7 +30,14 @@ from tpd_app.models.hours import (
     SubscriptionNotice,
 )
 from tpd_app.models.ledger import TrainingRecord
-from tpd_app.models.stats import StatsCourseFact, StatsMonth, StatsTeacherPeriod, StatsUnit
+from tpd_app.models.stats import (
+    DIST_CAP_MINUTES,
+    StatsCourseFact,
+    StatsMonth,
+    StatsTeacherDist,
+    StatsTeacherPeriod,
+    StatsUnit,
+)
 from tpd_app.models.tables import (
     AuditLog,
     BusinessAccount,
@@ -53,6 +60,7 @@ def include_in_schema_compare(name: str | None, type_: str, _parents: object) ->
     return not (type_ == "index" and name in UNMANAGED_INDEXES)
 
 __all__ = [
+    "DIST_CAP_MINUTES",
     "UNMANAGED_INDEXES",
     "UNMANAGED_TABLE_PREFIXES",
     "AccountApplication",
@@ -80,6 +88,7 @@ __all__ = [
     "ReportPermission",
     "StatsCourseFact",
     "StatsMonth",
+    "StatsTeacherDist",
     "StatsTeacherPeriod",
     "StatsUnit",
     "Subscription",

@@ -13,6 +13,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+#: Teacher totals above this many minutes share one `stats_teacher_dist` row (100 hours; every rule is below).
+DIST_CAP_MINUTES = 6000
+
 
 class StatsMonth(SQLModel, table=True):
     """County-level sums per month: what national and county dashboards read."""
@@ -74,10 +77,7 @@ class StatsTeacherPeriod(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("period_type", "period", "teacher_id", "unit_id", "county", "level", "topic",
                             name="uq_stats_teacher_period_key"),
-        # Covering: distinct teachers and compliance (sum per teacher) read the index alone.
-        sa.Index("ix_stats_teacher_period_all", "period_type", "period", "topic", "teacher_id", "minutes"),
-        sa.Index("ix_stats_teacher_period_county", "period_type", "period", "topic", "county", "teacher_id",
-                 "minutes"),
+        # A unit's dashboard sums its teachers' rows; national and county ones read `stats_teacher_dist`.
         sa.Index("ix_stats_teacher_period_unit", "unit_id", "period_type", "period", "topic"),
     )
 
@@ -86,12 +86,38 @@ class StatsTeacherPeriod(SQLModel, table=True):
     period_type: str = Field(max_length=8)
     period: int
     teacher_id: int = Field(foreign_key="teacher.id", index=True)
-    unit_id: int = Field(foreign_key="unit.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id")
     county: str = Field(default="", max_length=8)
     level: str = Field(default="", max_length=32)
     topic: str = Field(default="*", max_length=32)
     records: int = Field(default=0)
     minutes: int = Field(default=0)
+
+
+class StatsTeacherDist(SQLModel, table=True):
+    """How many teachers reached each total of credited minutes, per period, topic, county and level.
+
+    `county` "*" is the whole country and `level` "*" every school level; a teacher's total is capped
+    at `DIST_CAP_MINUTES` (above every compliance rule). Distinct teachers are the sum of `teachers`,
+    and the teachers meeting a rule the sum over `minutes >= rule`: a national or county dashboard
+    reads a few hundred rows instead of one index entry per teacher.
+    """
+
+    __tablename__ = "stats_teacher_dist"
+    __table_args__ = (
+        sa.UniqueConstraint("period_type", "period", "topic", "county", "level", "minutes",
+                            name="uq_stats_teacher_dist_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_type: str = Field(max_length=8)
+    period: int
+    topic: str = Field(default="*", max_length=32)
+    county: str = Field(default="*", max_length=8)
+    level: str = Field(default="*", max_length=32)
+    #: The teacher's total credited minutes in the period, capped at `DIST_CAP_MINUTES`.
+    minutes: int
+    teachers: int = Field(default=0)
 
 
 class StatsCourseFact(SQLModel, table=True):

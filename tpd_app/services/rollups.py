@@ -19,7 +19,7 @@ from `training_record`, `course` and `unit` in SQL; tests check that it equals t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -30,11 +30,13 @@ from tpd_app.domain.courses import PUBLISHED
 from tpd_app.domain.stats import ALL_TOPICS, PeriodType, Side, ym_of
 from tpd_app.domain.training_years import school_year_of
 from tpd_app.models import (
+    DIST_CAP_MINUTES,
     Course,
     CourseTopic,
     CourseTopicLink,
     StatsCourseFact,
     StatsMonth,
+    StatsTeacherDist,
     StatsTeacherPeriod,
     StatsUnit,
     TrainingRecord,
@@ -44,6 +46,11 @@ from tpd_app.models import (
 MONTH_KEY = ("side", "ym", "county", "level", "kind", "topic")
 UNIT_KEY = ("side", "calendar_year", "school_year", "unit_id", "county", "level", "kind", "topic")
 TEACHER_KEY = ("period_type", "period", "teacher_id", "unit_id", "county", "level", "topic")
+DIST_KEY = ("period_type", "period", "topic", "county", "level", "minutes")
+#: Every rollup table, in the order a rebuild empties and refills them.
+ROLLUP_MODELS = (StatsMonth, StatsUnit, StatsTeacherPeriod, StatsTeacherDist, StatsCourseFact)
+#: `stats_teacher_dist`'s "any county" / "any level".
+EVERY = "*"
 _PUBLISHED = sorted(s.value for s in PUBLISHED)
 
 
@@ -156,8 +163,36 @@ def _write(session: Session, deltas: _Deltas) -> None:
     _upsert(session, StatsMonth.__table__, MONTH_KEY, ("calendar_year", "school_year"),  # type: ignore[attr-defined]
             ("records", "minutes"), deltas.month)
     _upsert(session, StatsUnit.__table__, UNIT_KEY, (), ("records", "minutes"), deltas.unit)  # type: ignore[attr-defined]
+    touched = {(k[0], k[1], k[2], k[6]) for k, amounts in deltas.teacher.items() if any(amounts)}
+    before = _teacher_totals(session, touched)
     _upsert(session, StatsTeacherPeriod.__table__, TEACHER_KEY, (), ("records", "minutes"),  # type: ignore[attr-defined]
             deltas.teacher)
+    after = _teacher_totals(session, touched)
+    dist: dict[tuple, list[int]] = defaultdict(lambda: [0])
+    for grain, total in before.items():
+        dist[(*grain[:5], min(total, DIST_CAP_MINUTES))][0] -= 1
+    for grain, total in after.items():
+        dist[(*grain[:5], min(total, DIST_CAP_MINUTES))][0] += 1
+    _upsert(session, StatsTeacherDist.__table__, DIST_KEY, (), ("teachers",), dist)  # type: ignore[attr-defined]
+
+
+def _teacher_totals(session: Session, touched: set[tuple[str, int, int, str]]) -> dict[tuple, int]:
+    """Each touched (period type, period, teacher, topic)'s total minutes for every grain of
+    `stats_teacher_dist`: {(period type, period, topic, county|*, level|*, teacher): minutes}."""
+    table = StatsTeacherPeriod.__table__  # type: ignore[attr-defined]
+    teachers = sorted({key[2] for key in touched})
+    totals: dict[tuple, int] = defaultdict(int)
+    for start in range(0, len(teachers), 500):
+        rows = session.execute(sa.select(table.c.period_type, table.c.period, table.c.teacher_id, table.c.topic,
+                                         table.c.county, table.c.level, table.c.minutes)
+                               .where(table.c.teacher_id.in_(teachers[start:start + 500])))
+        for period_type, period, teacher_id, topic, county, level, minutes in rows:
+            if (period_type, period, teacher_id, topic) not in touched:
+                continue
+            for county_key in (EVERY, county):
+                for level_key in (EVERY, level):
+                    totals[(period_type, period, topic, county_key, level_key, teacher_id)] += minutes
+    return totals
 
 
 def _course_fact(session: Session, course: Course) -> dict[str, Any] | None:
@@ -263,16 +298,12 @@ def _rebuild_course_facts(session: Session) -> None:
     ))
 
 
-def _source_selects(dialect: str) -> list[tuple[Side, Any, Any]]:
-    """(side, "*" rows select, per-topic rows select) with the columns of `_SOURCE_COLUMNS`."""
+def _ledger_selects(period_clause: Any) -> list[tuple[Side, Any, Any]]:
+    """(side, "*" rows select, per-topic rows select) of the ledger rows matching `period_clause`,
+    with the columns of `_SOURCE_COLUMNS`."""
     record = TrainingRecord.__table__  # type: ignore[attr-defined]
-    fact = StatsCourseFact.__table__  # type: ignore[attr-defined]
-    link = CourseTopicLink.__table__  # type: ignore[attr-defined]
-    topic = CourseTopic.__table__  # type: ignore[attr-defined]
     organizer = sa.alias(Unit.__table__, "organizer")  # type: ignore[attr-defined]
-    active = record.c.superseded_at.is_(None)
-    topic_codes = sa.select(link.c.course_id, topic.c.code).join(topic, topic.c.id == link.c.topic_id).distinct() \
-        .subquery()
+    active = sa.and_(record.c.superseded_at.is_(None), period_clause(record))
     teacher_cols = [record.c.credited_on, record.c.calendar_year, record.c.school_year, record.c.school_unit_id,
                     sa.func.coalesce(record.c.school_county, ""), sa.func.coalesce(record.c.school_level, ""),
                     record.c.course_kind, record.c.minutes, record.c.teacher_id]
@@ -280,8 +311,6 @@ def _source_selects(dialect: str) -> list[tuple[Side, Any, Any]]:
                       record.c.organizer_unit_id, sa.func.coalesce(record.c.organizer_county, ""),
                       sa.func.coalesce(organizer.c.school_level, ""), record.c.course_kind, record.c.minutes,
                       record.c.teacher_id]
-    course_cols = [fact.c.held_on, _year_sql(dialect, fact.c.held_on), _school_year_sql(dialect, fact.c.held_on),
-                   fact.c.unit_id, fact.c.county, fact.c.level, fact.c.kind, fact.c.minutes, sa.literal(0)]
     result = []
     for side, columns, base in (
         (Side.TEACHER, teacher_cols, sa.select().select_from(record).where(active)),
@@ -289,57 +318,131 @@ def _source_selects(dialect: str) -> list[tuple[Side, Any, Any]]:
             organizer, organizer.c.id == record.c.organizer_unit_id).where(active)),
     ):
         all_rows = base.add_columns(*columns, sa.literal(ALL_TOPICS).label("topic"))
+        topic_codes = _topic_codes()
         per_topic = base.join(topic_codes, topic_codes.c.course_id == record.c.course_id).add_columns(
             *columns, topic_codes.c.code.label("topic"))
         result.append((side, all_rows, per_topic))
-    fact_topics = sa.select(link.c.course_id, topic.c.code).join(topic, topic.c.id == link.c.topic_id).distinct() \
-        .subquery()
-    result.append((Side.COURSE, sa.select(*course_cols, sa.literal(ALL_TOPICS).label("topic")).select_from(fact),
-                   sa.select(*course_cols, fact_topics.c.code.label("topic")).select_from(fact).join(
-                       fact_topics, fact_topics.c.course_id == fact.c.course_id)))
     return result
+
+
+def _topic_codes() -> Any:
+    link = CourseTopicLink.__table__  # type: ignore[attr-defined]
+    topic = CourseTopic.__table__  # type: ignore[attr-defined]
+    return sa.select(link.c.course_id, topic.c.code).join(topic, topic.c.id == link.c.topic_id).distinct() \
+        .subquery()
+
+
+def _course_selects(dialect: str) -> tuple[Any, Any]:
+    """The course side ("*" rows, per-topic rows) from `stats_course_fact`, columns as `_SOURCE_COLUMNS`."""
+    fact = StatsCourseFact.__table__  # type: ignore[attr-defined]
+    course_cols = [fact.c.held_on, _year_sql(dialect, fact.c.held_on), _school_year_sql(dialect, fact.c.held_on),
+                   fact.c.unit_id, fact.c.county, fact.c.level, fact.c.kind, fact.c.minutes, sa.literal(0)]
+    topic_codes = _topic_codes()
+    return (sa.select(*course_cols, sa.literal(ALL_TOPICS).label("topic")).select_from(fact),
+            sa.select(*course_cols, topic_codes.c.code.label("topic")).select_from(fact).join(
+                topic_codes, topic_codes.c.course_id == fact.c.course_id))
 
 
 _SOURCE_COLUMNS = ("day", "calendar_year", "school_year", "unit_id", "county", "level", "kind", "minutes",
                    "teacher_id", "topic")
 
 
-def rebuild_rollups(session: Session) -> dict[str, int]:
-    """Recompute every rollup from the ledger, courses and units (set-based SQL; minutes at national scale)."""
+def _fill_month_and_unit(conn: sa.Connection, side: Side, source_select: Any) -> None:
+    month, unit = StatsMonth.__table__, StatsUnit.__table__  # type: ignore[attr-defined]
+    source = source_select.subquery()
+    c = dict(zip(_SOURCE_COLUMNS, source.c, strict=True))
+    ym = _ym_sql(conn.dialect.name, c["day"])
+    conn.execute(month.insert().from_select(
+        ["side", "ym", "county", "level", "kind", "topic", "calendar_year", "school_year", "records", "minutes"],
+        sa.select(sa.literal(side.value), ym, c["county"], c["level"], c["kind"], c["topic"], c["calendar_year"],
+                  c["school_year"], sa.func.count(), sa.func.sum(c["minutes"]))
+        .group_by(ym, c["county"], c["level"], c["kind"], c["topic"], c["calendar_year"], c["school_year"])))
+    conn.execute(unit.insert().from_select(
+        ["side", "calendar_year", "school_year", "unit_id", "county", "level", "kind", "topic", "records", "minutes"],
+        sa.select(sa.literal(side.value), c["calendar_year"], c["school_year"], c["unit_id"], c["county"], c["level"],
+                  c["kind"], c["topic"], sa.func.count(), sa.func.sum(c["minutes"]))
+        .group_by(c["calendar_year"], c["school_year"], c["unit_id"], c["county"], c["level"], c["kind"],
+                  c["topic"])))
+
+
+def _fill_teacher_periods(conn: sa.Connection, period_type: PeriodType, source_select: Any) -> None:
+    teacher = StatsTeacherPeriod.__table__  # type: ignore[attr-defined]
+    source = source_select.subquery()
+    c = dict(zip(_SOURCE_COLUMNS, source.c, strict=True))
+    period = c["calendar_year"] if period_type is PeriodType.CALENDAR else c["school_year"]
+    conn.execute(teacher.insert().from_select(
+        ["period_type", "period", "teacher_id", "unit_id", "county", "level", "topic", "records", "minutes"],
+        sa.select(sa.literal(period_type.value), period, c["teacher_id"], c["unit_id"], c["county"], c["level"],
+                  c["topic"], sa.func.count(), sa.func.sum(c["minutes"]))
+        .group_by(period, c["teacher_id"], c["unit_id"], c["county"], c["level"], c["topic"])))
+
+
+def _fill_teacher_dist(conn: sa.Connection, period_type: PeriodType, period: int) -> None:
+    """`stats_teacher_dist` of one period from `stats_teacher_period`: four grains (country, county,
+    level, county × level), each a count of teachers per capped total."""
+    teacher = StatsTeacherPeriod.__table__  # type: ignore[attr-defined]
+    dist = StatsTeacherDist.__table__  # type: ignore[attr-defined]
+    for by_county in (False, True):
+        for by_level in (False, True):
+            grain = [column for column, used in ((teacher.c.county, by_county), (teacher.c.level, by_level)) if used]
+            per_teacher = (sa.select(teacher.c.topic, *grain, sa.func.sum(teacher.c.minutes).label("total"))
+                           .where(teacher.c.period_type == period_type.value, teacher.c.period == period)
+                           .group_by(teacher.c.topic, teacher.c.teacher_id, *grain).subquery())
+            capped = sa.case((per_teacher.c.total > DIST_CAP_MINUTES, DIST_CAP_MINUTES),
+                             else_=per_teacher.c.total)
+            county = per_teacher.c.county if by_county else sa.literal(EVERY)
+            level = per_teacher.c.level if by_level else sa.literal(EVERY)
+            conn.execute(dist.insert().from_select(
+                ["period_type", "period", "topic", "county", "level", "minutes", "teachers"],
+                sa.select(sa.literal(period_type.value), sa.literal(period), per_teacher.c.topic, county, level,
+                          capped, sa.func.count())
+                .group_by(per_teacher.c.topic, *(per_teacher.c[col.name] for col in grain), capped)))
+
+
+def rebuild_rollups(session: Session, *, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Recompute every rollup from the ledger, courses and units, in the caller's transaction.
+
+    Set-based SQL, one school (or calendar) year at a time so each sort stays small, with the rollups'
+    secondary indexes dropped while they fill (built once at the end, still in the same transaction).
+    """
     session.flush()
     conn = session.connection()
     dialect = conn.dialect.name
-    month, unit, teacher = (t.__table__ for t in (StatsMonth, StatsUnit, StatsTeacherPeriod))  # type: ignore[attr-defined]
-    for table in (month, unit, teacher, StatsCourseFact.__table__):  # type: ignore[attr-defined]
+    say = progress or (lambda _text: None)
+    if dialect == "sqlite":
+        conn.exec_driver_sql("PRAGMA temp_store = MEMORY")
+        conn.exec_driver_sql("PRAGMA cache_size = -262144")
+    tables = [model.__table__ for model in ROLLUP_MODELS]  # type: ignore[attr-defined]
+    for table in tables:
         conn.execute(sa.delete(table))
-    _rebuild_course_facts(session)
-    for side, *selects in _source_selects(dialect):
-        for source_select in selects:
-            source = source_select.subquery()
-            c = dict(zip(_SOURCE_COLUMNS, source.c, strict=True))
-            ym = _ym_sql(dialect, c["day"])
-            conn.execute(month.insert().from_select(
-                ["side", "ym", "county", "level", "kind", "topic", "calendar_year", "school_year", "records",
-                 "minutes"],
-                sa.select(sa.literal(side.value), ym, c["county"], c["level"], c["kind"], c["topic"],
-                          c["calendar_year"], c["school_year"], sa.func.count(), sa.func.sum(c["minutes"]))
-                .group_by(ym, c["county"], c["level"], c["kind"], c["topic"], c["calendar_year"], c["school_year"])))
-            conn.execute(unit.insert().from_select(
-                ["side", "calendar_year", "school_year", "unit_id", "county", "level", "kind", "topic", "records",
-                 "minutes"],
-                sa.select(sa.literal(side.value), c["calendar_year"], c["school_year"], c["unit_id"], c["county"],
-                          c["level"], c["kind"], c["topic"], sa.func.count(), sa.func.sum(c["minutes"]))
-                .group_by(c["calendar_year"], c["school_year"], c["unit_id"], c["county"], c["level"], c["kind"],
-                          c["topic"])))
-            if side is not Side.TEACHER:
-                continue
-            for period_type, period in ((PeriodType.CALENDAR, c["calendar_year"]),
-                                        (PeriodType.SCHOOL, c["school_year"])):
-                conn.execute(teacher.insert().from_select(
-                    ["period_type", "period", "teacher_id", "unit_id", "county", "level", "topic", "records",
-                     "minutes"],
-                    sa.select(sa.literal(period_type.value), period, c["teacher_id"], c["unit_id"], c["county"],
-                              c["level"], c["topic"], sa.func.count(), sa.func.sum(c["minutes"]))
-                    .group_by(period, c["teacher_id"], c["unit_id"], c["county"], c["level"], c["topic"])))
-    return {name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-            for name, table in (("stats_month", month), ("stats_unit", unit), ("stats_teacher_period", teacher))}
+    record = TrainingRecord.__table__  # type: ignore[attr-defined]
+    active = record.c.superseded_at.is_(None)
+    school_years = sorted(conn.execute(sa.select(record.c.school_year).where(active).distinct()).scalars())
+    calendar_years = sorted(conn.execute(sa.select(record.c.calendar_year).where(active).distinct()).scalars())
+    indexes = [index for table in tables for index in table.indexes]
+    for index in indexes:
+        index.drop(conn, checkfirst=True)
+    try:
+        _rebuild_course_facts(session)
+        for source_select in _course_selects(dialect):
+            _fill_month_and_unit(conn, Side.COURSE, source_select)
+        say("courses")
+        for year in school_years:
+            for side, *selects in _ledger_selects(lambda r, y=year: r.c.school_year == y):
+                for source_select in selects:
+                    _fill_month_and_unit(conn, side, source_select)
+                    if side is Side.TEACHER:
+                        _fill_teacher_periods(conn, PeriodType.SCHOOL, source_select)
+            _fill_teacher_dist(conn, PeriodType.SCHOOL, year)
+            say(f"school year {year}")
+        for year in calendar_years:
+            (_side, *selects), *_ = _ledger_selects(lambda r, y=year: r.c.calendar_year == y)
+            for source_select in selects:
+                _fill_teacher_periods(conn, PeriodType.CALENDAR, source_select)
+            _fill_teacher_dist(conn, PeriodType.CALENDAR, year)
+            say(f"calendar year {year}")
+    finally:
+        for index in indexes:
+            index.create(conn, checkfirst=True)
+    return {table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            for table in tables if table.name != "stats_course_fact"}

@@ -29,9 +29,19 @@ from tpd_app.domain.stats import (
     unit_scope,
 )
 from tpd_app.domain.units import COUNTIES, county_name
-from tpd_app.models import CourseTopic, StatsMonth, StatsTeacherPeriod, StatsUnit, Teacher, Unit
+from tpd_app.models import (
+    DIST_CAP_MINUTES,
+    CourseTopic,
+    StatsMonth,
+    StatsTeacherDist,
+    StatsTeacherPeriod,
+    StatsUnit,
+    Teacher,
+    Unit,
+)
 from tpd_app.services import audit
 from tpd_app.services.guard import require, unit_ref
+from tpd_app.services.rollups import EVERY
 
 #: The breakdown tables of a dashboard, in page order (also the export's table names).
 TABLES: tuple[str, ...] = ("area", "kind", "topic", "level", "month", "trend")
@@ -187,19 +197,69 @@ def _table_for(scope: StatsScope) -> Any:
     return (StatsMonth if _uses_month_table(scope) else StatsUnit).__table__  # type: ignore[attr-defined]
 
 
-def _distinct_teachers(session: Session, scope: StatsScope, filters: StatsFilters) -> int | None:
-    """Teachers with any credited minutes in the period (None where the scope has no teachers of its own
-    or a course kind is chosen: per-teacher rows keep no kind)."""
-    if scope.participant_side is not Side.TEACHER or filters.kind:
-        return None
+def _teacher_figures(session: Session, scope: StatsScope, filters: StatsFilters
+                     ) -> tuple[int | None, list[dict[str, Any]]]:
+    """Distinct teachers with credited minutes in the period, and for each compliance rule (with the
+    county's overrides) the teachers who met it, of the roster. Distinct teachers is None where a
+    course kind is chosen (per-teacher rows keep no kind); neither exists where the scope has no
+    teachers of its own."""
+    if scope.participant_side is not Side.TEACHER:
+        return None, []
+    periods = filters.compliance_periods()
+    distinct_key = (filters.period_type, periods[filters.period_type], filters.topic or ALL_TOPICS)
+    rules = []
+    for rule in rules_for_county(NATIONAL_DEFAULTS, scope.county or None):
+        period_type = PeriodType.SCHOOL if rule.period is Period.SCHOOL_YEAR else PeriodType.CALENDAR
+        rules.append((rule, (period_type, periods[period_type], rule.topic or ALL_TOPICS)))
+    wanted = {distinct_key, *(key for _, key in rules)}
+    if _uses_month_table(scope) and all(rule.minutes <= DIST_CAP_MINUTES for rule, _ in rules):
+        totals = _teacher_totals_from_dist(session, scope, filters, wanted)
+    else:
+        totals = _teacher_totals_per_teacher(session, scope, filters, wanted)
+    distinct = None if filters.kind else sum(totals.get(distinct_key, {}).values())
+    roster = _roster(session, scope, filters)
+    compliance = []
+    for rule, key in rules:
+        met = sum(teachers for minutes, teachers in totals.get(key, {}).items() if minutes >= rule.minutes)
+        compliance.append({"rule": rule.key, "minutes": rule.minutes, "period_type": key[0].value,
+                           "period": key[1], "met": met, "roster": roster, "share": (met / roster) if roster else 0.0})
+    return distinct, compliance
+
+
+def _teacher_totals_from_dist(session: Session, scope: StatsScope, filters: StatsFilters,
+                              wanted: set[tuple[PeriodType, int, str]]) -> dict[tuple, dict[int, int]]:
+    """{(period type, period, topic): {total minutes: teachers}} of a national or county scope: a few
+    hundred `stats_teacher_dist` rows, whatever the number of teachers."""
+    table = StatsTeacherDist.__table__  # type: ignore[attr-defined]
+    statement = (sa.select(table.c.period_type, table.c.period, table.c.topic, table.c.minutes, table.c.teachers)
+                 .where(table.c.county == (scope.county if scope.level is ScopeLevel.COUNTY else EVERY),
+                        table.c.level == (filters.level or EVERY),
+                        sa.or_(*(sa.and_(table.c.period_type == kind.value, table.c.period == period,
+                                         table.c.topic == topic) for kind, period, topic in sorted(wanted)))))
+    found: dict[tuple, dict[int, int]] = {}
+    for period_type, period, topic, minutes, teachers in session.execute(statement):
+        found.setdefault((PeriodType(period_type), period, topic), {})[minutes] = teachers
+    return found
+
+
+def _teacher_totals_per_teacher(session: Session, scope: StatsScope, filters: StatsFilters,
+                                wanted: set[tuple[PeriodType, int, str]]) -> dict[tuple, dict[int, int]]:
+    """The same from one `stats_teacher_period` row per teacher and unit (a unit's or a centre's scope)."""
     table = StatsTeacherPeriod.__table__  # type: ignore[attr-defined]
-    period = filters.calendar_year_ad if filters.period_type is PeriodType.CALENDAR else filters.year
-    clauses = [table.c.period_type == filters.period_type.value, table.c.period == period,
-               table.c.topic == (filters.topic or ALL_TOPICS), _scope_clause(scope, table)]
-    if filters.level:
-        clauses.append(table.c.level == filters.level)
-    return int(session.execute(sa.select(sa.func.count(sa.distinct(table.c.teacher_id))).where(*clauses))
-               .scalar_one())
+    per_teacher = (sa.select(table.c.period_type, table.c.period, table.c.topic,
+                             sa.func.sum(table.c.minutes).label("total"))
+                   .where(_scope_clause(scope, table),
+                          sa.or_(*(sa.and_(table.c.period_type == kind.value, table.c.period == period,
+                                           table.c.topic == topic) for kind, period, topic in sorted(wanted))),
+                          *([table.c.level == filters.level] if filters.level else []))
+                   .group_by(table.c.period_type, table.c.period, table.c.topic, table.c.teacher_id).subquery())
+    statement = (sa.select(per_teacher.c.period_type, per_teacher.c.period, per_teacher.c.topic, per_teacher.c.total,
+                           sa.func.count())
+                 .group_by(per_teacher.c.period_type, per_teacher.c.period, per_teacher.c.topic, per_teacher.c.total))
+    found: dict[tuple, dict[int, int]] = {}
+    for period_type, period, topic, total, teachers in session.execute(statement):
+        found.setdefault((PeriodType(period_type), period, topic), {})[int(total or 0)] = teachers
+    return found
 
 
 def _roster(session: Session, scope: StatsScope, filters: StatsFilters) -> int:
@@ -218,30 +278,6 @@ def _roster(session: Session, scope: StatsScope, filters: StatsFilters) -> int:
     if filters.level:
         statement = statement.where(Unit.school_level == filters.level)
     return int(session.exec(statement).one())
-
-
-def _compliance(session: Session, scope: StatsScope, filters: StatsFilters) -> list[dict[str, Any]]:
-    """For each rule (with the county's overrides): teachers who met it, of the roster."""
-    if scope.participant_side is not Side.TEACHER:
-        return []
-    table = StatsTeacherPeriod.__table__  # type: ignore[attr-defined]
-    roster = _roster(session, scope, filters)
-    periods = filters.compliance_periods()
-    result = []
-    for rule in rules_for_county(NATIONAL_DEFAULTS, scope.county or None):
-        period_type = PeriodType.SCHOOL if rule.period is Period.SCHOOL_YEAR else PeriodType.CALENDAR
-        period = periods[period_type]
-        clauses = [table.c.period_type == period_type.value, table.c.period == period,
-                   table.c.topic == (rule.topic or ALL_TOPICS), _scope_clause(scope, table)]
-        if filters.level:
-            clauses.append(table.c.level == filters.level)
-        met_teachers = (sa.select(table.c.teacher_id).where(*clauses).group_by(table.c.teacher_id)
-                        .having(sa.func.sum(table.c.minutes) >= rule.minutes).subquery())
-        met = int(session.execute(sa.select(sa.func.count()).select_from(met_teachers)).scalar_one())
-        result.append({"rule": rule.key, "minutes": rule.minutes, "period_type": period_type.value,
-                       "period": period, "met": met, "roster": roster,
-                       "share": (met / roster) if roster else 0.0})
-    return result
 
 
 def _topic_names(session: Session) -> dict[str, str]:
@@ -264,9 +300,9 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
     scope, crumbs = resolve_scope(session, actor, function, county=county, unit_id=unit_id, ip=ip)
     table = _table_for(scope)
     totals = _figures_by(session, scope, filters, table, None).get(None, Figures())
+    distinct, compliance = _teacher_figures(session, scope, filters)
     dashboard = Dashboard(scope=scope, title=crumbs[-1][0], breadcrumb=crumbs, totals=totals,
-                          distinct_teachers=_distinct_teachers(session, scope, filters),
-                          compliance=_compliance(session, scope, filters))
+                          distinct_teachers=distinct, compliance=compliance)
     if scope.level is ScopeLevel.NATIONAL:
         by_county = _figures_by(session, scope, filters, table, table.c.county)
         dashboard.tables["area"] = _rows(by_county, {c: n for c, (n, _) in COUNTIES.items()},
