@@ -299,18 +299,30 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
     """
     scope, crumbs = resolve_scope(session, actor, function, county=county, unit_id=unit_id, ip=ip)
     table = _table_for(scope)
-    totals = _figures_by(session, scope, filters, table, None).get(None, Figures())
-    distinct, compliance = _teacher_figures(session, scope, filters)
-    dashboard = Dashboard(scope=scope, title=crumbs[-1][0], breadcrumb=crumbs, totals=totals,
-                          distinct_teachers=distinct, compliance=compliance)
+    # One grouped read of the period's "*" rows gives the totals and every breakdown but topics and trend.
+    dimensions = {"kind": table.c.kind, "level": table.c.level}
+    if "ym" in table.c:
+        dimensions["month"] = table.c.ym
     if scope.level is ScopeLevel.NATIONAL:
-        by_county = _figures_by(session, scope, filters, table, table.c.county)
+        dimensions["area"] = table.c.county
+    elif scope.level is ScopeLevel.REVIEWED:
+        dimensions["area"] = table.c.unit_id
+    grid = _fold(_grid(session, scope, filters, table, list(dimensions.values())), list(dimensions))
+    distinct, compliance = _teacher_figures(session, scope, filters)
+    dashboard = Dashboard(scope=scope, title=crumbs[-1][0], breadcrumb=crumbs,
+                          totals=grid["total"].get(None, Figures()), distinct_teachers=distinct,
+                          compliance=compliance)
+    if scope.level is ScopeLevel.NATIONAL:
+        by_county = grid["area"]
         dashboard.tables["area"] = _rows(by_county, {c: n for c, (n, _) in COUNTIES.items()},
                                          [c for c in COUNTIES if c in by_county])
         dashboard.area_kind = "county"
     elif scope.level in (ScopeLevel.COUNTY, ScopeLevel.REVIEWED):
-        unit_table = StatsUnit.__table__  # type: ignore[attr-defined]
-        by_unit = _figures_by(session, scope, filters, unit_table, unit_table.c.unit_id)
+        if scope.level is ScopeLevel.COUNTY:
+            unit_table = StatsUnit.__table__  # type: ignore[attr-defined]
+            by_unit = _fold(_grid(session, scope, filters, unit_table, [unit_table.c.unit_id]), ["area"])["area"]
+        else:
+            by_unit = grid["area"]
         names = dict(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(list(by_unit)))).all()) \
             if by_unit else {}
         order = sorted(by_unit, key=lambda k: (-by_unit[k].participants, -by_unit[k].courses, names.get(k, "")))
@@ -318,18 +330,38 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
         dashboard.area_kind = "unit"
     else:
         dashboard.tables["area"] = []
-    dashboard.tables["kind"] = _rows(_figures_by(session, scope, filters, table, table.c.kind))
+    dashboard.tables["kind"] = _rows(grid["kind"])
     dashboard.tables["topic"] = _rows(_figures_by(session, scope, filters, table, table.c.topic, topic_rows=True),
                                       _topic_names(session))
-    dashboard.tables["level"] = _rows(_figures_by(session, scope, filters, table, table.c.level))
-    if "ym" in table.c:
-        by_month = _figures_by(session, scope, filters, table, table.c.ym)
-        dashboard.tables["month"] = _rows(by_month, {ym: f"{ym // 100 - 1911}/{ym % 100:02d}" for ym in by_month})
-    else:
-        dashboard.tables["month"] = []
+    dashboard.tables["level"] = _rows(grid["level"])
+    by_month = grid.get("month", {})
+    dashboard.tables["month"] = _rows(by_month, {ym: f"{ym // 100 - 1911}/{ym % 100:02d}" for ym in by_month})
     year_column = table.c.calendar_year if filters.period_type is PeriodType.CALENDAR else table.c.school_year
     by_year = _figures_by(session, scope, filters, table, year_column, with_period=False)
     to_roc = 1911 if filters.period_type is PeriodType.CALENDAR else 0
     dashboard.tables["trend"] = _rows(by_year, {y: str(y - to_roc) for y in by_year})
     return dashboard
 
+
+def _grid(session: Session, scope: StatsScope, filters: StatsFilters, table: Any, dimensions: list[Any]
+          ) -> sa.Result:
+    """The period's "*" rows of the scope, summed per side and combination of `dimensions`."""
+    return session.execute(
+        sa.select(table.c.side, *dimensions, sa.func.sum(table.c.records), sa.func.sum(table.c.minutes))
+        .where(table.c.side.in_([Side.COURSE.value, scope.participant_side.value]), _scope_clause(scope, table),
+               *_filter_clauses(table, filters))
+        .group_by(table.c.side, *dimensions))
+
+
+def _fold(rows: Any, names: list[str]) -> dict[str, dict[Any, Figures]]:
+    """Sum grid rows (side, *keys, records, minutes) into the total (key None) and one breakdown per name."""
+    sums: dict[str, dict[Any, list[int]]] = {name: {} for name in ("total", *names)}
+    for side, *keys, records, minutes in rows:
+        at = 0 if side == Side.COURSE.value else 2
+        for name, key in (("total", None), *zip(names, keys, strict=True)):
+            slot = sums[name].get(key)
+            if slot is None:
+                slot = sums[name][key] = [0, 0, 0, 0]
+            slot[at] += int(records or 0)
+            slot[at + 1] += int(minutes or 0)
+    return {name: {key: Figures(*slot) for key, slot in found.items()} for name, found in sums.items()}
