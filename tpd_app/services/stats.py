@@ -299,18 +299,18 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
     """
     scope, crumbs = resolve_scope(session, actor, function, county=county, unit_id=unit_id, ip=ip)
     table = _table_for(scope)
-    # One grouped read of the period's "*" rows gives the totals and every breakdown but topics and trend.
-    dimensions = {"kind": table.c.kind, "level": table.c.level}
+    # One grouped, index-only read per breakdown; every "*" row has one kind, so the kinds sum to the totals.
+    by_kind = _by(session, scope, filters, table, table.c.kind)
+    grid = {"kind": by_kind, "level": _by(session, scope, filters, table, table.c.level)}
     if "ym" in table.c:
-        dimensions["month"] = table.c.ym
+        grid["month"] = _by(session, scope, filters, table, table.c.ym)
     if scope.level is ScopeLevel.NATIONAL:
-        dimensions["area"] = table.c.county
+        grid["area"] = _by(session, scope, filters, table, table.c.county)
     elif scope.level is ScopeLevel.REVIEWED:
-        dimensions["area"] = table.c.unit_id
-    grid = _fold(_grid(session, scope, filters, table, list(dimensions.values())), list(dimensions))
+        grid["area"] = _by(session, scope, filters, table, table.c.unit_id)
     distinct, compliance = _teacher_figures(session, scope, filters)
     dashboard = Dashboard(scope=scope, title=crumbs[-1][0], breadcrumb=crumbs,
-                          totals=grid["total"].get(None, Figures()), distinct_teachers=distinct,
+                          totals=_sum(by_kind.values()), distinct_teachers=distinct,
                           compliance=compliance)
     if scope.level is ScopeLevel.NATIONAL:
         by_county = grid["area"]
@@ -320,7 +320,7 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
     elif scope.level in (ScopeLevel.COUNTY, ScopeLevel.REVIEWED):
         if scope.level is ScopeLevel.COUNTY:
             unit_table = StatsUnit.__table__  # type: ignore[attr-defined]
-            by_unit = _fold(_grid(session, scope, filters, unit_table, [unit_table.c.unit_id]), ["area"])["area"]
+            by_unit = _by(session, scope, filters, unit_table, unit_table.c.unit_id)
         else:
             by_unit = grid["area"]
         names = dict(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(list(by_unit)))).all()) \
@@ -343,18 +343,24 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
     return dashboard
 
 
-def _grid(session: Session, scope: StatsScope, filters: StatsFilters, table: Any, dimensions: list[Any]
-          ) -> sa.Result:
-    """The period's "*" rows of the scope, summed per side and combination of `dimensions`."""
-    return session.execute(
-        sa.select(table.c.side, *dimensions, sa.func.sum(table.c.records), sa.func.sum(table.c.minutes))
+def _by(session: Session, scope: StatsScope, filters: StatsFilters, table: Any, dimension: Any
+        ) -> dict[Any, Figures]:
+    """The period's "*" rows of the scope, summed per side and value of `dimension`."""
+    rows = session.execute(
+        sa.select(table.c.side, dimension, sa.func.sum(table.c.records), sa.func.sum(table.c.minutes))
         .where(table.c.side.in_([Side.COURSE.value, scope.participant_side.value]), _scope_clause(scope, table),
                *_filter_clauses(table, filters))
-        .group_by(table.c.side, *dimensions))
+        .group_by(table.c.side, dimension))
+    return _fold(rows, ["by"])["by"]
+
+
+def _sum(rows: Any) -> Figures:
+    return Figures(*(sum(getattr(f, name) for f in rows) for name in ("courses", "offered_minutes", "participants",
+                                                                        "credited_minutes")))
 
 
 def _fold(rows: Any, names: list[str]) -> dict[str, dict[Any, Figures]]:
-    """Sum grid rows (side, *keys, records, minutes) into the total (key None) and one breakdown per name."""
+    """Sum rows (side, *keys, records, minutes) into the total (key None) and one breakdown per name."""
     sums: dict[str, dict[Any, list[int]]] = {name: {} for name in ("total", *names)}
     for side, *keys, records, minutes in rows:
         at = 0 if side == Side.COURSE.value else 2
