@@ -102,11 +102,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == "rebuild-stats":
+        import time
+
         from tpd_app.services.rollups import rebuild_rollups
 
+        began = time.monotonic()
         with transaction() as session:
-            counts = rebuild_rollups(session)
-        print("statistics rebuilt: " + ", ".join(f"{k}={v:,}" for k, v in counts.items()))
+            counts = rebuild_rollups(session, progress=lambda done: print(
+                f"  [{time.monotonic() - began:7.1f} s] {done}", flush=True))
+        print("statistics rebuilt: " + ", ".join(f"{k}={v:,}" for k, v in counts.items())
+              + f" in {time.monotonic() - began:.0f} s (one transaction)")
         return 0
 
     if args.command == "apply-directory-changes":

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -11,6 +12,8 @@ from sqlmodel import Session, create_engine
 from tpd_app.settings import get_settings
 
 _engines: dict[str, sa.Engine] = {}
+#: Rows per executemany in `bulk_insert`.
+BULK_BATCH = 50_000
 
 
 def _configure_sqlite(dbapi_connection: object, _record: object) -> None:
@@ -56,3 +59,28 @@ def transaction() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def bulk_insert(session: Session, table: sa.Table, columns: list[str], rows: Iterable[tuple]) -> int:
+    """Stream tuples into `table` in the session's transaction: COPY on PostgreSQL, DB-API executemany
+    elsewhere (bulk loads and rollup rebuilds; values go in as they are, without ORM type processing)."""
+    conn = session.connection()
+    raw = conn.connection.driver_connection
+    count = 0
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        return count
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    cursor = raw.cursor()  # type: ignore[union-attr]
+    rows = iter(rows)
+    while True:
+        chunk = list(itertools.islice(rows, BULK_BATCH))
+        if not chunk:
+            break
+        cursor.executemany(sql, chunk)
+        count += len(chunk)
+    return count

@@ -13,7 +13,8 @@ enter and leave the course side through `sync_course(session, course_id)`, calle
 course use cases whenever a course's status or published facts change (idempotent).
 
 `rebuild_rollups(session)` (CLI: `python -m tpd_app.cli rebuild-stats`) recomputes every rollup
-from `training_record`, `course` and `unit` in SQL; tests check that it equals the incremental path.
+from `training_record`, `course` and `unit` (streamed passes summed in memory, written in bulk);
+tests check that it equals the incremental path, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from tpd_app.models import (
     TrainingRecord,
     Unit,
 )
+from tpd_app.services.db import bulk_insert
 
 MONTH_KEY = ("side", "ym", "county", "level", "kind", "topic")
 UNIT_KEY = ("side", "calendar_year", "school_year", "unit_id", "county", "level", "kind", "topic")
@@ -256,20 +258,6 @@ def _ym_sql(dialect: str, column: Any) -> Any:
     return sa.cast(sa.func.strftime("%Y%m", column), sa.Integer)
 
 
-def _school_year_sql(dialect: str, column: Any) -> Any:
-    year = sa.cast(sa.extract("year", column), sa.Integer) if dialect == "postgresql" else sa.cast(
-        sa.func.strftime("%Y", column), sa.Integer)
-    month = sa.cast(sa.extract("month", column), sa.Integer) if dialect == "postgresql" else sa.cast(
-        sa.func.strftime("%m", column), sa.Integer)
-    return year - 1911 - sa.case((month < 8, 1), else_=0)
-
-
-def _year_sql(dialect: str, column: Any) -> Any:
-    if dialect == "postgresql":
-        return sa.cast(sa.extract("year", column), sa.Integer)
-    return sa.cast(sa.func.strftime("%Y", column), sa.Integer)
-
-
 def _rebuild_course_facts(session: Session) -> None:
     """One fact row per published course, in SQL, with its topic codes joined in a stable order."""
     conn = session.connection()
@@ -298,119 +286,62 @@ def _rebuild_course_facts(session: Session) -> None:
     ))
 
 
-def _ledger_selects(period_clause: Any) -> list[tuple[Side, Any, Any]]:
-    """(side, "*" rows select, per-topic rows select) of the ledger rows matching `period_clause`,
-    with the columns of `_SOURCE_COLUMNS`."""
-    record = TrainingRecord.__table__  # type: ignore[attr-defined]
-    organizer = sa.alias(Unit.__table__, "organizer")  # type: ignore[attr-defined]
-    active = sa.and_(record.c.superseded_at.is_(None), period_clause(record))
-    teacher_cols = [record.c.credited_on, record.c.calendar_year, record.c.school_year, record.c.school_unit_id,
-                    sa.func.coalesce(record.c.school_county, ""), sa.func.coalesce(record.c.school_level, ""),
-                    record.c.course_kind, record.c.minutes, record.c.teacher_id]
-    organizer_cols = [record.c.credited_on, record.c.calendar_year, record.c.school_year,
-                      record.c.organizer_unit_id, sa.func.coalesce(record.c.organizer_county, ""),
-                      sa.func.coalesce(organizer.c.school_level, ""), record.c.course_kind, record.c.minutes,
-                      record.c.teacher_id]
-    result = []
-    for side, columns, base in (
-        (Side.TEACHER, teacher_cols, sa.select().select_from(record).where(active)),
-        (Side.ORGANIZER, organizer_cols, sa.select().select_from(record).join(
-            organizer, organizer.c.id == record.c.organizer_unit_id).where(active)),
-    ):
-        all_rows = base.add_columns(*columns, sa.literal(ALL_TOPICS).label("topic"))
-        topic_codes = _topic_codes()
-        per_topic = base.join(topic_codes, topic_codes.c.course_id == record.c.course_id).add_columns(
-            *columns, topic_codes.c.code.label("topic"))
-        result.append((side, all_rows, per_topic))
-    return result
-
-
-def _topic_codes() -> Any:
+def _topics_by_course(conn: sa.Connection) -> dict[int, tuple[str, ...]]:
+    """Every course's rollup topics: "*" first, then its topic codes in order."""
     link = CourseTopicLink.__table__  # type: ignore[attr-defined]
     topic = CourseTopic.__table__  # type: ignore[attr-defined]
-    return sa.select(link.c.course_id, topic.c.code).join(topic, topic.c.id == link.c.topic_id).distinct() \
-        .subquery()
+    found: dict[int, set[str]] = defaultdict(set)
+    for course_id, code in conn.execute(sa.select(link.c.course_id, topic.c.code)
+                                        .join(topic, topic.c.id == link.c.topic_id)):
+        found[course_id].add(code)
+    return {course_id: (ALL_TOPICS, *sorted(codes)) for course_id, codes in found.items()}
 
 
-def _course_selects(dialect: str) -> tuple[Any, Any]:
-    """The course side ("*" rows, per-topic rows) from `stats_course_fact`, columns as `_SOURCE_COLUMNS`."""
-    fact = StatsCourseFact.__table__  # type: ignore[attr-defined]
-    course_cols = [fact.c.held_on, _year_sql(dialect, fact.c.held_on), _school_year_sql(dialect, fact.c.held_on),
-                   fact.c.unit_id, fact.c.county, fact.c.level, fact.c.kind, fact.c.minutes, sa.literal(0)]
-    topic_codes = _topic_codes()
-    return (sa.select(*course_cols, sa.literal(ALL_TOPICS).label("topic")).select_from(fact),
-            sa.select(*course_cols, topic_codes.c.code.label("topic")).select_from(fact).join(
-                topic_codes, topic_codes.c.course_id == fact.c.course_id))
+def _ledger_rows(conn: sa.Connection, period_clause: Any) -> sa.Result:
+    """The active ledger rows of one period, streamed, with the month already as YYYYMM."""
+    record = TrainingRecord.__table__  # type: ignore[attr-defined]
+    return conn.execution_options(yield_per=50_000).execute(
+        sa.select(_ym_sql(conn.dialect.name, record.c.credited_on), record.c.calendar_year, record.c.school_year,
+                  record.c.school_unit_id, sa.func.coalesce(record.c.school_county, ""),
+                  sa.func.coalesce(record.c.school_level, ""), record.c.organizer_unit_id,
+                  sa.func.coalesce(record.c.organizer_county, ""), record.c.course_kind, record.c.minutes,
+                  record.c.teacher_id, record.c.course_id)
+        .where(record.c.superseded_at.is_(None), period_clause))
 
 
-_SOURCE_COLUMNS = ("day", "calendar_year", "school_year", "unit_id", "county", "level", "kind", "minutes",
-                   "teacher_id", "topic")
+def _insert_sums(session: Session, model: Any, columns: tuple[str, ...], sums: dict[tuple, list[int]]) -> None:
+    """Write freshly computed rollup rows (key values, then the measures) in bulk."""
+    # In key order: the unique index then grows at its end instead of splitting pages everywhere.
+    bulk_insert(session, model.__table__, list(columns), ((*key, *sums[key]) for key in sorted(sums)))
 
 
-def _fill_month_and_unit(conn: sa.Connection, side: Side, source_select: Any) -> None:
-    month, unit = StatsMonth.__table__, StatsUnit.__table__  # type: ignore[attr-defined]
-    source = source_select.subquery()
-    c = dict(zip(_SOURCE_COLUMNS, source.c, strict=True))
-    ym = _ym_sql(conn.dialect.name, c["day"])
-    conn.execute(month.insert().from_select(
-        ["side", "ym", "county", "level", "kind", "topic", "calendar_year", "school_year", "records", "minutes"],
-        sa.select(sa.literal(side.value), ym, c["county"], c["level"], c["kind"], c["topic"], c["calendar_year"],
-                  c["school_year"], sa.func.count(), sa.func.sum(c["minutes"]))
-        .group_by(ym, c["county"], c["level"], c["kind"], c["topic"], c["calendar_year"], c["school_year"])))
-    conn.execute(unit.insert().from_select(
-        ["side", "calendar_year", "school_year", "unit_id", "county", "level", "kind", "topic", "records", "minutes"],
-        sa.select(sa.literal(side.value), c["calendar_year"], c["school_year"], c["unit_id"], c["county"], c["level"],
-                  c["kind"], c["topic"], sa.func.count(), sa.func.sum(c["minutes"]))
-        .group_by(c["calendar_year"], c["school_year"], c["unit_id"], c["county"], c["level"], c["kind"],
-                  c["topic"])))
-
-
-def _fill_teacher_periods(conn: sa.Connection, period_type: PeriodType, source_select: Any) -> None:
-    teacher = StatsTeacherPeriod.__table__  # type: ignore[attr-defined]
-    source = source_select.subquery()
-    c = dict(zip(_SOURCE_COLUMNS, source.c, strict=True))
-    period = c["calendar_year"] if period_type is PeriodType.CALENDAR else c["school_year"]
-    conn.execute(teacher.insert().from_select(
-        ["period_type", "period", "teacher_id", "unit_id", "county", "level", "topic", "records", "minutes"],
-        sa.select(sa.literal(period_type.value), period, c["teacher_id"], c["unit_id"], c["county"], c["level"],
-                  c["topic"], sa.func.count(), sa.func.sum(c["minutes"]))
-        .group_by(period, c["teacher_id"], c["unit_id"], c["county"], c["level"], c["topic"])))
-
-
-def _fill_teacher_dist(conn: sa.Connection, period_type: PeriodType, period: int) -> None:
-    """`stats_teacher_dist` of one period from `stats_teacher_period`: four grains (country, county,
-    level, county × level), each a count of teachers per capped total."""
-    teacher = StatsTeacherPeriod.__table__  # type: ignore[attr-defined]
-    dist = StatsTeacherDist.__table__  # type: ignore[attr-defined]
-    for by_county in (False, True):
-        for by_level in (False, True):
-            grain = [column for column, used in ((teacher.c.county, by_county), (teacher.c.level, by_level)) if used]
-            per_teacher = (sa.select(teacher.c.topic, *grain, sa.func.sum(teacher.c.minutes).label("total"))
-                           .where(teacher.c.period_type == period_type.value, teacher.c.period == period)
-                           .group_by(teacher.c.topic, teacher.c.teacher_id, *grain).subquery())
-            capped = sa.case((per_teacher.c.total > DIST_CAP_MINUTES, DIST_CAP_MINUTES),
-                             else_=per_teacher.c.total)
-            county = per_teacher.c.county if by_county else sa.literal(EVERY)
-            level = per_teacher.c.level if by_level else sa.literal(EVERY)
-            conn.execute(dist.insert().from_select(
-                ["period_type", "period", "topic", "county", "level", "minutes", "teachers"],
-                sa.select(sa.literal(period_type.value), sa.literal(period), per_teacher.c.topic, county, level,
-                          capped, sa.func.count())
-                .group_by(per_teacher.c.topic, *(per_teacher.c[col.name] for col in grain), capped)))
+def _dist_of(period_type: PeriodType, period: int, teacher: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
+    """`stats_teacher_dist` rows of one period from its `stats_teacher_period` sums (same rule as `_write`)."""
+    totals: dict[tuple, int] = defaultdict(int)
+    for (_, _, teacher_id, _, county, level, topic), (_, minutes) in teacher.items():
+        totals[(topic, EVERY, EVERY, teacher_id)] += minutes
+        totals[(topic, county, EVERY, teacher_id)] += minutes
+        totals[(topic, EVERY, level, teacher_id)] += minutes
+        totals[(topic, county, level, teacher_id)] += minutes
+    counts: dict[tuple, int] = defaultdict(int)
+    for (topic, county, level, _), total in totals.items():
+        counts[(topic, county, level, total if total < DIST_CAP_MINUTES else DIST_CAP_MINUTES)] += 1
+    kind = period_type.value
+    return {(kind, period, *key): [teachers] for key, teachers in counts.items()}
 
 
 def rebuild_rollups(session: Session, *, progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """Recompute every rollup from the ledger, courses and units, in the caller's transaction.
 
-    Set-based SQL, one school (or calendar) year at a time so each sort stays small, with the rollups'
-    secondary indexes dropped while they fill (built once at the end, still in the same transaction).
+    One streamed pass over the ledger per school year (month, unit and school-year teacher sums) and
+    one per calendar year (calendar-year teacher sums), summed in memory with the same keys as the
+    incremental path and written in bulk, with the rollups' secondary indexes dropped while they
+    fill (built again at the end, still in the same transaction).
     """
     session.flush()
     conn = session.connection()
-    dialect = conn.dialect.name
     say = progress or (lambda _text: None)
-    if dialect == "sqlite":
-        conn.exec_driver_sql("PRAGMA temp_store = MEMORY")
+    if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA cache_size = -262144")
     tables = [model.__table__ for model in ROLLUP_MODELS]  # type: ignore[attr-defined]
     for table in tables:
@@ -422,24 +353,55 @@ def rebuild_rollups(session: Session, *, progress: Callable[[str], None] | None 
     indexes = [index for table in tables for index in table.indexes]
     for index in indexes:
         index.drop(conn, checkfirst=True)
+    month_columns = (*MONTH_KEY, "calendar_year", "school_year", "records", "minutes")
+    unit_columns = (*UNIT_KEY, "records", "minutes")
+    teacher_columns = (*TEACHER_KEY, "records", "minutes")
+    dist_columns = (*DIST_KEY, "teachers")
     try:
         _rebuild_course_facts(session)
-        for source_select in _course_selects(dialect):
-            _fill_month_and_unit(conn, Side.COURSE, source_select)
+        deltas = _Deltas()
+        fact = StatsCourseFact.__table__  # type: ignore[attr-defined]
+        for row in conn.execute(sa.select(fact.c.held_on, fact.c.unit_id, fact.c.county, fact.c.level, fact.c.kind,
+                                          fact.c.topics, fact.c.minutes)):
+            _add_course(deltas, dict(row._mapping), 1)
+        _insert_sums(session, StatsMonth, month_columns, deltas.month)
+        _insert_sums(session, StatsUnit, unit_columns, deltas.unit)
         say("courses")
+        topics = _topics_by_course(conn)
+        levels = dict(conn.execute(sa.select(Unit.id, sa.func.coalesce(Unit.school_level, ""))).all())
+        plain = (ALL_TOPICS,)
+        teacher_side, organizer_side = Side.TEACHER.value, Side.ORGANIZER.value
         for year in school_years:
-            for side, *selects in _ledger_selects(lambda r, y=year: r.c.school_year == y):
-                for source_select in selects:
-                    _fill_month_and_unit(conn, side, source_select)
-                    if side is Side.TEACHER:
-                        _fill_teacher_periods(conn, PeriodType.SCHOOL, source_select)
-            _fill_teacher_dist(conn, PeriodType.SCHOOL, year)
+            month: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+            unit: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+            teacher: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+            for (ym, cy, sy, school, county, level, organizer, organizer_county, kind, minutes, teacher_id,
+                 course_id) in _ledger_rows(conn, record.c.school_year == year):
+                organizer_level = levels.get(organizer, "")
+                for topic in topics.get(course_id, plain):
+                    for sums in (month[(teacher_side, ym, county, level, kind, topic, cy, sy)],
+                                 month[(organizer_side, ym, organizer_county, organizer_level, kind, topic, cy, sy)],
+                                 unit[(teacher_side, cy, sy, school, county, level, kind, topic)],
+                                 unit[(organizer_side, cy, sy, organizer, organizer_county, organizer_level, kind,
+                                       topic)],
+                                 teacher[(PeriodType.SCHOOL.value, sy, teacher_id, school, county, level, topic)]):
+                        sums[0] += 1
+                        sums[1] += minutes
+            _insert_sums(session, StatsMonth, month_columns, month)
+            _insert_sums(session, StatsUnit, unit_columns, unit)
+            _insert_sums(session, StatsTeacherPeriod, teacher_columns, teacher)
+            _insert_sums(session, StatsTeacherDist, dist_columns, _dist_of(PeriodType.SCHOOL, year, teacher))
             say(f"school year {year}")
         for year in calendar_years:
-            (_side, *selects), *_ = _ledger_selects(lambda r, y=year: r.c.calendar_year == y)
-            for source_select in selects:
-                _fill_teacher_periods(conn, PeriodType.CALENDAR, source_select)
-            _fill_teacher_dist(conn, PeriodType.CALENDAR, year)
+            teacher = defaultdict(lambda: [0, 0])
+            for (_, cy, _, school, county, level, _, _, _, minutes, teacher_id,
+                 course_id) in _ledger_rows(conn, record.c.calendar_year == year):
+                for topic in topics.get(course_id, plain):
+                    sums = teacher[(PeriodType.CALENDAR.value, cy, teacher_id, school, county, level, topic)]
+                    sums[0] += 1
+                    sums[1] += minutes
+            _insert_sums(session, StatsTeacherPeriod, teacher_columns, teacher)
+            _insert_sums(session, StatsTeacherDist, dist_columns, _dist_of(PeriodType.CALENDAR, year, teacher))
             say(f"calendar year {year}")
     finally:
         for index in indexes:

@@ -28,6 +28,7 @@ from tpd_app.domain.training_years import school_year_of
 from tpd_app.domain.units import COUNTIES, UnitType
 from tpd_app.models import Course, Teacher, TrainingRecord, Unit
 from tpd_app.services import rollups
+from tpd_app.services.db import bulk_insert
 from tpd_app.services.volume import generate_courses
 
 #: Share of the country's schools and teachers per county (roughly by population).
@@ -38,35 +39,11 @@ LEVELS = (("elementary", 0.45), ("kindergarten", 0.3), ("junior_high", 0.15), ("
 _LEVEL_WORD = {"kindergarten": "幼兒園", "elementary": "國小", "junior_high": "國中", "senior_high": "高中"}
 #: A teacher attends mostly in her own county.
 HOME_COUNTY_SHARE = 0.85
-BATCH = 50_000
 
 
 def _log(progress: bool, began: float, text: str) -> None:
     if progress:
         print(f"  [{time.monotonic() - began:7.1f} s] {text}", flush=True)
-
-
-def _insert_rows(session: Session, table: sa.Table, columns: list[str], rows: Iterator[tuple]) -> int:
-    """Stream tuples into `table`: COPY on PostgreSQL, DB-API executemany elsewhere."""
-    conn = session.connection()
-    raw = conn.connection.driver_connection
-    count = 0
-    if conn.dialect.name == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-                f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
-        return count
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    cursor = raw.cursor()  # type: ignore[union-attr]
-    while True:
-        chunk = list(itertools.islice(rows, BATCH))
-        if not chunk:
-            break
-        cursor.executemany(sql, chunk)
-        count += len(chunk)
-    return count
 
 
 def _stamp(session: Session) -> object:
@@ -94,7 +71,7 @@ def _schools(session: Session, rng: random.Random, total: int) -> list[tuple[int
             rows.append((unit_id, UnitType.SCHOOL.value, f"G{county}{n:05d}", name, county, level,
                          bureaus.get(county), bureaus.get(county), "active", now, now, "", "", "", "", "", ""))
             result.append((unit_id, county, level, size))
-    _insert_rows(session, Unit.__table__,  # type: ignore[attr-defined]
+    bulk_insert(session, Unit.__table__,  # type: ignore[attr-defined]
                  ["id", "type", "code", "name", "county", "school_level", "parent_id", "reviewer_id", "status",
                   "created_at", "updated_at", "address", "phone", "fax", "email", "website", "contact_name"],
                  iter(rows))
@@ -123,7 +100,7 @@ def _teachers(session: Session, rng: random.Random, schools: list[tuple[int, str
             yield (teacher_id, next(ids), f"教師{teacher_id}", school[0], "active", "serving", 0, False, now, now,
                    "", "")
 
-    _insert_rows(session, Teacher.__table__,  # type: ignore[attr-defined]
+    bulk_insert(session, Teacher.__table__,  # type: ignore[attr-defined]
                  ["id", "national_id", "name", "school_unit_id", "status", "employment", "failed_logins",
                   "must_change_password", "created_at", "updated_at", "email", "phone"], rows())
     return by_county
@@ -183,7 +160,7 @@ def generate_national(session: Session, *, scale: float = 1.0, years: int = 5, s
                                seasonal=True, progress=False)
     _log(progress, began, f"{courses:,} courses")
     record_table: sa.Table = TrainingRecord.__table__  # type: ignore[attr-defined]
-    written = _load_without_indexes(session, record_table, lambda: _insert_rows(
+    written = _load_without_indexes(session, record_table, lambda: bulk_insert(
         session, record_table, _RECORD_COLUMNS,
         _records(session, rng, by_county, records_per_course, first_course_id, today)))
     _log(progress, began, f"{written:,} training records")
