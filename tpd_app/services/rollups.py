@@ -300,13 +300,15 @@ def _topics_by_course(conn: sa.Connection) -> dict[int, tuple[str, ...]]:
 def _ledger_rows(conn: sa.Connection, period_clause: Any) -> sa.Result:
     """The active ledger rows of one period, streamed, with the month already as YYYYMM."""
     record = TrainingRecord.__table__  # type: ignore[attr-defined]
-    return conn.execution_options(yield_per=50_000).execute(
+    return conn.execute(
         sa.select(_ym_sql(conn.dialect.name, record.c.credited_on), record.c.calendar_year, record.c.school_year,
                   record.c.school_unit_id, sa.func.coalesce(record.c.school_county, ""),
                   sa.func.coalesce(record.c.school_level, ""), record.c.organizer_unit_id,
                   sa.func.coalesce(record.c.organizer_county, ""), record.c.course_kind, record.c.minutes,
                   record.c.teacher_id, record.c.course_id)
-        .where(record.c.superseded_at.is_(None), period_clause))
+        .where(record.c.superseded_at.is_(None), period_clause)
+        # On the statement: `Connection.execution_options` would change the connection for good.
+        .execution_options(yield_per=50_000))
 
 
 def _insert_sums(session: Session, model: Any, columns: tuple[str, ...], sums: dict[tuple, list[int]]) -> None:

@@ -114,12 +114,13 @@ def _records(session: Session, rng: random.Random, by_county: dict[str, list[tup
     course = sa.table("course", sa.column("id"), sa.column("organizer_unit_id"), sa.column("kind"),
                       sa.column("last_date"), sa.column("hours_minutes"), sa.column("status"))
     unit = sa.table("unit", sa.column("id"), sa.column("county"))
-    result = conn.execution_options(yield_per=20_000).execute(
+    result = conn.execute(
         sa.select(course.c.id, course.c.organizer_unit_id, unit.c.county, course.c.kind, course.c.last_date,
                   course.c.hours_minutes)
         .join(unit, unit.c.id == course.c.organizer_unit_id)
         .where(course.c.id >= first_course_id, course.c.last_date < today,
-               course.c.status.in_([s.value for s in PUBLISHED])))
+               course.c.status.in_([s.value for s in PUBLISHED]))
+        .execution_options(yield_per=20_000))
     confirmed = _stamp(session)
     for course_id, organizer_id, organizer_county, kind, last_date, minutes in result:
         if isinstance(last_date, str):
