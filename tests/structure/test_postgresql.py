@@ -117,6 +117,38 @@ def test_catalogue_search_uses_the_trigram_path_on_postgresql(postgres_url: str,
     reset_settings()
 
 
+def test_national_generator_and_rollup_rebuild_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
+    """COPY loads, the streamed rebuild and the distribution table agree with the ledger on PostgreSQL."""
+    from tests.factories import actor_for_account, make_account
+    from tpd_app.cli import migrate
+    from tpd_app.domain.permissions import Function
+    from tpd_app.domain.stats import PeriodType, StatsFilters
+    from tpd_app.models import TrainingRecord, Unit
+    from tpd_app.services import stats
+    from tpd_app.services.db import transaction
+    from tpd_app.services.demo import load_demo
+    from tpd_app.services.volume_stats import generate_national
+
+    monkeypatch.setenv("TPD_DATABASE_URL", postgres_url)
+    reset_settings()
+    dispose_engines()
+    migrate()
+    with transaction() as session:
+        load_demo(session)
+        generate_national(session, scale=0.002, years=2)
+    with transaction() as session:
+        year = session.execute(sa.select(sa.func.max(TrainingRecord.school_year))).scalar_one() - 1
+        ledger = session.execute(sa.text(
+            "SELECT count(*), sum(minutes), count(DISTINCT teacher_id) FROM training_record "
+            "WHERE school_year = :y AND superseded_at IS NULL"), {"y": year}).one()
+        moe = session.execute(sa.select(Unit).where(Unit.type == "moe")).scalar_one()
+        actor = actor_for_account(make_account(session, moe), moe)
+        board = stats.open_dashboard(session, actor, Function.STATS_NATIONAL,
+                                     StatsFilters(period_type=PeriodType.SCHOOL, year=year))
+    assert (board.totals.participants, board.totals.credited_minutes, board.distinct_teachers) == tuple(ledger)
+    reset_settings()
+
+
 def _statistics_rebuild_equals_the_incremental_rollups() -> None:
     """The demo hours went through `apply_confirmation` (ON CONFLICT on PostgreSQL); the SQL rebuild
     (string_agg, EXTRACT) must land on the same rows."""

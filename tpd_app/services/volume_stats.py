@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -108,21 +109,29 @@ def _teachers(session: Session, rng: random.Random, schools: list[tuple[int, str
 
 def _records(session: Session, rng: random.Random, by_county: dict[str, list[tuple[int, int, str, str]]],
              per_course: float, first_course_id: int, today: date) -> Iterator[tuple]:
-    """Attendance of every past published course: mostly the organizer's county, a long tail elsewhere."""
+    """Attendance of every past published course: mostly the organizer's county, a long tail elsewhere.
+
+    The courses are read before the first record is yielded: on PostgreSQL the records go in through
+    COPY on the same connection, which cannot run another statement meanwhile.
+    """
     everyone = [t for teachers in by_county.values() for t in teachers]
     conn = session.connection()
     course = sa.table("course", sa.column("id"), sa.column("organizer_unit_id"), sa.column("kind"),
                       sa.column("last_date"), sa.column("hours_minutes"), sa.column("status"))
     unit = sa.table("unit", sa.column("id"), sa.column("county"))
-    result = conn.execute(
+    courses = conn.execute(
         sa.select(course.c.id, course.c.organizer_unit_id, unit.c.county, course.c.kind, course.c.last_date,
                   course.c.hours_minutes)
         .join(unit, unit.c.id == course.c.organizer_unit_id)
         .where(course.c.id >= first_course_id, course.c.last_date < today,
-               course.c.status.in_([s.value for s in PUBLISHED]))
-        .execution_options(yield_per=20_000))
-    confirmed = _stamp(session)
-    for course_id, organizer_id, organizer_county, kind, last_date, minutes in result:
+               course.c.status.in_([s.value for s in PUBLISHED]))).all()
+    return _attendance(rng, by_county, everyone, courses, per_course, _stamp(session))
+
+
+def _attendance(rng: random.Random, by_county: dict[str, list[tuple[int, int, str, str]]],
+                everyone: list[tuple[int, int, str, str]], courses: list[Any], per_course: float,
+                confirmed: object) -> Iterator[tuple]:
+    for course_id, organizer_id, organizer_county, kind, last_date, minutes in courses:
         if isinstance(last_date, str):
             last_date = date.fromisoformat(last_date)
         local = by_county.get(organizer_county) or everyone
