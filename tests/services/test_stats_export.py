@@ -78,6 +78,19 @@ def test_an_export_outside_the_scope_is_refused(db_url: str):
         stats_export.export_table(session, bureau, F.STATS_COUNTY, SY114, "area", county="KHH")
 
 
+def test_the_annual_report_is_refused_without_the_function_or_outside_the_scope(db_url: str):
+    with transaction() as session:
+        data = _build(session)
+        bureau = data.world.actor(session, data.world.bureau_a)
+        centre = data.world.actor(session, data.world.subject_center)
+    with transaction() as session, pytest.raises(Forbidden):
+        stats_export.annual_report(session, bureau, F.STATS_NATIONAL, 114)
+    with transaction() as session, pytest.raises(Forbidden):
+        stats_export.annual_report(session, bureau, F.STATS_COUNTY, 114, county="KHH")
+    with transaction() as session, pytest.raises(Forbidden):
+        stats_export.annual_report(session, centre, F.STATS_SCHOOL, 114)
+
+
 def test_the_annual_report_has_one_sheet_per_table(db_url: str):
     with transaction() as session:
         data = _build(session)
