@@ -99,7 +99,7 @@ def peak_rss(name: str, count: int) -> float:
 
 
 async def latencies(event, n: int, export=None, in_process: bool = False) -> tuple[list[float], float]:
-    """Up to `n` event latencies (ms) while the export runs, and the export's own duration (s)."""
+    """Event latencies (ms), idle or while the export runs, and the export's own duration (s)."""
     from tpd_app.services import offload
 
     samples = []
@@ -110,7 +110,8 @@ async def latencies(event, n: int, export=None, in_process: bool = False) -> tup
     elif export:
         task = asyncio.ensure_future(asyncio.to_thread(with_openpyxl, export))
     await asyncio.sleep(0.05)
-    for _ in range(n):
+    # Idle: n events. With an export: events until it ends (at most 20 n), so the whole export is sampled.
+    for _ in range(n if task is None else 20 * n):
         began = time.perf_counter()
         await asyncio.to_thread(event)
         samples.append((time.perf_counter() - began) * 1000)
@@ -139,7 +140,9 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--db", default="")
-    parser.add_argument("--events", type=int, default=30, help="latency samples per case (fewer if the export ends)")
+    parser.add_argument("--events", type=int, default=30, help="idle latency samples")
+    parser.add_argument("--busy", type=int, default=0,
+                        help="CPU-bound processes at normal priority during part 2 (stand-ins for other load)")
     args = parser.parse_args()
 
     print(f"\nExcel export of {args.rows:,} rows × 5 columns (text, 2 integers, 2 hours), median of {args.repeat}")
@@ -184,13 +187,20 @@ def main() -> int:
     from tpd_app.services import offload
 
     lowered = offload.WORKER_NICENESS
-    for _ in range(3):
-        event()  # warm caches before the idle figures
-    idle, _ = asyncio.run(latencies(event, args.events))
-    threaded = asyncio.run(latencies(event, args.events, export=args.rows))
-    normal = worker_latencies(event, args.events, args.rows, 0)
-    nice = worker_latencies(event, args.events, args.rows, lowered)
-    print(f"\nanother client's dashboard event (school scope) while a {args.rows:,}-row export runs")
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]
+    try:
+        for _ in range(3):
+            event()  # warm caches before the idle figures
+        idle, _ = asyncio.run(latencies(event, args.events))
+        threaded = asyncio.run(latencies(event, args.events, export=args.rows))
+        normal = worker_latencies(event, args.events, args.rows, 0)
+        nice = worker_latencies(event, args.events, args.rows, lowered)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    busy = f", {args.busy} other CPU-bound process(es)" if args.busy else ""
+    print(f"\nanother client's dashboard event (school scope) while a {args.rows:,}-row export runs{busy}")
     print(f"{'':<44} {'events':>7} {'p50 ms':>8} {'p95 ms':>8} {'vs idle':>8} {'export s':>9}")
     for label, (samples, seconds) in (
             ("idle", (idle, 0.0)), ("export on a thread", threaded),
