@@ -140,7 +140,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--db", default="")
-    parser.add_argument("--events", type=int, default=30, help="idle latency samples")
+    parser.add_argument("--events", type=int, default=50, help="idle latency samples, before and after")
     parser.add_argument("--busy", type=int, default=0,
                         help="CPU-bound processes at normal priority during part 2 (stand-ins for other load)")
     args = parser.parse_args()
@@ -195,6 +195,7 @@ def main() -> int:
         threaded = asyncio.run(latencies(event, args.events, export=args.rows))
         normal = worker_latencies(event, args.events, args.rows, 0)
         nice = worker_latencies(event, args.events, args.rows, lowered)
+        idle += asyncio.run(latencies(event, args.events))[0]  # before and after: the machine's load drifts
     finally:
         for hog in hogs:
             hog.kill()
