@@ -149,13 +149,13 @@ def test_text_is_escaped_and_characters_xml_cannot_hold_are_dropped():
 
 def test_formula_looking_text_in_data_rows_is_never_a_formula():
     texts = ["=1+1", "=HYPERLINK(\"http://evil.example\",\"x\")", "+SUM(A1)", "-3", "@x", "\t=1", "\r=1",
-             "=cmd|' /C calc'!A0"]
+             "=cmd|' /C calc'!A0", "\x01=1+1"]
     content = write_workbook([Sheet("s", "t", [Column("名稱"), Column("n", "#,##0")],
                                     [[t, i] for i, t in enumerate(texts)])])
     assert "<f>" not in _sheet_xml(content) and "<f " not in _sheet_xml(content)
     sheet = _open(content).worksheets[0]
     cells = [sheet.cell(row=r, column=1) for r in range(3, 3 + len(texts))]
-    assert [c.value for c in cells] == texts
+    assert [c.value for c in cells] == [*texts[:-1], "=1+1"]
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
     assert [sheet.cell(row=r, column=2).value for r in range(3, 3 + len(texts))] == list(range(len(texts)))
     assert not sheet.cell(row=3, column=2).quotePrefix
@@ -180,10 +180,13 @@ def test_rows_of_other_types_go_through_openpyxl_between_fast_batches(monkeypatc
     monkeypatch.setattr(stats_export, "_BATCH_ROWS", 3)
     rows: list[list] = [[f"r{i}", i] for i in range(8)]
     rows[4] = [dt.date(2025, 8, 1), 4]
+    rows[5] = ["\x02=r5", dt.date(2025, 8, 2)]
     content = write_workbook([Sheet("s", "t", [Column("a"), Column("b", "#,##0")], rows)])
     sheet = _open(content).worksheets[0]
     assert [r for r in sheet.iter_rows(min_row=3, values_only=True)] == [
-        ("r0", 0), ("r1", 1), ("r2", 2), ("r3", 3), (dt.datetime(2025, 8, 1), 4), ("r5", 5), ("r6", 6), ("r7", 7)]
+        ("r0", 0), ("r1", 1), ("r2", 2), ("r3", 3), (dt.datetime(2025, 8, 1), 4),
+        ("=r5", dt.datetime(2025, 8, 2)), ("r6", 6), ("r7", 7)]
+    assert sheet["A8"].data_type == "s" and sheet["A8"].quotePrefix
     assert sheet["A7"].is_date and sheet["B7"].number_format == "#,##0"
 
 

@@ -3,8 +3,8 @@
 Workbooks are streamed with openpyxl's write-only mode (lxml): a title row with the scope and
 filters, zh-TW headers, a frozen header row, widths, number formats, sheets split before Excel's
 row limit, and text that could be read as a formula stored as quoted text. Data rows are serialized
-in bulk (`_RowSerializer`) rather than cell by cell, which is what makes national-size exports fast. Every number comes
-from `services.stats.open_dashboard`, so an export holds exactly what its viewer may see.
+in bulk (`_RowSerializer`) rather than cell by cell, which makes national-size exports fast. Every
+number comes from `services.stats.open_dashboard`, so an export holds exactly what its viewer may see.
 Teachers' individual training records are never exported (SPEC §3.6).
 """
 
@@ -20,6 +20,7 @@ from typing import Any
 from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -147,15 +148,16 @@ class _RowSerializer:
         for ref, style, quoted, value in zip(self.refs, self.styles, self.quoted, values, strict=False):
             kind = type(value)
             if kind is str and value:
-                text = value[:_EXCEL_MAX_TEXT]
+                text, formula = value[:_EXCEL_MAX_TEXT], looks_like_formula(value)
                 if _NEEDS_ESCAPE.search(text):
                     text = text.translate(_ESCAPES)
                     if not text:
                         if style:
                             append(f'{ref}{row_idx}"{style}/>')
                         continue
+                    formula = formula or looks_like_formula(text)  # "\x01=1" is "=1" once cleaned
                 space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-                append(f'{ref}{row_idx}"{quoted if looks_like_formula(value) else style} t="inlineStr">'
+                append(f'{ref}{row_idx}"{quoted if formula else style} t="inlineStr">'
                        f"<is><t{space}>{text}</t></is></c>")
             elif kind is int:
                 append(f'{ref}{row_idx}"{style}><v>{value!r}</v></c>')
@@ -230,6 +232,8 @@ def _cells_row(worksheet: Any, cells: list[WriteOnlyCell], values: Sequence[Any]
     """openpyxl's own cell path, for a row holding a type the serializer does not write (dates, …)."""
     row = []
     for cell, value in zip(cells, values, strict=False):
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)  # as the fast path: dropped, not an error
         if isinstance(value, str) and looks_like_formula(value):
             row.append(_quoted(worksheet, value))
         else:
