@@ -2,6 +2,7 @@
 
     python bench/stats_export.py                 # 100,000 rows
     python bench/stats_export.py --rows 300000
+    python bench/stats_export.py --busy 1        # part 2 with one other CPU-bound process (a busy 2-core box)
 
 1. Rows per second of `stats_export.write_workbook` (openpyxl write-only + lxml) against XlsxWriter's
    `constant_memory` mode writing the same rows with the same formats, and each one's peak Python memory
