@@ -100,3 +100,53 @@ def test_a_school_sees_its_own_dashboard(page: Page):
     assert _number(page, "total-participants") > 0
     expect(page.get_by_test_id("table-area")).to_have_count(0)
     screenshot(page, "stats-school")
+
+
+def test_moe_generates_the_annual_report_and_it_matches_the_page(page: Page):
+    _signed_in(page, "demo-moe")
+    page.goto("/stats/national?year=114")
+    expect(page.get_by_test_id("scope-title")).to_have_text("全國")
+    expect(page.get_by_test_id("table-area")).to_contain_text("臺北市")
+    participants = _number(page, "total-participants")
+    taipei = page.get_by_test_id("table-area-row").filter(has_text="臺北市").first.locator("td")
+    taipei_participants = int(taipei.nth(2).inner_text().replace(",", ""))
+    # The demo data builds in well under a second, so watch for the progress bar rather than poll for it.
+    page.evaluate("""() => {
+        window.reportProgressSeen = false;
+        new MutationObserver(() => {
+            if (document.querySelector('[data-testid="report-progress"]')) window.reportProgressSeen = true;
+        }).observe(document.body, {childList: true, subtree: true});
+    }""")
+    with page.expect_download() as download:
+        page.get_by_test_id("annual-report").click()
+    assert page.evaluate("window.reportProgressSeen")
+    expect(page.get_by_test_id("report-progress")).to_have_count(0)
+    expect(page.get_by_test_id("annual-report")).to_be_enabled()
+    screenshot(page, "stats-annual-report-done")
+
+    assert download.value.suggested_filename == "tpd-annual-report-114.xlsx"
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert book.sheetnames[:2] == ["摘要", "法定研習時數達成情形"]
+    assert {"各縣市／單位", "研習性質", "課程類別", "月份", "歷年趨勢"} <= set(book.sheetnames)
+    summary = book["摘要"]
+    assert "全國" in summary["A1"].value and "114 學年度" in summary["A1"].value
+    figures = {r[0]: r[1] for r in summary.iter_rows(min_row=3, values_only=True)}
+    assert figures["參與人次"] == participants
+    area = {r[0]: r for r in book["各縣市／單位"].iter_rows(min_row=3, values_only=True)}
+    assert area["臺北市"][3] == taipei_participants and area["合計"][3] == participants
+
+
+def test_the_annual_report_is_not_offered_without_the_statistics_function(page: Page):
+    _signed_in(page, "demo-subject_center")
+    for path in ("/stats/national?year=114", "/stats/school?year=114", "/stats/report?fn=stats.national&year=114"):
+        page.goto(path)
+        expect(page.get_by_test_id("forbidden")).to_be_visible()
+        expect(page.get_by_test_id("annual-report")).to_have_count(0)
+        expect(page.get_by_test_id("report-title")).to_have_count(0)
+    screenshot(page, "stats-annual-report-forbidden")
+    # A county bureau has statistics, but not the national report.
+    page.context.clear_cookies()
+    _signed_in(page, "demo-county_bureau")
+    page.goto("/stats/report?fn=stats.national&year=114")
+    expect(page.get_by_test_id("forbidden")).to_be_visible()
+    expect(page.get_by_test_id("report-title")).to_have_count(0)

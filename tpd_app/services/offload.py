@@ -1,14 +1,17 @@
 """CPU-heavy jobs (Excel exports) in a separate process, so they never hold the web worker's GIL.
 
 A thread keeps the event loop free but still competes with every other event for the interpreter
-lock; a spawned worker process does not. Jobs are plain module-level functions with picklable
-arguments; the worker opens its own database engine from the same settings.
+lock; a spawned worker process does not. It runs at a lower CPU priority, so on a small machine the
+web workers' events win the cores and an export just takes a little longer. Jobs are plain
+module-level functions with picklable arguments; the worker opens its own database engine from the
+same settings.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -16,6 +19,8 @@ from typing import Any, TypeVar
 from tpd_app.settings import get_settings
 
 T = TypeVar("T")
+#: How much nicer than the web server the worker runs (Unix nice: 19 is the lowest priority).
+WORKER_NICENESS = 10
 _pool: ProcessPoolExecutor | None = None
 _pool_database = ""
 
@@ -30,9 +35,16 @@ def pool() -> ProcessPoolExecutor:
     if _pool is not None and database != _pool_database:
         shutdown()
     if _pool is None:
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                    initializer=_lower_priority, initargs=(WORKER_NICENESS,))
         _pool_database = database
     return _pool
+
+
+def _lower_priority(niceness: int) -> None:
+    """Runs first in the worker: exports yield the CPU to the events of people using the site."""
+    if niceness and hasattr(os, "nice"):  # not on Windows
+        os.nice(niceness)
 
 
 async def run(job: Callable[..., T], *args: Any) -> T:
