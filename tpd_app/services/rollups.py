@@ -373,21 +373,35 @@ def rebuild_rollups(session: Session, *, progress: Callable[[str], None] | None 
         levels = dict(conn.execute(sa.select(Unit.id, sa.func.coalesce(Unit.school_level, ""))).all())
         plain = (ALL_TOPICS,)
         teacher_side, organizer_side = Side.TEACHER.value, Side.ORGANIZER.value
+        school_period = PeriodType.SCHOOL.value
         for year in school_years:
             month: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
             unit: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
             teacher: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+            # Records of one course from one county and level share their month rows and organizer rows:
+            # sum them first, spread them over the course's topics once.
+            shared: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
             for (ym, cy, sy, school, county, level, organizer, organizer_county, kind, minutes, teacher_id,
                  course_id) in _ledger_rows(conn, record.c.school_year == year):
+                sums = shared[(course_id, ym, cy, sy, kind, county, level, organizer, organizer_county)]
+                sums[0] += 1
+                sums[1] += minutes
+                for topic in topics.get(course_id, plain):
+                    sums = unit[(teacher_side, cy, sy, school, county, level, kind, topic)]
+                    sums[0] += 1
+                    sums[1] += minutes
+                    sums = teacher[(school_period, sy, teacher_id, school, county, level, topic)]
+                    sums[0] += 1
+                    sums[1] += minutes
+            for (course_id, ym, cy, sy, kind, county, level, organizer, organizer_county), (count, minutes) \
+                    in shared.items():
                 organizer_level = levels.get(organizer, "")
                 for topic in topics.get(course_id, plain):
                     for sums in (month[(teacher_side, ym, county, level, kind, topic, cy, sy)],
                                  month[(organizer_side, ym, organizer_county, organizer_level, kind, topic, cy, sy)],
-                                 unit[(teacher_side, cy, sy, school, county, level, kind, topic)],
                                  unit[(organizer_side, cy, sy, organizer, organizer_county, organizer_level, kind,
-                                       topic)],
-                                 teacher[(PeriodType.SCHOOL.value, sy, teacher_id, school, county, level, topic)]):
-                        sums[0] += 1
+                                       topic)]):
+                        sums[0] += count
                         sums[1] += minutes
             _insert_sums(session, StatsMonth, month_columns, month)
             _insert_sums(session, StatsUnit, unit_columns, unit)
@@ -396,10 +410,11 @@ def rebuild_rollups(session: Session, *, progress: Callable[[str], None] | None 
             say(f"school year {year}")
         for year in calendar_years:
             teacher = defaultdict(lambda: [0, 0])
+            calendar_period = PeriodType.CALENDAR.value
             for (_, cy, _, school, county, level, _, _, _, minutes, teacher_id,
                  course_id) in _ledger_rows(conn, record.c.calendar_year == year):
                 for topic in topics.get(course_id, plain):
-                    sums = teacher[(PeriodType.CALENDAR.value, cy, teacher_id, school, county, level, topic)]
+                    sums = teacher[(calendar_period, cy, teacher_id, school, county, level, topic)]
                     sums[0] += 1
                     sums[1] += minutes
             _insert_sums(session, StatsTeacherPeriod, teacher_columns, teacher)
