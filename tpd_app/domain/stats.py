@@ -101,6 +101,8 @@ class StatsScope:
     unit_id: int = 0
     reviewer_id: int = 0
     participant_side: Side = Side.TEACHER
+    #: A unit scope's units: the unit and those merged into it (filled in by the service, from the directory).
+    unit_ids: tuple[int, ...] = ()
 
 
 NATIONAL_SCOPE = StatsScope(ScopeLevel.NATIONAL)

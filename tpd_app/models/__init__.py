@@ -37,6 +37,7 @@ from tpd_app.models.stats import (
     StatsTeacherDist,
     StatsTeacherPeriod,
     StatsUnit,
+    StatsYear,
 )
 from tpd_app.models.tables import (
     AuditLog,
@@ -91,6 +92,7 @@ __all__ = [
     "StatsTeacherDist",
     "StatsTeacherPeriod",
     "StatsUnit",
+    "StatsYear",
     "Subscription",
     "SubscriptionNotice",
     "Teacher",

@@ -23,14 +23,11 @@ class StatsMonth(SQLModel, table=True):
     __tablename__ = "stats_month"
     __table_args__ = (
         sa.UniqueConstraint("side", "ym", "county", "level", "kind", "topic", name="uq_stats_month_key"),
-        # Covering: a dashboard filters one year and topic (or every real topic), then groups by one
-        # column; each breakdown is read from the index alone. The third serves the trend across years.
-        sa.Index("ix_stats_month_school_year_cover", "school_year", "topic", "side", "county", "level", "kind", "ym",
+        # Covering, in month order: the month breakdown and month ranges read the index alone, unsorted.
+        sa.Index("ix_stats_month_school_year_cover", "school_year", "topic", "side", "ym", "county", "level", "kind",
                  "records", "minutes"),
-        sa.Index("ix_stats_month_calendar_year_cover", "calendar_year", "topic", "side", "county", "level", "kind",
-                 "ym", "records", "minutes"),
-        sa.Index("ix_stats_month_trend_cover", "topic", "side", "county", "school_year", "calendar_year", "level",
-                 "kind", "ym", "records", "minutes"),
+        sa.Index("ix_stats_month_calendar_year_cover", "calendar_year", "topic", "side", "ym", "county", "level",
+                 "kind", "records", "minutes"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -39,6 +36,34 @@ class StatsMonth(SQLModel, table=True):
     ym: int
     calendar_year: int
     school_year: int
+    county: str = Field(default="", max_length=8)
+    level: str = Field(default="", max_length=32)
+    kind: str = Field(max_length=32)
+    topic: str = Field(default="*", max_length=32)
+    records: int = Field(default=0)
+    minutes: int = Field(default=0)
+
+
+class StatsYear(SQLModel, table=True):
+    """`stats_month` summed per calendar or school year: national and county breakdowns without a month
+    range read a twelfth of the rows."""
+
+    __tablename__ = "stats_year"
+    __table_args__ = (
+        sa.UniqueConstraint("side", "period_type", "period", "county", "level", "kind", "topic",
+                            name="uq_stats_year_key"),
+        # Covering: one period's breakdowns (topics in order), and the trend across periods.
+        sa.Index("ix_stats_year_period_cover", "period_type", "period", "topic", "side", "county", "level", "kind",
+                 "records", "minutes"),
+        sa.Index("ix_stats_year_trend_cover", "period_type", "topic", "period", "side", "county", "level", "kind",
+                 "records", "minutes"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    side: str = Field(max_length=12)
+    #: "calendar" (AD year) or "school" (ROC school year).
+    period_type: str = Field(max_length=8)
+    period: int
     county: str = Field(default="", max_length=8)
     level: str = Field(default="", max_length=32)
     kind: str = Field(max_length=32)

@@ -40,6 +40,7 @@ from tpd_app.models import (
     StatsTeacherDist,
     StatsTeacherPeriod,
     StatsUnit,
+    StatsYear,
     TrainingRecord,
     Unit,
 )
@@ -49,8 +50,9 @@ MONTH_KEY = ("side", "ym", "county", "level", "kind", "topic")
 UNIT_KEY = ("side", "calendar_year", "school_year", "unit_id", "county", "level", "kind", "topic")
 TEACHER_KEY = ("period_type", "period", "teacher_id", "unit_id", "county", "level", "topic")
 DIST_KEY = ("period_type", "period", "topic", "county", "level", "minutes")
+YEAR_KEY = ("side", "period_type", "period", "county", "level", "kind", "topic")
 #: Every rollup table, in the order a rebuild empties and refills them.
-ROLLUP_MODELS = (StatsMonth, StatsUnit, StatsTeacherPeriod, StatsTeacherDist, StatsCourseFact)
+ROLLUP_MODELS = (StatsMonth, StatsYear, StatsUnit, StatsTeacherPeriod, StatsTeacherDist, StatsCourseFact)
 #: `stats_teacher_dist`'s "any county" / "any level".
 EVERY = "*"
 _PUBLISHED = sorted(s.value for s in PUBLISHED)
@@ -63,6 +65,7 @@ class _Deltas:
         self.month: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
         self.unit: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
         self.teacher: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        self.year: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
 
     def add(self, side: Side, day: date, calendar_year: int, school_year: int, unit_id: int, county: str,
             level: str, kind: str, topics: Iterable[str], sign: int, minutes: int) -> None:
@@ -74,6 +77,10 @@ class _Deltas:
             unit = self.unit[(side.value, calendar_year, school_year, unit_id, county, level, kind, topic)]
             unit[0] += sign
             unit[1] += sign * minutes
+            for period_type, period in ((PeriodType.CALENDAR, calendar_year), (PeriodType.SCHOOL, school_year)):
+                year = self.year[(side.value, period_type.value, period, county, level, kind, topic)]
+                year[0] += sign
+                year[1] += sign * minutes
 
 
 def _topics_of(session: Session, course_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -164,6 +171,7 @@ def _write(session: Session, deltas: _Deltas) -> None:
     session.flush()
     _upsert(session, StatsMonth.__table__, MONTH_KEY, ("calendar_year", "school_year"),  # type: ignore[attr-defined]
             ("records", "minutes"), deltas.month)
+    _upsert(session, StatsYear.__table__, YEAR_KEY, (), ("records", "minutes"), deltas.year)  # type: ignore[attr-defined]
     _upsert(session, StatsUnit.__table__, UNIT_KEY, (), ("records", "minutes"), deltas.unit)  # type: ignore[attr-defined]
     touched = {(k[0], k[1], k[2], k[6]) for k, amounts in deltas.teacher.items() if any(amounts)}
     before = _teacher_totals(session, touched)
@@ -332,6 +340,17 @@ def _dist_of(period_type: PeriodType, period: int, teacher: dict[tuple, list[int
     return {(kind, period, *key): [teachers] for key, teachers in counts.items()}
 
 
+def _fill_years_from_months(conn: sa.Connection) -> None:
+    """`stats_year` is `stats_month` summed per calendar and per school year (the same sums `_Deltas` adds)."""
+    month, year = StatsMonth.__table__, StatsYear.__table__  # type: ignore[attr-defined]
+    for period_type, period in ((PeriodType.CALENDAR, month.c.calendar_year), (PeriodType.SCHOOL, month.c.school_year)):
+        conn.execute(year.insert().from_select(
+            ["side", "period_type", "period", "county", "level", "kind", "topic", "records", "minutes"],
+            sa.select(month.c.side, sa.literal(period_type.value), period, month.c.county, month.c.level,
+                      month.c.kind, month.c.topic, sa.func.sum(month.c.records), sa.func.sum(month.c.minutes))
+            .group_by(month.c.side, period, month.c.county, month.c.level, month.c.kind, month.c.topic)))
+
+
 def rebuild_rollups(session: Session, *, progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """Recompute every rollup from the ledger, courses and units, in the caller's transaction.
 
@@ -420,6 +439,8 @@ def rebuild_rollups(session: Session, *, progress: Callable[[str], None] | None 
             _insert_sums(session, StatsTeacherPeriod, teacher_columns, teacher)
             _insert_sums(session, StatsTeacherDist, dist_columns, _dist_of(PeriodType.CALENDAR, year, teacher))
             say(f"calendar year {year}")
+        _fill_years_from_months(conn)
+        say("years")
     finally:
         for index in indexes:
             index.create(conn, checkfirst=True)

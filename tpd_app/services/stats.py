@@ -7,7 +7,7 @@ hours ledger per request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,6 +36,7 @@ from tpd_app.models import (
     StatsTeacherDist,
     StatsTeacherPeriod,
     StatsUnit,
+    StatsYear,
     Teacher,
     Unit,
 )
@@ -94,6 +95,15 @@ def resolve_scope(session: Session, actor: Actor, function: Function, *, county:
     Raises:
         Forbidden: the function is not the actor's, or the county/unit lies outside their scope.
     """
+    scope, crumbs = _checked_scope(session, actor, function, county=county, unit_id=unit_id, ip=ip)
+    if scope.level is ScopeLevel.UNIT:
+        merged = session.exec(select(Unit.id).where(Unit.merged_into_id == scope.unit_id)).all()
+        scope = replace(scope, unit_ids=(scope.unit_id, *sorted(u for u in merged if u)))
+    return scope, crumbs
+
+
+def _checked_scope(session: Session, actor: Actor, function: Function, *, county: str, unit_id: int,
+                   ip: str) -> tuple[StatsScope, list[tuple[str, str]]]:
     require(actor, function, ip=ip, detail="stats")
     home = home_scope(actor, function)
     crumbs = [(_home_label(session, home), "")]
@@ -132,6 +142,9 @@ def _home_label(session: Session, scope: StatsScope) -> str:
 def _unit_ids_clause(scope: StatsScope, column: Any) -> Any:
     if scope.level is ScopeLevel.REVIEWED:
         return column.in_(select(Unit.id).where(Unit.reviewer_id == scope.reviewer_id))
+    if scope.unit_ids:
+        # A literal list: the planner then walks the per-unit index (a subquery made it scan the table).
+        return column.in_(list(scope.unit_ids))
     return column.in_(select(Unit.id).where((col(Unit.id) == scope.unit_id)
                                             | (col(Unit.merged_into_id) == scope.unit_id)))
 
@@ -156,8 +169,13 @@ def _filter_clauses(table: Any, filters: StatsFilters, *, with_period: bool = Tr
         clauses.append(table.c.kind == filters.kind)
     if filters.level:
         clauses.append(table.c.level == filters.level)
-    if with_period:
-        if filters.period_type is PeriodType.CALENDAR:
+    calendar = filters.period_type is PeriodType.CALENDAR
+    if "period_type" in table.c:
+        clauses.append(table.c.period_type == filters.period_type.value)
+        if with_period:
+            clauses.append(table.c.period == (filters.calendar_year_ad if calendar else filters.year))
+    elif with_period:
+        if calendar:
             clauses.append(table.c.calendar_year == filters.calendar_year_ad)
         else:
             clauses.append(table.c.school_year == filters.year)
@@ -167,6 +185,13 @@ def _filter_clauses(table: Any, filters: StatsFilters, *, with_period: bool = Tr
         if filters.month_to:
             clauses.append(table.c.ym <= filters.month_to)
     return clauses
+
+
+def _period_column(table: Any, filters: StatsFilters) -> Any:
+    """The column a trend groups by: the period itself, or the calendar/school year of a finer row."""
+    if "period" in table.c:
+        return table.c.period
+    return table.c.calendar_year if filters.period_type is PeriodType.CALENDAR else table.c.school_year
 
 
 def _figures_by(session: Session, scope: StatsScope, filters: StatsFilters, table: Any, dimension: Any | None,
@@ -298,12 +323,15 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
         Forbidden: the function is not the actor's, or the county/unit lies outside their scope.
     """
     scope, crumbs = resolve_scope(session, actor, function, county=county, unit_id=unit_id, ip=ip)
-    table = _table_for(scope)
+    months = _table_for(scope)
+    # A national or county page reads the yearly sums unless a month range asks for months.
+    yearly = _uses_month_table(scope) and not (filters.month_from or filters.month_to)
+    table = StatsYear.__table__ if yearly else months  # type: ignore[attr-defined]
     # One grouped, index-only read per breakdown; every "*" row has one kind, so the kinds sum to the totals.
     by_kind = _by(session, scope, filters, table, table.c.kind)
     grid = {"kind": by_kind, "level": _by(session, scope, filters, table, table.c.level)}
-    if "ym" in table.c:
-        grid["month"] = _by(session, scope, filters, table, table.c.ym)
+    if "ym" in months.c:
+        grid["month"] = _by(session, scope, filters, months, months.c.ym)
     if scope.level is ScopeLevel.NATIONAL:
         grid["area"] = _by(session, scope, filters, table, table.c.county)
     elif scope.level is ScopeLevel.REVIEWED:
@@ -336,8 +364,7 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
     dashboard.tables["level"] = _rows(grid["level"])
     by_month = grid.get("month", {})
     dashboard.tables["month"] = _rows(by_month, {ym: f"{ym // 100 - 1911}/{ym % 100:02d}" for ym in by_month})
-    year_column = table.c.calendar_year if filters.period_type is PeriodType.CALENDAR else table.c.school_year
-    by_year = _figures_by(session, scope, filters, table, year_column, with_period=False)
+    by_year = _figures_by(session, scope, filters, table, _period_column(table, filters), with_period=False)
     to_roc = 1911 if filters.period_type is PeriodType.CALENDAR else 0
     dashboard.tables["trend"] = _rows(by_year, {y: str(y - to_roc) for y in by_year})
     return dashboard
