@@ -112,7 +112,8 @@ class StatsTeacherPeriod(SQLModel, table=True):
         sa.UniqueConstraint("period_type", "period", "teacher_id", "unit_id", "county", "level", "topic",
                             name="uq_stats_teacher_period_key"),
         # A unit's dashboard sums its teachers' rows; national and county ones read `stats_teacher_dist`.
-        sa.Index("ix_stats_teacher_period_unit", "unit_id", "period_type", "period", "topic"),
+        sa.Index("ix_stats_teacher_period_unit", "unit_id", "period_type", "period", "topic", "teacher_id", "level",
+                 "minutes"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

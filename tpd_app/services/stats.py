@@ -351,8 +351,7 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
             by_unit = _by(session, scope, filters, unit_table, unit_table.c.unit_id)
         else:
             by_unit = grid["area"]
-        names = dict(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(list(by_unit)))).all()) \
-            if by_unit else {}
+        names = _unit_names(session, scope, set(by_unit))
         order = sorted(by_unit, key=lambda k: (-by_unit[k].participants, -by_unit[k].courses, names.get(k, "")))
         dashboard.tables["area"] = _rows(by_unit, names, order)
         dashboard.area_kind = "unit"
@@ -368,6 +367,19 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
     to_roc = 1911 if filters.period_type is PeriodType.CALENDAR else 0
     dashboard.tables["trend"] = _rows(by_year, {y: str(y - to_roc) for y in by_year})
     return dashboard
+
+
+def _unit_names(session: Session, scope: StatsScope, unit_ids: set[int]) -> dict[int, str]:
+    """Names of the area table's units: a county's by its index, any others (moved away since) by id."""
+    names: dict[int, str] = {}
+    if scope.level is ScopeLevel.COUNTY:
+        names = {k: v for k, v in session.exec(select(Unit.id, Unit.name).where(Unit.county == scope.county)).all()
+                 if k in unit_ids}
+    missing = sorted(unit_ids - set(names))
+    for start in range(0, len(missing), 500):
+        names.update(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_(missing[start:start + 500])))
+                     .all())
+    return {k: v for k, v in names.items() if k is not None}
 
 
 def _by(session: Session, scope: StatsScope, filters: StatsFilters, table: Any, dimension: Any
