@@ -37,6 +37,7 @@ from tpd_app.models.stats import (
     StatsTeacherDist,
     StatsTeacherPeriod,
     StatsUnit,
+    StatsUnitYear,
     StatsYear,
 )
 from tpd_app.models.tables import (
@@ -92,6 +93,7 @@ __all__ = [
     "StatsTeacherDist",
     "StatsTeacherPeriod",
     "StatsUnit",
+    "StatsUnitYear",
     "StatsYear",
     "Subscription",
     "SubscriptionNotice",

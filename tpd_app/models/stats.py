@@ -101,6 +101,31 @@ class StatsUnit(SQLModel, table=True):
     minutes: int = Field(default=0)
 
 
+class StatsUnitYear(SQLModel, table=True):
+    """`stats_unit` summed per calendar or school year over every course kind: a county's table of its
+    units reads one row per unit and side (the per-kind rows stay in `stats_unit` for the kind filter)."""
+
+    __tablename__ = "stats_unit_year"
+    __table_args__ = (
+        sa.UniqueConstraint("side", "period_type", "period", "unit_id", "county", "level", "topic",
+                            name="uq_stats_unit_year_key"),
+        # Covering, in unit order: a county's units are summed without sorting.
+        sa.Index("ix_stats_unit_year_county_cover", "side", "county", "period_type", "period", "topic", "unit_id",
+                 "level", "records", "minutes"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    side: str = Field(max_length=12)
+    period_type: str = Field(max_length=8)
+    period: int
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    county: str = Field(default="", max_length=8)
+    level: str = Field(default="", max_length=32)
+    topic: str = Field(default="*", max_length=32)
+    records: int = Field(default=0)
+    minutes: int = Field(default=0)
+
+
 class StatsTeacherPeriod(SQLModel, table=True):
     """One teacher's credited minutes per calendar or school year, per school and topic.
 

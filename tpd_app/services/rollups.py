@@ -40,6 +40,7 @@ from tpd_app.models import (
     StatsTeacherDist,
     StatsTeacherPeriod,
     StatsUnit,
+    StatsUnitYear,
     StatsYear,
     TrainingRecord,
     Unit,
@@ -51,8 +52,10 @@ UNIT_KEY = ("side", "calendar_year", "school_year", "unit_id", "county", "level"
 TEACHER_KEY = ("period_type", "period", "teacher_id", "unit_id", "county", "level", "topic")
 DIST_KEY = ("period_type", "period", "topic", "county", "level", "minutes")
 YEAR_KEY = ("side", "period_type", "period", "county", "level", "kind", "topic")
+UNIT_YEAR_KEY = ("side", "period_type", "period", "unit_id", "county", "level", "topic")
 #: Every rollup table, in the order a rebuild empties and refills them.
-ROLLUP_MODELS = (StatsMonth, StatsYear, StatsUnit, StatsTeacherPeriod, StatsTeacherDist, StatsCourseFact)
+ROLLUP_MODELS = (StatsMonth, StatsYear, StatsUnit, StatsUnitYear, StatsTeacherPeriod, StatsTeacherDist,
+                 StatsCourseFact)
 #: `stats_teacher_dist`'s "any county" / "any level".
 EVERY = "*"
 _PUBLISHED = sorted(s.value for s in PUBLISHED)
@@ -66,6 +69,7 @@ class _Deltas:
         self.unit: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
         self.teacher: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
         self.year: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        self.unit_year: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
 
     def add(self, side: Side, day: date, calendar_year: int, school_year: int, unit_id: int, county: str,
             level: str, kind: str, topics: Iterable[str], sign: int, minutes: int) -> None:
@@ -79,6 +83,9 @@ class _Deltas:
             unit[1] += sign * minutes
             for period_type, period in ((PeriodType.CALENDAR, calendar_year), (PeriodType.SCHOOL, school_year)):
                 year = self.year[(side.value, period_type.value, period, county, level, kind, topic)]
+                year[0] += sign
+                year[1] += sign * minutes
+                year = self.unit_year[(side.value, period_type.value, period, unit_id, county, level, topic)]
                 year[0] += sign
                 year[1] += sign * minutes
 
@@ -173,6 +180,8 @@ def _write(session: Session, deltas: _Deltas) -> None:
             ("records", "minutes"), deltas.month)
     _upsert(session, StatsYear.__table__, YEAR_KEY, (), ("records", "minutes"), deltas.year)  # type: ignore[attr-defined]
     _upsert(session, StatsUnit.__table__, UNIT_KEY, (), ("records", "minutes"), deltas.unit)  # type: ignore[attr-defined]
+    _upsert(session, StatsUnitYear.__table__, UNIT_YEAR_KEY, (), ("records", "minutes"),  # type: ignore[attr-defined]
+            deltas.unit_year)
     touched = {(k[0], k[1], k[2], k[6]) for k, amounts in deltas.teacher.items() if any(amounts)}
     before = _teacher_totals(session, touched)
     _upsert(session, StatsTeacherPeriod.__table__, TEACHER_KEY, (), ("records", "minutes"),  # type: ignore[attr-defined]
@@ -341,14 +350,19 @@ def _dist_of(period_type: PeriodType, period: int, teacher: dict[tuple, list[int
 
 
 def _fill_years_from_months(conn: sa.Connection) -> None:
-    """`stats_year` is `stats_month` summed per calendar and per school year (the same sums `_Deltas` adds)."""
-    month, year = StatsMonth.__table__, StatsYear.__table__  # type: ignore[attr-defined]
-    for period_type, period in ((PeriodType.CALENDAR, month.c.calendar_year), (PeriodType.SCHOOL, month.c.school_year)):
-        conn.execute(year.insert().from_select(
-            ["side", "period_type", "period", "county", "level", "kind", "topic", "records", "minutes"],
-            sa.select(month.c.side, sa.literal(period_type.value), period, month.c.county, month.c.level,
-                      month.c.kind, month.c.topic, sa.func.sum(month.c.records), sa.func.sum(month.c.minutes))
-            .group_by(month.c.side, period, month.c.county, month.c.level, month.c.kind, month.c.topic)))
+    """`stats_year` is `stats_month`, and `stats_unit_year` is `stats_unit` without the kind, summed per
+    calendar and per school year (the same sums `_Deltas` adds)."""
+    for source, target, kept in ((StatsMonth, StatsYear, ("county", "level", "kind", "topic")),
+                                 (StatsUnit, StatsUnitYear, ("unit_id", "county", "level", "topic"))):
+        rows, sums = source.__table__, target.__table__  # type: ignore[attr-defined]
+        for period_type, period in ((PeriodType.CALENDAR, rows.c.calendar_year),
+                                    (PeriodType.SCHOOL, rows.c.school_year)):
+            kept_columns = [rows.c[name] for name in kept]
+            conn.execute(sums.insert().from_select(
+                ["side", "period_type", "period", *kept, "records", "minutes"],
+                sa.select(rows.c.side, sa.literal(period_type.value), period, *kept_columns,
+                          sa.func.sum(rows.c.records), sa.func.sum(rows.c.minutes))
+                .group_by(rows.c.side, period, *kept_columns)))
 
 
 def rebuild_rollups(session: Session, *, progress: Callable[[str], None] | None = None) -> dict[str, int]:

@@ -36,6 +36,7 @@ from tpd_app.models import (
     StatsTeacherDist,
     StatsTeacherPeriod,
     StatsUnit,
+    StatsUnitYear,
     StatsYear,
     Teacher,
     Unit,
@@ -56,6 +57,9 @@ class Figures:
     offered_minutes: int = 0
     participants: int = 0
     credited_minutes: int = 0
+
+
+_NOTHING = Figures()
 
 
 @dataclass(frozen=True)
@@ -311,7 +315,8 @@ def _topic_names(session: Session) -> dict[str, str]:
 
 def _rows(found: dict[Any, Figures], labels: dict[Any, str] | None = None, order: list[Any] | None = None) -> list[Row]:
     keys = order if order is not None else sorted(found, key=lambda k: (str(k)))
-    return [Row(key=str(k), label=(labels or {}).get(k, str(k)), figures=found.get(k, Figures())) for k in keys
+    labels = labels or {}
+    return [Row(key=str(k), label=labels.get(k, str(k)), figures=found.get(k) or _NOTHING) for k in keys
             if k in found or order is not None]
 
 
@@ -347,7 +352,9 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
         dashboard.area_kind = "county"
     elif scope.level in (ScopeLevel.COUNTY, ScopeLevel.REVIEWED):
         if scope.level is ScopeLevel.COUNTY:
-            unit_table = StatsUnit.__table__  # type: ignore[attr-defined]
+            # Every kind at once: the yearly unit sums (one row per unit and side); one kind: the detailed rows.
+            unit_model = StatsUnit if filters.kind else StatsUnitYear
+            unit_table = unit_model.__table__  # type: ignore[attr-defined]
             by_unit = _by(session, scope, filters, unit_table, unit_table.c.unit_id)
         else:
             by_unit = grid["area"]
@@ -390,23 +397,18 @@ def _by(session: Session, scope: StatsScope, filters: StatsFilters, table: Any, 
         .where(table.c.side.in_([Side.COURSE.value, scope.participant_side.value]), _scope_clause(scope, table),
                *_filter_clauses(table, filters))
         .group_by(table.c.side, dimension))
-    return _fold(rows, ["by"])["by"]
+    course = Side.COURSE.value
+    sums: dict[Any, list[int]] = {}
+    for side, key, records, minutes in rows:
+        slot = sums.get(key)
+        if slot is None:
+            slot = sums[key] = [0, 0, 0, 0]
+        at = 0 if side == course else 2
+        slot[at] += records or 0
+        slot[at + 1] += minutes or 0
+    return {key: Figures(*slot) for key, slot in sums.items()}
 
 
 def _sum(rows: Any) -> Figures:
     return Figures(*(sum(getattr(f, name) for f in rows) for name in ("courses", "offered_minutes", "participants",
                                                                         "credited_minutes")))
-
-
-def _fold(rows: Any, names: list[str]) -> dict[str, dict[Any, Figures]]:
-    """Sum rows (side, *keys, records, minutes) into the total (key None) and one breakdown per name."""
-    sums: dict[str, dict[Any, list[int]]] = {name: {} for name in ("total", *names)}
-    for side, *keys, records, minutes in rows:
-        at = 0 if side == Side.COURSE.value else 2
-        for name, key in (("total", None), *zip(names, keys, strict=True)):
-            slot = sums[name].get(key)
-            if slot is None:
-                slot = sums[name][key] = [0, 0, 0, 0]
-            slot[at] += int(records or 0)
-            slot[at + 1] += int(minutes or 0)
-    return {name: {key: Figures(*slot) for key, slot in found.items()} for name, found in sums.items()}
