@@ -62,3 +62,21 @@ def test_the_download_handler_exports_the_scoped_table_and_refuses_teacher_recor
     assert "download" in str(event)
     refused = run_async(state.download("teacher_records"))
     assert refused is None and "Excel" in state.error_text
+
+
+def test_a_county_with_thousands_of_schools_shows_the_top_of_the_list_until_asked_for_all(db_url: str):
+    """Rendering ~2,000 rows and bars takes the browser seconds: the chart draws the top 30, the table
+    the first 100 with a button for the rest (every row stays in the Excel download)."""
+    from tpd_app.state.stats import AREA_CHART_ROWS, AREA_TABLE_ROWS
+
+    state = _state("", "/stats/county", {"year": "114"})
+    state.area_rows = [{"key": str(i), "label": f"學校{i}", "href": f"/stats/county?unit={i}", "courses": "1",
+                        "offered": "1", "participants": str(2000 - i), "credited": "1",
+                        "participants_n": str(2000 - i), "credited_n": "1", "courses_n": "1"} for i in range(1500)]
+    assert len(state.area_table_rows) == AREA_TABLE_ROWS
+    assert state.area_more_label == "目前顯示前 100 筆，顯示全部 1,500 筆"
+    assert "30" in state.area_chart_note
+    assert len(state.area_figure.data[0].x) == AREA_CHART_ROWS
+    assert state.area_figure.data[0].x[0] == "學校0"
+    state.show_all_area()
+    assert len(state.area_table_rows) == 1500 and state.area_more_label == ""

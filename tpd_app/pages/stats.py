@@ -137,11 +137,19 @@ def figures_table(rows: rx.Var, first_key: str | rx.Var, testid: str, *, drill: 
     )
 
 
-def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *, drill: bool = False) -> rx.Component:
+def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *, drill: bool = False,
+            table_rows: rx.Var | None = None) -> rx.Component:
+    """A breakdown: chart, its table (`table_rows` when the table shows a part at first), Excel download."""
     click = {"on_click": S.drill} if drill else {}
     chart = rx.plotly.basic(data=figure, width="100%", height="300px",
                             config={"displaylogo": False, "responsive": True}, **click)
     hint = [rx.text(tr("stats.chart.hint"), size="1", color=tokens.MUTED)] if drill else []
+    more: list[rx.Component] = []
+    if table_rows is not None:
+        hint.append(rx.cond(S.area_chart_note != "", rx.text(S.area_chart_note, size="1", color=tokens.MUTED,
+                                                             data_testid="area-chart-note")))
+        more.append(rx.cond(S.area_more_label != "", rx.button(
+            S.area_more_label, on_click=S.show_all_area, size="1", variant="soft", data_testid="area-show-all")))
     return rx.cond(
         rows.length() > 0,
         rx.vstack(
@@ -155,7 +163,8 @@ def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *
             *hint,
             rx.box(chart, width="100%", role="img", aria_label=tr(f"stats.table.{table}"),
                    data_testid=f"chart-{table}"),
-            figures_table(rows, first_key, f"table-{table}", drill=drill),
+            figures_table(rows if table_rows is None else table_rows, first_key, f"table-{table}", drill=drill),
+            *more,
             width="100%", spacing="2",
         ),
     )
@@ -184,7 +193,7 @@ def dashboard() -> rx.Component:
         rx.text(tr("stats.note.distinct"), size="1", color=tokens.MUTED),
         report_tools(),
         compliance(),
-        section("area", S.area_rows, S.area_figure, area_key, drill=True),
+        section("area", S.area_rows, S.area_figure, area_key, drill=True, table_rows=S.area_table_rows),
         section("kind", S.kind_rows, S.kind_figure, "stats.table.kind.label"),
         section("topic", S.topic_rows, S.topic_figure, "stats.table.topic.label"),
         section("level", S.level_rows, S.level_figure, "stats.table.level.label"),

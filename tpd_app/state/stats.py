@@ -102,6 +102,12 @@ def _figure(rows: list[dict[str, str]], *, kind: str, name: str, hover: str) -> 
     return figure
 
 
+#: The area chart draws this many rows (a county has some 2,000 schools); its table lists them all.
+AREA_CHART_ROWS = 30
+#: Rows the area table shows before "show all" (rendering thousands of rows at once takes seconds).
+AREA_TABLE_ROWS = 100
+
+
 class StatsState(AppState):
     """One dashboard (national, county, school or subject-centre) for the signed-in viewer."""
 
@@ -112,6 +118,7 @@ class StatsState(AppState):
     totals: dict[str, str] = {}
     compliance: list[dict[str, str]] = []
     area_rows: list[dict[str, str]] = []
+    area_show_all: bool = False
     kind_rows: list[dict[str, str]] = []
     topic_rows: list[dict[str, str]] = []
     level_rows: list[dict[str, str]] = []
@@ -183,6 +190,7 @@ class StatsState(AppState):
                             "share": f"{c['share'] * 100:.1f}%"}
                            for c in dashboard.compliance]
         self.area_kind = dashboard.area_kind
+        self.area_show_all = False
         prefix = {"county": "county:", "unit": "unit:"}.get(dashboard.area_kind, "")
         self.area_rows = [{**r, "href": self._link(prefix + r["key"]) if prefix else ""}
                           for r in _view_rows(dashboard, "area", lang)]
@@ -296,7 +304,30 @@ class StatsState(AppState):
 
     @rx.var
     def area_figure(self) -> go.Figure:
-        return _participants_chart(self.area_rows, self.lang, "bar")
+        return _participants_chart(self.area_rows[:AREA_CHART_ROWS], self.lang, "bar")
+
+    @rx.var
+    def area_table_rows(self) -> list[dict[str, str]]:
+        return self.area_rows if self.area_show_all else self.area_rows[:AREA_TABLE_ROWS]
+
+    @rx.var
+    def area_more_label(self) -> str:
+        """The "show all" button's text, or "" when every row is shown."""
+        if self.area_show_all or len(self.area_rows) <= AREA_TABLE_ROWS:
+            return ""
+        return translate("stats.area.show_all", valid_lang(self.lang)).format(
+            shown=AREA_TABLE_ROWS, count=f"{len(self.area_rows):,}")
+
+    @rx.var
+    def area_chart_note(self) -> str:
+        if len(self.area_rows) <= AREA_CHART_ROWS:
+            return ""
+        return translate("stats.chart.top_rows", valid_lang(self.lang)).format(count=AREA_CHART_ROWS)
+
+    @rx.event
+    def show_all_area(self):
+        """List every row of the area table (they are already in this viewer's state)."""
+        self.area_show_all = True
 
     @rx.var
     def kind_figure(self) -> go.Figure:
