@@ -80,8 +80,12 @@ def main() -> int:
             page.wait_for_url(re.compile(r"/home/?$"))
             national_url = f"/stats/national?year={args.year}"
             for round_ in range(args.repeat + 1):
-                timed("open the national dashboard", lambda: page.goto(national_url),
-                      lambda: expect(page.get_by_test_id("table-area")).to_contain_text("新北市"))
+                def national_on_screen() -> None:
+                    # Every kind listed: the unfiltered national figures (not the last round's filtered ones).
+                    expect(page.get_by_test_id("scope-title")).to_have_text("全國")
+                    expect(page.get_by_test_id("table-kind")).to_contain_text("線上課程")
+
+                timed("open the national dashboard", lambda: page.goto(national_url), national_on_screen)
                 national = _total(page)
                 link = page.get_by_test_id("table-area").get_by_test_id("drill-link").filter(has_text="新北市")
                 timed("drill into a county (新北市)", link.click,

@@ -36,7 +36,7 @@ def test_moe_loads_the_national_dashboard_and_drills_into_a_county(db_url: str):
     run_async(state.load_national())
     assert state.page_status == "ok"
     assert state.totals["participants"] == "5" and state.totals["teachers"] == "4"
-    labels = [r["label"] for r in state.area_rows]
+    labels = [r["label"] for r in state._area_rows]
     assert "高雄市" in labels
     event = state.drill([{"x": "高雄市", "y": 1}])
     assert "county=KHH" in str(event) and "year=114" in str(event)
@@ -51,7 +51,7 @@ def test_a_county_bureau_cannot_open_another_county_by_editing_the_url(db_url: s
     assert own.page_status == "ok" and own.scope_title == "臺北市"
     other = _state(cookie, "/stats/county", {"year": "114", "county": "KHH"})
     run_async(other.load_county())
-    assert other.page_status == "forbidden" and other.area_rows == []
+    assert other.page_status == "forbidden" and other._area_rows == []
 
 
 def test_the_download_handler_exports_the_scoped_table_and_refuses_teacher_records(db_url: str):
@@ -70,7 +70,7 @@ def test_a_county_with_thousands_of_schools_shows_the_top_of_the_list_until_aske
     from tpd_app.state.stats import AREA_CHART_ROWS, AREA_TABLE_ROWS
 
     state = _state("", "/stats/county", {"year": "114"})
-    state.area_rows = [{"key": str(i), "label": f"學校{i}", "href": f"/stats/county?unit={i}", "courses": "1",
+    state._area_rows = [{"key": str(i), "label": f"學校{i}", "href": f"/stats/county?unit={i}", "courses": "1",
                         "offered": "1", "participants": str(2000 - i), "credited": "1",
                         "participants_n": str(2000 - i), "credited_n": "1", "courses_n": "1"} for i in range(1500)]
     assert len(state.area_table_rows) == AREA_TABLE_ROWS

@@ -193,7 +193,7 @@ def dashboard() -> rx.Component:
         rx.text(tr("stats.note.distinct"), size="1", color=tokens.MUTED),
         report_tools(),
         compliance(),
-        section("area", S.area_rows, S.area_figure, area_key, drill=True, table_rows=S.area_table_rows),
+        section("area", S.area_table_rows, S.area_figure, area_key, drill=True, table_rows=S.area_table_rows),
         section("kind", S.kind_rows, S.kind_figure, "stats.table.kind.label"),
         section("topic", S.topic_rows, S.topic_figure, "stats.table.topic.label"),
         section("level", S.level_rows, S.level_figure, "stats.table.level.label"),

@@ -117,7 +117,8 @@ class StatsState(AppState):
     query: dict[str, str] = {}
     totals: dict[str, str] = {}
     compliance: list[dict[str, str]] = []
-    area_rows: list[dict[str, str]] = []
+    #: Every row of the area table, kept on the server (a county has ~2,000); the page gets `area_table_rows`.
+    _area_rows: list[dict[str, str]] = []
     area_show_all: bool = False
     kind_rows: list[dict[str, str]] = []
     topic_rows: list[dict[str, str]] = []
@@ -192,7 +193,7 @@ class StatsState(AppState):
         self.area_kind = dashboard.area_kind
         self.area_show_all = False
         prefix = {"county": "county:", "unit": "unit:"}.get(dashboard.area_kind, "")
-        self.area_rows = [{**r, "href": self._link(prefix + r["key"]) if prefix else ""}
+        self._area_rows = [{**r, "href": self._link(prefix + r["key"]) if prefix else ""}
                           for r in _view_rows(dashboard, "area", lang)]
         self.kind_rows = _view_rows(dashboard, "kind", lang)
         self.topic_rows = _view_rows(dashboard, "topic", lang)
@@ -233,7 +234,7 @@ class StatsState(AppState):
         if not points or not isinstance(points[0], dict):
             return None
         label = str(points[0].get("x", ""))
-        row = next((r for r in self.area_rows if r["label"] == label), None)
+        row = next((r for r in self._area_rows if r["label"] == label), None)
         if row is None or not self.area_kind:
             return None
         target = f"county:{row['key']}" if self.area_kind == "county" else f"unit:{row['key']}"
@@ -304,23 +305,23 @@ class StatsState(AppState):
 
     @rx.var
     def area_figure(self) -> go.Figure:
-        return _participants_chart(self.area_rows[:AREA_CHART_ROWS], self.lang, "bar")
+        return _participants_chart(self._area_rows[:AREA_CHART_ROWS], self.lang, "bar")
 
     @rx.var
     def area_table_rows(self) -> list[dict[str, str]]:
-        return self.area_rows if self.area_show_all else self.area_rows[:AREA_TABLE_ROWS]
+        return self._area_rows if self.area_show_all else self._area_rows[:AREA_TABLE_ROWS]
 
     @rx.var
     def area_more_label(self) -> str:
         """The "show all" button's text, or "" when every row is shown."""
-        if self.area_show_all or len(self.area_rows) <= AREA_TABLE_ROWS:
+        if self.area_show_all or len(self._area_rows) <= AREA_TABLE_ROWS:
             return ""
         return translate("stats.area.show_all", valid_lang(self.lang)).format(
-            shown=AREA_TABLE_ROWS, count=f"{len(self.area_rows):,}")
+            shown=AREA_TABLE_ROWS, count=f"{len(self._area_rows):,}")
 
     @rx.var
     def area_chart_note(self) -> str:
-        if len(self.area_rows) <= AREA_CHART_ROWS:
+        if len(self._area_rows) <= AREA_CHART_ROWS:
             return ""
         return translate("stats.chart.top_rows", valid_lang(self.lang)).format(count=AREA_CHART_ROWS)
 
