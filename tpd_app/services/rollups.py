@@ -458,5 +458,10 @@ def rebuild_rollups(session: Session, *, progress: Callable[[str], None] | None 
     finally:
         for index in indexes:
             index.create(conn, checkfirst=True)
+    # Fresh planner statistics: figures from before the rebuild can steer queries to the wrong index.
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+    for table in tables:
+        conn.exec_driver_sql(f"ANALYZE {table.name}")
     return {table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
             for table in tables if table.name != "stats_course_fact"}
