@@ -182,36 +182,53 @@ def _write(session: Session, deltas: _Deltas) -> None:
     _upsert(session, StatsUnit.__table__, UNIT_KEY, (), ("records", "minutes"), deltas.unit)  # type: ignore[attr-defined]
     _upsert(session, StatsUnitYear.__table__, UNIT_YEAR_KEY, (), ("records", "minutes"),  # type: ignore[attr-defined]
             deltas.unit_year)
+    # The distribution moves each touched teacher from the bucket of her old total to that of her new one.
     touched = {(k[0], k[1], k[2], k[6]) for k, amounts in deltas.teacher.items() if any(amounts)}
-    before = _teacher_totals(session, touched)
+    before = _stored_teacher_rows(session, touched)
+    after = {key: list(amounts) for key, amounts in before.items()}
+    for key, (records, minutes) in deltas.teacher.items():
+        if (key[0], key[1], key[2], key[6]) in touched:
+            row = after.setdefault(key, [0, 0])
+            row[0] += records
+            row[1] += minutes
     _upsert(session, StatsTeacherPeriod.__table__, TEACHER_KEY, (), ("records", "minutes"),  # type: ignore[attr-defined]
             deltas.teacher)
-    after = _teacher_totals(session, touched)
     dist: dict[tuple, list[int]] = defaultdict(lambda: [0])
-    for grain, total in before.items():
-        dist[(*grain[:5], min(total, DIST_CAP_MINUTES))][0] -= 1
-    for grain, total in after.items():
-        dist[(*grain[:5], min(total, DIST_CAP_MINUTES))][0] += 1
+    _count_buckets(_grain_totals(before.items()), -1, dist)
+    _count_buckets(_grain_totals((k, v) for k, v in after.items() if v[0] > 0), 1, dist)
     _upsert(session, StatsTeacherDist.__table__, DIST_KEY, (), ("teachers",), dist)  # type: ignore[attr-defined]
 
 
-def _teacher_totals(session: Session, touched: set[tuple[str, int, int, str]]) -> dict[tuple, int]:
-    """Each touched (period type, period, teacher, topic)'s total minutes for every grain of
-    `stats_teacher_dist`: {(period type, period, topic, county|*, level|*, teacher): minutes}."""
+def _stored_teacher_rows(session: Session, touched: set[tuple[str, int, int, str]]) -> dict[tuple, list[int]]:
+    """The stored `stats_teacher_period` rows of each touched (period type, period, teacher, topic):
+    {key: [records, minutes]}."""
     table = StatsTeacherPeriod.__table__  # type: ignore[attr-defined]
     teachers = sorted({key[2] for key in touched})
-    totals: dict[tuple, int] = defaultdict(int)
+    rows: dict[tuple, list[int]] = {}
     for start in range(0, len(teachers), 500):
-        rows = session.execute(sa.select(table.c.period_type, table.c.period, table.c.teacher_id, table.c.topic,
-                                         table.c.county, table.c.level, table.c.minutes)
-                               .where(table.c.teacher_id.in_(teachers[start:start + 500])))
-        for period_type, period, teacher_id, topic, county, level, minutes in rows:
-            if (period_type, period, teacher_id, topic) not in touched:
-                continue
-            for county_key in (EVERY, county):
-                for level_key in (EVERY, level):
-                    totals[(period_type, period, topic, county_key, level_key, teacher_id)] += minutes
+        for *key, records, minutes in session.execute(
+                sa.select(*(table.c[name] for name in TEACHER_KEY), table.c.records, table.c.minutes)
+                .where(table.c.teacher_id.in_(teachers[start:start + 500]))):
+            if (key[0], key[1], key[2], key[6]) in touched:
+                rows[tuple(key)] = [records, minutes]
+    return rows
+
+
+def _grain_totals(rows: Iterable[tuple[tuple, list[int]]]) -> dict[tuple, int]:
+    """Teachers' total minutes for every grain of `stats_teacher_dist`, from `stats_teacher_period` rows
+    ((TEACHER_KEY values), [records, minutes]): {(period type, period, topic, county|*, level|*, teacher): minutes}."""
+    totals: dict[tuple, int] = defaultdict(int)
+    for (period_type, period, teacher_id, _, county, level, topic), (_, minutes) in rows:
+        for county_key in (EVERY, county):
+            for level_key in (EVERY, level):
+                totals[(period_type, period, topic, county_key, level_key, teacher_id)] += minutes
     return totals
+
+
+def _count_buckets(totals: dict[tuple, int], sign: int, dist: dict[tuple, list[int]]) -> None:
+    """Add `sign` × one teacher to the (grain, capped total) bucket of each total."""
+    for grain, total in totals.items():
+        dist[(*grain[:5], min(total, DIST_CAP_MINUTES))][0] += sign
 
 
 def _course_fact(session: Session, course: Course) -> dict[str, Any] | None:
@@ -334,19 +351,11 @@ def _insert_sums(session: Session, model: Any, columns: tuple[str, ...], sums: d
     bulk_insert(session, model.__table__, list(columns), ((*key, *sums[key]) for key in sorted(sums)))
 
 
-def _dist_of(period_type: PeriodType, period: int, teacher: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
+def _dist_of(teacher: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
     """`stats_teacher_dist` rows of one period from its `stats_teacher_period` sums (same rule as `_write`)."""
-    totals: dict[tuple, int] = defaultdict(int)
-    for (_, _, teacher_id, _, county, level, topic), (_, minutes) in teacher.items():
-        totals[(topic, EVERY, EVERY, teacher_id)] += minutes
-        totals[(topic, county, EVERY, teacher_id)] += minutes
-        totals[(topic, EVERY, level, teacher_id)] += minutes
-        totals[(topic, county, level, teacher_id)] += minutes
-    counts: dict[tuple, int] = defaultdict(int)
-    for (topic, county, level, _), total in totals.items():
-        counts[(topic, county, level, total if total < DIST_CAP_MINUTES else DIST_CAP_MINUTES)] += 1
-    kind = period_type.value
-    return {(kind, period, *key): [teachers] for key, teachers in counts.items()}
+    dist: dict[tuple, list[int]] = defaultdict(lambda: [0])
+    _count_buckets(_grain_totals(teacher.items()), 1, dist)
+    return dist
 
 
 def _fill_years_from_months(conn: sa.Connection) -> None:
@@ -439,7 +448,7 @@ def rebuild_rollups(session: Session, *, progress: Callable[[str], None] | None 
             _insert_sums(session, StatsMonth, month_columns, month)
             _insert_sums(session, StatsUnit, unit_columns, unit)
             _insert_sums(session, StatsTeacherPeriod, teacher_columns, teacher)
-            _insert_sums(session, StatsTeacherDist, dist_columns, _dist_of(PeriodType.SCHOOL, year, teacher))
+            _insert_sums(session, StatsTeacherDist, dist_columns, _dist_of(teacher))
             say(f"school year {year}")
         for year in calendar_years:
             teacher = defaultdict(lambda: [0, 0])
@@ -451,7 +460,7 @@ def rebuild_rollups(session: Session, *, progress: Callable[[str], None] | None 
                     sums[0] += 1
                     sums[1] += minutes
             _insert_sums(session, StatsTeacherPeriod, teacher_columns, teacher)
-            _insert_sums(session, StatsTeacherDist, dist_columns, _dist_of(PeriodType.CALENDAR, year, teacher))
+            _insert_sums(session, StatsTeacherDist, dist_columns, _dist_of(teacher))
             say(f"calendar year {year}")
         _fill_years_from_months(conn)
         say("years")
