@@ -198,30 +198,6 @@ def _period_column(table: Any, filters: StatsFilters) -> Any:
     return table.c.calendar_year if filters.period_type is PeriodType.CALENDAR else table.c.school_year
 
 
-def _figures_by(session: Session, scope: StatsScope, filters: StatsFilters, table: Any, dimension: Any | None,
-                *, with_period: bool = True, topic_rows: bool = False) -> dict[Any, Figures]:
-    """Sum the two sides a dashboard shows, grouped by `dimension` (None: one total under key None)."""
-    clauses = _filter_clauses(table, filters, with_period=with_period, with_months=with_period)
-    if topic_rows:
-        clauses = [c for c in clauses if c is not clauses[0]]
-        clauses.append(table.c.topic != ALL_TOPICS)
-        if filters.topic:
-            clauses.append(table.c.topic == filters.topic)
-    key = dimension if dimension is not None else sa.literal("")
-    statement = (sa.select(key.label("key"), table.c.side, sa.func.sum(table.c.records), sa.func.sum(table.c.minutes))
-                 .where(table.c.side.in_([Side.COURSE.value, scope.participant_side.value]),
-                        _scope_clause(scope, table), *clauses)
-                 .group_by(key, table.c.side))
-    found: dict[Any, dict[str, int]] = {}
-    for row_key, side, records, minutes in session.execute(statement):
-        slot = found.setdefault(row_key if dimension is not None else None, {})
-        if side == Side.COURSE.value:
-            slot["courses"], slot["offered_minutes"] = int(records or 0), int(minutes or 0)
-        else:
-            slot["participants"], slot["credited_minutes"] = int(records or 0), int(minutes or 0)
-    return {k: Figures(**v) for k, v in found.items()}
-
-
 def _table_for(scope: StatsScope) -> Any:
     return (StatsMonth if _uses_month_table(scope) else StatsUnit).__table__  # type: ignore[attr-defined]
 
@@ -365,12 +341,13 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
     else:
         dashboard.tables["area"] = []
     dashboard.tables["kind"] = _rows(grid["kind"])
-    dashboard.tables["topic"] = _rows(_figures_by(session, scope, filters, table, table.c.topic, topic_rows=True),
-                                      _topic_names(session))
+    dashboard.tables["topic"] = _rows(_by(session, scope, filters, table, table.c.topic, topic_rows=True,
+                                          dimension_first=True), _topic_names(session))
     dashboard.tables["level"] = _rows(grid["level"])
     by_month = grid.get("month", {})
     dashboard.tables["month"] = _rows(by_month, {ym: f"{ym // 100 - 1911}/{ym % 100:02d}" for ym in by_month})
-    by_year = _figures_by(session, scope, filters, table, _period_column(table, filters), with_period=False)
+    by_year = _by(session, scope, filters, table, _period_column(table, filters), with_period=False,
+                  dimension_first=True)
     to_roc = 1911 if filters.period_type is PeriodType.CALENDAR else 0
     dashboard.tables["trend"] = _rows(by_year, {y: str(y - to_roc) for y in by_year})
     return dashboard
@@ -390,15 +367,27 @@ def _unit_names(session: Session, scope: StatsScope, unit_ids: set[int]) -> dict
 
 
 def _by(session: Session, scope: StatsScope, filters: StatsFilters, table: Any, dimension: Any, *,
-        grouped: bool = True) -> dict[Any, Figures]:
-    """The period's "*" rows of the scope, summed per side and value of `dimension` (`grouped=False`:
-    the rows come back as stored and are summed here, cheaper where nearly every row is its own group)."""
+        grouped: bool = True, with_period: bool = True, topic_rows: bool = False,
+        dimension_first: bool = False) -> dict[Any, Figures]:
+    """The scope's rows summed per side and value of `dimension`: the period's "*" rows, or every period
+    (`with_period=False`, the trend), or the rows of real topics (`topic_rows`, the topic breakdown).
+
+    `grouped=False` fetches the rows as stored and sums them here (cheaper where nearly every row is its
+    own group); `dimension_first` groups in the order of an index that leads with the dimension.
+    """
+    clauses = _filter_clauses(table, filters, with_period=with_period, with_months=with_period)
+    if topic_rows:
+        clauses[0] = table.c.topic != ALL_TOPICS
+        if filters.topic:
+            clauses.append(table.c.topic == filters.topic)
     measures = [sa.func.sum(table.c.records), sa.func.sum(table.c.minutes)] if grouped else \
         [table.c.records, table.c.minutes]
     statement = (sa.select(table.c.side, dimension, *measures)
                  .where(table.c.side.in_([Side.COURSE.value, scope.participant_side.value]),
-                        _scope_clause(scope, table), *_filter_clauses(table, filters)))
-    rows = session.execute(statement.group_by(table.c.side, dimension) if grouped else statement).all()
+                        _scope_clause(scope, table), *clauses))
+    if grouped:
+        statement = statement.group_by(*((dimension, table.c.side) if dimension_first else (table.c.side, dimension)))
+    rows = session.execute(statement).all()
     course = Side.COURSE.value
     sums: dict[Any, list[int]] = {}
     for side, key, records, minutes in rows:
