@@ -57,7 +57,8 @@ def load_settings() -> Settings:
         login_ticket_seconds=_int("TPD_LOGIN_TICKET_SECONDS", 60),
         argon2_memory_kib=_int("TPD_ARGON2_MEMORY_KIB", 65536),
         argon2_time_cost=_int("TPD_ARGON2_TIME_COST", 3),
-        public_origin=os.environ.get("TPD_PUBLIC_ORIGIN", "http://localhost:3000"),
+        # Without an explicit origin the server's own port is the one browsers come from.
+        public_origin=os.environ.get("TPD_PUBLIC_ORIGIN", f"http://localhost:{os.environ.get('TPD_PORT', '3000')}"),
         # Private: outside Reflex's public upload folder; served only through an authorizing endpoint.
         attachments_dir=Path(os.environ.get("TPD_ATTACHMENTS_DIR") or ROOT / "data" / "private" / "attachments"),
     )
