@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from tests.factories import make_account
@@ -36,11 +37,18 @@ def test_moe_loads_the_national_dashboard_and_drills_into_a_county(db_url: str):
     run_async(state.load_national())
     assert state.page_status == "ok"
     assert state.totals["participants"] == "5" and state.totals["teachers"] == "4"
-    labels = [r["label"] for r in state._area_rows]
+    labels = [r["label"] for r in state.area_table_rows]
     assert "高雄市" in labels
     event = state.drill([{"x": "高雄市", "y": 1}])
     assert "county=KHH" in str(event) and "year=114" in str(event)
-    assert state.area_figure.data[0].x == tuple(labels)
+    figure = go.Figure(state.area_figure)  # the JSON the page sends is a valid plotly figure
+    assert figure.data[0].x == tuple(labels)
+    assert [float(y) for y in figure.data[0].y] == [float(r["participants_n"]) for r in state.area_table_rows]
+    for name in ("kind_figure", "topic_figure", "level_figure", "month_figure", "trend_figure"):
+        go.Figure(getattr(state, name))
+    assert "參與人次" in figure.data[0].hovertemplate
+    kaohsiung = next(r for r in state.area_table_rows if r["label"] == "高雄市")
+    assert kaohsiung["href"] == "/stats/national?year=114&period=school&county=KHH"
 
 
 def test_a_county_bureau_cannot_open_another_county_by_editing_the_url(db_url: str):
@@ -70,13 +78,30 @@ def test_a_county_with_thousands_of_schools_shows_the_top_of_the_list_until_aske
     from tpd_app.state.stats import AREA_CHART_ROWS, AREA_TABLE_ROWS
 
     state = _state("", "/stats/county", {"year": "114"})
-    state._area_rows = [{"key": str(i), "label": f"學校{i}", "href": f"/stats/county?unit={i}", "courses": "1",
-                        "offered": "1", "participants": str(2000 - i), "credited": "1",
-                        "participants_n": str(2000 - i), "credited_n": "1", "courses_n": "1"} for i in range(1500)]
+    state.area_kind = "unit"
+    state._link_base = "/stats/county"
+    state._area_rows = [(str(i), f"學校{i}", 1, 60, 2000 - i, 60) for i in range(1500)]
     assert len(state.area_table_rows) == AREA_TABLE_ROWS
     assert state.area_more_label == "目前顯示前 100 筆，顯示全部 1,500 筆"
     assert "30" in state.area_chart_note
-    assert len(state.area_figure.data[0].x) == AREA_CHART_ROWS
-    assert state.area_figure.data[0].x[0] == "學校0"
+    assert len(state.area_figure["data"][0]["x"]) == AREA_CHART_ROWS
+    assert state.area_figure["data"][0]["x"][0] == "學校0"
+    assert state.area_table_rows[0]["href"] == "/stats/county?unit=0"
+    assert state.area_table_rows[1]["participants"] == "1,999" and state.area_table_rows[1]["offered"] == "1.0"
     state.show_all_area()
     assert len(state.area_table_rows) == 1500 and state.area_more_label == ""
+
+
+def test_long_unit_names_are_shortened_on_the_axis_but_whole_in_the_hover_and_drill():
+    """Fixed margins keep the chart fast; a long school name must not run off them, yet stay findable."""
+    from tpd_app.state.stats import TICK_CHARS, _figure
+
+    name = "新北市立板橋高級中學附設國民中學部"
+    rows = [{"label": name, "participants_n": "12", "courses": "1", "offered": "2.0", "participants": "12",
+             "credited": "3.0"}, {"label": "短名", "participants_n": "3", "courses": "1", "offered": "1.0",
+                                 "participants": "3", "credited": "1.0"}]
+    figure = go.Figure(_figure(rows, kind="bar", name="參與人次", hover="<b>%{x}</b>"))
+    assert figure.data[0].x == (name, "短名")  # a click on the bar sends the whole name to `drill`
+    assert figure.layout.xaxis.ticktext == (name[:TICK_CHARS - 1] + "…", "短名")
+    assert figure.layout.xaxis.tickvals == (name, "短名")
+    assert figure.data[0].y == (12, 3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from tpd_app import routes
@@ -141,7 +142,9 @@ def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *
             table_rows: rx.Var | None = None) -> rx.Component:
     """A breakdown: chart, its table (`table_rows` when the table shows a part at first), Excel download."""
     click = {"on_click": S.drill} if drill else {}
-    chart = rx.plotly.basic(data=figure, width="100%", height="300px",
+    # The state sends the figure as plotly JSON (a dict), which is what rx.plotly renders.
+    # An empty template: rx.plotly's default merges plotly's whole theme into every chart, restyling each label.
+    chart = rx.plotly.basic(data=figure.to(go.Figure), template=go.layout.Template(), width="100%", height="300px",
                             config={"displaylogo": False, "responsive": True}, **click)
     hint = [rx.text(tr("stats.chart.hint"), size="1", color=tokens.MUTED)] if drill else []
     more: list[rx.Component] = []
@@ -161,7 +164,8 @@ def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *
                 width="100%", align="center",
             ),
             *hint,
-            rx.box(chart, width="100%", role="img", aria_label=tr(f"stats.table.{table}"),
+            # `contain` keeps plotly's label measurements from laying out the rest of the page.
+            rx.box(chart, width="100%", role="img", aria_label=tr(f"stats.table.{table}"), contain="content",
                    data_testid=f"chart-{table}"),
             figures_table(rows if table_rows is None else table_rows, first_key, f"table-{table}", drill=drill),
             *more,
