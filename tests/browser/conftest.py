@@ -112,8 +112,15 @@ def page(browser: Browser, server: Server) -> Iterator[Page]:
 
 
 def screenshot(page: Page, name: str) -> Path:
+    """A full-page screenshot, after scrolling through the page so that charts drawn on reaching
+    the viewport (`WhenVisible`) are in the picture too."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    if page.locator('[data-drawn="no"]').count():
+        page.evaluate("""async () => { for (let y = 0; y < document.body.scrollHeight; y += 400) {
+            window.scrollTo(0, y); await new Promise(r => setTimeout(r, 30)); } window.scrollTo(0, 0); }""")
+        page.wait_for_function("""() => [...document.querySelectorAll('[data-drawn]')].every(
+            c => c.dataset.drawn === 'yes' && c.querySelector('.main-svg'))""")
     page.screenshot(path=str(path), full_page=True)
     return path
 

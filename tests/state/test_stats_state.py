@@ -37,6 +37,8 @@ def test_moe_loads_the_national_dashboard_and_drills_into_a_county(db_url: str):
     run_async(state.load_national())
     assert state.page_status == "ok"
     assert state.totals["participants"] == "5" and state.totals["teachers"] == "4"
+    # The page draws the figures only under the URL they were computed for.
+    assert state.shown_url == str(state.router.url) and "year=114" in state.shown_url
     labels = [r["label"] for r in state.area_table_rows]
     assert "高雄市" in labels
     event = state.drill([{"x": "高雄市", "y": 1}])
@@ -59,7 +61,7 @@ def test_a_county_bureau_cannot_open_another_county_by_editing_the_url(db_url: s
     assert own.page_status == "ok" and own.scope_title == "臺北市"
     other = _state(cookie, "/stats/county", {"year": "114", "county": "KHH"})
     run_async(other.load_county())
-    assert other.page_status == "forbidden" and other._area_rows == []
+    assert other.page_status == "forbidden" and other._area_rows == [] and other.shown_url == ""
 
 
 def test_the_download_handler_exports_the_scoped_table_and_refuses_teacher_records(db_url: str):

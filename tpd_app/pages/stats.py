@@ -8,7 +8,8 @@ import reflex as rx
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.i18n import tr
-from tpd_app.components.shell import app_shell
+from tpd_app.components.lazy import when_visible
+from tpd_app.components.shell import app_shell, loading_panel
 from tpd_app.domain.permissions import Function
 from tpd_app.state.base import AppState
 from tpd_app.state.stats import KIND_VALUES, LEVEL_VALUES, REPORT_ROUTE, StatsReportState, StatsState
@@ -165,8 +166,8 @@ def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *
             ),
             *hint,
             # `contain` keeps plotly's label measurements from laying out the rest of the page.
-            rx.box(chart, width="100%", role="img", aria_label=tr(f"stats.table.{table}"), contain="content",
-                   data_testid=f"chart-{table}"),
+            rx.box(when_visible(chart, min_height="300px"), width="100%", role="img",
+                   aria_label=tr(f"stats.table.{table}"), contain="content", data_testid=f"chart-{table}"),
             figures_table(rows if table_rows is None else table_rows, first_key, f"table-{table}", drill=drill),
             *more,
             width="100%", spacing="2",
@@ -187,6 +188,11 @@ def report_tools() -> rx.Component:
 
 
 def dashboard() -> rx.Component:
+    """The figures of this URL; until they arrive, a spinner (never the last visit's figures)."""
+    return rx.cond(S.shown_url == rx.State.router.url, figures(), loading_panel())
+
+
+def figures() -> rx.Component:
     area_key = rx.cond(S.area_kind == "unit", "stats.area.unit", "stats.area.county")
     return rx.vstack(
         breadcrumb(),

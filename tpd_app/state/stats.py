@@ -159,6 +159,9 @@ class StatsState(AppState):
     report_running: bool = False
     report_progress: int = 0
     form_key: int = 0
+    #: The URL the figures above belong to. The page shows them only while it is the browser's URL: a page
+    #: opened again first receives the figures of its last visit, which must not be drawn (or believed).
+    shown_url: str = ""
 
     def _filters(self) -> StatsFilters:
         codes = {t["code"] for t in self.topics}
@@ -190,6 +193,7 @@ class StatsState(AppState):
             return None
         self._show(dashboard)
         self.form_key += 1
+        self.shown_url = str(self.router.url)
         return None
 
     def _link(self, target: str) -> str:
