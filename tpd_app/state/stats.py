@@ -330,15 +330,18 @@ class StatsState(AppState):
         params["fn"] = self.function_key
         return f"{REPORT_ROUTE}?{urlencode(params)}"
 
-    def _area_view(self, rows: list[tuple[str, str, int, int, int, int]]) -> list[dict[str, str]]:
-        drill = self.area_kind in ("county", "unit")
+    def _area_view(self, rows: list[tuple[str, str, int, int, int, int]], *, links: bool = True
+                   ) -> list[dict[str, str]]:
+        """Formatted area rows; with `links`, each with its drill-down URL (the chart needs none)."""
+        drill = links and self.area_kind in ("county", "unit")
         return [{**_view_row(key, label, stats.Figures(*figures)),
                  "href": _target_link(self._link_base, f"{self.area_kind}:{key}") if drill else ""}
                 for key, label, *figures in rows]
 
     @rx.var
     def area_figure(self) -> dict[str, Any]:
-        return _participants_chart(self._area_view(self._area_rows[:AREA_CHART_ROWS]), self.lang, "bar")
+        return _participants_chart(self._area_view(self._area_rows[:AREA_CHART_ROWS], links=False), self.lang,
+                                   "bar")
 
     @rx.var
     def area_table_rows(self) -> list[dict[str, str]]:
@@ -445,4 +448,3 @@ class StatsReportState(AppState):
                 rows += [{**r, "kind": "row"} for r in _view_rows(dashboard, table, lang)]
         self.rows = rows
         return None
-
