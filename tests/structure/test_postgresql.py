@@ -145,7 +145,23 @@ def test_national_generator_and_rollup_rebuild_on_postgresql(postgres_url: str, 
         actor = actor_for_account(make_account(session, moe), moe)
         board = stats.open_dashboard(session, actor, Function.STATS_NATIONAL,
                                      StatsFilters(period_type=PeriodType.SCHOOL, year=year))
+        # A county's page: its schools' table is fetched through the driver's cursor (plain tuples).
+        county = session.execute(sa.text(
+            "SELECT school_county FROM training_record WHERE school_year = :y AND superseded_at IS NULL "
+            "GROUP BY school_county ORDER BY count(*) DESC LIMIT 1"), {"y": year}).scalar_one()
+        in_county = session.execute(sa.text(
+            "SELECT count(*), sum(minutes) FROM training_record "
+            "WHERE school_year = :y AND superseded_at IS NULL AND school_county = :c"), {"y": year, "c": county}).one()
+        bureau = session.execute(sa.select(Unit).where(Unit.type == "county_bureau", Unit.county == county)).scalar_one()
+        county_board = stats.open_dashboard(session, actor_for_account(make_account(session, bureau), bureau),
+                                            Function.STATS_COUNTY, StatsFilters(period_type=PeriodType.SCHOOL,
+                                                                                year=year))
     assert (board.totals.participants, board.totals.credited_minutes, board.distinct_teachers) == tuple(ledger)
+    assert (county_board.totals.participants, county_board.totals.credited_minutes) == tuple(in_county)
+    schools = county_board.tables["area"]
+    assert sum(r.figures.participants for r in schools) == in_county[0]
+    assert [r.figures.participants for r in schools] == sorted((r.figures.participants for r in schools), reverse=True)
+    assert all(r.label and r.label != r.key for r in schools)
     reset_settings()
 
 

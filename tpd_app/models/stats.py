@@ -28,6 +28,11 @@ class StatsMonth(SQLModel, table=True):
                  "records", "minutes"),
         sa.Index("ix_stats_month_calendar_year_cover", "calendar_year", "topic", "side", "ym", "county", "level",
                  "kind", "records", "minutes"),
+        # The same led by the county: a county's months are one range (a twentieth of the country's rows).
+        sa.Index("ix_stats_month_county_school_year_cover", "county", "school_year", "topic", "side", "ym", "level",
+                 "kind", "records", "minutes"),
+        sa.Index("ix_stats_month_county_calendar_year_cover", "county", "calendar_year", "topic", "side", "ym",
+                 "level", "kind", "records", "minutes"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -57,6 +62,9 @@ class StatsYear(SQLModel, table=True):
                  "records", "minutes"),
         sa.Index("ix_stats_year_trend_cover", "period_type", "topic", "period", "side", "county", "level", "kind",
                  "records", "minutes"),
+        # A county's trend as one range.
+        sa.Index("ix_stats_year_county_trend_cover", "county", "period_type", "topic", "period", "side", "level",
+                 "kind", "records", "minutes"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -8,7 +8,7 @@ hours ledger per request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -49,9 +49,11 @@ from tpd_app.services.rollups import EVERY
 TABLES: tuple[str, ...] = ("area", "kind", "topic", "level", "month", "trend")
 
 
-@dataclass(frozen=True)
-class Figures:
-    """One row of figures: courses held, minutes offered, participants (人次), minutes credited."""
+class Figures(NamedTuple):
+    """One row of figures: courses held, minutes offered, participants (人次), minutes credited.
+
+    A named tuple, not a frozen dataclass: a county page makes one per school (~2,000), and a named
+    tuple is built about four times faster."""
 
     courses: int = 0
     offered_minutes: int = 0
@@ -62,8 +64,7 @@ class Figures:
 _NOTHING = Figures()
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """A labelled row of a breakdown; `key` drills down (a county code or a unit id) where allowed."""
 
     key: str
@@ -335,8 +336,9 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
         else:
             by_unit = grid["area"]
         names = _unit_names(session, scope, set(by_unit))
-        order = sorted(by_unit, key=lambda k: (-by_unit[k].participants, -by_unit[k].courses, names.get(k, "")))
-        dashboard.tables["area"] = _rows(by_unit, names, order)
+        # Most participants first, then most courses, then by name: (key, figures) pairs sorted on tuples.
+        order = sorted(by_unit.items(), key=lambda kv: (-kv[1][2], -kv[1][0], names.get(kv[0], "")))
+        dashboard.tables["area"] = [Row(str(key), names.get(key) or str(key), figures) for key, figures in order]
         dashboard.area_kind = "unit"
     else:
         dashboard.tables["area"] = []
@@ -360,8 +362,8 @@ def _unit_names(session: Session, scope: StatsScope, unit_ids: set[int]) -> dict
     units = Unit.__table__  # type: ignore[attr-defined]  # Core columns: no ORM row processing for ~2,000 rows
     names: dict[int, str] = {}
     if scope.level is ScopeLevel.COUNTY:
-        names = {k: v for k, v in session.execute(sa.select(units.c.id, units.c.name)
-                                                  .where(units.c.county == scope.county)) if k in unit_ids}
+        names = {k: v for k, v in _fetch(session, sa.select(units.c.id, units.c.name)
+                                         .where(units.c.county == scope.county)) if k in unit_ids}
     missing = sorted(unit_ids - set(names))
     for start in range(0, len(missing), 500):
         names.update(session.execute(sa.select(units.c.id, units.c.name)
@@ -389,7 +391,7 @@ def _by(session: Session, scope: StatsScope, filters: StatsFilters, table: Any, 
                         _scope_clause(scope, table), *clauses))
     if grouped:
         statement = statement.group_by(*((dimension, table.c.side) if dimension_first else (table.c.side, dimension)))
-    rows = session.execute(statement).all()
+    rows = _fetch(session, statement)
     course = Side.COURSE.value
     sums: dict[Any, list[int]] = {}
     for side, key, records, minutes in rows:
@@ -400,6 +402,17 @@ def _by(session: Session, scope: StatsScope, filters: StatsFilters, table: Any, 
         slot[at] += records or 0
         slot[at + 1] += minutes or 0
     return {key: Figures(*slot) for key, slot in sums.items()}
+
+
+def _fetch(session: Session, statement: Any) -> list[tuple[Any, ...]]:
+    """All rows of a Core select as the driver's plain tuples: a county's thousands of unit rows skip
+    SQLAlchemy's Row objects (about a fifth of their fetch). Only for columns whose driver values need
+    no conversion (integers and text), as every rollup column is."""
+    result = session.connection().execute(statement)  # Core execution: always a cursor result
+    try:
+        return result.cursor.fetchall()  # type: ignore[attr-defined]
+    finally:
+        result.close()
 
 
 def _sum(rows: Any) -> Figures:
