@@ -89,6 +89,10 @@ def main() -> int:
         school = session.get(Unit, big_school_id)
     assert moe and bureau and school
     full_years = [y for y in years[1:-1]] or years
+    # As the server does when a worker starts (tpd_app.py's lifespan task): the start-up heap skips the
+    # collector's full passes.
+    from tpd_app.services.heap import freeze_startup_heap
+    print(f"start-up heap frozen as in the server: {freeze_startup_heap():,} objects")
 
     def actor(unit: Unit) -> Actor:
         return Actor(kind="account", id=0, unit=UnitRef(id=unit.id or 0, type=UnitType(unit.type), county=unit.county,

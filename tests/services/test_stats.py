@@ -283,3 +283,61 @@ def test_a_bureau_never_sees_another_countys_numbers(db_url: str):
         school_a = w.school_a.id or 0
     with transaction() as session, pytest.raises(Forbidden):
         stats.open_dashboard(session, khh_bureau, F.STATS_COUNTY, SY114, unit_id=school_a)
+
+
+def _roster_counts(session: Session) -> tuple[dict[int, int], dict[int, int]]:
+    """`stats_roster` as kept by the triggers, and a recount of serving, active teachers per school."""
+    kept = {u: n for u, n in session.execute(sa.text("SELECT unit_id, teachers FROM stats_roster")) if n}
+    counted = dict(session.execute(sa.text(
+        "SELECT school_unit_id, count(*) FROM teacher WHERE employment = 'serving' AND status = 'active' "
+        "GROUP BY school_unit_id")).all())
+    return kept, counted
+
+
+def _shown_roster(session: Session, world: World, unit: Unit, function: F) -> int:
+    board = stats.open_dashboard(session, world.actor(session, unit), function, SY114)
+    return board.compliance[0]["roster"]
+
+
+def test_the_roster_follows_every_change_to_teachers(db_url: str):
+    """The compliance denominator is kept per school by triggers on `teacher`: the school's own
+    services, a merger, and bulk SQL all count, and a recount finds the same."""
+    from tpd_app.services import teachers as teacher_service
+
+    with transaction() as session:
+        w = make_world(session)
+        a = [make_teacher(session, w.school_a) for _ in range(3)]
+        b = [make_teacher(session, w.school_b) for _ in range(2)]
+        make_teacher(session, w.school_b, status="disabled")  # an account that is not active
+        kept, counted = _roster_counts(session)
+        assert kept == counted and counted[w.school_a.id] == 3 and counted[w.school_b.id] == 2
+        assert _shown_roster(session, w, w.bureau_a, F.STATS_COUNTY) == 3
+        assert _shown_roster(session, w, w.school_b, F.STATS_SCHOOL) == 2
+
+        teacher_service.set_employment(session, w.actor(session, w.school_a), a[0].id, "retired")
+        session.flush()
+        assert _shown_roster(session, w, w.school_a, F.STATS_SCHOOL) == 2
+        teacher_service.set_employment(session, w.actor(session, w.school_a), a[0].id, "serving")
+        teacher_service.move_teacher(session, b[0], w.school_a, "transfer")
+        session.flush()
+        assert _shown_roster(session, w, w.bureau_a, F.STATS_COUNTY) == 4
+        assert _shown_roster(session, w, w.bureau_b, F.STATS_COUNTY) == 1
+
+        _merge(session, w.school_b, w.school_a)  # the last serving teacher of school B goes to A
+        session.flush()
+        assert _shown_roster(session, w, w.bureau_a, F.STATS_COUNTY) == 5
+        assert _shown_roster(session, w, w.bureau_b, F.STATS_COUNTY) == 0
+
+        # Bulk SQL, past the ORM: an update, an insert and a delete.
+        session.execute(sa.text("UPDATE teacher SET status = 'disabled' WHERE id = :t"), {"t": a[1].id})
+        session.execute(sa.text(
+            "INSERT INTO teacher (national_id, name, school_unit_id, email, phone, status, employment, "
+            "failed_logins, must_change_password, created_at, updated_at) VALUES ('B299999999', '新老師', :u, '', '', "
+            "'active', 'serving', 0, 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"), {"u": w.school_b.id})
+        session.execute(sa.text("DELETE FROM teacher WHERE id = :t"), {"t": a[2].id})
+        kept, counted = _roster_counts(session)
+        assert kept == counted == {w.school_a.id: 3, w.school_b.id: 1}
+        assert _shown_roster(session, w, w.moe, F.STATS_NATIONAL) == 4
+
+        assert rollups.rebuild_roster(session) == 2
+        assert _roster_counts(session)[0] == counted

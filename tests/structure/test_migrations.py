@@ -29,7 +29,8 @@ def test_every_foreign_key_is_indexed():
     for table in SQLModel.metadata.tables.values():
         # An index whose leading column is the key serves the lookups a foreign key needs.
         leading = {next(iter(index.columns)).name for index in table.indexes}
-        leading |= {next(iter(u.columns)).name for u in table.constraints if isinstance(u, sa.UniqueConstraint)}
+        leading |= {next(iter(u.columns)).name for u in table.constraints
+                    if isinstance(u, (sa.UniqueConstraint, sa.PrimaryKeyConstraint)) and u.columns}
         for fk in table.foreign_keys:
             if fk.parent.name not in leading:
                 missing.append(f"{table.name}.{fk.parent.name}")

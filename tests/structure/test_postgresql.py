@@ -152,10 +152,20 @@ def test_national_generator_and_rollup_rebuild_on_postgresql(postgres_url: str, 
         in_county = session.execute(sa.text(
             "SELECT count(*), sum(minutes) FROM training_record "
             "WHERE school_year = :y AND superseded_at IS NULL AND school_county = :c"), {"y": year, "c": county}).one()
-        bureau = session.execute(sa.select(Unit).where(Unit.type == "county_bureau", Unit.county == county)).scalar_one()
+        bureau = session.execute(sa.select(Unit).where(Unit.type == "county_bureau",
+                                                       Unit.county == county)).scalar_one()
         county_board = stats.open_dashboard(session, actor_for_account(make_account(session, bureau), bureau),
                                             Function.STATS_COUNTY, StatsFilters(period_type=PeriodType.SCHOOL,
                                                                                 year=year))
+        # The roster triggers (PL/pgSQL here) counted the COPY load, and count an update and a delete.
+        assert _roster(session) == _recount(session) and _recount(session)
+        moved, other = session.execute(sa.text("SELECT min(id), max(school_unit_id) FROM teacher")).one()
+        session.execute(sa.text("UPDATE teacher SET school_unit_id = :u WHERE id = :t"), {"u": other, "t": moved})
+        session.execute(sa.text("DELETE FROM teacher WHERE id = (SELECT max(id) FROM teacher "
+                                "WHERE id NOT IN (SELECT teacher_id FROM training_record) "
+                                "AND id NOT IN (SELECT teacher_id FROM login_session WHERE teacher_id IS NOT NULL))"))
+        assert _roster(session) == _recount(session)
+        session.rollback()
     assert (board.totals.participants, board.totals.credited_minutes, board.distinct_teachers) == tuple(ledger)
     assert (county_board.totals.participants, county_board.totals.credited_minutes) == tuple(in_county)
     schools = county_board.tables["area"]
@@ -163,6 +173,16 @@ def test_national_generator_and_rollup_rebuild_on_postgresql(postgres_url: str, 
     assert [r.figures.participants for r in schools] == sorted((r.figures.participants for r in schools), reverse=True)
     assert all(r.label and r.label != r.key for r in schools)
     reset_settings()
+
+
+def _roster(session) -> dict[int, int]:
+    return {u: n for u, n in session.execute(sa.text("SELECT unit_id, teachers FROM stats_roster")) if n}
+
+
+def _recount(session) -> dict[int, int]:
+    return dict(session.execute(sa.text(
+        "SELECT school_unit_id, count(*) FROM teacher WHERE employment = 'serving' AND status = 'active' "
+        "GROUP BY school_unit_id")).all())
 
 
 def _statistics_rebuild_equals_the_incremental_rollups() -> None:

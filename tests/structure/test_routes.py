@@ -30,3 +30,19 @@ def test_after_sign_in_only_own_pages_are_accepted():
     assert routes.safe_next("https://evil.example/") == routes.DASHBOARD
     assert routes.safe_next("//evil.example") == routes.DASHBOARD
     assert routes.safe_next("/profile/") == "/profile"
+
+
+def test_a_starting_worker_freezes_its_startup_heap():
+    """The collector's full passes skip what the worker holds for life (tpd_app.services.heap)."""
+    import gc
+
+    from tpd_app.services.heap import freeze_startup_heap
+    from tpd_app.tpd_app import app
+
+    assert freeze_startup_heap in app.get_lifespan_tasks()
+    try:
+        before = gc.get_freeze_count()
+        alive = [object() for _ in range(1000)]
+        assert freeze_startup_heap() >= before + len(alive)
+    finally:
+        gc.unfreeze()

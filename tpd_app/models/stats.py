@@ -202,3 +202,17 @@ class StatsCourseFact(SQLModel, table=True):
     kind: str = Field(max_length=32)
     topics: str = Field(default="", max_length=500)
     minutes: int = Field(default=0)
+
+
+class StatsRoster(SQLModel, table=True):
+    """Serving teachers with active accounts per school today: the compliance shares' denominator.
+
+    Kept current by triggers on `teacher` (`services.roster`), so every write path counts, the ORM's and
+    bulk loads alike; `rebuild_roster` recounts it. A county's roster is then ~2,000 rows, not ~41,000
+    teachers counted per request.
+    """
+
+    __tablename__ = "stats_roster"
+
+    unit_id: int = Field(primary_key=True, foreign_key="unit.id")
+    teachers: int = Field(default=0)

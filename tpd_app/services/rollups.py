@@ -37,11 +37,13 @@ from tpd_app.models import (
     CourseTopicLink,
     StatsCourseFact,
     StatsMonth,
+    StatsRoster,
     StatsTeacherDist,
     StatsTeacherPeriod,
     StatsUnit,
     StatsUnitYear,
     StatsYear,
+    Teacher,
     TrainingRecord,
     Unit,
 )
@@ -467,6 +469,7 @@ def rebuild_rollups(session: Session, *, progress: Callable[[str], None] | None 
     finally:
         for index in indexes:
             index.create(conn, checkfirst=True)
+    rebuild_roster(session)
     # Fresh planner statistics: figures from before the rebuild can steer queries to the wrong index.
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
@@ -474,3 +477,16 @@ def rebuild_rollups(session: Session, *, progress: Callable[[str], None] | None 
         conn.exec_driver_sql(f"ANALYZE {table.name}")
     return {table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
             for table in tables if table.name != "stats_course_fact"}
+
+
+def rebuild_roster(session: Session) -> int:
+    """Recount `stats_roster` from the teachers, as the triggers on `teacher` count them (migration
+    83064caf09a2: serving and active); returns the schools counted."""
+    roster = StatsRoster.__table__  # type: ignore[attr-defined]
+    teacher = Teacher.__table__  # type: ignore[attr-defined]
+    conn = session.connection()
+    conn.execute(sa.delete(roster))
+    counted = (sa.select(teacher.c.school_unit_id, sa.func.count())
+               .where(teacher.c.employment == "serving", teacher.c.status == "active")
+               .group_by(teacher.c.school_unit_id))
+    return conn.execute(sa.insert(roster).from_select(["unit_id", "teachers"], counted)).rowcount

@@ -33,12 +33,12 @@ from tpd_app.models import (
     DIST_CAP_MINUTES,
     CourseTopic,
     StatsMonth,
+    StatsRoster,
     StatsTeacherDist,
     StatsTeacherPeriod,
     StatsUnit,
     StatsUnitYear,
     StatsYear,
-    Teacher,
     Unit,
 )
 from tpd_app.services import audit
@@ -269,21 +269,23 @@ def _teacher_totals_per_teacher(session: Session, scope: StatsScope, filters: St
 
 
 def _roster(session: Session, scope: StatsScope, filters: StatsFilters) -> int:
-    """Serving teachers with active accounts in the scope today (the compliance denominator)."""
-    statement = select(sa.func.count()).select_from(Teacher).where(Teacher.employment == "serving",
-                                                                     Teacher.status == "active")
+    """Serving teachers with active accounts in the scope today (the compliance denominator): the
+    per-school counts of `stats_roster`, summed over the scope's schools."""
+    roster = StatsRoster.__table__  # type: ignore[attr-defined]
+    units = Unit.__table__  # type: ignore[attr-defined]
+    statement = sa.select(sa.func.coalesce(sa.func.sum(roster.c.teachers), 0))
     if scope.level is ScopeLevel.NATIONAL and not filters.level:
-        return int(session.exec(statement).one())
-    statement = statement.join(Unit, col(Unit.id) == Teacher.school_unit_id)
+        return int(session.execute(statement).scalar_one())
+    statement = statement.join_from(roster, units, units.c.id == roster.c.unit_id)
     if scope.level is ScopeLevel.COUNTY:
-        statement = statement.where(Unit.county == scope.county)
+        statement = statement.where(units.c.county == scope.county)
     elif scope.level is ScopeLevel.REVIEWED:
-        statement = statement.where(Unit.reviewer_id == scope.reviewer_id)
+        statement = statement.where(units.c.reviewer_id == scope.reviewer_id)
     elif scope.level is ScopeLevel.UNIT:
-        statement = statement.where(_unit_ids_clause(scope, col(Unit.id)))
+        statement = statement.where(_unit_ids_clause(scope, roster.c.unit_id))
     if filters.level:
-        statement = statement.where(Unit.school_level == filters.level)
-    return int(session.exec(statement).one())
+        statement = statement.where(units.c.school_level == filters.level)
+    return int(session.execute(statement).scalar_one())
 
 
 def _topic_names(session: Session) -> dict[str, str]:
