@@ -11,12 +11,14 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from tests.factories import make_world
+from tests.services.course_data import course_form
 from tests.services.hours_data import published_course, register_all_at_once, seats_held
+from tpd_app.domain.courses import Action
 from tpd_app.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.timeutil import taipei_today
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import Course, CourseRegistration, OutboxMessage
-from tpd_app.services import courses, registration
+from tpd_app.services import courses, registration, review
 from tpd_app.services.db import transaction
 
 
@@ -218,3 +220,22 @@ def test_a_submitted_course_never_approved_is_not_open(db_url: str):
     with pytest.raises(DomainError) as refused:
         _register(t[0], course_id)
     assert refused.value.key == "registration.refused.not_published"
+
+
+def test_raising_the_capacity_promotes_the_waiting_list_at_once(db_url: str):
+    """The organizer adds a seat: the first waiting teacher gets it now and is told; the next waits on."""
+    world, course_id, organizer, t = _setup(capacity=1)
+    for teacher in t[:3]:
+        _register(teacher, course_id)
+    assert _statuses(course_id) == ["pending", "waiting", "waiting"]
+    with transaction() as s:
+        # A material edit: back to review, while registration goes on under the new capacity.
+        assert courses.update_course(s, organizer, course_id, course_form(capacity="2"), submit=False) == "submitted"
+    assert _statuses(course_id) == ["pending", "pending", "waiting"]
+    with transaction() as s:
+        assert registration.my_registrations(s, t[2])[0]["position"] == "1"
+        assert len(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "promoted")).all()) == 1
+        review.decide(s, world.actor(s, world.bureau_a), course_id, Action.APPROVE)
+    with transaction() as s:
+        courses.update_course(s, organizer, course_id, course_form(capacity="5"), submit=False)
+    assert _statuses(course_id) == ["pending", "pending", "pending"]

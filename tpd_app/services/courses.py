@@ -248,6 +248,7 @@ def update_course(session: Session, actor: Actor, course_id: int, data: dict[str
     parsed = parse_course(session, data, complete=submit or published)
     raise_if_invalid(parsed)
     before = snapshot(session, course)
+    capacity_before = course.capacity
     _apply(session, course, parsed)
     after = snapshot(session, course)
     old, new = audit.changed_fields(before, after)
@@ -259,6 +260,11 @@ def update_course(session: Session, actor: Actor, course_id: int, data: dict[str
     elif submit:
         _submit(session, actor, course, organizer, parsed, today or taipei_today())
     rollups.sync_course(session, course.id or 0)
+    if capacity_before and (course.capacity == 0 or course.capacity > capacity_before):
+        # More seats (0: unlimited): the waiting list takes them now. Imported here to avoid a cycle.
+        from tpd_app.services.registration import seats_added
+
+        seats_added(session, course)
     if course.status != before["status"]:
         old["status"], new["status"] = before["status"], course.status
     audit.record(session, action="course.edit", actor=actor, target_type="course", target_id=course.code,

@@ -137,6 +137,13 @@ def _promote_waiting(session: Session, course: Course) -> list[int]:
         promoted.append(first.id or 0)
 
 
+def seats_added(session: Session, course: Course) -> list[int]:
+    """The organizer raised the capacity (or lifted it): the waiting list takes the new seats now, in
+    order, each teacher told by mail, not at the next registration change. Returns promoted ids."""
+    _lock_tally(session, course.id or 0)
+    return _promote_waiting(session, course)
+
+
 def waiting_position(session: Session, registration: CourseRegistration) -> int:
     """1 for the first on the waiting list; 0 when not waiting."""
     if registration.status != R.WAITING.value:
