@@ -120,6 +120,24 @@ def test_approved_matching_course_mails_instant_subscribers_and_queues_digests(d
     assert all("/api/unsubscribe?token=" in body and course.title in body for body in bodies)
 
 
+def test_only_reachable_subscribers_count_and_a_digest_notice_is_never_doubled(db_url: str):
+    with transaction() as s:
+        world = make_world(s)
+        digest = _subscriber(s, world, digest=True)
+        no_mail = _subscriber(s, world, digest=False)
+        no_mail.email = ""
+        disabled = _subscriber(s, world, digest=False)
+        disabled.status = "disabled"
+        s.add_all([no_mail, disabled])
+        _subscriber(s, world, digest=False, levels=["senior_high"])  # ticks another level
+        course = published_course(s, world.school_a, audience_levels=["elementary"])
+        assert subscriptions.notify_subscribers(s, course) == 1
+        assert subscriptions.notify_subscribers(s, course) == 1  # approved again after an edit
+        notices = s.exec(select(SubscriptionNotice).where(SubscriptionNotice.course_id == course.id)).all()
+        assert [n.teacher_id for n in notices] == [digest.id]
+        assert s.exec(select(OutboxMessage).where(OutboxMessage.kind == "course_match")).all() == []
+
+
 def test_unsubscribe_link_works_without_login_and_rejects_forgeries(db_url: str):
     with transaction() as s:
         world = make_world(s)

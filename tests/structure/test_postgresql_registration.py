@@ -31,3 +31,38 @@ def test_simultaneous_registrations_never_exceed_capacity_on_postgresql(
     assert errors == []
     assert outcomes.count("pending") == 4 and outcomes.count("waiting") == 12
     assert held == (4, 4)
+
+
+def test_subscription_matching_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
+    """The matcher reads the choice lists as JSON text (a cast PostgreSQL's json type must accept)."""
+    import sqlalchemy as sa
+
+    from tests.factories import make_teacher
+    from tpd_app.cli import migrate
+    from tpd_app.models import OutboxMessage, SubscriptionNotice
+    from tpd_app.services import subscriptions
+    from tpd_app.services.auth import actor_for_teacher
+    from tpd_app.services.db import transaction
+
+    monkeypatch.setenv("TPD_DATABASE_URL", postgres_url)
+    reset_settings()
+    dispose_engines()
+    migrate()
+    with transaction() as s:
+        world = make_world(s)
+        wanted = {}
+        for name, choices in (("instant", {"topics": ["special_ed"]}),
+                              ("digest", {"digest": True, "kinds": ["lecture"]}),
+                              ("other", {"kinds": ["workshop"]})):
+            teacher = make_teacher(s, world.school_a)
+            subscriptions.save_subscription(s, actor_for_teacher(teacher, world.school_a), {"active": True, **choices})
+            wanted[name] = teacher.id
+        course = published_course(s, world.school_a, topics=("special_ed",))
+        matched = subscriptions.notify_subscribers(s, course)
+        notices = s.execute(sa.select(SubscriptionNotice.teacher_id).where(SubscriptionNotice.course_id == course.id))
+        mails = s.execute(sa.select(OutboxMessage.body).where(OutboxMessage.kind == "course_match")).scalars().all()
+        noticed = notices.scalars().all()
+    dispose_engines()
+    reset_settings()
+    assert matched == 2 and noticed == [wanted["digest"]]
+    assert len([b for b in mails if f"token={wanted['instant']}." in b]) == 1

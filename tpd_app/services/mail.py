@@ -12,6 +12,7 @@ import hmac
 import os
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -148,10 +149,20 @@ def _secret() -> bytes:
     return path.read_bytes().strip()
 
 
+def signer(purpose: str) -> Callable[[int], str]:
+    """`sign` for many values, the key read once (a course approval signs a link for every subscriber)."""
+    key = _secret()
+
+    def sign_value(value: int) -> str:
+        digest = hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+        return f"{value}.{digest}"
+
+    return sign_value
+
+
 def sign(purpose: str, value: int) -> str:
     """A token `<value>.<hmac>` that proves the link came from us (e.g. one-click unsubscribe)."""
-    digest = hmac.new(_secret(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
-    return f"{value}.{digest}"
+    return signer(purpose)(value)
 
 
 def verify(purpose: str, token: str) -> int | None:

@@ -1,12 +1,16 @@
 """The outbox: e-mails the system owes people, recorded in the same transaction as the decision.
 
-Nothing is delivered yet: SMTP delivery comes with issue 4 and will send and mark these rows.
+`services.mail` delivers the rows and retries failures with backoff.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import sqlalchemy as sa
 from sqlmodel import Session
 
+from tpd_app.domain.timeutil import utcnow
 from tpd_app.models import OutboxMessage
 
 
@@ -18,3 +22,15 @@ def queue(session: Session, *, to: str, subject: str, body: str, kind: str) -> O
     session.add(row)
     session.flush()
     return row
+
+
+def queue_many(session: Session, messages: Iterable[dict[str, str]]) -> int:
+    """Record many messages (dicts of `to`, `subject`, `body`, `kind`) in one batched insert; blank
+    addresses are skipped. Returns how many were recorded."""
+    now = utcnow()
+    rows = [{"to_address": m["to"][:200], "subject": m["subject"][:200], "body": m["body"], "kind": m["kind"][:32],
+             "created_at": now, "sent_at": None, "attempts": 0, "next_attempt_at": None, "last_error": ""}
+            for m in messages if m["to"]]
+    if rows:
+        session.execute(sa.insert(OutboxMessage.__table__), rows)  # type: ignore[attr-defined]
+    return len(rows)

@@ -4,8 +4,10 @@ unsubscribe link that needs no login."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, NamedTuple
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from tpd_app.domain.courses import AudienceLevel, CourseKind, hours_text
@@ -80,7 +82,16 @@ def save_subscription(session: Session, actor: Actor, data: Any, *, ip: str = ""
                         "counties": row.counties, "levels": row.levels}, ip=ip)
 
 
-def matches(sub: Subscription, *, kind: str, topics: set[str], county: str | None, levels: set[str]) -> bool:
+class Choices(NamedTuple):
+    """A subscription's four choice lists (empty: any)."""
+
+    kinds: list[str]
+    topics: list[str]
+    counties: list[str]
+    levels: list[str]
+
+
+def matches(sub: Subscription | Choices, *, kind: str, topics: set[str], county: str | None, levels: set[str]) -> bool:
     """Whether a course matches a subscription: every ticked group must match; an empty group is "any"."""
     return ((not sub.kinds or kind in sub.kinds)
             and (not sub.topics or bool(topics & set(sub.topics)))
@@ -98,32 +109,55 @@ def _course_line(course: Course, organizer: str) -> str:
 
 
 def notify_subscribers(session: Session, course: Course) -> int:
-    """A course was approved: mail matching instant subscribers now, queue it for digest ones."""
+    """A course was approved: mail matching instant subscribers now, queue it for digest ones.
+
+    Runs inside the approval's transaction, so it stays light however many teachers subscribe: plain
+    columns, not ORM objects; each distinct set of choices parsed and matched once (most teachers share
+    theirs); mails and notices written in one batch each. `bench/subscriptions.py` measures it."""
     organizer = session.get(Unit, course.organizer_unit_id)
     topics = set(session.exec(select(CourseTopic.code).join(CourseTopicLink,
                                                             col(CourseTopicLink.topic_id) == CourseTopic.id)
                               .where(CourseTopicLink.course_id == course.id)).all())
     county = organizer.county if organizer else None
     levels = set(course.audience_levels or [])
-    count = 0
-    for sub, teacher in session.exec(select(Subscription, Teacher)
-                                     .join(Teacher, col(Teacher.id) == Subscription.teacher_id)
-                                     .where(Subscription.active, Teacher.status == "active")).all():
-        if not teacher.email or not matches(sub, kind=course.kind, topics=topics, county=county, levels=levels):
+    subscription = Subscription.__table__  # type: ignore[attr-defined]
+    teacher = Teacher.__table__  # type: ignore[attr-defined]
+    # The four choice lists as their JSON text (a cast, so every driver returns text): a dictionary key.
+    choices = [sa.cast(subscription.c[name], sa.Text) for name in ("kinds", "topics", "counties", "levels")]
+    candidates = session.execute(
+        sa.select(teacher.c.id, teacher.c.email, teacher.c.name, subscription.c.digest, *choices)
+        .join_from(subscription, teacher, teacher.c.id == subscription.c.teacher_id)
+        .where(subscription.c.active.is_(True), teacher.c.status == "active", teacher.c.email != ""))
+    verdicts: dict[tuple[str, ...], bool] = {}
+    noticed = set(session.exec(select(SubscriptionNotice.teacher_id)
+                               .where(SubscriptionNotice.course_id == course.id)).all())
+    subject = translate("mail.course_match.subject", "zh-TW", title=course.title)
+    line = _course_line(course, organizer.name if organizer else "")
+    catalogue_url = f"{get_settings().public_origin}/courses"
+    unsubscribe = f"{get_settings().public_origin}/api/unsubscribe?token="
+    token = mail.signer(PURPOSE)
+    now = utcnow()
+    mails, notices, count = [], [], 0
+    for teacher_id, email, name, digest, *chosen in candidates:
+        key = tuple(chosen)
+        verdict = verdicts.get(key)
+        if verdict is None:
+            kinds_, topics_, counties_, levels_ = (json.loads(text) if text else [] for text in key)
+            verdict = verdicts[key] = matches(Choices(kinds_, topics_, counties_, levels_), kind=course.kind,
+                                              topics=topics, county=county, levels=levels)
+        if not verdict:
             continue
-        if sub.digest:
-            if not session.exec(select(SubscriptionNotice).where(SubscriptionNotice.teacher_id == teacher.id,
-                                                                 SubscriptionNotice.course_id == course.id)).first():
-                session.add(SubscriptionNotice(teacher_id=teacher.id or 0, course_id=course.id or 0))
-        else:
-            outbox.queue(session, to=teacher.email, kind="course_match",
-                         subject=translate("mail.course_match.subject", "zh-TW", title=course.title),
-                         body=translate("mail.course_match.body", "zh-TW", name=teacher.name,
-                                        lines=_course_line(course, organizer.name if organizer else ""),
-                                        catalogue=f"{get_settings().public_origin}/courses",
-                                        unsubscribe=unsubscribe_url(teacher.id or 0)))
         count += 1
-    session.flush()
+        if digest:
+            if teacher_id not in noticed:
+                notices.append({"teacher_id": teacher_id, "course_id": course.id, "created_at": now, "sent_at": None})
+        else:
+            mails.append({"to": email, "kind": "course_match", "subject": subject,
+                          "body": translate("mail.course_match.body", "zh-TW", name=name, lines=line,
+                                            catalogue=catalogue_url, unsubscribe=unsubscribe + token(teacher_id))})
+    if notices:
+        session.execute(sa.insert(SubscriptionNotice.__table__), notices)  # type: ignore[attr-defined]
+    outbox.queue_many(session, mails)
     return count
 
 
