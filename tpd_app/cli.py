@@ -1,7 +1,8 @@
 """Command line: `python -m tpd_app.cli migrate | load-demo | generate-courses | generate-national |
-rebuild-stats | create-admin`, the daily chores `apply-directory-changes`, `send-directory-reminders` and
-`send-digests`, and `send-mail` (deliver the outbox; run it every minute, or once with `--loop 60` as a
-long-lived worker)."""
+rebuild-stats | create-admin`; `worker` (the long-lived process beside the web server: delivers the
+outbox every minute and runs each daily chore once a day, `services.chores`); and each of its jobs
+alone: `send-mail` (once, or `--loop 60`), `apply-directory-changes`, `send-directory-reminders`,
+`send-digests`."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     mail_cmd = sub.add_parser("send-mail", help="deliver due outbox messages (SMTP or the local outbox directory)")
     mail_cmd.add_argument("--loop", type=int, default=0, help="keep running, delivering every N seconds")
     sub.add_parser("send-digests", help="queue the daily subscription digests")
+    worker = sub.add_parser("worker", help="deliver mail every N seconds and run each daily chore once a day")
+    worker.add_argument("--interval", type=int, default=60, help="seconds between rounds")
+    worker.add_argument("--once", action="store_true", help="one round, then exit")
     admin = sub.add_parser("create-admin", help="create the first national-centre administrator")
     admin.add_argument("--username", required=True)
     admin.add_argument("--name", required=True)
@@ -144,6 +148,24 @@ def main(argv: list[str] | None = None) -> int:
             if args.loop <= 0:
                 return 0
             time.sleep(args.loop)
+
+    if args.command == "worker":
+        import time
+
+        from tpd_app.services.chores import run_due_chores
+        from tpd_app.services.mail import deliver_due
+
+        while True:
+            try:
+                counts = deliver_due()
+                print(f"mail sent={counts['sent']} failed={counts['failed']}", flush=True)
+            except Exception as error:  # a worker survives a database hiccup and tries again next round
+                print(f"mail delivery failed: {error}", file=sys.stderr, flush=True)
+            for name, outcome in run_due_chores().items():
+                print(f"{name}: {outcome}", flush=True)
+            if args.once:
+                return 0
+            time.sleep(max(1, args.interval))
 
     if args.command == "send-digests":
         from tpd_app.services.subscriptions import send_digests

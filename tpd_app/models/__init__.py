@@ -3,6 +3,7 @@
 from tpd_app.models.accounts import (
     AccountApplication,
     ChiefChangeRequest,
+    ChoreRun,
     DirectoryChange,
     OutboxMessage,
     TeacherApplication,
@@ -75,6 +76,7 @@ __all__ = [
     "BusinessAccount",
     "CatalogueEntry",
     "ChiefChangeRequest",
+    "ChoreRun",
     "ComplianceRuleRow",
     "Course",
     "CourseAttachment",

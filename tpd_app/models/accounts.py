@@ -128,3 +128,13 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime | None = Field(default=None,
                                              sa_column=sa.Column(UTCDateTime(), nullable=True, index=True))
     last_error: str = Field(default="", max_length=300)
+
+
+class ChoreRun(SQLModel, table=True):
+    """The last Taipei day a daily chore ran (`services.chores`): claimed atomically, so however many
+    worker processes run, each chore runs once a day."""
+
+    __tablename__ = "chore_run"
+
+    name: str = Field(primary_key=True, max_length=40)
+    day: date
