@@ -107,3 +107,22 @@ def test_long_unit_names_are_shortened_on_the_axis_but_whole_in_the_hover_and_dr
     assert figure.layout.xaxis.ticktext == (name[:TICK_CHARS - 1] + "…", "短名")
     assert figure.layout.xaxis.tickvals == (name, "短名")
     assert figure.data[0].y == (12, 3)
+
+
+def test_switching_the_language_relabels_the_figures_already_on_the_page(db_url: str):
+    """The tables, compliance rules and charts follow the language switch without a new query."""
+    _accounts()
+    state = _state(session_cookie("stats-moe", "correct-horse-42"), "/stats/national", {"year": "114"})
+    run_async(state.load_national())
+    zh = {"rules": [c["rule"] for c in state.compliance], "kinds": [r["label"] for r in state.kind_rows],
+          "figures": [r["participants"] for r in state.kind_rows]}
+    assert "講座" in zh["kinds"] or "研習" in "".join(zh["kinds"])
+    state.toggle_language()
+    assert state.lang == "en"
+    rules = [c["rule"] for c in state.compliance]
+    kinds = [r["label"] for r in state.kind_rows]
+    assert rules != zh["rules"] and all(rule.isascii() for rule in rules)
+    assert kinds != zh["kinds"] and all(kind.isascii() for kind in kinds)
+    assert [r["participants"] for r in state.kind_rows] == zh["figures"]
+    assert "Participants" in go.Figure(state.kind_figure).data[0].hovertemplate
+    assert state.totals["teachers"] == "4"

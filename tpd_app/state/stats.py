@@ -139,19 +139,20 @@ class StatsState(AppState):
     scope_title: str = ""
     breadcrumb: list[dict[str, str]] = []
     query: dict[str, str] = {}
-    totals: dict[str, str] = {}
-    compliance: list[dict[str, str]] = []
+    #: The dashboard's figures as the services gave them, in no language: the page's totals, compliance
+    #: and tables are computed from them in the viewer's current language (switching it relabels them).
+    _totals: tuple[int, int, int, int] = (0, 0, 0, 0)
+    #: Distinct teachers, or -1 where the figure does not apply.
+    _teachers: int = -1
+    _compliance: list[dict[str, Any]] = []
+    #: kind / topic / level / month / trend rows as (key, label, courses, offered min, participants, credited min).
+    _tables: dict[str, list[tuple[str, str, int, int, int, int]]] = {}
     #: Every row of the area table as (key, label, courses, offered min, participants, credited min), kept on
     #: the server (a county has ~2,000 schools); the page gets the formatted `area_table_rows` it shows.
     _area_rows: list[tuple[str, str, int, int, int, int]] = []
     #: The dashboard URL without a county or unit, for the area rows' links.
     _link_base: str = ""
     area_show_all: bool = False
-    kind_rows: list[dict[str, str]] = []
-    topic_rows: list[dict[str, str]] = []
-    level_rows: list[dict[str, str]] = []
-    month_rows: list[dict[str, str]] = []
-    trend_rows: list[dict[str, str]] = []
     area_kind: str = ""
     topics: list[dict[str, str]] = []
     year_options: list[str] = []
@@ -201,32 +202,67 @@ class StatsState(AppState):
         return _target_link(self._link_base, target)
 
     def _show(self, dashboard: stats.Dashboard) -> None:
-        lang = valid_lang(self.lang)
         params = {k: v for k, v in self.query.items() if k not in ("county", "unit") and v}
         path = routes.FUNCTION_ROUTES[Function(self.function_key)]
         self._link_base = f"{path}?{urlencode(params)}" if params else path
         self.scope_title = dashboard.title
         self.breadcrumb = [{"label": label, "href": self._link(target), "target": target}
                            for label, target in dashboard.breadcrumb]
-        t = dashboard.totals
-        na = translate("stats.measure.not_applicable", lang)
-        self.totals = {"courses": _fmt_int(t.courses), "offered": _fmt_hours(t.offered_minutes),
-                       "participants": _fmt_int(t.participants), "credited": _fmt_hours(t.credited_minutes),
-                       "teachers": na if dashboard.distinct_teachers is None else _fmt_int(dashboard.distinct_teachers)}
-        self.compliance = [{"rule": translate(f"stats.rule.{c['rule']}", lang),
-                            "period": str(c["period"] - (1911 if c["period_type"] == "calendar" else 0)),
-                            "met": _fmt_int(c["met"]), "roster": _fmt_int(c["roster"]),
-                            "share": f"{c['share'] * 100:.1f}%"}
-                           for c in dashboard.compliance]
+        self._totals = tuple(dashboard.totals)  # type: ignore[assignment]
+        self._teachers = -1 if dashboard.distinct_teachers is None else dashboard.distinct_teachers
+        self._compliance = list(dashboard.compliance)
         self.area_kind = dashboard.area_kind
         self.area_show_all = False
         self._area_rows = [(r.key, r.label, r.figures.courses, r.figures.offered_minutes, r.figures.participants,
                             r.figures.credited_minutes) for r in dashboard.tables.get("area", [])]
-        self.kind_rows = _view_rows(dashboard, "kind", lang)
-        self.topic_rows = _view_rows(dashboard, "topic", lang)
-        self.level_rows = _view_rows(dashboard, "level", lang)
-        self.month_rows = _view_rows(dashboard, "month", lang)
-        self.trend_rows = _view_rows(dashboard, "trend", lang)
+        self._tables = {table: [(r.key, r.label, *r.figures) for r in dashboard.tables.get(table, [])]
+                        for table in ("kind", "topic", "level", "month", "trend")}
+
+    @rx.var
+    def totals(self) -> dict[str, str]:
+        courses, offered, participants, credited = self._totals
+        teachers = (translate("stats.measure.not_applicable", valid_lang(self.lang)) if self._teachers < 0
+                    else _fmt_int(self._teachers))
+        return {"courses": _fmt_int(courses), "offered": _fmt_hours(offered), "participants": _fmt_int(participants),
+                "credited": _fmt_hours(credited), "teachers": teachers}
+
+    @rx.var
+    def compliance(self) -> list[dict[str, str]]:
+        lang = valid_lang(self.lang)
+        return [{"rule": translate(f"stats.rule.{c['rule']}", lang),
+                 "period": str(c["period"] - (1911 if c["period_type"] == "calendar" else 0)),
+                 "met": _fmt_int(c["met"]), "roster": _fmt_int(c["roster"]), "share": f"{c['share'] * 100:.1f}%"}
+                for c in self._compliance]
+
+    def _table_view(self, table: str) -> list[dict[str, str]]:
+        """A table's rows labelled in the viewer's language (kinds, levels; topics by their English name)."""
+        lang = valid_lang(self.lang)
+        english = {t["code"]: t["name_en"] for t in self.topics if t.get("name_en")} if lang == "en" else {}
+        rows = []
+        for key, label, *figures in self._tables.get(table, []):
+            row = stats.Row(key, english.get(key, label) if table == "topic" else label, stats.Figures(*figures))
+            rows.append(_view_row(key, row_label(table, row, lang), row.figures))
+        return rows
+
+    @rx.var
+    def kind_rows(self) -> list[dict[str, str]]:
+        return self._table_view("kind")
+
+    @rx.var
+    def topic_rows(self) -> list[dict[str, str]]:
+        return self._table_view("topic")
+
+    @rx.var
+    def level_rows(self) -> list[dict[str, str]]:
+        return self._table_view("level")
+
+    @rx.var
+    def month_rows(self) -> list[dict[str, str]]:
+        return self._table_view("month")
+
+    @rx.var
+    def trend_rows(self) -> list[dict[str, str]]:
+        return self._table_view("trend")
 
     @rx.event
     async def load_national(self):
