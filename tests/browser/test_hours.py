@@ -258,3 +258,34 @@ def test_teacher_subscribes_and_unsubscribes_with_the_mailed_link(page: Page, se
     expect(page.get_by_test_id("unsubscribe-result")).to_contain_text("已取消訂閱")
     page.goto("/me/subscriptions")
     expect(page.get_by_test_id("active")).not_to_be_checked()
+
+
+def test_raising_the_capacity_gives_the_seat_to_the_first_waiting_teacher(page: Page, server: Server):
+    title = f"環境教育：校園食農實作 {secrets.token_hex(2)}"
+    course = _course(server, title, capacity=1, topics=("environment",), audience_levels=["elementary"],
+                     contact_name="蔡佩玲", contact_phone="02-27325678", contact_email="teach@example.edu.tw")
+    _as_teacher(page, _colleague(server).national_id)
+    _register_for(page, title)
+    expect(page.get_by_test_id("notice")).to_contain_text("報名成功")
+    _sign_out(page)
+    _as_teacher(page, DEMO_TEACHER)
+    _register_for(page, title)
+    expect(page.get_by_test_id("notice")).to_contain_text("候補第 1 位")
+    _sign_out(page)
+
+    _as_staff(page, "demo-school-operator")
+    page.goto("/course/manage")
+    page.get_by_test_id("course-row").filter(has_text=course.code).get_by_test_id("edit-course").click()
+    expect(page.locator("#field-capacity")).to_have_value("1")
+    page.fill("#field-capacity", "2")
+    page.get_by_test_id("save-draft").click()
+    expect(page.get_by_test_id("notice")).to_be_visible()
+    screenshot(page, "hours-10-capacity-raised")
+    _sign_out(page)
+
+    _as_teacher(page, DEMO_TEACHER)
+    page.goto("/me/registrations")
+    mine = page.get_by_test_id("my-registration").filter(has_text=title)
+    expect(mine).to_contain_text("待審核")
+    expect(mine.get_by_test_id("position")).to_have_count(0)
+    screenshot(page, "hours-11-promoted-by-capacity")
