@@ -279,7 +279,7 @@ def test_raising_the_capacity_gives_the_seat_to_the_first_waiting_teacher(page: 
     expect(page.locator("#field-capacity")).to_have_value("1")
     page.fill("#field-capacity", "2")
     page.get_by_test_id("save-draft").click()
-    expect(page.get_by_test_id("notice")).to_be_visible()
+    expect(page.get_by_test_id("notice")).to_contain_text("送回審核")
     screenshot(page, "hours-10-capacity-raised")
     _sign_out(page)
 

@@ -12,7 +12,7 @@ from typing import Any
 import reflex as rx
 
 from tpd_app import routes
-from tpd_app.domain.courses import AudienceLevel, CourseKind, CourseStatus
+from tpd_app.domain.courses import PUBLISHED, AudienceLevel, CourseKind, CourseStatus
 from tpd_app.domain.errors import DomainError, ValidationFailed
 from tpd_app.domain.permissions import Function
 from tpd_app.domain.units import COUNTIES
@@ -169,8 +169,11 @@ class CourseFormState(FormStateMixin, AppState):
         self.saved_code = code
         if not self.editing_id:
             return rx.redirect(f"{routes.FUNCTION_ROUTES[Function.COURSE_MANAGE]}?saved={code}")
+        # A material edit of a published course sends it back to review (the catalogue keeps the approved version).
+        back_to_review = (self.course_status in {s.value for s in PUBLISHED}
+                          and status == CourseStatus.SUBMITTED.value)
         self.course_status = status
-        self.notice_key = "course.notice.saved"
+        self.notice_key = "course.notice.saved_for_review" if back_to_review else "course.notice.saved"
         return None
 
 

@@ -118,6 +118,7 @@ ZH = {
     "course.history.action": "處理",
 
     "course.notice.saved": "已儲存。",
+    "course.notice.saved_for_review": "已儲存。這次修改了須審核的內容，課程已送回審核；核准前課程總表仍顯示原核定版本，報名照常進行。",
     "course.notice.registered": "研習課程已儲存，課程代碼：",
     "course.notice.cancelled": "研習課程已取消。",
 
@@ -328,6 +329,7 @@ EN = {
     "course.history.action": "What",
 
     "course.notice.saved": "Saved.",
+    "course.notice.saved_for_review": "Saved. The change needs review, so the course went back to its reviewer; until it is approved the catalogue shows the approved version and registration goes on.",
     "course.notice.registered": "The course was saved. Course code:",
     "course.notice.cancelled": "The course was cancelled.",
 
