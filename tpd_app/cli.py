@@ -36,6 +36,20 @@ def _ensure_sqlite_dir() -> None:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
+def _mail_round(*, survive: bool) -> None:
+    """Deliver the due outbox once; a long-lived worker (`survive`) outlives a database hiccup and tries
+    again next round."""
+    from tpd_app.services.mail import deliver_due
+
+    try:
+        counts = deliver_due()
+        print(f"mail sent={counts['sent']} failed={counts['failed']}", flush=True)
+    except Exception as error:
+        if not survive:
+            raise
+        print(f"mail delivery failed: {error}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tpd_app.cli", description="TPD administration")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -135,16 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "send-mail":
         import time
 
-        from tpd_app.services.mail import deliver_due
-
         while True:
-            try:
-                counts = deliver_due()
-                print(f"mail sent={counts['sent']} failed={counts['failed']}", flush=True)
-            except Exception as error:  # a worker survives a database hiccup and tries again next round
-                if args.loop <= 0:
-                    raise
-                print(f"mail delivery failed: {error}", file=sys.stderr, flush=True)
+            _mail_round(survive=args.loop > 0)
             if args.loop <= 0:
                 return 0
             time.sleep(args.loop)
@@ -153,14 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         import time
 
         from tpd_app.services.chores import run_due_chores
-        from tpd_app.services.mail import deliver_due
 
         while True:
-            try:
-                counts = deliver_due()
-                print(f"mail sent={counts['sent']} failed={counts['failed']}", flush=True)
-            except Exception as error:  # a worker survives a database hiccup and tries again next round
-                print(f"mail delivery failed: {error}", file=sys.stderr, flush=True)
+            _mail_round(survive=True)
             for name, outcome in run_due_chores().items():
                 print(f"{name}: {outcome}", flush=True)
             if args.once:

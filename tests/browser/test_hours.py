@@ -79,6 +79,27 @@ def _register_for(page: Page, title: str) -> None:
     row.get_by_test_id("register").click()
 
 
+def _seat_taken_and_the_demo_teacher_waiting(page: Page, server: Server, title: str) -> Teacher:
+    """A colleague takes the one seat, then the demo teacher (left signed in) joins the waiting list."""
+    colleague = _colleague(server)
+    _as_teacher(page, colleague.national_id)
+    _register_for(page, title)
+    expect(page.get_by_test_id("notice")).to_contain_text("報名成功")
+    _sign_out(page)
+    _as_teacher(page, DEMO_TEACHER)
+    _register_for(page, title)
+    expect(page.get_by_test_id("notice")).to_contain_text("候補第 1 位")
+    return colleague
+
+
+def _expect_promoted(page: Page, title: str) -> None:
+    """The signed-in teacher's registration holds a seat (awaiting acceptance), no longer a waiting place."""
+    page.goto("/me/registrations")
+    mine = page.get_by_test_id("my-registration").filter(has_text=title)
+    expect(mine).to_contain_text("待審核")
+    expect(mine.get_by_test_id("position")).to_have_count(0)
+
+
 def _move_to_the_past(server: Server, course_id: int, days: int) -> None:
     day = taipei_today() - timedelta(days=days)
     with _db(server) as session:
@@ -172,16 +193,7 @@ def test_register_accept_upload_confirm_and_the_teacher_prints_her_record(page: 
 def test_full_course_waiting_list_and_promotion_after_a_withdrawal(page: Page, server: Server):
     title = f"環境教育：校園淨零實作 {secrets.token_hex(2)}"
     _course(server, title, capacity=1, topics=("environment",))
-    colleague = _colleague(server)
-
-    _as_teacher(page, colleague.national_id)
-    _register_for(page, title)
-    expect(page.get_by_test_id("notice")).to_contain_text("報名成功")
-    _sign_out(page)
-
-    _as_teacher(page, DEMO_TEACHER)
-    _register_for(page, title)
-    expect(page.get_by_test_id("notice")).to_contain_text("候補第 1 位")
+    colleague = _seat_taken_and_the_demo_teacher_waiting(page, server, title)
     page.goto("/me/registrations")
     mine = page.get_by_test_id("my-registration").filter(has_text=title)
     expect(mine.get_by_test_id("position")).to_contain_text("1")
@@ -195,10 +207,7 @@ def test_full_course_waiting_list_and_promotion_after_a_withdrawal(page: Page, s
     _sign_out(page)
 
     _as_teacher(page, DEMO_TEACHER)
-    page.goto("/me/registrations")
-    mine = page.get_by_test_id("my-registration").filter(has_text=title)
-    expect(mine).to_contain_text("待審核")
-    expect(mine.get_by_test_id("position")).to_have_count(0)
+    _expect_promoted(page, title)
     screenshot(page, "hours-09-promoted")
 
 
@@ -264,13 +273,7 @@ def test_raising_the_capacity_gives_the_seat_to_the_first_waiting_teacher(page: 
     title = f"環境教育：校園食農實作 {secrets.token_hex(2)}"
     course = _course(server, title, capacity=1, topics=("environment",), audience_levels=["elementary"],
                      contact_name="蔡佩玲", contact_phone="02-27325678", contact_email="teach@example.edu.tw")
-    _as_teacher(page, _colleague(server).national_id)
-    _register_for(page, title)
-    expect(page.get_by_test_id("notice")).to_contain_text("報名成功")
-    _sign_out(page)
-    _as_teacher(page, DEMO_TEACHER)
-    _register_for(page, title)
-    expect(page.get_by_test_id("notice")).to_contain_text("候補第 1 位")
+    _seat_taken_and_the_demo_teacher_waiting(page, server, title)
     _sign_out(page)
 
     _as_staff(page, "demo-school-operator")
@@ -284,8 +287,5 @@ def test_raising_the_capacity_gives_the_seat_to_the_first_waiting_teacher(page: 
     _sign_out(page)
 
     _as_teacher(page, DEMO_TEACHER)
-    page.goto("/me/registrations")
-    mine = page.get_by_test_id("my-registration").filter(has_text=title)
-    expect(mine).to_contain_text("待審核")
-    expect(mine.get_by_test_id("position")).to_have_count(0)
+    _expect_promoted(page, title)
     screenshot(page, "hours-11-promoted-by-capacity")

@@ -23,6 +23,16 @@ from tpd_app.services.db import dispose_engines
 from tpd_app.settings import reset_settings
 
 
+def on_postgresql(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the app at the test server (fresh settings and engines) and migrate it."""
+    from tpd_app.cli import migrate
+
+    monkeypatch.setenv("TPD_DATABASE_URL", url)
+    reset_settings()
+    dispose_engines()
+    migrate()
+
+
 def _pg_bin() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not found:
@@ -63,15 +73,11 @@ def postgres_url() -> Iterator[str]:
 
 
 def test_migrations_demo_data_and_sign_in_work_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
-    from tpd_app.cli import migrate
     from tpd_app.services import auth
     from tpd_app.services.db import transaction
     from tpd_app.services.demo import DEMO_PASSWORD, load_demo
 
-    monkeypatch.setenv("TPD_DATABASE_URL", postgres_url)
-    reset_settings()
-    dispose_engines()
-    migrate()
+    on_postgresql(postgres_url, monkeypatch)
     engine = sa.create_engine(postgres_url)
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True,
@@ -94,15 +100,11 @@ def test_migrations_demo_data_and_sign_in_work_on_postgresql(postgres_url: str, 
 
 
 def test_catalogue_search_uses_the_trigram_path_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
-    from tpd_app.cli import migrate
     from tpd_app.services.catalogue import CatalogueQuery, search
     from tpd_app.services.db import transaction
     from tpd_app.services.demo import load_demo
 
-    monkeypatch.setenv("TPD_DATABASE_URL", postgres_url)
-    reset_settings()
-    dispose_engines()
-    migrate()
+    on_postgresql(postgres_url, monkeypatch)
     with transaction() as session:
         load_demo(session)  # idempotent: the first test may have loaded it already
     with transaction() as session:
@@ -120,7 +122,6 @@ def test_catalogue_search_uses_the_trigram_path_on_postgresql(postgres_url: str,
 def test_national_generator_and_rollup_rebuild_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
     """COPY loads, the streamed rebuild and the distribution table agree with the ledger on PostgreSQL."""
     from tests.factories import actor_for_account, make_account
-    from tpd_app.cli import migrate
     from tpd_app.domain.permissions import Function
     from tpd_app.domain.stats import PeriodType, StatsFilters
     from tpd_app.models import TrainingRecord, Unit
@@ -129,10 +130,7 @@ def test_national_generator_and_rollup_rebuild_on_postgresql(postgres_url: str, 
     from tpd_app.services.demo import load_demo
     from tpd_app.services.volume_stats import generate_national
 
-    monkeypatch.setenv("TPD_DATABASE_URL", postgres_url)
-    reset_settings()
-    dispose_engines()
-    migrate()
+    on_postgresql(postgres_url, monkeypatch)
     with transaction() as session:
         load_demo(session)
         generate_national(session, scale=0.002, years=2)

@@ -6,20 +6,16 @@ import pytest
 
 from tests.factories import make_world
 from tests.services.hours_data import published_course, register_all_at_once, seats_held
-from tests.structure.test_postgresql import postgres_url  # noqa: F401 (the module-scoped server fixture)
+from tests.structure.test_postgresql import on_postgresql, postgres_url  # noqa: F401 (the module-scoped server fixture)
 from tpd_app.services.db import dispose_engines
 from tpd_app.settings import reset_settings
 
 
 def test_simultaneous_registrations_never_exceed_capacity_on_postgresql(
         postgres_url: str, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
-    from tpd_app.cli import migrate
     from tpd_app.services.db import transaction
 
-    monkeypatch.setenv("TPD_DATABASE_URL", postgres_url)
-    reset_settings()
-    dispose_engines()
-    migrate()
+    on_postgresql(postgres_url, monkeypatch)
     with transaction() as s:
         world = make_world(s)
         course_id = published_course(s, world.school_a, capacity=4).id
@@ -38,16 +34,12 @@ def test_subscription_matching_on_postgresql(postgres_url: str, monkeypatch: pyt
     import sqlalchemy as sa
 
     from tests.factories import make_teacher
-    from tpd_app.cli import migrate
     from tpd_app.models import OutboxMessage, SubscriptionNotice
     from tpd_app.services import subscriptions
     from tpd_app.services.auth import actor_for_teacher
     from tpd_app.services.db import transaction
 
-    monkeypatch.setenv("TPD_DATABASE_URL", postgres_url)
-    reset_settings()
-    dispose_engines()
-    migrate()
+    on_postgresql(postgres_url, monkeypatch)
     with transaction() as s:
         world = make_world(s)
         wanted = {}

@@ -5,6 +5,7 @@ unsubscribe link that needs no login."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -99,8 +100,11 @@ def matches(sub: Subscription | Choices, *, kind: str, topics: set[str], county:
             and (not sub.levels or bool(levels & set(sub.levels))))
 
 
-def unsubscribe_url(teacher_id: int) -> str:
-    return f"{get_settings().public_origin}/api/unsubscribe?token={mail.sign(PURPOSE, teacher_id)}"
+def unsubscribe_links() -> Callable[[int], str]:
+    """teacher id → her signed one-click unsubscribe link (the key read once, for many mails)."""
+    prefix = f"{get_settings().public_origin}/api/unsubscribe?token="
+    token = mail.signer(PURPOSE)
+    return lambda teacher_id: prefix + token(teacher_id)
 
 
 def _course_line(course: Course, organizer: str) -> str:
@@ -134,8 +138,7 @@ def notify_subscribers(session: Session, course: Course) -> int:
     subject = translate("mail.course_match.subject", "zh-TW", title=course.title)
     line = _course_line(course, organizer.name if organizer else "")
     catalogue_url = f"{get_settings().public_origin}/courses"
-    unsubscribe = f"{get_settings().public_origin}/api/unsubscribe?token="
-    token = mail.signer(PURPOSE)
+    unsubscribe_link = unsubscribe_links()
     now = utcnow()
     mails, notices, count = [], [], 0
     for teacher_id, email, name, digest, *chosen in candidates:
@@ -154,7 +157,7 @@ def notify_subscribers(session: Session, course: Course) -> int:
         else:
             mails.append({"to": email, "kind": "course_match", "subject": subject,
                           "body": translate("mail.course_match.body", "zh-TW", name=name, lines=line,
-                                            catalogue=catalogue_url, unsubscribe=unsubscribe + token(teacher_id))})
+                                            catalogue=catalogue_url, unsubscribe=unsubscribe_link(teacher_id))})
     if notices:
         session.execute(sa.insert(SubscriptionNotice.__table__), notices)  # type: ignore[attr-defined]
     outbox.queue_many(session, mails)
@@ -172,6 +175,7 @@ def send_digests(session: Session) -> int:
     for notice, course, teacher in pending:
         by_teacher.setdefault(teacher.id or 0, []).append((notice, course, teacher))
     now = utcnow()
+    unsubscribe_link = unsubscribe_links()
     for teacher_id, items in by_teacher.items():
         teacher = items[0][2]
         sub = _row(session, teacher_id)
@@ -184,7 +188,7 @@ def send_digests(session: Session) -> int:
                          subject=translate("mail.digest.subject", "zh-TW", count=len(items)),
                          body=translate("mail.digest.body", "zh-TW", name=teacher.name, lines="\n".join(lines),
                                         catalogue=f"{get_settings().public_origin}/courses",
-                                        unsubscribe=unsubscribe_url(teacher_id)))
+                                        unsubscribe=unsubscribe_link(teacher_id)))
         for notice, _, _ in items:
             notice.sent_at = now
             session.add(notice)
