@@ -213,10 +213,10 @@ class StatsState(AppState):
         self._compliance = list(dashboard.compliance)
         self.area_kind = dashboard.area_kind
         self.area_show_all = False
-        self._area_rows = [(r.key, r.label, r.figures.courses, r.figures.offered_minutes, r.figures.participants,
-                            r.figures.credited_minutes) for r in dashboard.tables.get("area", [])]
-        self._tables = {table: [(r.key, r.label, *r.figures) for r in dashboard.tables.get(table, [])]
-                        for table in ("kind", "topic", "level", "month", "trend")}
+        rows = {table: [(r.key, r.label, *r.figures) for r in dashboard.tables.get(table, [])]
+                for table in stats.TABLES}
+        self._area_rows = rows.pop("area")
+        self._tables = rows
 
     @rx.var
     def totals(self) -> dict[str, str]:
