@@ -6,7 +6,7 @@ from sqlmodel import SQLModel
 
 import tpd_app.models  # (registers every table on SQLModel.metadata)
 from alembic import context
-from tpd_app.services.db import make_engine
+from tpd_app.services.platform.db import make_engine
 from tpd_app.settings import get_settings
 
 target_metadata = SQLModel.metadata

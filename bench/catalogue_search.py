@@ -59,11 +59,11 @@ def main() -> int:
     from sqlmodel import func, select
 
     from tpd_app.cli import migrate
+    from tpd_app.devdata.demo import load_demo
+    from tpd_app.devdata.volume import generate_courses, optimize
     from tpd_app.models import CatalogueEntry
-    from tpd_app.services import catalogue
-    from tpd_app.services.db import transaction
-    from tpd_app.services.demo import load_demo
-    from tpd_app.services.volume import generate_courses, optimize
+    from tpd_app.services.courses import catalogue
+    from tpd_app.services.platform.db import transaction
 
     with transaction() if path.exists() else _null() as session:
         existing = session.exec(select(func.count()).select_from(CatalogueEntry)).one() if session else 0

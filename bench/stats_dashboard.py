@@ -56,15 +56,15 @@ def main() -> int:
     from sqlmodel import col, select
 
     from tpd_app.cli import migrate
+    from tpd_app.devdata.demo import load_demo
+    from tpd_app.devdata.volume import optimize
+    from tpd_app.devdata.volume_stats import generate_national
     from tpd_app.domain.courses import PUBLISHED
     from tpd_app.domain.permissions import Actor, Function, UnitRef
     from tpd_app.domain.stats import PeriodType, StatsFilters
     from tpd_app.domain.units import AccountCategory, UnitType
     from tpd_app.models import Course, TrainingRecord, Unit
-    from tpd_app.services.db import transaction
-    from tpd_app.services.demo import load_demo
-    from tpd_app.services.volume import optimize
-    from tpd_app.services.volume_stats import generate_national
+    from tpd_app.services.platform.db import transaction
     from tpd_app.state.stats import _load
 
     if not (args.reuse and path.exists()):
@@ -91,7 +91,7 @@ def main() -> int:
     full_years = [y for y in years[1:-1]] or years
     # As the server does when a worker starts (tpd_app.py's lifespan task): the start-up heap skips the
     # collector's full passes.
-    from tpd_app.services.heap import freeze_startup_heap
+    from tpd_app.services.platform.heap import freeze_startup_heap
     print(f"start-up heap frozen as in the server: {freeze_startup_heap():,} objects")
 
     def actor(unit: Unit) -> Actor:

@@ -43,7 +43,7 @@ def rows(count: int):
 
 
 def with_openpyxl(count: int) -> int:
-    from tpd_app.services.stats_export import HOURS, INTEGER, Column, Sheet, write_workbook
+    from tpd_app.services.stats.export import HOURS, INTEGER, Column, Sheet, write_workbook
 
     columns = [Column("單位", width=28), Column("辦理場次", INTEGER), Column("提供研習時數", HOURS),
                Column("參與人次", INTEGER), Column("核實研習時數", HOURS)]
@@ -104,7 +104,7 @@ def peak_rss(name: str, count: int) -> float:
 
 async def latencies(event, n: int, export=None, in_process: bool = False) -> tuple[list[float], float]:
     """Event latencies (ms), idle or while the export runs, and the export's own duration (s)."""
-    from tpd_app.services import offload
+    from tpd_app.services.platform import offload
 
     samples = []
     task = None
@@ -128,7 +128,7 @@ async def latencies(event, n: int, export=None, in_process: bool = False) -> tup
 
 def worker_latencies(event, n: int, export: int, niceness: int) -> tuple[list[float], float]:
     """`latencies` with the export in a worker process started at `niceness` (0: the server's priority)."""
-    from tpd_app.services import offload
+    from tpd_app.services.platform import offload
 
     offload.shutdown()
     offload.WORKER_NICENESS = niceness
@@ -167,12 +167,12 @@ def main() -> int:
     from tpd_app.domain.stats import StatsFilters
     from tpd_app.domain.units import AccountCategory, UnitType
     from tpd_app.models import TrainingRecord, Unit
-    from tpd_app.services.db import transaction
+    from tpd_app.services.platform.db import transaction
     from tpd_app.state.stats import _load
 
     if not args.db:
         from tpd_app.cli import migrate
-        from tpd_app.services.demo import load_demo
+        from tpd_app.devdata.demo import load_demo
 
         migrate()
         with transaction() as session:
@@ -188,7 +188,7 @@ def main() -> int:
     def event() -> None:
         _load(actor, Function.STATS_SCHOOL, StatsFilters(year=year), "", 0, "")
 
-    from tpd_app.services import offload
+    from tpd_app.services.platform import offload
 
     lowered = offload.WORKER_NICENESS
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]

@@ -40,13 +40,13 @@ def main() -> int:
     from sqlmodel import select
 
     from tpd_app.cli import migrate
+    from tpd_app.devdata.demo import load_demo
     from tpd_app.domain.courses import AudienceLevel, CourseKind
     from tpd_app.domain.timeutil import utcnow
     from tpd_app.domain.units import COUNTIES, UnitType
     from tpd_app.models import Course, CourseTopic, OutboxMessage, Subscription, SubscriptionNotice, Teacher, Unit
-    from tpd_app.services.db import bulk_insert, transaction
-    from tpd_app.services.demo import load_demo
-    from tpd_app.services.subscriptions import notify_subscribers
+    from tpd_app.services.hours.subscriptions import notify_subscribers
+    from tpd_app.services.platform.db import bulk_insert, transaction
 
     migrate()
     rng = random.Random(7)

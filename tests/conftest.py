@@ -14,7 +14,7 @@ os.environ.setdefault("TPD_ARGON2_MEMORY_KIB", "1024")
 os.environ.setdefault("TPD_ARGON2_TIME_COST", "1")
 os.environ["REFLEX_TELEMETRY_ENABLED"] = "false"
 
-from tpd_app.services.db import dispose_engines
+from tpd_app.services.platform.db import dispose_engines
 from tpd_app.settings import reset_settings
 
 

@@ -11,8 +11,8 @@ from tpd_app.domain.national_id import check_digit
 from tpd_app.domain.permissions import Actor
 from tpd_app.domain.units import AccountCategory, UnitType
 from tpd_app.models import BusinessAccount, Teacher, Unit
-from tpd_app.services.auth import actor_for_account, actor_for_teacher
-from tpd_app.services.passwords import hash_password
+from tpd_app.services.accounts.auth import actor_for_account, actor_for_teacher
+from tpd_app.services.platform.passwords import hash_password
 
 PASSWORD = "correct-horse-42"
 _seq = itertools.count(1)

@@ -39,7 +39,7 @@ def _ensure_sqlite_dir() -> None:
 def _mail_round(*, survive: bool) -> None:
     """Deliver the due outbox once; a long-lived worker (`survive`) outlives a database hiccup and tries
     again next round."""
-    from tpd_app.services.mail import deliver_due
+    from tpd_app.services.platform.mail import deliver_due
 
     try:
         counts = deliver_due()
@@ -87,10 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         print("migrations applied")
         return 0
 
-    from tpd_app.services.db import transaction
+    from tpd_app.services.platform.db import transaction
 
     if args.command == "load-demo":
-        from tpd_app.services.demo import load_demo
+        from tpd_app.devdata.demo import load_demo
 
         with transaction() as session:
             counts = load_demo(session)
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == "generate-courses":
-        from tpd_app.services.volume import generate_courses, optimize
+        from tpd_app.devdata.volume import generate_courses, optimize
 
         with transaction() as session:
             made = generate_courses(session, count=args.count, years=args.years, seed=args.seed, progress=True)
@@ -109,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == "generate-national":
-        from tpd_app.services.volume import optimize
-        from tpd_app.services.volume_stats import generate_national
+        from tpd_app.devdata.volume import optimize
+        from tpd_app.devdata.volume_stats import generate_national
 
         with transaction() as session:
             counts = generate_national(session, scale=args.scale, years=args.years, seed=args.seed, progress=True)
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "rebuild-stats":
         import time
 
-        from tpd_app.services.rollups import rebuild_rollups
+        from tpd_app.services.stats.rollups import rebuild_rollups
 
         began = time.monotonic()
         with transaction() as session:
@@ -133,14 +133,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == "apply-directory-changes":
-        from tpd_app.services.directory import apply_due_changes
+        from tpd_app.services.accounts.directory import apply_due_changes
 
         with transaction() as session:
             print(f"directory changes applied: {apply_due_changes(session)}")
         return 0
 
     if args.command == "send-directory-reminders":
-        from tpd_app.services.directory import queue_reminders
+        from tpd_app.services.accounts.directory import queue_reminders
 
         with transaction() as session:
             print(f"directory reminders queued: {queue_reminders(session)}")
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "worker":
         import time
 
-        from tpd_app.services.chores import run_due_chores
+        from tpd_app.chores import run_due_chores
 
         while True:
             _mail_round(survive=True)
@@ -169,13 +169,13 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(max(1, args.interval))
 
     if args.command == "send-digests":
-        from tpd_app.services.subscriptions import send_digests
+        from tpd_app.services.hours.subscriptions import send_digests
 
         with transaction() as session:
             print(f"digests queued: {send_digests(session)}")
         return 0
 
-    from tpd_app.services.admin import create_first_admin
+    from tpd_app.services.accounts.admin import create_first_admin
 
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
     try:

@@ -7,7 +7,7 @@ import reflex as rx
 
 from tpd_app import pages
 from tpd_app.api.app import build_api
-from tpd_app.services.heap import freeze_startup_heap
+from tpd_app.services.platform.heap import freeze_startup_heap
 
 for _module in pkgutil.iter_modules(pages.__path__):
     importlib.import_module(f"{pages.__name__}.{_module.name}")

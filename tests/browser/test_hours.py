@@ -253,7 +253,8 @@ def test_county_report_permissions_limit_what_the_school_sees(page: Page, server
 
 
 def test_teacher_subscribes_and_unsubscribes_with_the_mailed_link(page: Page, server: Server):
-    from tpd_app.services import mail, subscriptions
+    from tpd_app.services.hours import subscriptions
+    from tpd_app.services.platform import mail
 
     _as_teacher(page, DEMO_TEACHER)
     page.goto("/me/subscriptions")

@@ -14,7 +14,7 @@ from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
 from tpd_app.domain.permissions import Function, allowed_functions
 from tpd_app.models import BusinessAccount, Teacher, Unit
-from tpd_app.services.auth import actor_for_account, actor_for_teacher
+from tpd_app.services.accounts.auth import actor_for_account, actor_for_teacher
 
 DEMO_ACCOUNTS = [
     "demo-moe", "demo-national_center", "demo-k12ea", "demo-county_bureau", "demo-curriculum_circle",

@@ -51,8 +51,8 @@ def register_all_at_once(actors: list, course_id: int) -> tuple[list[str], list[
     """
     import threading
 
-    from tpd_app.services import registration
-    from tpd_app.services.db import transaction
+    from tpd_app.services.hours import registration
+    from tpd_app.services.platform.db import transaction
 
     barrier = threading.Barrier(len(actors))
     lock = threading.Lock()
@@ -83,7 +83,7 @@ def seats_held(course_id: int) -> tuple[int, int]:
     from sqlmodel import col, func
 
     from tpd_app.models import CourseRegistration, RegistrationTally
-    from tpd_app.services.db import transaction
+    from tpd_app.services.platform.db import transaction
 
     with transaction() as session:
         held = session.exec(select(func.count()).select_from(CourseRegistration).where(

@@ -9,7 +9,7 @@ import pytest
 import reflex as rx
 
 import tpd_app.tpd_app  # noqa: F401  (registers every page state)
-from tpd_app.services import auth
+from tpd_app.services.accounts import auth
 
 S = TypeVar("S", bound=rx.State)
 

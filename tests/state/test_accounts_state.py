@@ -10,8 +10,8 @@ from tests.factories import PASSWORD, make_account, make_teacher, make_world
 from tests.state.conftest import build_state, session_cookie
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import AccountApplication, AuditLog, BusinessAccount, Teacher
-from tpd_app.services import accounts
-from tpd_app.services.db import transaction
+from tpd_app.services.accounts import business
+from tpd_app.services.platform.db import transaction
 from tpd_app.state.accounts import ApplyState, OwnUnitState, SubordinateState
 from tpd_app.state.directory import AuditState, DirectoryState
 from tpd_app.state.teachers import TeacherRosterState
@@ -64,7 +64,7 @@ def test_chief_creates_an_account_and_sees_the_one_time_password_once(db_url: st
 def test_a_county_activating_another_countys_application_is_refused(db_url: str):
     world, _, _ = _world()
     with transaction() as s:
-        application_id = accounts.submit_application(s, {
+        application_id = business.submit_application(s, {
             "unit_id": str(world.school_a.id), "category": "contact", "username": "applicant",
             "password": "Apply-pass-2026", "confirm": "Apply-pass-2026", "name": "丙", "email": "c@b.tw"})
     state = build_state(SubordinateState, cookie=session_cookie("bureau-b", PASSWORD), path="/accounts/subordinate")

@@ -9,9 +9,9 @@ from tests.services.course_data import course_form
 from tests.state.conftest import build_state, session_cookie
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import AuditLog, BusinessAccount, Course
-from tpd_app.services import courses
-from tpd_app.services.auth import actor_for_account
-from tpd_app.services.db import transaction
+from tpd_app.services.accounts.auth import actor_for_account
+from tpd_app.services.courses import lifecycle
+from tpd_app.services.platform.db import transaction
 from tpd_app.state.catalogue import CatalogueState
 from tpd_app.state.courses import CourseFormState
 from tpd_app.state.review import AutoReviewSettingsState, ReviewState
@@ -43,7 +43,7 @@ def _world():
 def _submitted_by_operator(world) -> int:
     with transaction() as s:
         account = s.exec(select(BusinessAccount).where(BusinessAccount.username == "op-a")).one()
-        code = courses.register_course(s, actor_for_account(account, world.school_a), course_form(), submit=True)
+        code = lifecycle.register_course(s, actor_for_account(account, world.school_a), course_form(), submit=True)
         return s.exec(select(Course.id).where(Course.code == code)).one()
 
 

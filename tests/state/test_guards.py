@@ -8,7 +8,7 @@ from tests.factories import PASSWORD, make_account, make_teacher, make_world
 from tests.state.conftest import build_state, run_async, session_cookie
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import AuditLog, BusinessAccount, Unit
-from tpd_app.services.db import transaction
+from tpd_app.services.platform.db import transaction
 from tpd_app.state.accounts import OwnUnitState
 from tpd_app.state.auth import LoginState
 from tpd_app.state.base import AppState

@@ -9,9 +9,9 @@ from tests.services.hours_data import published_course
 from tests.state.conftest import build_state, session_cookie
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import AttendanceList, AuditLog, BusinessAccount, CourseRegistration, TrainingRecord
-from tpd_app.services import attendance
-from tpd_app.services.auth import actor_for_account
-from tpd_app.services.db import transaction
+from tpd_app.services.accounts.auth import actor_for_account
+from tpd_app.services.hours import attendance
+from tpd_app.services.platform.db import transaction
 from tpd_app.state.hours_staff import AttendanceState, ConfirmListsState, RegistrantsState, ReportPermissionState
 from tpd_app.state.hours_teacher import MyRecordState, RegisterState
 

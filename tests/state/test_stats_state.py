@@ -8,9 +8,9 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from tests.factories import make_account
-from tests.services.test_stats import _build
+from tests.services.stats.test_dashboards import _build
 from tests.state.conftest import run_async, session_cookie
-from tpd_app.services.db import transaction
+from tpd_app.services.platform.db import transaction
 from tpd_app.state.stats import StatsState
 
 

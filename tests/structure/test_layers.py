@@ -12,15 +12,22 @@ PACKAGE = Path(__file__).resolve().parents[2] / "tpd_app"
 # What each layer may NOT import (prefix match on absolute module names).
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "domain": ("reflex", "sqlmodel", "sqlalchemy", "tpd_app.models", "tpd_app.services", "tpd_app.state",
-               "tpd_app.pages", "tpd_app.components", "tpd_app.api", "tpd_app.settings"),
+               "tpd_app.pages", "tpd_app.components", "tpd_app.api", "tpd_app.settings", "tpd_app.devdata"),
     "models": ("reflex", "tpd_app.services", "tpd_app.state", "tpd_app.pages", "tpd_app.components",
-               "tpd_app.api"),
-    "services": ("reflex", "tpd_app.state", "tpd_app.pages", "tpd_app.components", "tpd_app.api"),
-    "state": ("tpd_app.pages", "tpd_app.components", "tpd_app.api", "sqlmodel.select", "sqlalchemy"),
-    "components": ("tpd_app.pages", "tpd_app.services", "tpd_app.models", "sqlmodel", "sqlalchemy"),
-    "pages": ("tpd_app.services", "tpd_app.models", "sqlmodel", "sqlalchemy"),
-    "api": ("tpd_app.pages", "tpd_app.components", "tpd_app.state"),
+               "tpd_app.api", "tpd_app.devdata"),
+    "services": ("reflex", "tpd_app.state", "tpd_app.pages", "tpd_app.components", "tpd_app.api",
+                 "tpd_app.devdata", "tpd_app.chores"),
+    "state": ("tpd_app.pages", "tpd_app.components", "tpd_app.api", "sqlmodel.select", "sqlalchemy",
+              "tpd_app.devdata"),
+    "components": ("tpd_app.pages", "tpd_app.services", "tpd_app.models", "sqlmodel", "sqlalchemy",
+                   "tpd_app.devdata"),
+    "pages": ("tpd_app.services", "tpd_app.models", "sqlmodel", "sqlalchemy", "tpd_app.devdata"),
+    "api": ("tpd_app.pages", "tpd_app.components", "tpd_app.state", "tpd_app.devdata"),
+    "devdata": ("reflex", "tpd_app.state", "tpd_app.pages", "tpd_app.components", "tpd_app.api"),
 }
+
+#: The only modules of the app that may load demo or volume data: the command line.
+DEVDATA_USERS = frozenset({"cli.py"})
 
 
 def _imports(path: Path) -> set[str]:
@@ -48,3 +55,43 @@ def test_every_module_opens_with_a_docstring():
     missing = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
                if p.stat().st_size and ast.get_docstring(ast.parse(p.read_text(encoding="utf-8"))) is None]
     assert missing == []
+
+
+def test_demo_data_is_loaded_only_by_the_command_line():
+    users = {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+             if p.parent != PACKAGE / "devdata"
+             and any(n == "tpd_app.devdata" or n.startswith("tpd_app.devdata.") for n in _imports(p))}
+    assert users <= DEVDATA_USERS
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_module_of_the_app_imports_itself_back_through_others():
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {name: {m for m in _imports(path) if m in modules and m != name} for name, path in modules.items()}
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = 1
+        for nxt in sorted(graph[name]):
+            if state.get(nxt) == 1:
+                cycles.append([*trail[trail.index(nxt):], nxt] if nxt in trail else [name, nxt])
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert cycles == []
+
+
+def test_services_are_five_feature_packages_and_no_loose_modules():
+    services = PACKAGE / "services"
+    assert sorted(p.name for p in services.iterdir() if p.is_dir() and (p / "__init__.py").exists()) == [
+        "accounts", "courses", "hours", "platform", "stats"]
+    assert [p.name for p in services.glob("*.py")] == ["__init__.py"]

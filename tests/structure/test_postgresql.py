@@ -19,7 +19,7 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from tpd_app.models import include_in_schema_compare
-from tpd_app.services.db import dispose_engines
+from tpd_app.services.platform.db import dispose_engines
 from tpd_app.settings import reset_settings
 
 
@@ -73,9 +73,9 @@ def postgres_url() -> Iterator[str]:
 
 
 def test_migrations_demo_data_and_sign_in_work_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
-    from tpd_app.services import auth
-    from tpd_app.services.db import transaction
-    from tpd_app.services.demo import DEMO_PASSWORD, load_demo
+    from tpd_app.devdata.demo import DEMO_PASSWORD, load_demo
+    from tpd_app.services.accounts import auth
+    from tpd_app.services.platform.db import transaction
 
     on_postgresql(postgres_url, monkeypatch)
     engine = sa.create_engine(postgres_url)
@@ -100,9 +100,9 @@ def test_migrations_demo_data_and_sign_in_work_on_postgresql(postgres_url: str, 
 
 
 def test_catalogue_search_uses_the_trigram_path_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
-    from tpd_app.services.catalogue import CatalogueQuery, search
-    from tpd_app.services.db import transaction
-    from tpd_app.services.demo import load_demo
+    from tpd_app.devdata.demo import load_demo
+    from tpd_app.services.courses.catalogue import CatalogueQuery, search
+    from tpd_app.services.platform.db import transaction
 
     on_postgresql(postgres_url, monkeypatch)
     with transaction() as session:
@@ -122,13 +122,13 @@ def test_catalogue_search_uses_the_trigram_path_on_postgresql(postgres_url: str,
 def test_national_generator_and_rollup_rebuild_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
     """COPY loads, the streamed rebuild and the distribution table agree with the ledger on PostgreSQL."""
     from tests.factories import actor_for_account, make_account
+    from tpd_app.devdata.demo import load_demo
+    from tpd_app.devdata.volume_stats import generate_national
     from tpd_app.domain.permissions import Function
     from tpd_app.domain.stats import PeriodType, StatsFilters
     from tpd_app.models import TrainingRecord, Unit
-    from tpd_app.services import stats
-    from tpd_app.services.db import transaction
-    from tpd_app.services.demo import load_demo
-    from tpd_app.services.volume_stats import generate_national
+    from tpd_app.services.platform.db import transaction
+    from tpd_app.services.stats import dashboards
 
     on_postgresql(postgres_url, monkeypatch)
     with transaction() as session:
@@ -141,7 +141,7 @@ def test_national_generator_and_rollup_rebuild_on_postgresql(postgres_url: str, 
             "WHERE school_year = :y AND superseded_at IS NULL"), {"y": year}).one()
         moe = session.execute(sa.select(Unit).where(Unit.type == "moe")).scalar_one()
         actor = actor_for_account(make_account(session, moe), moe)
-        board = stats.open_dashboard(session, actor, Function.STATS_NATIONAL,
+        board = dashboards.open_dashboard(session, actor, Function.STATS_NATIONAL,
                                      StatsFilters(period_type=PeriodType.SCHOOL, year=year))
         # A county's page: its schools' table is fetched through the driver's cursor (plain tuples).
         county = session.execute(sa.text(
@@ -152,7 +152,7 @@ def test_national_generator_and_rollup_rebuild_on_postgresql(postgres_url: str, 
             "WHERE school_year = :y AND superseded_at IS NULL AND school_county = :c"), {"y": year, "c": county}).one()
         bureau = session.execute(sa.select(Unit).where(Unit.type == "county_bureau",
                                                        Unit.county == county)).scalar_one()
-        county_board = stats.open_dashboard(session, actor_for_account(make_account(session, bureau), bureau),
+        county_board = dashboards.open_dashboard(session, actor_for_account(make_account(session, bureau), bureau),
                                             Function.STATS_COUNTY, StatsFilters(period_type=PeriodType.SCHOOL,
                                                                                 year=year))
         # The roster triggers (PL/pgSQL here) counted the COPY load, and count an update and a delete.
@@ -186,8 +186,8 @@ def _recount(session) -> dict[int, int]:
 def _statistics_rebuild_equals_the_incremental_rollups() -> None:
     """The demo hours went through `apply_confirmation` (ON CONFLICT on PostgreSQL); the SQL rebuild
     (string_agg, EXTRACT) must land on the same rows."""
-    from tpd_app.services.db import transaction
-    from tpd_app.services.rollups import ROLLUP_MODELS, rebuild_rollups
+    from tpd_app.services.platform.db import transaction
+    from tpd_app.services.stats.rollups import ROLLUP_MODELS, rebuild_rollups
 
     def snapshot(session) -> dict[str, list[tuple]]:
         result = {}

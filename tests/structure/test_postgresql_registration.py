@@ -7,13 +7,13 @@ import pytest
 from tests.factories import make_world
 from tests.services.hours_data import published_course, register_all_at_once, seats_held
 from tests.structure.test_postgresql import on_postgresql, postgres_url  # noqa: F401 (the module-scoped server fixture)
-from tpd_app.services.db import dispose_engines
+from tpd_app.services.platform.db import dispose_engines
 from tpd_app.settings import reset_settings
 
 
 def test_simultaneous_registrations_never_exceed_capacity_on_postgresql(
         postgres_url: str, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
-    from tpd_app.services.db import transaction
+    from tpd_app.services.platform.db import transaction
 
     on_postgresql(postgres_url, monkeypatch)
     with transaction() as s:
@@ -35,9 +35,9 @@ def test_subscription_matching_on_postgresql(postgres_url: str, monkeypatch: pyt
 
     from tests.factories import make_teacher
     from tpd_app.models import OutboxMessage, SubscriptionNotice
-    from tpd_app.services import subscriptions
-    from tpd_app.services.auth import actor_for_teacher
-    from tpd_app.services.db import transaction
+    from tpd_app.services.accounts.auth import actor_for_teacher
+    from tpd_app.services.hours import subscriptions
+    from tpd_app.services.platform.db import transaction
 
     on_postgresql(postgres_url, monkeypatch)
     with transaction() as s:

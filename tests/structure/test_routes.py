@@ -33,10 +33,10 @@ def test_after_sign_in_only_own_pages_are_accepted():
 
 
 def test_a_starting_worker_freezes_its_startup_heap():
-    """The collector's full passes skip what the worker holds for life (tpd_app.services.heap)."""
+    """The collector's full passes skip what the worker holds for life (tpd_app.services.platform.heap)."""
     import gc
 
-    from tpd_app.services.heap import freeze_startup_heap
+    from tpd_app.services.platform.heap import freeze_startup_heap
     from tpd_app.tpd_app import app
 
     assert freeze_startup_heap in app.get_lifespan_tasks()

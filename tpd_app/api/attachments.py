@@ -13,9 +13,10 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from tpd_app.domain.errors import NotFound
-from tpd_app.services import attachments, auth
-from tpd_app.services.attachments import FileToServe
-from tpd_app.services.db import transaction
+from tpd_app.services.accounts import auth
+from tpd_app.services.courses import attachments
+from tpd_app.services.courses.attachments import FileToServe
+from tpd_app.services.platform.db import transaction
 from tpd_app.settings import get_settings
 
 

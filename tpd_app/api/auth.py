@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from tpd_app import routes
 from tpd_app.routes import safe_next
-from tpd_app.services import auth
+from tpd_app.services.accounts import auth
 from tpd_app.settings import get_settings
 
 

@@ -16,11 +16,11 @@ from starlette.routing import Route
 from tpd_app.domain.errors import DomainError, Forbidden, NotFound
 from tpd_app.domain.permissions import Actor
 from tpd_app.i18n import translate
-from tpd_app.services import attendance, auth, records, registration, subscriptions
-from tpd_app.services.db import transaction
+from tpd_app.services.accounts import auth
+from tpd_app.services.hours import attendance, records, registration, subscriptions
+from tpd_app.services.platform.db import transaction
+from tpd_app.services.platform.uploads import XLSX_MIME
 from tpd_app.settings import get_settings
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _actor(request: Request) -> Actor | None:
@@ -79,7 +79,7 @@ async def registrants_xlsx(request: Request) -> Response:
     raw = str(request.path_params.get("course_id", ""))
 
     def make(actor: Actor, ip: str) -> tuple[str, bytes, str]:
-        return "報名名單.xlsx", _in_session(registration.registrants_xlsx, actor, raw, ip=ip), XLSX
+        return "報名名單.xlsx", _in_session(registration.registrants_xlsx, actor, raw, ip=ip), XLSX_MIME
 
     return await _serve(request, make)
 
@@ -87,7 +87,7 @@ async def registrants_xlsx(request: Request) -> Response:
 async def attendance_template(request: Request) -> Response:
     if _actor(request) is None:
         return Response("sign in required", status_code=401)
-    return _file("研習名單範本.xlsx", attendance.template_bytes(), XLSX)
+    return _file("研習名單範本.xlsx", attendance.template_bytes(), XLSX_MIME)
 
 
 async def unsubscribe(request: Request) -> Response:

@@ -20,6 +20,8 @@ LEAD_DAYS = 14
 HOUR_STEP_MINUTES = 30
 MAX_SESSIONS = 30
 MAX_CAPACITY = 5000
+#: The longest reason a decision, return or cancellation may carry.
+MAX_REASON = 1000
 
 
 class CourseStatus(StrEnum):

@@ -14,24 +14,14 @@ import reflex as rx
 
 from tpd_app.domain.errors import DomainError, Forbidden
 from tpd_app.domain.permissions import Function
-from tpd_app.services import accounts, teachers
-from tpd_app.services.db import transaction
-from tpd_app.services.guard import require
+from tpd_app.services.accounts import business, teachers
+from tpd_app.services.platform.db import transaction
+from tpd_app.services.platform.guard import require
+from tpd_app.services.platform.ids import parse_id
 from tpd_app.state.base import AppState
 from tpd_app.state.profile import FormStateMixin
 
 Row = dict[str, str]
-
-
-def as_id(value: object) -> int | None:
-    """A row id sent back by the browser (rows carry ids as strings); anything else is None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isdigit() and len(value) < 12:
-        return int(value)
-    return None
 
 
 def form_strings(form: object, keys: tuple[str, ...]) -> dict[str, str] | None:
@@ -159,7 +149,7 @@ class ApplicationFormMixin(FormStateMixin, mixin=True):
         if values is None:
             return
         with transaction() as session:
-            rows = accounts.search_units(session, values["q"])
+            rows = business.search_units(session, values["q"])
         allowed = self._form()[4]
         self.unit_results = [r for r in rows if allowed is None or r["type"] in allowed]
         self.searched = True
@@ -199,7 +189,7 @@ class ApplyState(ApplicationFormMixin, AppState):
     """業務帳號申請 (public): the unit's reviewing centre, or its own account manager, activates it."""
 
     def _form(self) -> tuple[Callable[..., int], tuple[str, ...], str, str, set[str] | None]:
-        return (accounts.submit_application,
+        return (business.submit_application,
                 ("category", "username", "password", "confirm", "name", "title", "email", "phone"),
                 "unit_id", "apply.submitted", None)
 
@@ -228,8 +218,8 @@ class AccountListMixin(ActionMixin, mixin=True):
 
     def _refresh(self) -> None:
         scope = self._scope()
-        self.applications = self._use(accounts.pending_applications, scope=scope)
-        self.rows = self._use(accounts.list_accounts, scope=scope, **self.filters)
+        self.applications = self._use(business.pending_applications, scope=scope)
+        self.rows = self._use(business.list_accounts, scope=scope, **self.filters)
 
     @rx.event
     def apply_filters(self, form: dict):
@@ -241,37 +231,37 @@ class AccountListMixin(ActionMixin, mixin=True):
 
     @rx.event
     def activate(self, application_id: str):
-        if (key := as_id(application_id)) is None:
+        if (key := parse_id(application_id)) is None:
             return None
-        ok, event = self._attempt(accounts.decide_application, key, approve=True, notice="accounts.activated")
+        ok, event = self._attempt(business.decide_application, key, approve=True, notice="accounts.activated")
         return self._after(ok, event)
 
     @rx.event
     def reject(self, application_id: str):
-        if (key := as_id(application_id)) is None:
+        if (key := parse_id(application_id)) is None:
             return None
-        ok, event = self._attempt(accounts.decide_application, key, approve=False, notice="accounts.rejected")
+        ok, event = self._attempt(business.decide_application, key, approve=False, notice="accounts.rejected")
         return self._after(ok, event)
 
     @rx.event
     def disable(self, account_id: str):
-        if (key := as_id(account_id)) is None:
+        if (key := parse_id(account_id)) is None:
             return None
-        ok, event = self._attempt(accounts.set_account_status, key, active=False, notice="accounts.disabled")
+        ok, event = self._attempt(business.set_account_status, key, active=False, notice="accounts.disabled")
         return self._after(ok, event)
 
     @rx.event
     def enable(self, account_id: str):
-        if (key := as_id(account_id)) is None:
+        if (key := parse_id(account_id)) is None:
             return None
-        ok, event = self._attempt(accounts.set_account_status, key, active=True, notice="accounts.enabled")
+        ok, event = self._attempt(business.set_account_status, key, active=True, notice="accounts.enabled")
         return self._after(ok, event)
 
     @rx.event
     async def reset_password(self, account_id: str):
-        if (key := as_id(account_id)) is None:
+        if (key := parse_id(account_id)) is None:
             return
-        ok, result = await self._attempt_slow(accounts.reset_password, key, notice="accounts.password_reset")
+        ok, result = await self._attempt_slow(business.reset_password, key, notice="accounts.password_reset")
         if not ok:
             yield result
             return
@@ -285,11 +275,11 @@ class SubordinateState(AccountListMixin, AppState):
     chief_changes: list[Row] = []
 
     def _scope(self) -> str:
-        return accounts.SUBORDINATE
+        return business.SUBORDINATE
 
     def _refresh(self) -> None:
         super()._refresh()
-        self.chief_changes = self._use(accounts.pending_chief_changes)
+        self.chief_changes = self._use(business.pending_chief_changes)
 
     @rx.event
     def load(self):
@@ -297,9 +287,9 @@ class SubordinateState(AccountListMixin, AppState):
 
     @rx.event
     def decide_chief_change(self, request_id: str, approve: bool):
-        if (key := as_id(request_id)) is None or not isinstance(approve, bool):
+        if (key := parse_id(request_id)) is None or not isinstance(approve, bool):
             return None
-        ok, event = self._attempt(accounts.decide_chief_change, key, approve=approve,
+        ok, event = self._attempt(business.decide_chief_change, key, approve=approve,
                                   notice="accounts.chief_change_decided")
         return self._after(ok, event)
 
@@ -312,7 +302,7 @@ class OwnUnitState(AccountListMixin, AppState):
     grant_options: list[Row] = []
 
     def _scope(self) -> str:
-        return accounts.OWN_UNIT
+        return business.OWN_UNIT
 
     @rx.event
     def load(self):
@@ -326,7 +316,7 @@ class OwnUnitState(AccountListMixin, AppState):
             return
         self.saving = True
         yield
-        ok, result = await self._attempt_slow(accounts.create_account, values, notice="accounts.created")
+        ok, result = await self._attempt_slow(business.create_account, values, notice="accounts.created")
         self.saving = False
         if not ok:
             self.values = values
@@ -340,9 +330,9 @@ class OwnUnitState(AccountListMixin, AppState):
 
     @rx.event
     def switch_category(self, account_id: str, category: str):
-        if (key := as_id(account_id)) is None or not isinstance(category, str):
+        if (key := parse_id(account_id)) is None or not isinstance(category, str):
             return None
-        ok, event = self._attempt(accounts.switch_category, key, category, notice="accounts.category_switched")
+        ok, event = self._attempt(business.switch_category, key, category, notice="accounts.category_switched")
         return self._after(ok, event)
 
     @rx.event
@@ -363,11 +353,11 @@ class OwnUnitState(AccountListMixin, AppState):
 
     @rx.event
     def save_grants(self, form: dict):
-        if (key := as_id(self.grant_account_id)) is None or not isinstance(form, dict):
+        if (key := parse_id(self.grant_account_id)) is None or not isinstance(form, dict):
             return None
         chosen = [name.removeprefix("grant:") for name, value in form.items()
                   if isinstance(name, str) and name.startswith("grant:") and value not in (False, "", None)]
-        ok, event = self._attempt(accounts.set_grants, key, chosen, notice="accounts.grants_saved")
+        ok, event = self._attempt(business.set_grants, key, chosen, notice="accounts.grants_saved")
         if ok:
             self.grant_account_id = ""
         return self._after(ok, event)
@@ -377,7 +367,7 @@ class OwnUnitState(AccountListMixin, AppState):
         values = form_strings(form, ("new_chief", "reason"))
         if values is None:
             return None
-        key = as_id(values["new_chief"])
-        ok, event = self._attempt(accounts.file_chief_change, key, values["reason"],
+        key = parse_id(values["new_chief"])
+        ok, event = self._attempt(business.file_chief_change, key, values["reason"],
                                   notice="accounts.chief_change_filed")
         return self._after(ok, event)

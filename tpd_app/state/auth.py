@@ -9,7 +9,7 @@ import reflex as rx
 from tpd_app.domain.errors import InvalidCredentials
 from tpd_app.i18n import translate
 from tpd_app.routes import safe_next
-from tpd_app.services.auth import sign_in
+from tpd_app.services.accounts.auth import sign_in
 from tpd_app.settings import get_settings
 from tpd_app.state.base import AppState, post_form_script
 

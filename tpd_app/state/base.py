@@ -21,9 +21,9 @@ from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated
 from tpd_app.domain.navigation import NAV_GROUPS
 from tpd_app.domain.permissions import Actor, Function, may
 from tpd_app.i18n import DEFAULT_LANG, translate, valid_lang
-from tpd_app.services import auth
-from tpd_app.services.auth import SignedIn
-from tpd_app.services.guard import require
+from tpd_app.services.accounts import auth
+from tpd_app.services.accounts.auth import SignedIn
+from tpd_app.services.platform.guard import require
 from tpd_app.settings import get_settings
 
 

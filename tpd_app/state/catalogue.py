@@ -9,9 +9,10 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.domain.errors import NotFound
-from tpd_app.services import attachments, catalogue, courses
-from tpd_app.services.catalogue import CatalogueQuery
-from tpd_app.services.db import transaction
+from tpd_app.services.courses import attachments, catalogue
+from tpd_app.services.courses.catalogue import CatalogueQuery
+from tpd_app.services.courses.topics import topic_options
+from tpd_app.services.platform.db import transaction
 from tpd_app.state.base import AppState
 
 FILTER_PARAMS = ("q", "county", "level", "kind", "topic", "from", "to", "open")
@@ -49,7 +50,7 @@ class CatalogueState(AppState):
             "to": query.date_to.isoformat() if query.date_to else "", "open": "1" if query.open_now else "",
         }
         with transaction() as session:
-            self.topics = courses.topic_options(session)
+            self.topics = topic_options(session)
             self.results, self.total = catalogue.search(session, query)
         self.page = query.page
         self.total_text = f"{catalogue.COUNT_CAP:,}+" if self.total > catalogue.COUNT_CAP else f"{self.total:,}"

@@ -16,8 +16,9 @@ from tpd_app.domain.courses import PUBLISHED, AudienceLevel, CourseKind, CourseS
 from tpd_app.domain.errors import DomainError, ValidationFailed
 from tpd_app.domain.permissions import Function
 from tpd_app.domain.units import COUNTIES
-from tpd_app.services import attachments, courses
-from tpd_app.services.db import transaction
+from tpd_app.services.courses import attachments, lifecycle
+from tpd_app.services.courses.topics import topic_options
+from tpd_app.services.platform.db import transaction
 from tpd_app.state.base import AppState
 from tpd_app.state.lists import PagedListMixin, ReasonDialogMixin
 from tpd_app.state.profile import FormStateMixin
@@ -92,7 +93,7 @@ class CourseFormState(FormStateMixin, AppState):
 
     def _load_topics(self) -> None:
         with transaction() as session:
-            self.topics = courses.topic_options(session)
+            self.topics = topic_options(session)
 
     @rx.event
     def load_new(self):
@@ -119,7 +120,7 @@ class CourseFormState(FormStateMixin, AppState):
         self._load_topics()
         try:
             with transaction() as session:
-                data = courses.course_for_edit(session, signed_in.actor, course_id, ip=self._client_ip())
+                data = lifecycle.course_for_edit(session, signed_in.actor, course_id, ip=self._client_ip())
         except DomainError as error:
             self.page_status = "forbidden"
             self.forbidden_key = error.key
@@ -157,11 +158,11 @@ class CourseFormState(FormStateMixin, AppState):
             signed_in = self._actor_or_raise()
             with transaction() as session:
                 if self.editing_id:
-                    status = courses.update_course(session, signed_in.actor, self.editing_id, data,
+                    status = lifecycle.update_course(session, signed_in.actor, self.editing_id, data,
                                                    submit=submit, ip=self._client_ip())
                     code = self.course_code_text
                 else:
-                    code = courses.register_course(session, signed_in.actor, data, submit=submit,
+                    code = lifecycle.register_course(session, signed_in.actor, data, submit=submit,
                                                    ip=self._client_ip())
                     status = "submitted" if submit else "draft"
         except DomainError as error:
@@ -216,7 +217,7 @@ class CourseFormState(FormStateMixin, AppState):
         try:
             signed_in = self._actor_or_raise()
             with transaction() as session:
-                self.attachments = courses.course_for_edit(session, signed_in.actor, self.editing_id,
+                self.attachments = lifecycle.course_for_edit(session, signed_in.actor, self.editing_id,
                                                            ip=self._client_ip())["attachments"]
         except DomainError:
             self.attachments = []
@@ -240,7 +241,7 @@ class OwnCoursesState(PagedListMixin, ReasonDialogMixin, AppState):
                 return None
 
         with transaction() as session:
-            self.rows, self.total, self.counts = courses.list_own_courses(
+            self.rows, self.total, self.counts = lifecycle.list_own_courses(
                 session, signed_in.actor, status=self.filters.get("status", ""),
                 keyword=self.filters.get("keyword", ""), kind=self.filters.get("kind", ""),
                 date_from=day("from"), date_to=day("to"), page=self.page, ip=self._client_ip())
@@ -248,7 +249,7 @@ class OwnCoursesState(PagedListMixin, ReasonDialogMixin, AppState):
     def _act(self, course_id: int, reason: str) -> str:
         signed_in = self._actor_or_raise()
         with transaction() as session:
-            courses.cancel_course(session, signed_in.actor, course_id, reason, ip=self._client_ip())
+            lifecycle.cancel_course(session, signed_in.actor, course_id, reason, ip=self._client_ip())
         return "course.notice.cancelled"
 
     def _open(self, function: Function):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from tpd_app.domain.permissions import Function
-from tpd_app.services import audit_viewer, directory
-from tpd_app.services.db import transaction
-from tpd_app.state.accounts import ActionMixin, Row, as_id, form_strings
+from tpd_app.services.accounts import audit_viewer, directory
+from tpd_app.services.platform.db import transaction
+from tpd_app.services.platform.ids import parse_id
+from tpd_app.state.accounts import ActionMixin, Row, form_strings
 from tpd_app.state.base import AppState
 
 UNIT_FIELDS = ("contact_name", "phone", "fax", "email", "address", "website")
@@ -57,7 +58,7 @@ class DirectoryState(ActionMixin, AppState):
 
     @rx.event
     def acknowledge(self, change_id: str):
-        if (key := as_id(change_id)) is None:
+        if (key := parse_id(change_id)) is None:
             return None
         ok, event = self._attempt(directory.acknowledge, key, notice="directory.acknowledged")
         if ok:

@@ -8,13 +8,15 @@ from typing import Any
 import reflex as rx
 
 from tpd_app.domain.permissions import Function
-from tpd_app.services import attendance, pending_imports, records, registration
-from tpd_app.state.accounts import Row, as_id, form_strings
+from tpd_app.services.hours import attendance, records, registration
+from tpd_app.services.platform import uploads
+from tpd_app.services.platform.ids import parse_id
+from tpd_app.state.accounts import Row, form_strings
 from tpd_app.state.base import AppState
 from tpd_app.state.hours_teacher import HoursMixin
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = uploads.MAX_BYTES
+XLSX_MIME = uploads.XLSX_MIME
 
 
 class ParticipantsState(HoursMixin, AppState):
@@ -43,7 +45,7 @@ class RegistrantsState(HoursMixin, AppState):
     decline_error: str = ""
 
     def _course_id(self) -> int | None:
-        return as_id(self.router.url.query_parameters.get("id", ""))
+        return parse_id(self.router.url.query_parameters.get("id", ""))
 
     def _refresh(self) -> None:
         data = self._use(registration.registrants, self._course_id() or 0)
@@ -65,7 +67,7 @@ class RegistrantsState(HoursMixin, AppState):
 
     @rx.event
     def accept(self, registration_id: str):
-        if (key := as_id(registration_id)) is None:
+        if (key := parse_id(registration_id)) is None:
             return None
         ok, result = self._attempt(registration.accept, self._course_id() or 0, [key],
                                    notice="registration.notice.accepted")
@@ -73,7 +75,7 @@ class RegistrantsState(HoursMixin, AppState):
 
     @rx.event
     def accept_selected(self):
-        ids = [i for i in (as_id(x) for x in self.selected) if i is not None]
+        ids = [i for i in (parse_id(x) for x in self.selected) if i is not None]
         ok, result = self._attempt(registration.accept, self._course_id() or 0, ids,
                                    notice="registration.notice.accepted")
         if ok:
@@ -92,7 +94,7 @@ class RegistrantsState(HoursMixin, AppState):
     @rx.event
     def confirm_decline(self, form: dict):
         values = form_strings(form, ("reason",))
-        if values is None or (key := as_id(self.decline_id)) is None:
+        if values is None or (key := parse_id(self.decline_id)) is None:
             return None
         ok, result = self._attempt(registration.decline, self._course_id() or 0, key, values["reason"],
                                    notice="registration.notice.declined")
@@ -118,7 +120,7 @@ class AttendanceState(HoursMixin, AppState):
     has_pending: bool = False
 
     def _course_id(self) -> int:
-        return as_id(self.router.url.query_parameters.get("id", "")) or 0
+        return parse_id(self.router.url.query_parameters.get("id", "")) or 0
 
     def _refresh(self) -> None:
         data = self._use(attendance.list_view, self._course_id())
@@ -143,20 +145,20 @@ class AttendanceState(HoursMixin, AppState):
 
     @rx.event
     def set_hours(self, teacher_id: str, hours: str):
-        if (key := as_id(teacher_id)) is None or not isinstance(hours, str):
+        if (key := parse_id(teacher_id)) is None or not isinstance(hours, str):
             return None
         ok, result = self._attempt(attendance.set_hours, self._course_id(), key, hours)
         return self._after(ok, result)
 
     @rx.event
     def remove(self, teacher_id: str):
-        if (key := as_id(teacher_id)) is None:
+        if (key := parse_id(teacher_id)) is None:
             return None
         ok, result = self._attempt(attendance.remove_entry, self._course_id(), key)
         return self._after(ok, result)
 
     def _forget_pending(self) -> None:
-        pending_imports.discard(self._pending_file)
+        uploads.discard(self._pending_file)
         self._pending_file, self.has_pending = "", False
 
     def _show_report(self, result: dict[str, Any]) -> None:
@@ -188,14 +190,14 @@ class AttendanceState(HoursMixin, AppState):
             return
         self._forget_pending()
         if result["errors"]:
-            self._pending_file, self._pending_name = pending_imports.keep(data), name
+            self._pending_file, self._pending_name = uploads.keep(data), name
             self.has_pending = True
         self._show_report(result)
         yield self._after(True, None)
 
     @rx.event
     async def import_good_rows(self):
-        data = pending_imports.read(self._pending_file)
+        data = uploads.read(self._pending_file)
         if data is None:
             return
         ok, result = await self._attempt_slow(attendance.import_list, self._course_id(), self._pending_name,
@@ -224,7 +226,7 @@ class AttendanceState(HoursMixin, AppState):
     @rx.event
     def download_template(self):
         return self._download(Function.COURSE_MANAGE, attendance.template_bytes, "attendance-template.xlsx",
-                              XLSX_MIME)
+                              uploads.XLSX_MIME)
 
 
 class ConfirmListsState(HoursMixin, AppState):
@@ -247,7 +249,7 @@ class ConfirmListsState(HoursMixin, AppState):
 
     @rx.event
     def open_list(self, list_id: str):
-        if (key := as_id(list_id)) is None:
+        if (key := parse_id(list_id)) is None:
             return None
         ok, result = self._attempt(attendance.list_for_review, key)
         if not ok:
@@ -261,7 +263,7 @@ class ConfirmListsState(HoursMixin, AppState):
 
     @rx.event
     def confirm(self):
-        if (key := as_id(self.info.get("id", ""))) is None:
+        if (key := parse_id(self.info.get("id", ""))) is None:
             return None
         ok, result = self._attempt(attendance.confirm_list, key)
         if ok:
@@ -281,7 +283,7 @@ class ConfirmListsState(HoursMixin, AppState):
     @rx.event
     def confirm_return(self, form: dict):
         values = form_strings(form, ("reason",))
-        if values is None or (key := as_id(self.info.get("id", ""))) is None:
+        if values is None or (key := parse_id(self.info.get("id", ""))) is None:
             return None
         ok, result = self._attempt(attendance.return_list, key, values["reason"], notice="attendance.notice.returned")
         if not ok:
@@ -312,7 +314,7 @@ class SchoolRecordsState(HoursMixin, AppState):
 
     @rx.event
     def open_teacher(self, teacher_id: str):
-        if (key := as_id(teacher_id)) is None:
+        if (key := parse_id(teacher_id)) is None:
             return None
         ok, result = self._attempt(records.school_teacher_record, key)
         if not ok:

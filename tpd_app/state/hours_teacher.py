@@ -10,10 +10,11 @@ from typing import Any
 import reflex as rx
 
 from tpd_app.domain.permissions import Function
-from tpd_app.services import records, registration, subscriptions
-from tpd_app.services.courses import topic_options
-from tpd_app.services.db import transaction
-from tpd_app.state.accounts import ActionMixin, Row, as_id, form_strings
+from tpd_app.services.courses.topics import topic_options
+from tpd_app.services.hours import records, registration, subscriptions
+from tpd_app.services.platform.db import transaction
+from tpd_app.services.platform.ids import parse_id
+from tpd_app.state.accounts import ActionMixin, Row, form_strings
 from tpd_app.state.base import AppState
 
 
@@ -55,7 +56,7 @@ class RegisterState(HoursMixin, AppState):
 
     @rx.event
     def register(self, course_id: str):
-        if (key := as_id(course_id)) is None:
+        if (key := parse_id(course_id)) is None:
             return None
         ok, result = self._attempt(registration.register, key)
         if ok:
@@ -80,7 +81,7 @@ class MyRegistrationsState(HoursMixin, AppState):
 
     @rx.event
     def withdraw(self, registration_id: str):
-        if (key := as_id(registration_id)) is None:
+        if (key := parse_id(registration_id)) is None:
             return None
         ok, result = self._attempt(registration.withdraw, key, notice="registration.notice.withdrawn")
         return self._after(ok, result)

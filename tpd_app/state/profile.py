@@ -9,9 +9,9 @@ import reflex as rx
 
 from tpd_app.domain.errors import DomainError, NotAuthenticated, ValidationFailed
 from tpd_app.domain.permissions import Function
-from tpd_app.services import auth, profile
-from tpd_app.services.auth import SignedIn
-from tpd_app.services.db import transaction
+from tpd_app.services.accounts import auth, profile
+from tpd_app.services.accounts.auth import SignedIn
+from tpd_app.services.platform.db import transaction
 from tpd_app.state.base import AppState
 
 

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
 
 from tpd_app.domain.courses import Action
 from tpd_app.domain.errors import DomainError, NotAuthenticated, ValidationFailed
 from tpd_app.domain.permissions import Function
-from tpd_app.services import review
-from tpd_app.services.db import transaction
+from tpd_app.services.courses import review
+from tpd_app.services.platform.db import transaction
+from tpd_app.services.platform.ids import parse_id
 from tpd_app.state.base import AppState
 from tpd_app.state.lists import PagedListMixin, ReasonDialogMixin
-
-
-def _course_id(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return None
 
 
 class ReviewState(PagedListMixin, AppState):
@@ -80,7 +71,7 @@ class ReviewState(PagedListMixin, AppState):
     @rx.event
     def open_course(self, course_id: str):
         self.error_text, self.notice_key, self.reason_error = "", "", ""
-        target = _course_id(course_id)
+        target = parse_id(course_id)
         if target is None:
             return None
         try:
@@ -114,7 +105,7 @@ class ReviewState(PagedListMixin, AppState):
         try:
             signed_in = self._actor_or_raise()
             with transaction() as session:
-                review.decide(session, signed_in.actor, _course_id(self.current.get("id")), action,
+                review.decide(session, signed_in.actor, parse_id(self.current.get("id")), action,
                               form_data.get("reason", ""), ip=self._client_ip())
             self.current = {}
             self.notice_key = f"review.notice.{action.value}"
@@ -128,7 +119,7 @@ class ReviewState(PagedListMixin, AppState):
     @rx.event
     def approve_selected(self):
         self.error_text, self.notice_key = "", ""
-        ids = [i for i in (_course_id(v) for v in self.selected) if i is not None]
+        ids = [i for i in (parse_id(v) for v in self.selected) if i is not None]
         try:
             signed_in = self._actor_or_raise()
             with transaction() as session:

@@ -20,10 +20,13 @@ from tpd_app.domain.permissions import Actor, Function
 from tpd_app.domain.stats import PeriodType, StatsFilters, default_filters
 from tpd_app.domain.timeutil import taipei_today
 from tpd_app.i18n import translate, valid_lang
-from tpd_app.services import offload, stats, stats_export
-from tpd_app.services.courses import topic_options
-from tpd_app.services.db import transaction
-from tpd_app.services.stats_export import XLSX_MIME, row_label
+from tpd_app.services.courses.topics import topic_options
+from tpd_app.services.platform import offload
+from tpd_app.services.platform.db import transaction
+from tpd_app.services.platform.ids import parse_id
+from tpd_app.services.platform.uploads import XLSX_MIME
+from tpd_app.services.stats import dashboards, export
+from tpd_app.services.stats.export import row_label
 from tpd_app.state.base import AppState
 
 KIND_VALUES: list[str] = [k.value for k in CourseKind]
@@ -34,7 +37,8 @@ _STATS_FUNCTIONS = (Function.STATS_NATIONAL, Function.STATS_COUNTY, Function.STA
 
 
 def _int(raw: Any, default: int = 0) -> int:
-    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 10 else default
+    value = parse_id(raw) if isinstance(raw, str) else None
+    return default if value is None else value
 
 
 def _ym(raw: Any) -> int:
@@ -67,13 +71,13 @@ def _fmt_hours(minutes: int) -> str:
     return f"{minutes / 60:,.1f}"
 
 
-def _view_row(key: str, label: str, figures: stats.Figures) -> dict[str, str]:
+def _view_row(key: str, label: str, figures: dashboards.Figures) -> dict[str, str]:
     return {"key": key, "label": label, "courses": _fmt_int(figures.courses),
             "offered": _fmt_hours(figures.offered_minutes), "participants": _fmt_int(figures.participants),
             "credited": _fmt_hours(figures.credited_minutes), "participants_n": str(figures.participants)}
 
 
-def _view_rows(dashboard: stats.Dashboard, table: str, lang: str) -> list[dict[str, str]]:
+def _view_rows(dashboard: dashboards.Dashboard, table: str, lang: str) -> list[dict[str, str]]:
     return [_view_row(r.key, row_label(table, r, lang), r.figures) for r in dashboard.tables.get(table, [])]
 
 
@@ -86,9 +90,9 @@ def _target_link(base: str, target: str) -> str:
 
 
 def _load(actor: Actor, function: Function, filters: StatsFilters, county: str, unit_id: int,
-          ip: str) -> stats.Dashboard:
+          ip: str) -> dashboards.Dashboard:
     with transaction() as session:
-        return stats.open_dashboard(session, actor, function, filters, county=county, unit_id=unit_id, ip=ip)
+        return dashboards.open_dashboard(session, actor, function, filters, county=county, unit_id=unit_id, ip=ip)
 
 
 def _figure(rows: list[dict[str, str]], *, kind: str, name: str, hover: str) -> dict[str, Any]:
@@ -201,7 +205,7 @@ class StatsState(AppState):
         """The dashboard URL for a breadcrumb/drill target ("", "county:XXX", "unit:N"), keeping the filters."""
         return _target_link(self._link_base, target)
 
-    def _show(self, dashboard: stats.Dashboard) -> None:
+    def _show(self, dashboard: dashboards.Dashboard) -> None:
         params = {k: v for k, v in self.query.items() if k not in ("county", "unit") and v}
         path = routes.FUNCTION_ROUTES[Function(self.function_key)]
         self._link_base = f"{path}?{urlencode(params)}" if params else path
@@ -214,7 +218,7 @@ class StatsState(AppState):
         self.area_kind = dashboard.area_kind
         self.area_show_all = False
         rows = {table: [(r.key, r.label, *r.figures) for r in dashboard.tables.get(table, [])]
-                for table in stats.TABLES}
+                for table in dashboards.TABLES}
         self._area_rows = rows.pop("area")
         self._tables = rows
 
@@ -240,7 +244,8 @@ class StatsState(AppState):
         english = {t["code"]: t["name_en"] for t in self.topics if t.get("name_en")} if lang == "en" else {}
         rows = []
         for key, label, *figures in self._tables.get(table, []):
-            row = stats.Row(key, english.get(key, label) if table == "topic" else label, stats.Figures(*figures))
+            shown = english.get(key, label) if table == "topic" else label
+            row = dashboards.Row(key, shown, dashboards.Figures(*figures))
             rows.append(_view_row(key, row_label(table, row, lang), row.figures))
         return rows
 
@@ -309,7 +314,7 @@ class StatsState(AppState):
         try:
             signed_in = self._actor_or_raise()
             function = Function(self.function_key)
-            name, data = await offload.run(stats_export.export_table_job, signed_in.actor, function,
+            name, data = await offload.run(export.export_table_job, signed_in.actor, function,
                                            self._filters(), str(table)[:32], self.query.get("county", "")[:8],
                                            _int(self.query.get("unit")), valid_lang(self.lang), self._client_ip())
         except NotAuthenticated:
@@ -339,7 +344,7 @@ class StatsState(AppState):
 
         def build() -> tuple[str, bytes]:
             with transaction() as session:
-                return stats_export.annual_report(session, actor, function, filters.year, county=county,
+                return export.annual_report(session, actor, function, filters.year, county=county,
                                                   unit_id=unit_id, lang=lang, ip=ip,
                                                   progress=lambda done, total: progress.append(done * 100 // total))
         task = loop.run_in_executor(None, build)
@@ -370,7 +375,7 @@ class StatsState(AppState):
                    ) -> list[dict[str, str]]:
         """Formatted area rows; with `links`, each with its drill-down URL (the chart needs none)."""
         drill = links and self.area_kind in ("county", "unit")
-        return [{**_view_row(key, label, stats.Figures(*figures)),
+        return [{**_view_row(key, label, dashboards.Figures(*figures)),
                  "href": _target_link(self._link_base, f"{self.area_kind}:{key}") if drill else ""}
                 for key, label, *figures in rows]
 
@@ -478,7 +483,7 @@ class StatsReportState(AppState):
                             "roster": _fmt_int(c["roster"]), "share": f"{c['share'] * 100:.1f}%"}
                            for c in dashboard.compliance]
         rows: list[dict[str, str]] = []
-        for table in stats.TABLES:
+        for table in dashboards.TABLES:
             if dashboard.tables.get(table):
                 rows.append({"kind": "heading", "label": translate(f"stats.table.{table}", lang)})
                 rows += [{**r, "kind": "row"} for r in _view_rows(dashboard, table, lang)]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from tpd_app.domain.permissions import Function
-from tpd_app.services import teacher_import, teachers
-from tpd_app.state.accounts import ActionMixin, Row, as_id, form_strings
+from tpd_app.services.accounts import teacher_import, teachers
+from tpd_app.services.platform import uploads
+from tpd_app.services.platform.ids import parse_id
+from tpd_app.state.accounts import ActionMixin, Row, form_strings
 from tpd_app.state.base import AppState
 
-MAX_UPLOAD_BYTES = teacher_import.MAX_BYTES
-XLSX_MIME = teacher_import.XLSX_MIME
+MAX_UPLOAD_BYTES = uploads.MAX_BYTES
+XLSX_MIME = uploads.XLSX_MIME
 
 
 class TeacherRosterState(ActionMixin, AppState):
@@ -46,7 +48,7 @@ class TeacherRosterState(ActionMixin, AppState):
 
     @rx.event
     def reveal(self, teacher_id: str):
-        if (key := as_id(teacher_id)) is None:
+        if (key := parse_id(teacher_id)) is None:
             return None
         ok, result = self._attempt(teachers.reveal_national_id, key)
         if not ok:
@@ -56,7 +58,7 @@ class TeacherRosterState(ActionMixin, AppState):
 
     @rx.event
     def show_history(self, teacher_id: str):
-        if (key := as_id(teacher_id)) is None:
+        if (key := parse_id(teacher_id)) is None:
             return None
         ok, result = self._attempt(teachers.placement_history, key)
         if not ok:
@@ -81,7 +83,7 @@ class TeacherRosterState(ActionMixin, AppState):
     @rx.event
     def save_contact(self, form: dict):
         values = form_strings(form, ("email", "phone"))
-        if values is None or (key := as_id(self.editing_id)) is None:
+        if values is None or (key := parse_id(self.editing_id)) is None:
             return None
         ok, event = self._attempt(teachers.update_contact, key, values, notice="teachers.saved")
         if ok:
@@ -90,14 +92,14 @@ class TeacherRosterState(ActionMixin, AppState):
 
     @rx.event
     def set_employment(self, teacher_id: str, employment: str):
-        if (key := as_id(teacher_id)) is None or not isinstance(employment, str):
+        if (key := parse_id(teacher_id)) is None or not isinstance(employment, str):
             return None
         ok, event = self._attempt(teachers.set_employment, key, employment, notice="teachers.saved")
         return self._after(ok, event)
 
     @rx.event
     async def reset_password(self, teacher_id: str):
-        if (key := as_id(teacher_id)) is None:
+        if (key := parse_id(teacher_id)) is None:
             return
         ok, result = await self._attempt_slow(teachers.reset_teacher_password, key,
                                               notice="accounts.password_reset")
@@ -119,7 +121,7 @@ class TeacherRosterState(ActionMixin, AppState):
 
     @rx.event
     def decide_application(self, application_id: str, approve: bool):
-        if (key := as_id(application_id)) is None or not isinstance(approve, bool):
+        if (key := parse_id(application_id)) is None or not isinstance(approve, bool):
             return None
         ok, event = self._attempt(teachers.decide_teacher_application, key, approve=approve,
                                   notice="teachers.application_decided")
@@ -161,7 +163,7 @@ class TeacherEntryState(ActionMixin, AppState):
     @rx.event
     def download_template(self):
         return self._download(Function.TEACHERS_ENTER, teacher_import.template_bytes, "teacher-template.xlsx",
-                              teacher_import.XLSX_MIME)
+                              uploads.XLSX_MIME)
 
     @rx.event
     async def import_file(self, files: list[rx.UploadFile]):
@@ -172,7 +174,7 @@ class TeacherEntryState(ActionMixin, AppState):
             return
         upload = files[0]
         # Read one byte past the limit: enough to refuse an oversized file without loading all of it.
-        data = await upload.read(teacher_import.MAX_BYTES + 1)
+        data = await upload.read(uploads.MAX_BYTES + 1)
         name = upload.name or ""
         self.uploading = True
         yield

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from tpd_app.domain.permissions import Function
-from tpd_app.services import topics
+from tpd_app.services.courses import topics
 from tpd_app.state.accounts import ActionMixin, Row, form_strings
 from tpd_app.state.base import AppState
 

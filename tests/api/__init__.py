@@ -1,0 +1,1 @@
+"""Tests of the HTTP endpoints in `tpd_app.api`."""

@@ -1,0 +1,1 @@
+"""Tests of `tpd_app.devdata`: the demo and national-scale generators."""

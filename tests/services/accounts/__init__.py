@@ -1,0 +1,1 @@
+"""Tests of `tpd_app.services.accounts`."""

@@ -1,0 +1,242 @@
+"""Online registration: eligibility refusals, capacity and waiting list, promotion, organizer decisions,
+no overfilling under simultaneous registrations, history, .ics, Excel export."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from tests.factories import make_world
+from tests.services.course_data import course_form
+from tests.services.hours_data import published_course, register_all_at_once, seats_held
+from tpd_app.domain.courses import Action
+from tpd_app.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from tpd_app.domain.timeutil import taipei_today
+from tpd_app.domain.units import AccountCategory
+from tpd_app.models import Course, CourseRegistration, OutboxMessage
+from tpd_app.services.courses import lifecycle, review
+from tpd_app.services.hours import registration
+from tpd_app.services.platform.db import transaction
+
+
+def _setup(**course_fields):
+    with transaction() as s:
+        world = make_world(s)
+        course = published_course(s, world.school_a, **course_fields)
+        organizer = world.actor(s, world.school_a, AccountCategory.OPERATOR)
+        teachers = [world.teacher_actor(s) for _ in range(4)]
+    return world, course.id, organizer, teachers
+
+
+def _register(actor, course_id, **kw):
+    with transaction() as s:
+        return registration.register(s, actor, course_id, **kw)
+
+
+def _statuses(course_id):
+    with transaction() as s:
+        rows = s.exec(select(CourseRegistration).where(CourseRegistration.course_id == course_id)
+                      .order_by(CourseRegistration.id)).all()
+        return [r.status for r in rows]
+
+
+def test_teacher_takes_a_seat_then_the_full_course_puts_the_next_on_the_waiting_list(db_url: str):
+    _, course_id, _, t = _setup(capacity=2)
+    assert _register(t[0], course_id)["status"] == "pending"
+    assert _register(t[1], course_id)["status"] == "pending"
+    third = _register(t[2], course_id)
+    fourth = _register(t[3], course_id)
+    assert (third["status"], third["position"]) == ("waiting", 1)
+    assert (fourth["status"], fourth["position"]) == ("waiting", 2)
+
+
+def test_a_second_registration_is_refused_with_its_reason(db_url: str):
+    _, course_id, _, t = _setup()
+    _register(t[0], course_id)
+    with pytest.raises(DomainError) as error:
+        _register(t[0], course_id)
+    assert error.value.key == "registration.refused.already"
+
+
+@pytest.mark.parametrize(("fields", "reason"), [
+    ({"status": "cancelled"}, "cancelled"),
+    ({"status": "submitted"}, "not_published"),
+    ({"online_registration": False}, "no_online"),
+    ({"registration_opens": taipei_today() + timedelta(days=3)}, "not_open_yet"),
+    ({"registration_closes": taipei_today() - timedelta(days=1)}, "closed"),
+    ({"eligible_counties": ["KHH"]}, "county"),
+    ({"eligible_levels": ["senior_high"]}, "level"),
+    ({"eligible_school_codes": ["X0000"]}, "school"),
+])
+def test_each_ineligible_registration_is_refused_with_its_own_reason(db_url: str, fields, reason):
+    _, course_id, _, t = _setup(**fields)
+    with pytest.raises(DomainError) as error:
+        _register(t[0], course_id)
+    assert error.value.key == f"registration.refused.{reason}"
+    assert _statuses(course_id) == []
+
+
+def test_teacher_of_another_county_is_refused_a_county_limited_course(db_url: str):
+    world, course_id, _, _ = _setup(eligible_counties=["TPE"])
+    with transaction() as s:
+        outsider = world.teacher_actor(s, world.school_b)
+    with pytest.raises(DomainError) as error:
+        _register(outsider, course_id)
+    assert error.value.key == "registration.refused.county"
+
+
+def test_business_account_cannot_register_as_a_teacher(db_url: str):
+    _, course_id, organizer, _ = _setup()
+    with pytest.raises(Forbidden):
+        _register(organizer, course_id)
+
+
+def test_withdrawal_promotes_the_first_waiting_and_tells_her(db_url: str):
+    _, course_id, _, t = _setup(capacity=1)
+    first = _register(t[0], course_id)
+    _register(t[1], course_id)
+    _register(t[2], course_id)
+    with transaction() as s:
+        registration.withdraw(s, t[0], first["id"])
+    assert _statuses(course_id) == ["withdrawn", "pending", "waiting"]
+    with transaction() as s:
+        mine = registration.my_registrations(s, t[2])
+        mails = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "promoted")).all()
+    assert mine[0]["position"] == "1"
+    assert len(mails) == 1 and "候補" in mails[0].subject
+
+
+def test_organizer_decline_with_reason_frees_the_seat_for_the_waiting_list(db_url: str):
+    _, course_id, organizer, t = _setup(capacity=1)
+    first = _register(t[0], course_id)
+    _register(t[1], course_id)
+    with transaction() as s, pytest.raises(ValidationFailed):
+        registration.decline(s, organizer, course_id, first["id"], "")
+    with transaction() as s:
+        registration.decline(s, organizer, course_id, first["id"], "非本校教師")
+    assert _statuses(course_id) == ["declined", "pending"]
+
+
+def test_bulk_accept_is_all_or_nothing_and_mails_each_teacher(db_url: str):
+    _, course_id, organizer, t = _setup(capacity=2)
+    a = _register(t[0], course_id)
+    b = _register(t[1], course_id)
+    waiting = _register(t[2], course_id)
+    with transaction() as s, pytest.raises(DomainError):
+        registration.accept(s, organizer, course_id, [a["id"], waiting["id"]])
+    assert _statuses(course_id) == ["pending", "pending", "waiting"]
+    with transaction() as s:
+        assert registration.accept(s, organizer, course_id, [a["id"], b["id"]]) == 2
+        assert len(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "accepted")).all()) == 2
+    assert _statuses(course_id) == ["accepted", "accepted", "waiting"]
+
+
+def test_another_units_organizer_cannot_see_or_decide_registrants(db_url: str):
+    world, course_id, _, t = _setup()
+    reg = _register(t[0], course_id)
+    with transaction() as s:
+        other = world.actor(s, world.school_b)
+    with transaction() as s, pytest.raises(Forbidden):
+        registration.accept(s, other, course_id, [reg["id"]])
+    with transaction() as s, pytest.raises(Forbidden):
+        registration.registrants(s, other, course_id)
+
+
+def test_teacher_cannot_withdraw_someone_elses_registration_or_after_the_start(db_url: str):
+    _, course_id, _, t = _setup()
+    reg = _register(t[0], course_id)
+    with transaction() as s, pytest.raises(NotFound):
+        registration.withdraw(s, t[1], reg["id"])
+    with transaction() as s, pytest.raises(DomainError):
+        registration.withdraw(s, t[0], reg["id"], today=taipei_today() + timedelta(days=30))
+
+
+def test_simultaneous_registrations_never_exceed_capacity(db_url: str):
+    with transaction() as s:
+        world = make_world(s)
+        course_id = published_course(s, world.school_a, capacity=3).id
+        teachers = [world.teacher_actor(s) for _ in range(12)]
+    outcomes, errors = register_all_at_once(teachers, course_id)
+    assert errors == []
+    assert outcomes.count("pending") == 3 and outcomes.count("waiting") == 9
+    assert seats_held(course_id) == (3, 3)
+
+
+def test_cancelling_the_course_cancels_registrations_and_tells_the_teachers(db_url: str):
+    _, course_id, organizer, t = _setup()
+    _register(t[0], course_id)
+    with transaction() as s:
+        lifecycle.cancel_course(s, organizer, course_id, "講師因故無法前來")
+    assert _statuses(course_id) == ["cancelled"]
+    with transaction() as s:
+        assert s.exec(select(OutboxMessage).where(OutboxMessage.kind == "cancelled")).first() is not None
+
+
+def test_history_ics_and_export_mask_and_limit_what_they_show(db_url: str):
+    _, course_id, organizer, t = _setup()
+    reg = _register(t[0], course_id)
+    with transaction() as s:
+        registration.accept(s, organizer, course_id, [reg["id"]])
+        history = registration.my_registrations(s, t[0])
+        name, ics = registration.ics(s, t[0], reg["id"])
+        data = registration.registrants_xlsx(s, organizer, course_id)
+        course = s.get(Course, course_id)
+        teacher_id = t[0].id
+    assert history[0]["status"] == "accepted" and history[0]["ics"] == "1"
+    assert name == f"{course.code}.ics" and b"BEGIN:VEVENT" in ics and b"DTSTART:" in ics
+    assert b"T053000Z" in ics  # 13:30 Taipei is 05:30 UTC
+    sheet = load_workbook(io.BytesIO(data)).active
+    masked = sheet.cell(row=2, column=3).value
+    assert "****" in masked
+    with transaction() as s, pytest.raises(NotFound):
+        registration.ics(s, t[1], reg["id"])
+    assert teacher_id
+
+
+def test_a_published_course_back_in_review_after_an_edit_stays_open_for_registration(db_url: str):
+    from datetime import date
+
+    from tpd_app.models import CatalogueEntry
+
+    _, course_id, _, t = _setup(capacity=5)
+    with transaction() as s:
+        course = s.get(Course, course_id)
+        s.add(CatalogueEntry(course_id=course_id, code=course.code, title=course.title, organizer_name="和平國小",
+                             kind="lecture", first_date=course.first_date or date.today(),
+                             last_date=course.last_date or date.today()))
+        course.status = "submitted"  # a material edit sent it back to review; the catalogue keeps it
+        s.add(course)
+    assert _register(t[0], course_id)["status"] == "pending"
+    with transaction() as s:
+        listed = [row["id"] for row in registration.open_courses(s, t[1])]
+    assert str(course_id) in listed
+
+
+def test_a_submitted_course_never_approved_is_not_open(db_url: str):
+    _, course_id, _, t = _setup(capacity=5, status="submitted")
+    with pytest.raises(DomainError) as refused:
+        _register(t[0], course_id)
+    assert refused.value.key == "registration.refused.not_published"
+
+
+def test_raising_the_capacity_promotes_the_waiting_list_at_once(db_url: str):
+    """The organizer adds a seat: the first waiting teacher gets it now and is told; the next waits on."""
+    world, course_id, organizer, t = _setup(capacity=1)
+    for teacher in t[:3]:
+        _register(teacher, course_id)
+    assert _statuses(course_id) == ["pending", "waiting", "waiting"]
+    with transaction() as s:
+        # A material edit: back to review, while registration goes on under the new capacity.
+        assert lifecycle.update_course(s, organizer, course_id, course_form(capacity="2"), submit=False) == "submitted"
+    assert _statuses(course_id) == ["pending", "pending", "waiting"]
+    with transaction() as s:
+        assert registration.my_registrations(s, t[2])[0]["position"] == "1"
+        assert len(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "promoted")).all()) == 1
+        review.decide(s, world.actor(s, world.bureau_a), course_id, Action.APPROVE)
+    with transaction() as s:
+        lifecycle.update_course(s, organizer, course_id, course_form(capacity="5"), submit=False)
+    assert _statuses(course_id) == ["pending", "pending", "pending"]

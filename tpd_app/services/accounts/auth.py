@@ -1,0 +1,334 @@
+"""Signing in and out, login sessions, and changing one's password.
+
+The browser never holds identity: after a successful sign-in it gets a one-time
+ticket that the `/api/auth/session` endpoint exchanges for a random session id
+in an HttpOnly cookie; the database stores only SHA-256 digests of both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from tpd_app.domain.errors import InvalidCredentials, NotAuthenticated, ValidationFailed
+from tpd_app.domain.national_id import looks_like_national_id, mask_national_id, normalize_national_id
+from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.timeutil import utcnow
+from tpd_app.domain.units import AccountCategory
+from tpd_app.models import BusinessAccount, LoginSession, LoginTicket, Teacher, Unit
+from tpd_app.services.platform import audit
+from tpd_app.services.platform.db import transaction
+from tpd_app.services.platform.guard import require, unit_ref
+from tpd_app.services.platform.passwords import (
+    MAX_PASSWORD_LENGTH,
+    digest,
+    hash_password,
+    new_secret,
+    password_problem,
+    verify_password,
+)
+from tpd_app.settings import get_settings
+
+ACTIVE = "active"
+# Sessions are touched at most this often, so a busy page does not write on every event.
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who is behind a valid session: the actor plus what the header shows."""
+
+    actor: Actor
+    session_id: int
+    name: str
+    login_label: str
+    unit_name: str
+    must_change_password: bool
+
+
+def _is_teacher_login(identifier: str, teacher_hint: bool) -> bool:
+    # Business usernames may never look like a national ID (enforced where they are made),
+    # so the single login form can tell the two apart.
+    return teacher_hint or looks_like_national_id(identifier)
+
+
+def actor_for_account(account: BusinessAccount, unit: Unit) -> Actor:
+    """The Actor of a business account row."""
+    assert account.id is not None
+    grants = frozenset(Function(g) for g in account.grants) if account.grants is not None else None
+    return Actor(
+        kind="account",
+        id=account.id,
+        unit=unit_ref(unit),
+        category=AccountCategory(account.category),
+        grants=grants,
+    )
+
+
+def actor_for_teacher(teacher: Teacher, school: Unit) -> Actor:
+    """The Actor of a teacher row."""
+    assert teacher.id is not None
+    return Actor(kind="teacher", id=teacher.id, unit=unit_ref(school))
+
+
+def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: str = "") -> str:
+    """Check credentials and return a one-time login ticket.
+
+    Slow on purpose (argon2): call it off the event loop. Every attempt is audited;
+    failures are committed before the error is raised.
+
+    Raises:
+        InvalidCredentials: for every failure alike (unknown, wrong password, locked, disabled).
+    """
+    settings = get_settings()
+    identifier = identifier.strip()[:64]
+    password = password[:MAX_PASSWORD_LENGTH]
+    now = utcnow()
+    teacher_login = _is_teacher_login(identifier, teacher_hint)
+    label = mask_national_id(normalize_national_id(identifier)) if teacher_login else identifier
+    ticket: str | None = None
+    with transaction() as session:
+        principal: BusinessAccount | Teacher | None
+        if teacher_login:
+            principal = session.exec(
+                select(Teacher).where(Teacher.national_id == normalize_national_id(identifier))
+            ).first()
+        else:
+            principal = session.exec(
+                select(BusinessAccount).where(BusinessAccount.username == identifier)
+            ).first()
+
+        outcome = "failed"
+        if principal is None:
+            verify_password(password, None)
+        elif principal.locked_until is not None and principal.locked_until > now:
+            verify_password(password, None)
+            outcome = "locked"
+        else:
+            ok, new_hash = verify_password(password, principal.password_hash)
+            if ok and principal.status != ACTIVE:
+                outcome = "inactive"
+            elif ok:
+                outcome = "ok"
+                if new_hash:
+                    principal.password_hash = new_hash
+                principal.failed_logins = 0
+                principal.locked_until = None
+                principal.last_login_at = now
+                ticket = new_secret()
+                session.add(
+                    LoginTicket(
+                        ticket_hash=digest(ticket),
+                        account_id=principal.id if isinstance(principal, BusinessAccount) else None,
+                        teacher_id=principal.id if isinstance(principal, Teacher) else None,
+                        expires_at=now + timedelta(seconds=settings.login_ticket_seconds),
+                    )
+                )
+            else:
+                principal.failed_logins += 1
+                if principal.failed_logins >= settings.lockout_attempts:
+                    principal.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+                    principal.failed_logins = 0
+                    outcome = "lockout"
+        if principal is not None:
+            session.add(principal)
+        audit.record(
+            session,
+            action="auth.login",
+            actor_label=label,
+            outcome=outcome,
+            target_type="teacher" if teacher_login else "account",
+            target_id=principal.id if principal is not None and principal.id else "",
+            ip=ip,
+        )
+    if ticket is None:
+        raise InvalidCredentials()
+    return ticket
+
+
+def exchange_ticket(ticket: str, *, ip: str = "", user_agent: str = "") -> str | None:
+    """Turn a fresh, unused login ticket into a new session; returns the session id or None."""
+    settings = get_settings()
+    now = utcnow()
+    with transaction() as session:
+        row = session.exec(
+            select(LoginTicket).where(LoginTicket.ticket_hash == digest(ticket[:100]))
+        ).first()
+        if row is None or row.used_at is not None or row.expires_at <= now:
+            return None
+        row.used_at = now
+        session.add(row)
+        token = new_secret()
+        session.add(
+            LoginSession(
+                token_hash=digest(token),
+                account_id=row.account_id,
+                teacher_id=row.teacher_id,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + timedelta(hours=settings.session_absolute_hours),
+                ip=ip[:64],
+                user_agent=user_agent[:300],
+            )
+        )
+        return token
+
+
+def _load_principal(session: Session, row: LoginSession) -> SignedIn | None:
+    if row.account_id is not None:
+        account = session.get(BusinessAccount, row.account_id)
+        if account is None or account.status != ACTIVE:
+            return None
+        unit = session.get(Unit, account.unit_id)
+        if unit is None or unit.status != ACTIVE:
+            return None
+        assert row.id is not None
+        return SignedIn(
+            actor=actor_for_account(account, unit),
+            session_id=row.id,
+            name=account.name or account.username,
+            login_label=account.username,
+            unit_name=unit.name,
+            must_change_password=account.must_change_password,
+        )
+    if row.teacher_id is not None:
+        teacher = session.get(Teacher, row.teacher_id)
+        if teacher is None or teacher.status != ACTIVE:
+            return None
+        school = session.get(Unit, teacher.school_unit_id)
+        if school is None:
+            return None
+        assert row.id is not None
+        return SignedIn(
+            actor=actor_for_teacher(teacher, school),
+            session_id=row.id,
+            name=teacher.name,
+            login_label=mask_national_id(teacher.national_id),
+            unit_name=school.name,
+            must_change_password=teacher.must_change_password,
+        )
+    return None
+
+
+def _open_session(session: Session, token: str) -> LoginSession | None:
+    row = session.exec(select(LoginSession).where(LoginSession.token_hash == digest(token[:100]))).first()
+    return row if row is not None and row.ended_at is None else None
+
+
+def resolve_session(token: str | None) -> SignedIn | None:
+    """Who holds session id `token`, or None when it is unknown, ended, expired or disabled.
+
+    Checked on every privileged event and page load; idle and absolute expiry end the session.
+    """
+    if not token:
+        return None
+    settings = get_settings()
+    now = utcnow()
+    with transaction() as session:
+        row = _open_session(session, token)
+        if row is None:
+            return None
+        idle_limit = row.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+        if row.expires_at <= now or idle_limit <= now:
+            row.ended_at = now
+            session.add(row)
+            return None
+        signed_in = _load_principal(session, row)
+        if signed_in is None:
+            row.ended_at = now
+            session.add(row)
+            return None
+        if now - row.last_seen_at >= _TOUCH_EVERY:
+            row.last_seen_at = now
+            session.add(row)
+        return signed_in
+
+
+def sign_out(token: str | None, *, ip: str = "") -> None:
+    """End the session `token` on the server (idempotent)."""
+    if not token:
+        return
+    with transaction() as session:
+        row = _open_session(session, token)
+        if row is None:
+            return
+        row.ended_at = utcnow()
+        session.add(row)
+        audit.record(
+            session,
+            action="auth.logout",
+            target_type="session",
+            target_id=row.id or "",
+            actor_label=f"account:{row.account_id}" if row.account_id else f"teacher:{row.teacher_id}",
+            ip=ip,
+        )
+
+
+def end_sessions(session: Session, *, account_id: int | None = None, teacher_id: int | None = None) -> int:
+    """End every open session of an account or teacher (disabling, password reset)."""
+    query = select(LoginSession).where(LoginSession.ended_at.is_(None))  # type: ignore[union-attr]
+    if account_id is not None:
+        query = query.where(LoginSession.account_id == account_id)
+    elif teacher_id is not None:
+        query = query.where(LoginSession.teacher_id == teacher_id)
+    else:
+        return 0
+    now = utcnow()
+    rows = session.exec(query).all()
+    for row in rows:
+        row.ended_at = now
+        session.add(row)
+    return len(rows)
+
+
+def change_password(
+    actor: Actor, *, current: str, new: str, confirm: str, session_id: int | None = None, ip: str = ""
+) -> None:
+    """Change the actor's own password after checking the current one (argon2: off the loop).
+
+    Other sessions of the same person are ended; the current one stays.
+
+    Raises:
+        Forbidden: the actor may not use `profile.password`.
+        ValidationFailed: wrong current password, weak or mismatched new password.
+    """
+    require(actor, Function.PROFILE_PASSWORD, ip=ip)
+    errors: dict[str, str] = {}
+    if (problem := password_problem(new)) is not None:
+        errors["new"] = problem
+    elif new != confirm:
+        errors["confirm"] = "password.error.mismatch"
+    elif new == current:
+        errors["new"] = "password.error.same"
+    with transaction() as session:
+        principal = (
+            session.get(Teacher, actor.id) if actor.is_teacher else session.get(BusinessAccount, actor.id)
+        )
+        if principal is None:
+            raise NotAuthenticated()
+        ok, _ = verify_password(current[:MAX_PASSWORD_LENGTH], principal.password_hash)
+        if not ok:
+            errors = {"current": "password.error.current_wrong"}
+        if errors:
+            audit.record(session, action="profile.password", actor=actor, outcome="failed", ip=ip,
+                         target_type="teacher" if actor.is_teacher else "account", target_id=actor.id)
+            failed = ValidationFailed(errors)
+        else:
+            principal.password_hash = hash_password(new)
+            principal.must_change_password = False
+            principal.updated_at = utcnow()
+            session.add(principal)
+            others = select(LoginSession).where(
+                LoginSession.ended_at.is_(None),  # type: ignore[union-attr]
+                LoginSession.id != session_id,
+                (LoginSession.teacher_id == actor.id) if actor.is_teacher else (LoginSession.account_id == actor.id),
+            )
+            for row in session.exec(others).all():
+                row.ended_at = utcnow()
+                session.add(row)
+            audit.record(session, action="profile.password", actor=actor, ip=ip,
+                         target_type="teacher" if actor.is_teacher else "account", target_id=actor.id)
+            return
+    raise failed

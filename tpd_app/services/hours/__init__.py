@@ -1,0 +1,3 @@
+"""Hours: online registration and the waiting list, subscriptions, attendance lists and their confirmation,
+and the lifelong training record (SPEC §1.3, §3.2, §3.3). Courses are reached only through
+`courses.access`."""

@@ -1,0 +1,362 @@
+"""研習紀錄 (SPEC §1.3.1, §3.3.4): a teacher's lifelong record from the hours ledger, yearly totals,
+compliance progress, a PDF; schools' view of their teachers (`teachers.records`) as far as the
+county's report permissions allow; the permissions and compliance-rule settings of centres.
+
+Individual records are shown and printed, never exported to Excel (SPEC §3.6).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+from sqlmodel import Session, col, select
+
+from tpd_app.domain.compliance import (
+    NATIONAL_DEFAULTS,
+    ComplianceRule,
+    CreditedHours,
+    Period,
+    progress,
+    rules_for_county,
+)
+from tpd_app.domain.courses import hours_text, parse_hours
+from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
+from tpd_app.domain.national_id import mask_national_id
+from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.timeutil import format_date, roc_year, taipei_today, utcnow
+from tpd_app.domain.units import NATIONWIDE, UnitType
+from tpd_app.models import (
+    ComplianceRuleRow,
+    Course,
+    CourseTopic,
+    CourseTopicLink,
+    ReportPermission,
+    Teacher,
+    TrainingRecord,
+    Unit,
+)
+from tpd_app.services.platform import audit
+from tpd_app.services.platform.guard import require, unit_ref
+from tpd_app.services.platform.ids import require_id
+from tpd_app.services.platform.validation import clean
+
+#: The PDF is printed in Chinese whatever the UI language: it is an official record.
+RULE_NAMES = {"overall": "全年研習時數", "environment": "環境教育", "special_education": "特殊教育知能"}
+CJK_FONT_CANDIDATES = (
+    (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 3),  # index 3: Noto Sans CJK TC
+    (Path("/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"), 3),
+)
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """Filters of the record page: a year (calendar or school), a kind, a topic; blank means all."""
+
+    calendar_year: int | None = None
+    school_year: int | None = None
+    kind: str = ""
+    topic: str = ""
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> RecordFilter:
+        def year(name: str) -> int | None:
+            raw = clean(params.get(name), 4)
+            return int(raw) if raw.isdigit() else None
+
+        return cls(calendar_year=year("calendar_year"), school_year=year("school_year"),
+                   kind=clean(params.get("kind"), 32), topic=clean(params.get("topic"), 32))
+
+
+def _topics_by_course(session: Session, course_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    topics: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if course_ids:
+        for course_id, code, name in session.exec(
+                select(CourseTopicLink.course_id, CourseTopic.code, CourseTopic.name_zh)
+                .join(CourseTopic, col(CourseTopic.id) == CourseTopicLink.topic_id)
+                .where(col(CourseTopicLink.course_id).in_(course_ids))).all():
+            topics[course_id].append((code, name))
+    return topics
+
+
+def _rows(session: Session, teacher_id: int) -> list[tuple[TrainingRecord, Course, str]]:
+    return list(session.exec(
+        select(TrainingRecord, Course, Unit.name)
+        .join(Course, col(Course.id) == TrainingRecord.course_id)
+        .join(Unit, col(Unit.id) == TrainingRecord.organizer_unit_id)
+        .where(TrainingRecord.teacher_id == teacher_id, col(TrainingRecord.superseded_at).is_(None))
+        .order_by(col(TrainingRecord.credited_on).desc(), col(TrainingRecord.id).desc())).all())
+
+
+def load_rules(session: Session, county: str | None) -> list[ComplianceRule]:
+    """The rules for a county: national rows (or the built-in defaults) with the county's overrides."""
+    rows = session.exec(select(ComplianceRuleRow)).all()
+    stored = [ComplianceRule(r.key, r.topic, r.minutes, Period(r.period), r.county) for r in rows]
+    national_keys = {r.key for r in stored if r.county is None}
+    defaults = [r for r in NATIONAL_DEFAULTS if r.key not in national_keys]
+    return [r for r in rules_for_county([*stored, *defaults], county) if r.minutes > 0]
+
+
+def record_of(session: Session, teacher: Teacher, flt: RecordFilter | None = None,
+              today: date | None = None) -> dict[str, Any]:
+    """The record of one teacher (the caller has checked access): rows, totals, compliance."""
+    flt = flt or RecordFilter()
+    school = session.get(Unit, teacher.school_unit_id)
+    rows = _rows(session, teacher.id or 0)
+    topics = _topics_by_course(session, [c.id or 0 for _, c, _ in rows])
+    by_year: dict[int, int] = defaultdict(int)
+    by_school_year: dict[int, int] = defaultdict(int)
+    items = []
+    for record, course, organizer in rows:
+        by_year[record.calendar_year] += record.minutes
+        by_school_year[record.school_year] += record.minutes
+        codes = [code for code, _ in topics[course.id or 0]]
+        if (flt.calendar_year and record.calendar_year != flt.calendar_year) \
+                or (flt.school_year and record.school_year != flt.school_year) \
+                or (flt.kind and course.kind != flt.kind) or (flt.topic and flt.topic not in codes):
+            continue
+        items.append({"code": course.code, "title": course.title, "organizer": organizer, "kind": course.kind,
+                      "topics": "、".join(name for _, name in topics[course.id or 0]),
+                      "date": format_date(course.first_date, roc=True) if course.first_date else "",
+                      "end": format_date(record.credited_on, roc=True),
+                      "hours": hours_text(record.minutes), "school_year": str(record.school_year)})
+    credited = [CreditedHours(day=r.credited_on, minutes=r.minutes,
+                              topics=frozenset(code for code, _ in topics[c.id or 0])) for r, c, _ in rows]
+    rules = load_rules(session, school.county if school else None)
+    checks = progress(rules, credited, today or taipei_today())
+    return {
+        "teacher": {"name": teacher.name, "national_id": mask_national_id(teacher.national_id),
+                    "school": school.name if school else ""},
+        "rows": items,
+        "shown_hours": hours_text(sum(parse_hours(i["hours"]) or 0 for i in items)),
+        "calendar_years": [{"year": str(y), "roc": str(roc_year(y)), "hours": hours_text(m)}
+                           for y, m in sorted(by_year.items(), reverse=True)],
+        "school_years": [{"year": str(y), "hours": hours_text(m)} for y, m in sorted(by_school_year.items(),
+                                                                                    reverse=True)],
+        "compliance": [{"key": p.rule.key, "topic": p.rule.topic or "", "period": p.rule.period.value,
+                        "label": str(p.period_label) if p.rule.period is Period.SCHOOL_YEAR
+                        else str(roc_year(p.period_label)),
+                        "required": hours_text(p.rule.minutes), "done": hours_text(p.done_minutes),
+                        "missing": hours_text(p.missing_minutes), "percent": p.percent,
+                        "met": "1" if p.met else ""} for p in checks],
+        "total_hours": hours_text(sum(r.minutes for r, _, _ in rows)),
+    }
+
+
+def my_record(session: Session, actor: Actor, flt: RecordFilter | None = None, *, ip: str = "") -> dict[str, Any]:
+    """個人研習紀錄 of the signed-in teacher.
+
+    Raises:
+        Forbidden: not a teacher.
+    """
+    require(actor, Function.TEACHER_RECORDS, ip=ip)
+    teacher = session.get(Teacher, actor.id)
+    if teacher is None:
+        raise NotFound()
+    return record_of(session, teacher, flt)
+
+
+def record_pdf(session: Session, actor: Actor, *, ip: str = "") -> bytes:
+    """The teacher's whole record as a PDF (name, masked ID, school, every course, totals).
+
+    Raises:
+        Forbidden: not a teacher.
+    """
+    data = my_record(session, actor, ip=ip)
+    return render_pdf(data)
+
+
+def _cjk_font() -> tuple[Path, int]:
+    for path, index in CJK_FONT_CANDIDATES:
+        if path.exists():
+            return path, index
+    raise FileNotFoundError("Noto Sans CJK is not installed (apt-get install fonts-noto-cjk)")
+
+
+def render_pdf(data: dict[str, Any]) -> bytes:
+    """Lay out a record (as `record_of` returns it) on A4 pages with a CJK font."""
+    font, index = _cjk_font()
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.add_font("cjk", "", str(font), collection_font_number=index)
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("cjk", size=16)
+    pdf.cell(0, 10, "教師個人研習紀錄", new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.set_font("cjk", size=10)
+    who = data["teacher"]
+    pdf.cell(0, 7, f"姓名：{who['name']}　身分證字號：{who['national_id']}　服務學校：{who['school']}",
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, f"列印日期：{format_date(taipei_today(), roc=True)}　累計時數：{data['total_hours']} 小時",
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    widths = (22, 22, 70, 50, 16)
+    with pdf.table(col_widths=widths, text_align=("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
+                   line_height=6, headings_style=FontFace(emphasis="", fill_color=(230, 230, 230))) as table:
+        table.row(["日期", "課程代碼", "課程名稱", "辦理單位", "時數"])
+        for row in data["rows"]:
+            table.row([row["date"], row["code"], row["title"], row["organizer"], row["hours"]])
+    pdf.ln(4)
+    pdf.multi_cell(0, 7, "學年度時數：" + "、".join(f"{y['year']} 學年度 {y['hours']} 小時"
+                                                 for y in data["school_years"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, "年度時數：" + "、".join(f"{y['year']} 年 {y['hours']} 小時"
+                                               for y in data.get("calendar_years", [])), new_x="LMARGIN", new_y="NEXT")
+    for check in data.get("compliance", []):
+        period = f"{check['label']} 學年度" if check["period"] == "school_year" else f"民國 {check['label']} 年"
+        state = "已達成" if check["met"] else f"尚缺 {check['missing']} 小時"
+        pdf.cell(0, 7, f"{RULE_NAMES.get(check['key'], check['key'])}（{period}）：{check['done']} / "
+                       f"{check['required']} 小時，{state}", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+# --- schools: 教師研習記錄, limited by the county's report permissions ---
+
+def _overseeing_centre(session: Session, school: Unit) -> Unit | None:
+    return session.get(Unit, school.reviewer_id) if school.reviewer_id else None
+
+
+def report_permission_for(session: Session, school: Unit) -> dict[str, bool]:
+    """What the school's overseeing centre lets it see: per-teacher detail, printing (default yes)."""
+    centre = _overseeing_centre(session, school)
+    row = session.exec(select(ReportPermission).where(ReportPermission.centre_unit_id == centre.id)).first() \
+        if centre else None
+    return {"view_detail": row.view_detail if row else True, "allow_print": row.allow_print if row else True}
+
+
+def school_teachers(session: Session, actor: Actor, *, ip: str = "") -> dict[str, Any]:
+    """教師研習記錄: the own school's teachers with their yearly hours, and what the county allows.
+
+    Raises:
+        Forbidden: the account may not view teacher records.
+    """
+    require(actor, Function.TEACHERS_RECORDS, ip=ip)
+    school = session.get(Unit, actor.unit.id)
+    if school is None:
+        raise NotFound()
+    require(actor, Function.TEACHERS_RECORDS, unit_ref(school), ip=ip)
+    allowed = report_permission_for(session, school)
+    teachers = session.exec(select(Teacher).where(Teacher.school_unit_id == school.id,
+                                                  Teacher.employment == "serving")
+                            .order_by(col(Teacher.name)).limit(2000)).all()
+    this_year = taipei_today().year
+    totals: dict[int, int] = defaultdict(int)
+    for teacher_id, minutes in session.exec(select(TrainingRecord.teacher_id, TrainingRecord.minutes).where(
+            col(TrainingRecord.teacher_id).in_([t.id for t in teachers]), TrainingRecord.calendar_year == this_year,
+            col(TrainingRecord.superseded_at).is_(None))).all():
+        totals[teacher_id] += minutes
+    return {"permissions": {k: "1" if v else "" for k, v in allowed.items()},
+            "year": str(roc_year(this_year)),
+            "rows": [{"id": str(t.id), "name": t.name, "national_id": mask_national_id(t.national_id),
+                      "hours": hours_text(totals[t.id or 0])} for t in teachers]}
+
+
+def school_teacher_record(session: Session, actor: Actor, teacher_id: Any, *, ip: str = "") -> dict[str, Any]:
+    """One teacher's record for her school, if the county allows per-teacher detail.
+
+    Raises:
+        Forbidden: no `teachers.records`, or the county forbids detail (`records.error.detail_forbidden`).
+        NotFound: not a teacher of this school.
+    """
+    require(actor, Function.TEACHERS_RECORDS, ip=ip)
+    school = session.get(Unit, actor.unit.id)
+    if school is None:
+        raise NotFound()
+    if not report_permission_for(session, school)["view_detail"]:
+        audit.record_now(action="access.denied", actor=actor, outcome="denied", target_type="teacher_record",
+                         target_id=str(teacher_id)[:20], after={"reason": "county_forbids_detail"}, ip=ip)
+        raise Forbidden("records.error.detail_forbidden")
+    teacher = session.get(Teacher, require_id(teacher_id))
+    if teacher is None or teacher.school_unit_id != school.id:
+        raise NotFound()
+    audit.record(session, action="records.view", actor=actor, target_type="teacher", target_id=teacher.id or "",
+                 ip=ip)
+    return record_of(session, teacher)
+
+
+def _centre_scope_ok(actor: Actor) -> None:
+    if actor.unit.type not in (UnitType.COUNTY_BUREAU, UnitType.K12EA, *NATIONWIDE):
+        raise Forbidden("error.forbidden.unit_type")
+
+
+def get_report_permission(session: Session, actor: Actor, *, ip: str = "") -> dict[str, str]:
+    """修改本縣市教師報表權限: the centre's current setting for the schools it oversees.
+
+    Raises:
+        Forbidden: not a county bureau, 國教署 or the national centre.
+    """
+    require(actor, Function.COUNTY_REPORT_PERMISSIONS, ip=ip)
+    row = session.exec(select(ReportPermission).where(ReportPermission.centre_unit_id == actor.unit.id)).first()
+    return {"view_detail": "1" if (row is None or row.view_detail) else "",
+            "allow_print": "1" if (row is None or row.allow_print) else ""}
+
+
+def save_report_permission(session: Session, actor: Actor, view_detail: Any, allow_print: Any, *,
+                           ip: str = "") -> None:
+    """Set what the centre's schools may view and print of their teachers' records (audited).
+
+    Raises:
+        Forbidden: not a county bureau, 國教署 or the national centre.
+        ValidationFailed: values not booleans.
+    """
+    require(actor, Function.COUNTY_REPORT_PERMISSIONS, ip=ip)
+    if not isinstance(view_detail, bool) or not isinstance(allow_print, bool):
+        raise ValidationFailed({"view_detail": "records.error.invalid_choice"})
+    row = session.exec(select(ReportPermission).where(ReportPermission.centre_unit_id == actor.unit.id)).first()
+    before = {"view_detail": row.view_detail, "allow_print": row.allow_print} if row else None
+    row = row or ReportPermission(centre_unit_id=actor.unit.id)
+    row.view_detail, row.allow_print = view_detail, allow_print and view_detail
+    row.updated_by_account_id, row.updated_at = actor.id, utcnow()
+    session.add(row)
+    session.flush()
+    audit.record(session, action="records.permissions", actor=actor, target_type="unit", target_id=actor.unit.id,
+                 before=before, after={"view_detail": row.view_detail, "allow_print": row.allow_print}, ip=ip)
+
+
+def list_rules(session: Session, actor: Actor, *, ip: str = "") -> list[dict[str, str]]:
+    """The compliance rules in force for the centre's county (national ones for nationwide units).
+
+    Raises:
+        Forbidden: not a centre that sets report permissions.
+    """
+    require(actor, Function.COUNTY_REPORT_PERMISSIONS, ip=ip)
+    county = actor.unit.county if actor.unit.type is UnitType.COUNTY_BUREAU else None
+    return [{"key": r.key, "topic": r.topic or "", "hours": hours_text(r.minutes), "period": r.period.value,
+             "scope": "county" if r.county else "national"} for r in load_rules(session, county)]
+
+
+def save_rule(session: Session, actor: Actor, key: Any, hours: Any, *, ip: str = "") -> None:
+    """A county bureau overrides a rule's hours for its county (0 switches it off); the national
+    centre changes the national default.
+
+    Raises:
+        Forbidden: other units (國教署 sets permissions but has no county rules).
+        ValidationFailed: unknown rule or invalid hours.
+    """
+    require(actor, Function.COUNTY_REPORT_PERMISSIONS, ip=ip)
+    if actor.unit.type is UnitType.COUNTY_BUREAU:
+        county: str | None = actor.unit.county
+    elif actor.unit.type is UnitType.NATIONAL_CENTER:
+        county = None
+    else:
+        raise Forbidden("error.forbidden.unit_type")
+    base = {r.key: r for r in load_rules(session, None)} | {r.key: r for r in NATIONAL_DEFAULTS}
+    rule = base.get(clean(key, 32))
+    text = clean(hours, 6)
+    minutes = 0 if text in ("0", "0.0") else parse_hours(text)
+    if rule is None or minutes is None:
+        raise ValidationFailed({"hours": "records.error.rule_hours"})
+    row = session.exec(select(ComplianceRuleRow).where(ComplianceRuleRow.key == rule.key,
+                                                       ComplianceRuleRow.county == county
+                                                       if county else col(ComplianceRuleRow.county).is_(None))).first()
+    before = {"minutes": row.minutes} if row else None
+    row = row or ComplianceRuleRow(key=rule.key, county=county, topic=rule.topic, minutes=minutes,
+                                   period=rule.period.value)
+    row.minutes, row.updated_by_account_id, row.updated_at = minutes, actor.id, utcnow()
+    session.add(row)
+    session.flush()
+    audit.record(session, action="records.rule", actor=actor, target_type="compliance_rule", target_id=rule.key,
+                 before=before, after={"minutes": minutes, "county": county}, ip=ip)

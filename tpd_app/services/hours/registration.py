@@ -1,0 +1,509 @@
+"""線上報名 (SPEC §3.2): teachers register, join the waiting list and withdraw; organizers accept and
+decline; the first waiting teacher is promoted whenever a seat frees up.
+
+Capacity is decided in SQL: every change first updates the course's `registration_tally` row, which
+serialises registrations of one course (SQLite's single writer; PostgreSQL's row lock), and a seat is
+taken only by a conditional UPDATE (`seats_taken < capacity`), so no race can overfill a course.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from sqlmodel import Session, col, func, select
+
+from tpd_app.domain.courses import PUBLISHED, CourseStatus, hours_text
+from tpd_app.domain.errors import DomainError, NotFound, ValidationFailed
+from tpd_app.domain.national_id import mask_national_id
+from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.registration import (
+    ACTIVE,
+    HOLDS_SEAT,
+    CourseFacts,
+    RegistrationStatus,
+    TeacherFacts,
+    may_withdraw,
+    refusal,
+)
+from tpd_app.domain.timeutil import TAIPEI, format_date, taipei_today, utcnow
+from tpd_app.i18n import translate
+from tpd_app.models import CatalogueEntry, Course, CourseRegistration, CourseSession, RegistrationTally, Teacher, Unit
+from tpd_app.services.courses.access import load_managed
+from tpd_app.services.platform import audit, outbox
+from tpd_app.services.platform.guard import require
+from tpd_app.services.platform.ids import require_id
+from tpd_app.services.platform.sql import upsert_insert
+from tpd_app.services.platform.validation import clean
+
+R = RegistrationStatus
+MAX_REASON = 500
+MAX_BULK = 500
+
+
+def _teacher(session: Session, actor: Actor) -> tuple[Teacher, Unit]:
+    teacher = session.get(Teacher, actor.id)
+    school = session.get(Unit, teacher.school_unit_id) if teacher else None
+    if teacher is None or school is None:
+        raise NotFound()
+    return teacher, school
+
+
+def course_facts(course: Course, *, in_catalogue: bool = False) -> CourseFacts:
+    """The registration-relevant facts of a course row.
+
+    A published course whose material edit is back in review stays in the catalogue (its approved
+    version), so teachers can still register for it: `in_catalogue` says so.
+    """
+    return CourseFacts(
+        published=course.status in {s.value for s in PUBLISHED} or in_catalogue,
+        cancelled=course.status == CourseStatus.CANCELLED.value,
+        online_registration=course.online_registration,
+        opens=course.registration_opens,
+        closes=course.registration_closes,
+        first_date=course.first_date,
+        eligible_counties=tuple(course.eligible_counties or ()),
+        eligible_levels=tuple(course.eligible_levels or ()),
+        eligible_school_codes=tuple(course.eligible_school_codes or ()),
+    )
+
+
+def _lock_tally(session: Session, course_id: int) -> None:
+    """Create the tally row if missing and take the course's write lock before reading seats."""
+    session.exec(upsert_insert(session, RegistrationTally).values(course_id=course_id, seats_taken=0)  # type: ignore[call-overload]
+                 .on_conflict_do_nothing(index_elements=["course_id"]))
+    session.exec(sa.update(RegistrationTally).where(col(RegistrationTally.course_id) == course_id)  # type: ignore[call-overload]
+                 .values(seats_taken=RegistrationTally.seats_taken))
+
+
+def _take_seat(session: Session, course: Course) -> bool:
+    """Atomically take one seat if the course has one free (capacity 0: unlimited)."""
+    stmt = sa.update(RegistrationTally).where(col(RegistrationTally.course_id) == course.id)
+    if course.capacity > 0:
+        stmt = stmt.where(col(RegistrationTally.seats_taken) < course.capacity)
+    result = session.exec(stmt.values(seats_taken=RegistrationTally.seats_taken + 1))  # type: ignore[call-overload]
+    return result.rowcount == 1
+
+
+def _free_seat(session: Session, course_id: int) -> None:
+    session.exec(sa.update(RegistrationTally).where(col(RegistrationTally.course_id) == course_id,  # type: ignore[call-overload]
+                                                    col(RegistrationTally.seats_taken) > 0)
+                 .values(seats_taken=RegistrationTally.seats_taken - 1))
+
+
+def _mail(session: Session, teacher: Teacher, course: Course, kind: str, **params: object) -> None:
+    """Queue a notice to the teacher (zh-TW, as the network writes to teachers)."""
+    values = {"title": course.title, "code": course.code,
+              "first": format_date(course.first_date, roc=True) if course.first_date else "", **params}
+    outbox.queue(session, to=teacher.email, subject=translate(f"mail.{kind}.subject", "zh-TW", **values),
+                 body=translate(f"mail.{kind}.body", "zh-TW", name=teacher.name, **values), kind=kind)
+
+
+def _promote_waiting(session: Session, course: Course) -> list[int]:
+    """Give free seats to the waiting list in order (the tally lock is held); returns promoted ids."""
+    promoted: list[int] = []
+    while True:
+        first = session.exec(select(CourseRegistration)
+                             .where(CourseRegistration.course_id == course.id,
+                                    CourseRegistration.status == R.WAITING.value)
+                             .order_by(col(CourseRegistration.queued_at), col(CourseRegistration.id))
+                             .limit(1)).first()
+        if first is None or not _take_seat(session, course):
+            return promoted
+        first.status = R.PENDING.value
+        first.updated_at = utcnow()
+        session.add(first)
+        session.flush()
+        teacher = session.get(Teacher, first.teacher_id)
+        if teacher:
+            _mail(session, teacher, course, "promoted")
+        promoted.append(first.id or 0)
+
+
+def seats_added(session: Session, course: Course) -> list[int]:
+    """The organizer raised the capacity (or lifted it): the waiting list takes the new seats now, in
+    order, each teacher told by mail, not at the next registration change. Returns promoted ids."""
+    _lock_tally(session, course.id or 0)
+    return _promote_waiting(session, course)
+
+
+def waiting_position(session: Session, registration: CourseRegistration) -> int:
+    """1 for the first on the waiting list; 0 when not waiting."""
+    if registration.status != R.WAITING.value:
+        return 0
+    ahead = session.exec(select(func.count()).select_from(CourseRegistration).where(
+        CourseRegistration.course_id == registration.course_id,
+        CourseRegistration.status == R.WAITING.value,
+        sa.or_(col(CourseRegistration.queued_at) < registration.queued_at,
+               sa.and_(col(CourseRegistration.queued_at) == registration.queued_at,
+                       col(CourseRegistration.id) < registration.id)))).one()
+    return int(ahead) + 1
+
+
+def _load_course(session: Session, course_id: Any) -> Course:
+    course = session.get(Course, require_id(course_id))
+    if course is None:
+        raise NotFound()
+    return course
+
+
+def check_eligibility(session: Session, actor: Actor, course_id: Any, *, today: date | None = None) -> str | None:
+    """The i18n key of why the teacher may not register for the course, or None.
+
+    Raises:
+        Forbidden: not a teacher. NotFound: no such course.
+    """
+    require(actor, Function.TEACHER_REGISTER)
+    course = _load_course(session, course_id)
+    teacher, school = _teacher(session, actor)
+    existing = session.exec(select(CourseRegistration).where(CourseRegistration.course_id == course.id,
+                                                             CourseRegistration.teacher_id == teacher.id)).first()
+    in_catalogue = session.exec(select(CatalogueEntry.id).where(CatalogueEntry.course_id == course.id)).first()
+    reason = refusal(course_facts(course, in_catalogue=in_catalogue is not None),
+                     TeacherFacts(county=school.county, level=school.school_level, school_code=school.code,
+                                  registered=existing is not None and existing.status in ACTIVE),
+                     today or taipei_today())
+    return f"registration.refused.{reason.value}" if reason else None
+
+
+def register(session: Session, actor: Actor, course_id: Any, *, ip: str = "",
+             today: date | None = None) -> dict[str, Any]:
+    """線上報名: take a seat (pending the organizer's acceptance) or join the waiting list.
+
+    Returns `{"status": …, "position": n}` (position 0 unless waiting).
+
+    Raises:
+        Forbidden: not a teacher.
+        NotFound: no such course.
+        DomainError: `registration.refused.<reason>`: window, status, eligibility or a second registration.
+    """
+    require(actor, Function.TEACHER_REGISTER, ip=ip)
+    course = _load_course(session, course_id)
+    if key := check_eligibility(session, actor, course.id, today=today):
+        raise DomainError(key)
+    teacher, _ = _teacher(session, actor)
+    assert course.id is not None
+    _lock_tally(session, course.id)
+    # Re-read under the lock: a double click or a second tab may have registered meanwhile.
+    existing = session.exec(select(CourseRegistration).where(CourseRegistration.course_id == course.id,
+                                                             CourseRegistration.teacher_id == teacher.id)).first()
+    if existing is not None and existing.status in ACTIVE:
+        raise DomainError("registration.refused.already")
+    _promote_waiting(session, course)
+    status = R.PENDING if _take_seat(session, course) else R.WAITING
+    row = existing or CourseRegistration(course_id=course.id, teacher_id=teacher.id or 0)
+    row.status, row.queued_at, row.updated_at, row.reason = status.value, utcnow(), utcnow(), ""
+    row.decided_at, row.decided_by_account_id = None, None
+    session.add(row)
+    session.flush()
+    position = waiting_position(session, row)
+    audit.record(session, action="registration.register", actor=actor, target_type="course", target_id=course.code,
+                 after={"status": row.status, "position": position}, ip=ip)
+    return {"status": row.status, "position": position, "id": row.id}
+
+
+def withdraw(session: Session, actor: Actor, registration_id: Any, *, ip: str = "",
+             today: date | None = None) -> None:
+    """The teacher withdraws her own registration before the course starts; a freed seat is passed on.
+
+    Raises:
+        Forbidden: not a teacher. NotFound: not her registration.
+        DomainError: `registration.error.withdraw` after the start or when not active.
+    """
+    require(actor, Function.TEACHER_REGISTRATIONS, ip=ip)
+    row = session.get(CourseRegistration, require_id(registration_id))
+    if row is None or row.teacher_id != actor.id:
+        raise NotFound()
+    course = _load_course(session, row.course_id)
+    _lock_tally(session, row.course_id)
+    session.refresh(row)
+    if not may_withdraw(row.status, course.first_date, today or taipei_today()):
+        raise DomainError("registration.error.withdraw")
+    before = row.status
+    row.status, row.updated_at = R.WITHDRAWN.value, utcnow()
+    session.add(row)
+    session.flush()
+    if before in HOLDS_SEAT:
+        _free_seat(session, row.course_id)
+        _promote_waiting(session, course)
+    audit.record(session, action="registration.withdraw", actor=actor, target_type="course", target_id=course.code,
+                 before={"status": before}, after={"status": row.status}, ip=ip)
+
+
+def _registration_of(session: Session, course: Course, registration_id: Any) -> CourseRegistration:
+    row = session.get(CourseRegistration, require_id(registration_id))
+    if row is None or row.course_id != course.id:
+        raise NotFound()
+    return row
+
+
+def accept(session: Session, actor: Actor, course_id: Any, registration_ids: Any, *, ip: str = "") -> int:
+    """The organizer accepts pending registrants (one or many: all or none); returns how many.
+
+    Raises:
+        Forbidden: not the course's organizer. NotFound: a registration of another course.
+        DomainError: `registration.error.not_pending` when one of them is not pending.
+    """
+    course, _ = load_managed(session, actor, require_id(course_id), ip=ip)
+    if not isinstance(registration_ids, list) or not registration_ids or len(registration_ids) > MAX_BULK:
+        raise ValidationFailed({"selection": "registration.error.nothing_selected"})
+    _lock_tally(session, course.id or 0)
+    rows = [_registration_of(session, course, rid) for rid in registration_ids]
+    for row in rows:
+        if row.status != R.PENDING.value:
+            raise DomainError("registration.error.not_pending")
+    for row in rows:
+        row.status, row.decided_at, row.updated_at = R.ACCEPTED.value, utcnow(), utcnow()
+        row.decided_by_account_id = actor.id
+        session.add(row)
+        teacher = session.get(Teacher, row.teacher_id)
+        if teacher:
+            _mail(session, teacher, course, "accepted")
+    session.flush()
+    audit.record(session, action="registration.accept", actor=actor, target_type="course", target_id=course.code,
+                 after={"registrations": [r.id for r in rows]}, ip=ip)
+    return len(rows)
+
+
+def decline(session: Session, actor: Actor, course_id: Any, registration_id: Any, reason: Any, *,
+            ip: str = "") -> None:
+    """The organizer declines a registrant with a reason; her seat goes to the first waiting.
+
+    Raises:
+        Forbidden: not the course's organizer. NotFound: not a registration of this course.
+        ValidationFailed: no reason. DomainError: `registration.error.not_active`.
+    """
+    course, _ = load_managed(session, actor, require_id(course_id), ip=ip)
+    text = clean(reason, MAX_REASON)
+    if not text:
+        raise ValidationFailed({"reason": "course.error.reason_required"})
+    _lock_tally(session, course.id or 0)
+    row = _registration_of(session, course, registration_id)
+    session.refresh(row)
+    if row.status not in ACTIVE:
+        raise DomainError("registration.error.not_active")
+    before = row.status
+    row.status, row.reason, row.decided_at, row.updated_at = R.DECLINED.value, text, utcnow(), utcnow()
+    row.decided_by_account_id = actor.id
+    session.add(row)
+    session.flush()
+    teacher = session.get(Teacher, row.teacher_id)
+    if teacher:
+        _mail(session, teacher, course, "declined", reason=text)
+    if before in HOLDS_SEAT:
+        _free_seat(session, course.id or 0)
+        _promote_waiting(session, course)
+    audit.record(session, action="registration.decline", actor=actor, target_type="course", target_id=course.code,
+                 before={"status": before, "registration": row.id}, after={"status": row.status, "reason": text},
+                 ip=ip)
+
+
+def cancel_registrations(session: Session, course: Course) -> int:
+    """The course was cancelled: every active registration ends and its teacher is told."""
+    rows = session.exec(select(CourseRegistration).where(CourseRegistration.course_id == course.id,
+                                                         col(CourseRegistration.status).in_(list(ACTIVE)))).all()
+    for row in rows:
+        row.status, row.updated_at = R.CANCELLED.value, utcnow()
+        session.add(row)
+        teacher = session.get(Teacher, row.teacher_id)
+        if teacher:
+            _mail(session, teacher, course, "cancelled", reason=course.decision_reason)
+    session.exec(sa.update(RegistrationTally).where(col(RegistrationTally.course_id) == course.id)  # type: ignore[call-overload]
+                 .values(seats_taken=0))
+    session.flush()
+    return len(rows)
+
+
+def registrants(session: Session, actor: Actor, course_id: Any, *, ip: str = "") -> dict[str, Any]:
+    """報名名單 of the organizer's course: every registration, waiting ones in order, IDs masked.
+
+    Raises:
+        Forbidden: not the course's organizer. NotFound: no such course.
+    """
+    course, _ = load_managed(session, actor, require_id(course_id), ip=ip, function=Function.COURSE_BROWSE_OWN)
+    rows = session.exec(select(CourseRegistration, Teacher, Unit)
+                        .join(Teacher, col(Teacher.id) == CourseRegistration.teacher_id)
+                        .join(Unit, col(Unit.id) == Teacher.school_unit_id)
+                        .where(CourseRegistration.course_id == course.id)
+                        .order_by(col(CourseRegistration.queued_at), col(CourseRegistration.id))).all()
+    result, waiting = [], 0
+    for reg, teacher, school in rows:
+        waiting += reg.status == R.WAITING.value
+        result.append({"id": str(reg.id), "name": teacher.name, "national_id": mask_national_id(teacher.national_id),
+                       "school": school.name, "status": reg.status, "reason": reg.reason,
+                       "position": str(waiting) if reg.status == R.WAITING.value else "",
+                       "registered_at": format_date(reg.created_at.astimezone(TAIPEI).date(), roc=True)})
+    held = sum(1 for r in result if r["status"] in HOLDS_SEAT)
+    return {"course": {"id": str(course.id), "code": course.code, "title": course.title,
+                       "capacity": str(course.capacity), "held": str(held),
+                       "first_date": format_date(course.first_date, roc=True) if course.first_date else ""},
+            "rows": result}
+
+
+def registrants_xlsx(session: Session, actor: Actor, course_id: Any, *, ip: str = "") -> bytes:
+    """The registrant list as Excel for the organizer: names, masked IDs, schools, statuses.
+
+    Raises:
+        Forbidden, NotFound: as `registrants`.
+    """
+    data = registrants(session, actor, course_id, ip=ip)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "報名名單"
+    sheet.append(["序號", "姓名", "身分證字號", "服務學校", "狀態", "候補順位", "報名日期", "說明"])
+    for number, row in enumerate(data["rows"], start=1):
+        sheet.append([number, row["name"], row["national_id"], row["school"],
+                      translate(f"registration.status.{row['status']}", "zh-TW"), row["position"],
+                      row["registered_at"], row["reason"]])
+    audit.record(session, action="registration.export", actor=actor, target_type="course",
+                 target_id=data["course"]["code"], after={"rows": len(data["rows"])}, ip=ip)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def my_registrations(session: Session, actor: Actor, *, ip: str = "") -> list[dict[str, str]]:
+    """線上報名記錄: every registration of the teacher, newest first, with status and waiting position.
+
+    Raises:
+        Forbidden: not a teacher.
+    """
+    require(actor, Function.TEACHER_REGISTRATIONS, ip=ip)
+    today = taipei_today()
+    rows = session.exec(select(CourseRegistration, Course, Unit)
+                        .join(Course, col(Course.id) == CourseRegistration.course_id)
+                        .join(Unit, col(Unit.id) == Course.organizer_unit_id)
+                        .where(CourseRegistration.teacher_id == actor.id)
+                        .order_by(col(CourseRegistration.created_at).desc(), col(CourseRegistration.id).desc())
+                        .limit(500)).all()
+    return [{"id": str(reg.id), "code": course.code, "title": course.title, "organizer": unit.name,
+             "first_date": format_date(course.first_date, roc=True) if course.first_date else "",
+             "hours": hours_text(course.hours_minutes), "status": reg.status, "reason": reg.reason,
+             "position": str(waiting_position(session, reg) or ""),
+             "can_withdraw": "1" if may_withdraw(reg.status, course.first_date, today) else "",
+             "ics": "1" if reg.status == R.ACCEPTED.value else ""}
+            for reg, course, unit in rows]
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def ics(session: Session, actor: Actor, registration_id: Any, *, ip: str = "") -> tuple[str, bytes]:
+    """An iCalendar file with every session of an accepted registration: (filename, bytes).
+
+    Raises:
+        Forbidden: not a teacher. NotFound: not hers, or not accepted.
+    """
+    require(actor, Function.TEACHER_REGISTRATIONS, ip=ip)
+    row = session.get(CourseRegistration, require_id(registration_id))
+    if row is None or row.teacher_id != actor.id or row.status != R.ACCEPTED.value:
+        raise NotFound()
+    course = _load_course(session, row.course_id)
+    organizer = session.get(Unit, course.organizer_unit_id)
+    meetings = session.exec(select(CourseSession).where(CourseSession.course_id == course.id)
+                            .order_by(col(CourseSession.day), col(CourseSession.start_time))).all()
+    location = course.venue or course.online_url
+    description = f"{course.code} {organizer.name if organizer else ''}"
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//TPD//inservice//ZH-TW", "CALSCALE:GREGORIAN",
+             "METHOD:PUBLISH"]
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    for index, meeting in enumerate(meetings):
+        lines += ["BEGIN:VEVENT", f"UID:tpd-{course.code}-{row.id}-{index}@inservice",
+                  f"DTSTAMP:{stamp}",
+                  f"DTSTART:{_taipei_to_utc(meeting.day, meeting.start_time)}",
+                  f"DTEND:{_taipei_to_utc(meeting.day, meeting.end_time)}",
+                  f"SUMMARY:{_ics_text(course.title)}",
+                  f"LOCATION:{_ics_text(location)}",
+                  f"DESCRIPTION:{_ics_text(description)}",
+                  "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return f"{course.code}.ics", ("\r\n".join(lines) + "\r\n").encode()
+
+
+def _taipei_to_utc(day: date, hhmm: str) -> str:
+    hour, minute = (int(p) for p in hhmm.split(":"))
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=TAIPEI)
+    return (local - local.utcoffset()).replace(tzinfo=None).strftime("%Y%m%dT%H%M%SZ")  # type: ignore[operator]
+
+
+def open_courses(session: Session, actor: Actor, *, keyword: str = "", today: date | None = None,
+                 ip: str = "") -> list[dict[str, str]]:
+    """Courses open for online registration today, with whether this teacher may register and why not.
+
+    Raises:
+        Forbidden: not a teacher.
+    """
+    require(actor, Function.TEACHER_REGISTER, ip=ip)
+    today = today or taipei_today()
+    teacher, school = _teacher(session, actor)
+    stmt = (select(Course, Unit).join(Unit, col(Unit.id) == Course.organizer_unit_id)
+            .where(col(Course.status).in_([s.value for s in PUBLISHED])
+                   | col(Course.id).in_(select(CatalogueEntry.course_id)), Course.online_registration,
+                   col(Course.registration_closes) >= today, col(Course.first_date) > today))
+    if keyword := clean(keyword, 100):
+        stmt = stmt.where(col(Course.title).contains(keyword) | col(Course.code).contains(keyword))
+    rows = session.exec(stmt.order_by(col(Course.first_date), col(Course.id)).limit(100)).all()
+    mine = dict(session.exec(select(CourseRegistration.course_id, CourseRegistration.status)
+                             .where(CourseRegistration.teacher_id == teacher.id)).all())
+    held = dict(session.exec(select(RegistrationTally.course_id, RegistrationTally.seats_taken)).all())
+    result = []
+    for course, unit in rows:
+        reason = refusal(course_facts(course, in_catalogue=True),
+                         TeacherFacts(county=school.county, level=school.school_level, school_code=school.code,
+                                      registered=mine.get(course.id) in ACTIVE), today)
+        taken = held.get(course.id, 0)
+        result.append({"id": str(course.id), "code": course.code, "title": course.title, "organizer": unit.name,
+                       "first_date": format_date(course.first_date, roc=True) if course.first_date else "",
+                       "closes": format_date(course.registration_closes, roc=True)
+                       if course.registration_closes else "",
+                       "hours": hours_text(course.hours_minutes), "capacity": str(course.capacity),
+                       "full": "1" if course.capacity and taken >= course.capacity else "",
+                       "refusal": f"registration.refused.{reason.value}" if reason else "",
+                       "my_status": mine.get(course.id, "")})
+    return result
+
+
+def find_course_by_code(session: Session, actor: Actor, code: Any) -> int:
+    """The id of a course by its code, for a teacher who typed or followed it.
+
+    Raises:
+        Forbidden: not a teacher. NotFound: no such course.
+    """
+    require(actor, Function.TEACHER_REGISTER)
+    course = session.exec(select(Course).where(Course.code == clean(code, 16))).first()
+    if course is None:
+        raise NotFound()
+    return course.id or 0
+
+
+
+def organizer_courses(session: Session, actor: Actor, *, today: date | None = None,
+                      ip: str = "") -> list[dict[str, str]]:
+    """The own unit's published courses that take online registrations and have not ended, with counts.
+
+    Raises:
+        Forbidden: the actor may not browse its unit's courses.
+    """
+    require(actor, Function.COURSE_BROWSE_OWN, ip=ip)
+    today = today or taipei_today()
+    rows = session.exec(select(Course).where(Course.organizer_unit_id == actor.unit.id,
+                                             col(Course.status).in_([s.value for s in PUBLISHED]),
+                                             Course.online_registration, col(Course.last_date) >= today)
+                        .order_by(col(Course.first_date)).limit(200)).all()
+    counts: dict[tuple[int, str], int] = {}
+    if rows:
+        for course_id, status, n in session.exec(
+                select(CourseRegistration.course_id, CourseRegistration.status, func.count())
+                .where(col(CourseRegistration.course_id).in_([c.id for c in rows]))
+                .group_by(CourseRegistration.course_id, CourseRegistration.status)).all():
+            counts[(course_id, status)] = int(n)
+    return [{"id": str(c.id), "code": c.code, "title": c.title,
+             "first_date": format_date(c.first_date, roc=True) if c.first_date else "",
+             "capacity": str(c.capacity),
+             "pending": str(counts.get((c.id or 0, R.PENDING.value), 0)),
+             "accepted": str(counts.get((c.id or 0, R.ACCEPTED.value), 0)),
+             "waiting": str(counts.get((c.id or 0, R.WAITING.value), 0))} for c in rows]

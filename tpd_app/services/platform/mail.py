@@ -1,0 +1,174 @@
+"""Delivering the outbox: SMTP when `TPD_SMTP_HOST` is set, else files in a local outbox directory.
+
+Use cases only *queue* messages (`outbox.queue`, in their own transaction); nothing here runs inside
+a page event. `python -m tpd_app.cli send-mail` (run every minute by cron/systemd) delivers what is
+due; a failed send is kept, counted and retried with exponential backoff, never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import smtplib
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from sqlmodel import col, or_, select
+
+from tpd_app.domain.timeutil import utcnow
+from tpd_app.models import OutboxMessage
+from tpd_app.services.platform.db import transaction
+from tpd_app.settings import ROOT
+
+#: Attempts before a message is parked (it stays in the table with its last error for an operator).
+MAX_ATTEMPTS = 8
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """SMTP connection from the environment; no host means the local outbox directory."""
+
+    host: str
+    port: int
+    tls: str
+    user: str
+    password: str
+    sender: str
+    outbox_dir: Path
+
+
+def mail_settings() -> MailSettings:
+    """Read TPD_SMTP_* now (not cached: the CLI and tests change them)."""
+    tls = os.environ.get("TPD_SMTP_TLS", "starttls").strip().lower()
+    return MailSettings(
+        host=os.environ.get("TPD_SMTP_HOST", "").strip(),
+        port=int(os.environ.get("TPD_SMTP_PORT", "") or (465 if tls == "ssl" else 587)),
+        tls=tls if tls in {"starttls", "ssl", "none"} else "starttls",
+        user=os.environ.get("TPD_SMTP_USER", ""),
+        password=os.environ.get("TPD_SMTP_PASSWORD", ""),
+        sender=os.environ.get("TPD_SMTP_SENDER", "全國教師在職進修資訊網 <no-reply@inservice.example.tw>"),
+        outbox_dir=Path(os.environ.get("TPD_MAIL_OUTBOX_DIR") or ROOT / "data" / "outbox"),
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before retry number `attempts`: 1, 2, 4 … minutes, at most six hours."""
+    return timedelta(minutes=min(2 ** max(0, attempts - 1), 360))
+
+
+def _message(row: OutboxMessage, settings: MailSettings) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.sender
+    message["To"] = row.to_address
+    message["Subject"] = row.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(idstring=f"tpd{row.id}")
+    message.set_content(row.body)
+    return message
+
+
+def _send_smtp(messages: list[EmailMessage], settings: MailSettings) -> None:
+    context = ssl.create_default_context()
+    cls = smtplib.SMTP_SSL if settings.tls == "ssl" else smtplib.SMTP
+    kwargs = {"context": context} if settings.tls == "ssl" else {}
+    with cls(settings.host, settings.port, timeout=30, **kwargs) as smtp:
+        if settings.tls == "starttls":
+            smtp.starttls(context=context)
+        if settings.user:
+            smtp.login(settings.user, settings.password)
+        for message in messages:
+            smtp.send_message(message)
+
+
+def _write_file(message: EmailMessage, row_id: int, settings: MailSettings) -> None:
+    settings.outbox_dir.mkdir(parents=True, exist_ok=True)
+    target = settings.outbox_dir / f"{utcnow():%Y%m%dT%H%M%S}-{row_id:08d}.eml"
+    target.write_bytes(bytes(message))
+
+
+def deliver_due(*, limit: int = BATCH) -> dict[str, int]:
+    """Send every message that is due; returns counts of sent and failed messages.
+
+    Each message is marked in its own short transaction after its own attempt, so one bad
+    address or a server hiccup never loses or re-sends the others.
+    """
+    settings = mail_settings()
+    now = utcnow()
+    with transaction() as session:
+        rows = session.exec(
+            select(OutboxMessage)
+            .where(col(OutboxMessage.sent_at).is_(None), OutboxMessage.attempts < MAX_ATTEMPTS,
+                   or_(col(OutboxMessage.next_attempt_at).is_(None), col(OutboxMessage.next_attempt_at) <= now))
+            .order_by(col(OutboxMessage.id)).limit(limit)
+        ).all()
+    sent = failed = 0
+    for row in rows:
+        assert row.id is not None
+        error = ""
+        try:
+            message = _message(row, settings)
+            if settings.host:
+                _send_smtp([message], settings)
+            else:
+                _write_file(message, row.id, settings)
+        except (OSError, smtplib.SMTPException, ValueError) as problem:
+            error = f"{type(problem).__name__}: {problem}"[:300]
+        with transaction() as session:
+            current = session.get(OutboxMessage, row.id)
+            if current is None or current.sent_at is not None:
+                continue
+            current.attempts += 1
+            if error:
+                current.last_error = error
+                current.next_attempt_at = utcnow() + backoff(current.attempts)
+                failed += 1
+            else:
+                current.sent_at = utcnow()
+                current.last_error = ""
+                sent += 1
+            session.add(current)
+    return {"sent": sent, "failed": failed}
+
+
+def _secret() -> bytes:
+    raw = os.environ.get("TPD_SECRET_KEY", "")
+    if raw:
+        return raw.encode()
+    # Embedded default: a per-installation key kept next to the database, created once.
+    path = ROOT / "data" / "private" / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(os.urandom(32).hex().encode())
+    return path.read_bytes().strip()
+
+
+def signer(purpose: str) -> Callable[[int], str]:
+    """`sign` for many values, the key read once (a course approval signs a link for every subscriber)."""
+    key = _secret()
+
+    def sign_value(value: int) -> str:
+        digest = hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+        return f"{value}.{digest}"
+
+    return sign_value
+
+
+def sign(purpose: str, value: int) -> str:
+    """A token `<value>.<hmac>` that proves the link came from us (e.g. one-click unsubscribe)."""
+    return signer(purpose)(value)
+
+
+def verify(purpose: str, token: str) -> int | None:
+    """The value of a token made by `sign`, or None when it was tampered with."""
+    value, _, digest = (token or "").partition(".")
+    if not value.isdigit() or len(value) > 12:
+        return None
+    expected = sign(purpose, int(value)).partition(".")[2]
+    return int(value) if hmac.compare_digest(expected, digest) else None
