@@ -1,7 +1,13 @@
-"""Route constants and the page of every function."""
+"""Route constants, the page of every function, and the rules of the pages outside the matrix."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tpd_app.domain.accounts import may_view_audit
+from tpd_app.domain.courses import may_manage_topics
+from tpd_app.domain.permissions import Actor
 from tpd_app.domain.permissions import Function as F
 
 HOME = "/"
@@ -14,11 +20,13 @@ DIRECTORY = "/directory"
 UNITS = "/directory/units"
 AUDIT = "/audit"
 TOPICS = "/course/topics"
-#: Organizers' registrant lists and attendance lists, and the centres' list confirmation (issue 4).
+#: Organizers' registrant lists and attendance lists, and the centres' list confirmation (SPEC §3.2, §3.3).
 PARTICIPANTS = "/course/participants"
 REGISTRANTS = "/course/registrants"
 ATTENDANCE = "/course/attendance"
 CONFIRM_LISTS = "/attendance/confirm"
+COURSE_EDIT = "/course/edit"
+STATS_REPORT = "/stats/report"
 
 #: The page of each function key (business and teacher functions).
 FUNCTION_ROUTES: dict[F, str] = {
@@ -48,6 +56,34 @@ FUNCTION_ROUTES: dict[F, str] = {
 }
 
 FUNCTION_BY_ROUTE: dict[str, F] = {path: fn for fn, path in FUNCTION_ROUTES.items()}
+
+
+@dataclass(frozen=True)
+class PageRule:
+    """A signed-in page that is not a function's own page: the function its guard checks (None: anyone
+    signed in) and, for pages in the menu, where the menu lists it and for whom."""
+
+    function: F | None
+    nav_group: str = ""
+    nav_key: str = ""
+    label_key: str = ""
+    #: A narrower rule than the function, for the menu only; the service enforces the same rule.
+    shown_to: Callable[[Actor], bool] | None = None
+
+
+#: The pages outside the matrix. Navigation and the page guards both read this table, and a structure
+#: test holds each page's state to the function named here.
+PAGE_RULES: dict[str, PageRule] = {
+    PARTICIPANTS: PageRule(F.COURSE_MANAGE, "attendance", "participants", "participants.title"),
+    CONFIRM_LISTS: PageRule(F.COURSE_REVIEW, "attendance", "confirm_lists", "attendance.title.queue"),
+    DIRECTORY: PageRule(F.ACCOUNTS_SUBORDINATE, "oversight", "directory", "directory.title"),
+    AUDIT: PageRule(None, "oversight", "audit", "audit.title", shown_to=may_view_audit),
+    TOPICS: PageRule(F.COURSE_REVIEW, "oversight", "topics", "topics.title", shown_to=may_manage_topics),
+    REGISTRANTS: PageRule(F.COURSE_BROWSE_OWN),
+    ATTENDANCE: PageRule(F.COURSE_MANAGE),
+    UNITS: PageRule(F.ACCOUNTS_SUBORDINATE),
+    COURSE_EDIT: PageRule(F.COURSE_MANAGE),
+}
 
 
 _SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, PARTICIPANTS, CONFIRM_LISTS,

@@ -13,7 +13,8 @@ from tpd_app.models import AccountApplication, AuditLog, BusinessAccount, Teache
 from tpd_app.services.accounts import business
 from tpd_app.services.platform.db import transaction
 from tpd_app.state.accounts import ApplyState, OwnUnitState, SubordinateState
-from tpd_app.state.directory import AuditState, DirectoryState
+from tpd_app.state.audit import AuditState
+from tpd_app.state.directory import DirectoryState
 from tpd_app.state.teachers import TeacherRosterState
 
 C = AccountCategory

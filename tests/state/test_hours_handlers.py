@@ -12,8 +12,8 @@ from tpd_app.models import AttendanceList, AuditLog, BusinessAccount, CourseRegi
 from tpd_app.services.accounts.auth import actor_for_account
 from tpd_app.services.hours import attendance
 from tpd_app.services.platform.db import transaction
-from tpd_app.state.hours_staff import AttendanceState, ConfirmListsState, RegistrantsState, ReportPermissionState
-from tpd_app.state.hours_teacher import MyRecordState, RegisterState
+from tpd_app.state.hours import AttendanceState, ConfirmListsState, MyRecordState, ReportPermissionState
+from tpd_app.state.registration import RegisterState, RegistrantsState
 
 
 def _world(days_ahead: int = 20):

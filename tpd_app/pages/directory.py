@@ -19,7 +19,8 @@ from tpd_app.components.tables import (
     status_badge,
 )
 from tpd_app.pages.unit_contact import unit_contact_fields
-from tpd_app.state.directory import AuditState, DirectoryState, UnitEditState
+from tpd_app.state.audit import AuditState
+from tpd_app.state.directory import DirectoryState, UnitEditState
 
 KINDS = ("new", "closed", "renamed", "transformed", "merged")
 LEVELS = (("elementary", "level.elementary"), ("junior_high", "level.junior_high"),

@@ -13,16 +13,15 @@ from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import cell, data_table
 from tpd_app.domain.permissions import Function
-from tpd_app.state.hours_staff import (
+from tpd_app.state.hours import (
     MAX_UPLOAD_BYTES,
     XLSX_MIME,
     AttendanceState,
     ConfirmListsState,
-    ParticipantsState,
-    RegistrantsState,
     ReportPermissionState,
     SchoolRecordsState,
 )
+from tpd_app.state.registration import ParticipantsState, RegistrantsState
 
 UPLOAD_ID = "attendance-xlsx"
 

@@ -14,7 +14,9 @@ from tpd_app.components.tables import cell, data_table, search_bar
 from tpd_app.domain.courses import AudienceLevel, CourseKind
 from tpd_app.domain.permissions import Function
 from tpd_app.domain.units import COUNTIES
-from tpd_app.state.hours_teacher import MyRecordState, MyRegistrationsState, RegisterState, SubscriptionState
+from tpd_app.state.hours import MyRecordState
+from tpd_app.state.registration import MyRegistrationsState, RegisterState
+from tpd_app.state.subscriptions import SubscriptionState
 
 
 def _open_row(row: rx.Var) -> rx.Component:

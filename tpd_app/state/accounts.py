@@ -8,118 +8,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import ClassVar
 
 import reflex as rx
 
-from tpd_app.domain.errors import DomainError, Forbidden
+from tpd_app.domain.errors import DomainError
 from tpd_app.domain.permissions import Function
 from tpd_app.services.accounts import business, teachers
-from tpd_app.services.platform.db import transaction
-from tpd_app.services.platform.guard import require
-from tpd_app.services.platform.ids import parse_id
 from tpd_app.state.base import AppState
-from tpd_app.state.profile import FormStateMixin
-
-Row = dict[str, str]
-
-
-def form_strings(form: object, keys: tuple[str, ...]) -> dict[str, str] | None:
-    """The named string fields of a submitted form, or None when the payload is malformed."""
-    if not isinstance(form, dict):
-        return None
-    values = {key: form.get(key, "") for key in keys}
-    if not all(isinstance(v, str) for v in values.values()):
-        return None
-    return values
-
-
-class ActionMixin(FormStateMixin, mixin=True):
-    """Runs a use case as the signed-in actor; shows a notice or the error. Also one-time secrets."""
-
-    secret_text: str = ""
-    secret_label: str = ""
-
-    def _use(self, use_case: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        signed_in = self._actor_or_raise()
-        with transaction() as session:
-            return use_case(session, signed_in.actor, *args, ip=self._client_ip(), **kwargs)
-
-    def _attempt(self, use_case: Callable[..., Any], *args: Any, notice: str = "",
-                 **kwargs: Any) -> tuple[bool, Any]:
-        """(True, result) or (False, an event to return: a redirect to the login, or None)."""
-        self._reset_messages()
-        self.secret_text = self.secret_label = ""
-        try:
-            result = self._use(use_case, *args, **kwargs)
-        except DomainError as error:
-            return False, self._fail(error)
-        self.notice_key = notice
-        return True, result
-
-    async def _attempt_slow(self, use_case: Callable[..., Any], *args: Any, notice: str = "",
-                            **kwargs: Any) -> tuple[bool, Any]:
-        """Like `_attempt`, off the event loop: for use cases that hash passwords (argon2)."""
-        self._reset_messages()
-        self.secret_text = self.secret_label = ""
-        try:
-            signed_in = self._actor_or_raise()
-            ip = self._client_ip()
-
-            def work() -> Any:
-                with transaction() as session:
-                    return use_case(session, signed_in.actor, *args, ip=ip, **kwargs)
-
-            result = await asyncio.to_thread(work)
-        except DomainError as error:
-            return False, self._fail(error)
-        self.notice_key = notice
-        return True, result
-
-    def _download(self, function: Function, make: Callable[[], bytes], filename: str, mime_type: str) -> Any:
-        """A file for the browser if the signed-in actor may use `function` (e.g. an import template)."""
-        self._reset_messages()
-        try:
-            signed_in = self._actor_or_raise()
-            require(signed_in.actor, function, ip=self._client_ip())
-        except DomainError as error:
-            return self._fail(error)
-        return rx.download(data=make(), filename=filename, mime_type=mime_type)
-
-    def _refresh(self) -> None:
-        """Reload the page's rows (each page state overrides it)."""
-
-    def _after(self, ok: bool, event: Any) -> Any:
-        """After an action: the action's error event, or reload the rows."""
-        if not ok:
-            return event
-        try:
-            self._refresh()
-        except DomainError as error:
-            return self._fail(error)
-        return None
-
-    def _load_page(self, function: Function | None, refresh: Callable[[], None]) -> Any:
-        """The page guard, then the page's data; a refusal from the service shows the forbidden panel."""
-        self._reset_messages()
-        self.secret_text = self.secret_label = ""
-        signed_in, event = self._enter_page(function)
-        if signed_in is None:
-            return event
-        try:
-            refresh()
-        except Forbidden as refusal:
-            self.page_status = "forbidden"
-            self.forbidden_key = refusal.key
-        except DomainError as error:
-            return self._fail(error)
-        return None
-
-
-def _public(use_case: Callable[..., int], values: dict[str, str], ip: str) -> int:
-    """A public use case (no actor) in its own transaction, for `asyncio.to_thread`."""
-    with transaction() as session:
-        return use_case(session, values, ip=ip)
+from tpd_app.state.handlers import ActionMixin, FormStateMixin, Row, form_strings, parse_id
 
 
 class ApplicationFormMixin(FormStateMixin, mixin=True):
@@ -148,8 +45,7 @@ class ApplicationFormMixin(FormStateMixin, mixin=True):
         values = form_strings(form, ("q",))
         if values is None:
             return
-        with transaction() as session:
-            rows = business.search_units(session, values["q"])
+        rows = self._read(business.search_units, values["q"])
         allowed = self._form()[4]
         self.unit_results = [r for r in rows if allowed is None or r["type"] in allowed]
         self.searched = True
@@ -174,7 +70,7 @@ class ApplicationFormMixin(FormStateMixin, mixin=True):
         self.saving = True
         yield
         try:
-            application_id = await asyncio.to_thread(_public, use_case, values, self._client_ip())
+            application_id = await asyncio.to_thread(self._read, use_case, values, ip=self._client_ip())
         except DomainError as error:
             self.saving = False
             self.values = {k: v for k, v in values.items() if k not in ("password", "confirm")}
@@ -272,6 +168,8 @@ class AccountListMixin(ActionMixin, mixin=True):
 class SubordinateState(AccountListMixin, AppState):
     """轄下業務帳號管理: activation queue, chief changes (national centre), accounts of the jurisdiction."""
 
+    FUNCTION: ClassVar = Function.ACCOUNTS_SUBORDINATE
+
     chief_changes: list[Row] = []
 
     def _scope(self) -> str:
@@ -283,7 +181,7 @@ class SubordinateState(AccountListMixin, AppState):
 
     @rx.event
     def load(self):
-        return self._load_page(Function.ACCOUNTS_SUBORDINATE, self._refresh)
+        return self._load_page()
 
     @rx.event
     def decide_chief_change(self, request_id: str, approve: bool):
@@ -297,6 +195,8 @@ class SubordinateState(AccountListMixin, AppState):
 class OwnUnitState(AccountListMixin, AppState):
     """本單位業務帳號管理: create, switch category, narrow grants, disable; file a chief change."""
 
+    FUNCTION: ClassVar = Function.ACCOUNTS_OWN_UNIT
+
     grant_account_id: str = ""
     grant_account_label: str = ""
     grant_options: list[Row] = []
@@ -307,7 +207,7 @@ class OwnUnitState(AccountListMixin, AppState):
     @rx.event
     def load(self):
         self.grant_account_id = ""
-        return self._load_page(Function.ACCOUNTS_OWN_UNIT, self._refresh)
+        return self._load_page()
 
     @rx.event
     async def create(self, form: dict):

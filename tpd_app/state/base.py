@@ -8,21 +8,21 @@ browser cannot script, and resolves it against the database.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from http.cookies import SimpleCookie
-from typing import TypedDict
+from typing import Any, ClassVar, TypedDict
 from urllib.parse import quote
 
 import reflex as rx
 
 from tpd_app import routes
-from tpd_app.domain.accounts import may_view_audit
-from tpd_app.domain.courses import may_manage_topics
 from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated
 from tpd_app.domain.navigation import NAV_GROUPS
-from tpd_app.domain.permissions import Actor, Function, may
+from tpd_app.domain.permissions import Function, may
 from tpd_app.i18n import DEFAULT_LANG, translate, valid_lang
 from tpd_app.services.accounts import auth
 from tpd_app.services.accounts.auth import SignedIn
+from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.guard import require
 from tpd_app.settings import get_settings
 
@@ -37,10 +37,12 @@ class NavEntry(TypedDict):
 
 
 def navigation_for(signed_in: SignedIn) -> list[NavEntry]:
-    """The sidebar rows for what this actor may use, grouped as in SPEC §2."""
+    """The sidebar rows for what this actor may use, grouped as in SPEC §2, then the pages outside the
+    matrix that `routes.PAGE_RULES` puts in the menu."""
+    actor = signed_in.actor
     rows: list[NavEntry] = []
     for group, functions in NAV_GROUPS:
-        allowed = [f for f in functions if may(signed_in.actor, f)]
+        allowed = [f for f in functions if may(actor, f)]
         if not allowed:
             continue
         rows.append(NavEntry(kind="group", key=group, label_key=f"nav.group.{group}", href=""))
@@ -48,39 +50,28 @@ def navigation_for(signed_in: SignedIn) -> list[NavEntry]:
             NavEntry(kind="item", key=f.value, label_key=f"func.{f.value}", href=routes.FUNCTION_ROUTES[f])
             for f in allowed
         )
-    return rows + attendance_links(signed_in.actor) + oversight_links(signed_in.actor)
-
-
-def attendance_links(actor: Actor) -> list[NavEntry]:
-    """Registrants and attendance lists for organizers, list confirmation for centres (SPEC §3.2, §3.3)."""
-    links = []
-    if may(actor, Function.COURSE_MANAGE):
-        links.append(NavEntry(kind="item", key="participants", label_key="participants.title",
-                              href=routes.PARTICIPANTS))
-    if may(actor, Function.COURSE_REVIEW):
-        links.append(NavEntry(kind="item", key="confirm_lists", label_key="attendance.title.queue",
-                              href=routes.CONFIRM_LISTS))
-    if not links:
-        return []
-    return [NavEntry(kind="group", key="attendance", label_key="nav.group.attendance", href=""), *links]
-
-
-def oversight_links(actor: Actor) -> list[NavEntry]:
-    """The directory-change and audit-log pages of centres (pages without a function key of their own)."""
-    links = []
-    if may(actor, Function.ACCOUNTS_SUBORDINATE):
-        links.append(NavEntry(kind="item", key="directory", label_key="directory.title", href=routes.DIRECTORY))
-    if may_view_audit(actor):
-        links.append(NavEntry(kind="item", key="audit", label_key="audit.title", href=routes.AUDIT))
-    if may_manage_topics(actor):
-        links.append(NavEntry(kind="item", key="topics", label_key="topics.title", href=routes.TOPICS))
-    if not links:
-        return []
-    return [NavEntry(kind="group", key="oversight", label_key="nav.group.oversight", href=""), *links]
+    groups: dict[str, list[NavEntry]] = {}
+    for path, rule in routes.PAGE_RULES.items():
+        if not rule.nav_group or (rule.function is not None and not may(actor, rule.function)):
+            continue
+        if rule.shown_to is not None and not rule.shown_to(actor):
+            continue
+        groups.setdefault(rule.nav_group, []).append(
+            NavEntry(kind="item", key=rule.nav_key, label_key=rule.label_key, href=path))
+    for group, links in groups.items():
+        rows += [NavEntry(kind="group", key=group, label_key=f"nav.group.{group}", href=""), *links]
+    return rows
 
 
 class AppState(rx.State):
-    """Language, the header's identity facts, the sidebar and the page guard's verdict."""
+    """Language, the header's identity facts, the sidebar and the page guard's verdict.
+
+    Every page state declares the matrix function its page serves: `FUNCTION = Function.X`, or a tuple
+    when one state serves several routes (each on_load handler then names its own). None: any signed-in
+    person. Declare it with its `ClassVar` annotation, or Reflex turns it into a browser var.
+    """
+
+    FUNCTION: ClassVar[Function | tuple[Function, ...] | None] = None
 
     lang: str = rx.LocalStorage(DEFAULT_LANG, name="tpd_lang", sync=True)
     signed_in: bool = False
@@ -149,11 +140,29 @@ class AppState(rx.State):
         path = self.router.url.path or routes.DASHBOARD
         return rx.redirect(f"{routes.LOGIN}?next={quote(path)}&expired=1")
 
-    def _enter_page(self, function: Function | None) -> tuple[SignedIn | None, rx.event.EventSpec | None]:
-        """The page guard: (who, None) when the page may render; otherwise an event to return.
+    @classmethod
+    def _declared_functions(cls) -> tuple[Function, ...]:
+        """The functions this page state declares it serves (empty: any signed-in person)."""
+        declared = cls.FUNCTION
+        if declared is None:
+            return ()
+        return declared if isinstance(declared, tuple) else (declared,)
+
+    def _page_function(self, function: Function | None) -> Function | None:
+        declared = self._declared_functions()
+        if function is None and len(declared) > 1:
+            raise TypeError(f"{type(self).__name__} serves several functions: its on_load must name one")
+        if function is not None and function not in declared:
+            raise TypeError(f"{type(self).__name__} does not declare {function}")
+        return function or (declared[0] if declared else None)
+
+    def _enter_page(self, function: Function | None = None) -> tuple[SignedIn | None, rx.event.EventSpec | None]:
+        """The page guard for the declared function (or `function`, one of those declared): (who, None)
+        when the page may render; otherwise an event to return.
 
         A refusal renders the forbidden panel and is audit-logged by `require`.
         """
+        function = self._page_function(function)
         self.page_status = "loading"
         self.forbidden_key = ""
         signed_in = self._identity()
@@ -182,6 +191,12 @@ class AppState(rx.State):
             raise NotAuthenticated()
         return signed_in
 
+    def _read(self, query: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """`query(session, *args)` in one transaction: public reference data (topics, the
+        catalogue, the unit search) that needs no actor."""
+        with transaction() as session:
+            return query(session, *args, **kwargs)
+
     def _error_text(self, error: DomainError) -> str:
         return self._t(error.key, **error.params)
 
@@ -194,7 +209,7 @@ class AppState(rx.State):
     @rx.event
     def load_dashboard(self):
         """on_load of the signed-in home page."""
-        _, event = self._enter_page(None)
+        _, event = self._enter_page()
         return event
 
     @rx.event

@@ -12,7 +12,6 @@ from tpd_app.domain.errors import NotFound
 from tpd_app.services.courses import attachments, catalogue
 from tpd_app.services.courses.catalogue import CatalogueQuery
 from tpd_app.services.courses.topics import topic_options
-from tpd_app.services.platform.db import transaction
 from tpd_app.state.base import AppState
 
 FILTER_PARAMS = ("q", "county", "level", "kind", "topic", "from", "to", "open")
@@ -49,9 +48,8 @@ class CatalogueState(AppState):
             "topic": query.topic, "from": query.date_from.isoformat() if query.date_from else "",
             "to": query.date_to.isoformat() if query.date_to else "", "open": "1" if query.open_now else "",
         }
-        with transaction() as session:
-            self.topics = topic_options(session)
-            self.results, self.total = catalogue.search(session, query)
+        self.topics = self._read(topic_options)
+        self.results, self.total = self._read(catalogue.search, query)
         self.page = query.page
         self.total_text = f"{catalogue.COUNT_CAP:,}+" if self.total > catalogue.COUNT_CAP else f"{self.total:,}"
         pages = max(1, -(-self.total // catalogue.PAGE_SIZE))
@@ -86,9 +84,8 @@ class CourseDetailState(AppState):
         self.page_status = "ok"
         code = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         try:
-            with transaction() as session:
-                data = catalogue.published_detail(session, code)
-                self.detail_files = attachments.published_attachments(session, code)
+            data = self._read(catalogue.published_detail, code)
+            self.detail_files = self._read(attachments.published_attachments, code)
         except NotFound:
             self.found, self.detail = False, {}
             return

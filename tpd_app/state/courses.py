@@ -6,28 +6,27 @@ the rules live in `services.courses`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 import reflex as rx
 
 from tpd_app import routes
 from tpd_app.domain.courses import PUBLISHED, AudienceLevel, CourseKind, CourseStatus
-from tpd_app.domain.errors import DomainError, ValidationFailed
+from tpd_app.domain.errors import DomainError
 from tpd_app.domain.permissions import Function
 from tpd_app.domain.units import COUNTIES
 from tpd_app.services.courses import attachments, lifecycle
 from tpd_app.services.courses.topics import topic_options
-from tpd_app.services.platform.db import transaction
 from tpd_app.state.base import AppState
-from tpd_app.state.lists import PagedListMixin, ReasonDialogMixin
-from tpd_app.state.profile import FormStateMixin
+from tpd_app.state.handlers import ActionMixin, PagedListMixin, ReasonDialogMixin, parse_id
 
 MAX_FORM_SESSIONS = 30
 TEXT_FIELDS = ("title", "kind", "description", "venue", "online_url", "hours", "credits", "capacity",
                "audience_subjects", "audience_roles", "registration_opens", "registration_closes",
                "eligible_school_codes", "contact_name", "contact_phone", "contact_email")
-EDIT_ROUTE = "/course/edit"
+EDIT_ROUTE = routes.COURSE_EDIT
 
 KIND_OPTIONS: list[str] = [k.value for k in CourseKind]
 LEVEL_OPTIONS: list[str] = [level.value for level in AudienceLevel]
@@ -77,8 +76,10 @@ def _blank_session(index: int) -> dict[str, str]:
     return {"index": str(index), "number": str(index + 1), "day": "", "start": "", "end": "", "lecturer": ""}
 
 
-class CourseFormState(FormStateMixin, AppState):
+class CourseFormState(ActionMixin, AppState):
     """研習課程登錄 and editing an own course (draft, returned, or published)."""
+
+    FUNCTION: ClassVar = (Function.COURSE_MANAGE, Function.COURSE_REGISTER)
 
     sessions: list[dict[str, str]] = [_blank_session(0)]
     topics: list[dict[str, str]] = []
@@ -92,8 +93,7 @@ class CourseFormState(FormStateMixin, AppState):
     attachment_error: str = ""
 
     def _load_topics(self) -> None:
-        with transaction() as session:
-            self.topics = topic_options(session)
+        self.topics = self._read(topic_options)
 
     @rx.event
     def load_new(self):
@@ -115,12 +115,10 @@ class CourseFormState(FormStateMixin, AppState):
         signed_in, event = self._enter_page(Function.COURSE_MANAGE)
         if signed_in is None:
             return event
-        raw = self.router.url.query_parameters.get("id", "")
-        course_id = int(raw) if isinstance(raw, str) and raw.isdigit() else 0
+        course_id = parse_id(self.router.url.query_parameters.get("id", "")) or 0
         self._load_topics()
         try:
-            with transaction() as session:
-                data = lifecycle.course_for_edit(session, signed_in.actor, course_id, ip=self._client_ip())
+            data = self._use(lifecycle.course_for_edit, course_id)
         except DomainError as error:
             self.page_status = "forbidden"
             self.forbidden_key = error.key
@@ -154,19 +152,14 @@ class CourseFormState(FormStateMixin, AppState):
         data = course_input(form_data, len(self.sessions))
         # Keep what was typed, whatever happens next.
         self.values, self.sessions = form_values(data)
-        try:
-            signed_in = self._actor_or_raise()
-            with transaction() as session:
-                if self.editing_id:
-                    status = lifecycle.update_course(session, signed_in.actor, self.editing_id, data,
-                                                   submit=submit, ip=self._client_ip())
-                    code = self.course_code_text
-                else:
-                    code = lifecycle.register_course(session, signed_in.actor, data, submit=submit,
-                                                   ip=self._client_ip())
-                    status = "submitted" if submit else "draft"
-        except DomainError as error:
-            return self._fail(error)
+        if self.editing_id:
+            ok, status = self._attempt(lifecycle.update_course, self.editing_id, data, submit=submit)
+            code = self.course_code_text
+        else:
+            ok, code = self._attempt(lifecycle.register_course, data, submit=submit)
+            status = CourseStatus.SUBMITTED.value if submit else CourseStatus.DRAFT.value
+        if not ok:
+            return status if self.editing_id else code
         self.saved_code = code
         if not self.editing_id:
             return rx.redirect(f"{routes.FUNCTION_ROUTES[Function.COURSE_MANAGE]}?saved={code}")
@@ -177,48 +170,37 @@ class CourseFormState(FormStateMixin, AppState):
         self.notice_key = "course.notice.saved_for_review" if back_to_review else "course.notice.saved"
         return None
 
-
     @rx.event
     async def upload(self, files: list[rx.UploadFile]):
         """Attach files to the course being edited; every check happens in the service."""
         self.attachment_error = ""
         if not self.editing_id or not isinstance(files, list):
             return None
-        try:
-            signed_in = self._actor_or_raise()
-            for upload in files[: attachments.MAX_PER_COURSE]:
-                # Read one byte past the limit: enough to refuse, never the whole of a huge body.
-                data = await upload.read(attachments.MAX_BYTES + 1)
-                with transaction() as session:
-                    attachments.add_attachment(session, signed_in.actor, self.editing_id,
-                                               upload.name or upload.filename or "", data, ip=self._client_ip())
-        except ValidationFailed as error:
-            self.attachment_error = self._t(error.field_errors.get("attachment", error.key))
-        except DomainError as error:
-            self.attachment_error = self._error_text(error)
+        for upload in files[: attachments.MAX_PER_COURSE]:
+            # Read one byte past the limit: enough to refuse, never the whole of a huge body.
+            data = await upload.read(attachments.MAX_BYTES + 1)
+            ok, event = self._attempt(attachments.add_attachment, self.editing_id,
+                                      upload.name or upload.filename or "", data, into="attachment_error")
+            if not ok:
+                if event is not None:
+                    return event
+                break
         self._reload_attachments()
         return None
 
     @rx.event
     def delete_attachment(self, attachment_id: str):
-        self.attachment_error = ""
-        if not isinstance(attachment_id, str) or not attachment_id.isdigit():
+        if (key := parse_id(attachment_id)) is None:
             return None
-        try:
-            signed_in = self._actor_or_raise()
-            with transaction() as session:
-                attachments.delete_attachment(session, signed_in.actor, int(attachment_id), ip=self._client_ip())
-        except DomainError as error:
-            self.attachment_error = self._error_text(error)
+        _, event = self._attempt(attachments.delete_attachment, key, into="attachment_error")
+        if event is not None:
+            return event
         self._reload_attachments()
         return None
 
     def _reload_attachments(self) -> None:
         try:
-            signed_in = self._actor_or_raise()
-            with transaction() as session:
-                self.attachments = lifecycle.course_for_edit(session, signed_in.actor, self.editing_id,
-                                                           ip=self._client_ip())["attachments"]
+            self.attachments = self._use(lifecycle.course_for_edit, self.editing_id)["attachments"]
         except DomainError:
             self.attachments = []
 
@@ -226,42 +208,35 @@ class CourseFormState(FormStateMixin, AppState):
 class OwnCoursesState(PagedListMixin, ReasonDialogMixin, AppState):
     """本單位研習課程瀏覽 and 研習資料管理上傳: the own unit's courses with filters and paging."""
 
+    FUNCTION: ClassVar = (Function.COURSE_BROWSE_OWN, Function.COURSE_MANAGE)
+
     counts: dict[str, int] = {}
     filters: dict[str, str] = {}
     manage: bool = False
     saved_code: str = ""
 
-    def _query(self) -> None:
-        signed_in = self._actor_or_raise()
-
+    def _refresh(self) -> None:
         def day(name: str) -> date | None:
             try:
                 return date.fromisoformat(self.filters.get(name, ""))
             except ValueError:
                 return None
 
-        with transaction() as session:
-            self.rows, self.total, self.counts = lifecycle.list_own_courses(
-                session, signed_in.actor, status=self.filters.get("status", ""),
-                keyword=self.filters.get("keyword", ""), kind=self.filters.get("kind", ""),
-                date_from=day("from"), date_to=day("to"), page=self.page, ip=self._client_ip())
+        self.rows, self.total, self.counts = self._use(
+            lifecycle.list_own_courses, status=self.filters.get("status", ""),
+            keyword=self.filters.get("keyword", ""), kind=self.filters.get("kind", ""),
+            date_from=day("from"), date_to=day("to"), page=self.page)
 
-    def _act(self, course_id: int, reason: str) -> str:
-        signed_in = self._actor_or_raise()
-        with transaction() as session:
-            lifecycle.cancel_course(session, signed_in.actor, course_id, reason, ip=self._client_ip())
-        return "course.notice.cancelled"
+    def _act(self) -> tuple[Callable[..., Any], str]:
+        return lifecycle.cancel_course, "course.notice.cancelled"
 
     def _open(self, function: Function):
-        self.error_text, self.notice_key, self.dialog_id = "", "", ""
-        signed_in, event = self._enter_page(function)
-        if signed_in is None:
-            return event
+        self.dialog_id = ""
         self.manage = function is Function.COURSE_MANAGE
         saved = self.router.url.query_parameters.get("saved", "")
         self.saved_code = saved if isinstance(saved, str) and saved.isdigit() else ""
         self.filters, self.page = {}, 1
-        return self._refresh()
+        return self._load_page(function)
 
     @rx.event
     def load_browse(self):
@@ -277,4 +252,4 @@ class OwnCoursesState(PagedListMixin, ReasonDialogMixin, AppState):
             return None
         self.filters = {k: str(form_data.get(k, ""))[:100] for k in ("status", "keyword", "kind", "from", "to")}
         self.page = 1
-        return self._refresh()
+        return self._after(True, None)

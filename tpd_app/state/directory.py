@@ -1,15 +1,15 @@
-"""States of the directory-change page (學校名錄異動) and the audit-log viewer."""
+"""States of the directory-change page (學校名錄異動) and the correction of a unit's contact data."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import reflex as rx
 
 from tpd_app.domain.permissions import Function
-from tpd_app.services.accounts import audit_viewer, directory
-from tpd_app.services.platform.db import transaction
-from tpd_app.services.platform.ids import parse_id
-from tpd_app.state.accounts import ActionMixin, Row, form_strings
+from tpd_app.services.accounts import directory
 from tpd_app.state.base import AppState
+from tpd_app.state.handlers import ActionMixin, Row, form_strings, parse_id
 
 UNIT_FIELDS = ("contact_name", "phone", "fax", "email", "address", "website")
 REPORT_FIELDS = ("kind", "unit_code", "new_name", "successor_code", "school_level", "county", "effective_date",
@@ -19,20 +19,21 @@ REPORT_FIELDS = ("kind", "unit_code", "new_name", "successor_code", "school_leve
 class DirectoryState(ActionMixin, AppState):
     """Regional centres report directory changes; the national centre acknowledges them."""
 
+    FUNCTION: ClassVar = Function.ACCOUNTS_SUBORDINATE
+
     changes: list[Row] = []
     reminder: dict[str, str] = {}
     is_national_centre: bool = False
     kind: str = "new"
 
     def _refresh(self) -> None:
-        with transaction() as session:
-            directory.apply_due_changes(session)
+        self._read(directory.apply_due_changes)
         self.changes = self._use(directory.list_changes)
         self.reminder = directory.reminder()
 
     @rx.event
     def load(self):
-        event = self._load_page(Function.ACCOUNTS_SUBORDINATE, self._refresh)
+        event = self._load_page()
         self.is_national_centre = self.unit_type_key == "unit_type.national_center"
         return event
 
@@ -69,13 +70,15 @@ class DirectoryState(ActionMixin, AppState):
 class UnitEditState(ActionMixin, AppState):
     """A centre corrects the contact data of a unit in its jurisdiction."""
 
+    FUNCTION: ClassVar = Function.ACCOUNTS_SUBORDINATE
+
     unit_code: str = ""
 
     @rx.event
     def load(self):
         self.unit_code = ""
         self.values = {}
-        return self._load_page(Function.ACCOUNTS_SUBORDINATE, lambda: None)
+        return self._load_page()
 
     @rx.event
     def find(self, form: dict):
@@ -99,30 +102,3 @@ class UnitEditState(ActionMixin, AppState):
         if ok:
             self.values = result
         return result if not ok else None
-
-
-class AuditState(ActionMixin, AppState):
-    """稽核紀錄: the audit log of the actor's jurisdiction, filtered, personal data masked."""
-
-    entries: list[Row] = []
-    filters: dict[str, str] = {}
-
-    def _refresh(self) -> None:
-        self.entries = self._use(audit_viewer.list_audit, **self.filters)
-
-    @rx.event
-    def load(self):
-        self.filters = {}
-        return self._load_page(None, self._refresh)
-
-    @rx.event
-    def apply_filters(self, form: dict):
-        values = form_strings(form, ("who", "unit_code", "action", "date_from", "date_to"))
-        if values is None:
-            return None
-        self.filters = values
-        ok, event = self._attempt(audit_viewer.list_audit, **values)
-        if ok:
-            self.entries = event
-            return None
-        return event

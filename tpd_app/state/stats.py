@@ -8,7 +8,7 @@ thread (`asyncio.to_thread`), never on the event loop that serves other users.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -23,15 +23,15 @@ from tpd_app.i18n import translate, valid_lang
 from tpd_app.services.courses.topics import topic_options
 from tpd_app.services.platform import offload
 from tpd_app.services.platform.db import transaction
-from tpd_app.services.platform.ids import parse_id
 from tpd_app.services.platform.uploads import XLSX_MIME
 from tpd_app.services.stats import dashboards, export
 from tpd_app.services.stats.export import row_label
 from tpd_app.state.base import AppState
+from tpd_app.state.handlers import parse_id
 
 KIND_VALUES: list[str] = [k.value for k in CourseKind]
 LEVEL_VALUES: list[str] = [level.value for level in AudienceLevel]
-REPORT_ROUTE = "/stats/report"
+REPORT_ROUTE = routes.STATS_REPORT
 _STATS_FUNCTIONS = (Function.STATS_NATIONAL, Function.STATS_COUNTY, Function.STATS_SCHOOL,
                     Function.STATS_SUBJECT_CENTER)
 
@@ -139,6 +139,8 @@ AREA_TABLE_ROWS = 100
 class StatsState(AppState):
     """One dashboard (national, county, school or subject-centre) for the signed-in viewer."""
 
+    FUNCTION: ClassVar = _STATS_FUNCTIONS
+
     function_key: str = ""
     scope_title: str = ""
     breadcrumb: list[dict[str, str]] = []
@@ -178,8 +180,7 @@ class StatsState(AppState):
         if signed_in is None:
             return event
         self.function_key = function.value
-        with transaction() as session:
-            self.topics = topic_options(session)
+        self.topics = self._read(topic_options)
         params = self.router.url.query_parameters
         self.query = {k: v for k, v in params.items() if isinstance(v, str) and k in (
             "period", "year", "from", "to", "kind", "topic", "level", "county", "unit")}
@@ -441,6 +442,8 @@ def _hover(lang: str) -> str:
 
 class StatsReportState(AppState):
     """The printable annual report: every table of one school year, no charts."""
+
+    FUNCTION: ClassVar = _STATS_FUNCTIONS
 
     function_key: str = ""
     title: str = ""

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
 
 from tpd_app.domain.permissions import Function
 from tpd_app.services.accounts import teacher_import, teachers
 from tpd_app.services.platform import uploads
-from tpd_app.services.platform.ids import parse_id
-from tpd_app.state.accounts import ActionMixin, Row, form_strings
 from tpd_app.state.base import AppState
+from tpd_app.state.handlers import ActionMixin, Row, form_strings, parse_id
 
 MAX_UPLOAD_BYTES = uploads.MAX_BYTES
 XLSX_MIME = uploads.XLSX_MIME
@@ -17,6 +18,8 @@ XLSX_MIME = uploads.XLSX_MIME
 
 class TeacherRosterState(ActionMixin, AppState):
     """本單位教師帳號管理: search, masked IDs, reveal (audited), contact data, left/retired, transfer in."""
+
+    FUNCTION: ClassVar = Function.TEACHERS_MANAGE
 
     rows: list[Row] = []
     applications: list[Row] = []
@@ -36,7 +39,7 @@ class TeacherRosterState(ActionMixin, AppState):
     @rx.event
     def load(self):
         self.revealed_id = self.revealed_value = self.editing_id = self.history_for = ""
-        return self._load_page(Function.TEACHERS_MANAGE, self._refresh)
+        return self._load_page()
 
     @rx.event
     def search(self, form: dict):
@@ -131,6 +134,8 @@ class TeacherRosterState(ActionMixin, AppState):
 class TeacherEntryState(ActionMixin, AppState):
     """教師資料登錄: one teacher by form, many from the Excel template, and transfers in."""
 
+    FUNCTION: ClassVar = Function.TEACHERS_ENTER
+
     report: list[Row] = []
     report_added: int = 0
     report_failed: int = 0
@@ -139,7 +144,7 @@ class TeacherEntryState(ActionMixin, AppState):
     @rx.event
     def load(self):
         self.report = []
-        return self._load_page(Function.TEACHERS_ENTER, lambda: None)
+        return self._load_page()
 
     @rx.event
     async def enter(self, form: dict):

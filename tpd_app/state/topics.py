@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
 
 from tpd_app.domain.permissions import Function
 from tpd_app.services.courses import topics
-from tpd_app.state.accounts import ActionMixin, Row, form_strings
 from tpd_app.state.base import AppState
+from tpd_app.state.handlers import ActionMixin, Row, form_strings
 
 TOPIC_FIELDS = ("code", "name_zh", "name_en", "sort_order", "statutory")
 
 
 class TopicsState(ActionMixin, AppState):
     """List, add, edit, retire and restore topics (the ministry and the national centre only)."""
+
+    FUNCTION: ClassVar = Function.COURSE_REVIEW
 
     topics: list[Row] = []
 
@@ -23,7 +27,7 @@ class TopicsState(ActionMixin, AppState):
     @rx.event
     def load(self):
         # The function guard is course.review; the service adds "nationwide only" and says no itself.
-        return self._load_page(Function.COURSE_REVIEW, self._refresh)
+        return self._load_page()
 
     @rx.event
     def edit(self, code: str):

@@ -1,112 +1,66 @@
-"""States of the staff pages of the teachers' side: the organizer's registrants and attendance lists,
-the centre's list confirmation, schools' teacher records and the county report permissions."""
+"""名單上傳 → 名單確認 → 研習紀錄 (SPEC §3.3): the organizer's attendance list, the centre's confirmation,
+the teacher's own record, schools' teacher records and the county's report permissions.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import reflex as rx
 
 from tpd_app.domain.permissions import Function
-from tpd_app.services.hours import attendance, records, registration
+from tpd_app.services.hours import attendance, records
 from tpd_app.services.platform import uploads
-from tpd_app.services.platform.ids import parse_id
-from tpd_app.state.accounts import Row, form_strings
 from tpd_app.state.base import AppState
-from tpd_app.state.hours_teacher import HoursMixin
+from tpd_app.state.handlers import ActionMixin, Row, form_strings, parse_id
 
 MAX_UPLOAD_BYTES = uploads.MAX_BYTES
 XLSX_MIME = uploads.XLSX_MIME
 
 
-class ParticipantsState(HoursMixin, AppState):
-    """報名與名單: upcoming courses with registrations, and ended courses whose list is due."""
+class MyRecordState(ActionMixin, AppState):
+    """個人研習紀錄: rows, totals, compliance progress, filters, print and PDF."""
 
-    upcoming: list[Row] = []
-    due: list[Row] = []
+    FUNCTION: ClassVar = Function.TEACHER_RECORDS
 
-    def _refresh(self) -> None:
-        self.upcoming = self._use(registration.organizer_courses)
-        self.due = self._use(attendance.due_lists)
-
-    @rx.event
-    def load(self):
-        return self._load_page(Function.COURSE_MANAGE, self._refresh)
-
-
-class RegistrantsState(HoursMixin, AppState):
-    """One course's registrants: accept (one or ticked), decline with a reason, export."""
-
-    course: Row = {}
     rows: list[Row] = []
-    selected: list[str] = []
-    decline_id: str = ""
-    decline_name: str = ""
-    decline_error: str = ""
-
-    def _course_id(self) -> int | None:
-        return parse_id(self.router.url.query_parameters.get("id", ""))
+    calendar_years: list[Row] = []
+    school_years: list[Row] = []
+    compliance: list[dict[str, Any]] = []
+    teacher: Row = {}
+    total_hours: str = ""
+    shown_hours: str = ""
+    filters: Row = {}
 
     def _refresh(self) -> None:
-        data = self._use(registration.registrants, self._course_id() or 0)
-        self.course, self.rows = data["course"], data["rows"]
-        pending = {r["id"] for r in self.rows if r["status"] == "pending"}
-        self.selected = [i for i in self.selected if i in pending]
+        data = self._use(records.my_record, records.RecordFilter.from_params(self.filters))
+        self.rows, self.teacher = data["rows"], data["teacher"]
+        self.calendar_years, self.school_years = data["calendar_years"], data["school_years"]
+        self.compliance = data["compliance"]
+        self.total_hours, self.shown_hours = data["total_hours"], data["shown_hours"]
 
     @rx.event
     def load(self):
-        self.selected, self.decline_id = [], ""
-        return self._load_page(Function.COURSE_BROWSE_OWN, self._refresh)
+        self.filters = {}
+        return self._load_page()
 
     @rx.event
-    def toggle(self, registration_id: str, ticked: bool):
-        if not isinstance(registration_id, str) or not isinstance(ticked, bool):
-            return
-        rest = [i for i in self.selected if i != registration_id]
-        self.selected = [*rest, registration_id] if ticked else rest
-
-    @rx.event
-    def accept(self, registration_id: str):
-        if (key := parse_id(registration_id)) is None:
+    def apply_filters(self, form: dict):
+        values = form_strings(form, ("calendar_year", "school_year", "kind", "topic"))
+        if values is None:
             return None
-        ok, result = self._attempt(registration.accept, self._course_id() or 0, [key],
-                                   notice="registration.notice.accepted")
-        return self._after(ok, result)
+        self.filters = values
+        return self._after(True, None)
 
     @rx.event
-    def accept_selected(self):
-        ids = [i for i in (parse_id(x) for x in self.selected) if i is not None]
-        ok, result = self._attempt(registration.accept, self._course_id() or 0, ids,
-                                   notice="registration.notice.accepted")
-        if ok:
-            self.selected = []
-        return self._after(ok, result)
-
-    @rx.event
-    def ask_decline(self, registration_id: str, name: str):
-        if isinstance(registration_id, str) and isinstance(name, str):
-            self.decline_id, self.decline_name, self.decline_error = registration_id, name[:100], ""
-
-    @rx.event
-    def close_decline(self):
-        self.decline_id = ""
-
-    @rx.event
-    def confirm_decline(self, form: dict):
-        values = form_strings(form, ("reason",))
-        if values is None or (key := parse_id(self.decline_id)) is None:
-            return None
-        ok, result = self._attempt(registration.decline, self._course_id() or 0, key, values["reason"],
-                                   notice="registration.notice.declined")
-        if not ok:
-            self.decline_error = self.error_text
-            return result
-        self.decline_id = ""
-        return self._after(ok, result)
+    def print_page(self):
+        return rx.call_script("window.print()")
 
 
-class AttendanceState(HoursMixin, AppState):
+class AttendanceState(ActionMixin, AppState):
     """名單上傳: the list of one ended course, walk-ins, hours, Excel import with a row report, submit."""
+
+    FUNCTION: ClassVar = Function.COURSE_MANAGE
 
     info: Row = {}
     entries: list[Row] = []
@@ -130,7 +84,7 @@ class AttendanceState(HoursMixin, AppState):
     def load(self):
         self.report, self.report_errors = [], 0
         self._forget_pending()
-        return self._load_page(Function.COURSE_MANAGE, self._refresh)
+        return self._load_page()
 
     @rx.event
     def add(self, form: dict):
@@ -229,8 +183,10 @@ class AttendanceState(HoursMixin, AppState):
                               uploads.XLSX_MIME)
 
 
-class ConfirmListsState(HoursMixin, AppState):
+class ConfirmListsState(ActionMixin, AppState):
     """名單確認: submitted lists of the centre's organizers (late ones flagged), confirm or return."""
+
+    FUNCTION: ClassVar = Function.COURSE_REVIEW
 
     rows: list[Row] = []
     info: Row = {}
@@ -245,7 +201,7 @@ class ConfirmListsState(HoursMixin, AppState):
     @rx.event
     def load(self):
         self.info, self.entries, self.return_open = {}, [], False
-        return self._load_page(Function.COURSE_REVIEW, self._refresh)
+        return self._load_page()
 
     @rx.event
     def open_list(self, list_id: str):
@@ -293,8 +249,10 @@ class ConfirmListsState(HoursMixin, AppState):
         return self._after(ok, result)
 
 
-class SchoolRecordsState(HoursMixin, AppState):
+class SchoolRecordsState(ActionMixin, AppState):
     """教師研習記錄: the school's teachers and, where the county allows, each one's record."""
+
+    FUNCTION: ClassVar = Function.TEACHERS_RECORDS
 
     rows: list[Row] = []
     permissions: Row = {}
@@ -310,7 +268,7 @@ class SchoolRecordsState(HoursMixin, AppState):
     @rx.event
     def load(self):
         self.detail, self.detail_rows = {}, []
-        return self._load_page(Function.TEACHERS_RECORDS, self._refresh)
+        return self._load_page()
 
     @rx.event
     def open_teacher(self, teacher_id: str):
@@ -335,8 +293,10 @@ class SchoolRecordsState(HoursMixin, AppState):
         return rx.call_script("window.print()")
 
 
-class ReportPermissionState(HoursMixin, AppState):
+class ReportPermissionState(ActionMixin, AppState):
     """修改本縣市教師報表權限, and the compliance rules of the county."""
+
+    FUNCTION: ClassVar = Function.COUNTY_REPORT_PERMISSIONS
 
     view_detail: bool = True
     allow_print: bool = True
@@ -350,7 +310,7 @@ class ReportPermissionState(HoursMixin, AppState):
 
     @rx.event
     def load(self):
-        return self._load_page(Function.COUNTY_REPORT_PERMISSIONS, self._refresh)
+        return self._load_page()
 
     @rx.event
     def save(self, form: dict):

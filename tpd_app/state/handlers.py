@@ -1,0 +1,240 @@
+"""The handler kit every page state is built from, so that every handler has one shape:
+actor (from the server session) → one transaction → one service call → assign vars; a domain error
+becomes a message where the user looks (or a redirect to the login).
+
+The page guard reads the function a page state declares (`FUNCTION`, see `AppState`), so the
+function of a page is written once and a structure test can sweep every route against it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated, ValidationFailed
+from tpd_app.domain.permissions import Function
+from tpd_app.services.platform.db import transaction
+from tpd_app.services.platform.guard import require
+from tpd_app.services.platform.ids import parse_id
+
+#: One row of a list as the page shows it (ids as strings).
+Row = dict[str, str]
+
+__all__ = ["ActionMixin", "FormStateMixin", "PagedListMixin", "ReasonDialogMixin", "Row", "form_strings",
+           "parse_id"]
+
+
+def form_strings(form: object, keys: tuple[str, ...]) -> dict[str, str] | None:
+    """The named string fields of a submitted form, or None when the payload is malformed."""
+    if not isinstance(form, dict):
+        return None
+    values = {key: form.get(key, "") for key in keys}
+    if not all(isinstance(v, str) for v in values.values()):
+        return None
+    return values
+
+
+class FormStateMixin(rx.State, mixin=True):
+    """Field errors, a status message (plain or with parameters) and a form key that remounts inputs."""
+
+    values: dict[str, str] = {}
+    field_errors: dict[str, str] = {}
+    notice_key: str = ""
+    notice_text: str = ""
+    error_text: str = ""
+    form_key: int = 0
+    saving: bool = False
+
+    def _reset_messages(self) -> None:
+        self.field_errors = {}
+        self.notice_key = ""
+        self.notice_text = ""
+        self.error_text = ""
+
+    def _say(self, key: str, **params: object) -> None:
+        """A notice with parameters (e.g. the waiting position)."""
+        self.notice_key = ""
+        self.notice_text = self._t(key, **params)  # type: ignore[attr-defined]
+
+    def _fail(self, error: DomainError, into: str = "") -> rx.event.EventSpec | None:
+        """Show a domain error where the user looks for it; a lost session goes to the login.
+
+        With `into`, the whole message goes to that one var (a dialog's or a side form's message line);
+        otherwise field errors go next to their fields and the error's own text to `error_text`.
+        """
+        if isinstance(error, NotAuthenticated):
+            return self._login_redirect()  # type: ignore[attr-defined]
+        if into:
+            key = next(iter(error.field_errors.values()), error.key) if isinstance(error, ValidationFailed) else ""
+            setattr(self, into, self._t(key) if key else self._error_text(error))  # type: ignore[attr-defined]
+            return None
+        if isinstance(error, ValidationFailed):
+            self.field_errors = dict(error.field_errors)
+        self.error_text = self._error_text(error)  # type: ignore[attr-defined]
+        return None
+
+    def _load_values(self, loader: Callable[..., dict[str, str]]):
+        """The usual on_load: guard the page (its declared function), then fill `values` from
+        `loader(session, actor, ip=)`."""
+        self._reset_messages()
+        signed_in, event = self._enter_page()  # type: ignore[attr-defined]
+        if signed_in is None:
+            return event
+        with transaction() as session:
+            self.values = loader(session, signed_in.actor, ip=self._client_ip())  # type: ignore[attr-defined]
+        self.form_key += 1
+        return signed_in
+
+    def _save_values(self, form_data: object, saver: Callable[..., dict[str, str]], notice_key: str):
+        """The usual save: actor from the session, one transaction, messages for the outcome."""
+        self._reset_messages()
+        if not isinstance(form_data, dict):
+            return None
+        try:
+            signed_in = self._actor_or_raise()  # type: ignore[attr-defined]
+            with transaction() as session:
+                saved = saver(session, signed_in.actor, form_data, ip=self._client_ip())  # type: ignore[attr-defined]
+        except DomainError as error:
+            return self._fail(error)
+        self.values = {**self.values, **saved}
+        self.notice_key = notice_key
+        return None
+
+
+class ActionMixin(FormStateMixin, mixin=True):
+    """Runs a use case as the signed-in actor; shows a notice or the error. Also one-time secrets."""
+
+    secret_text: str = ""
+    secret_label: str = ""
+
+    def _use(self, use_case: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """`use_case(session, actor, *args, ip=…)` in one transaction. Raises what the use case raises."""
+        signed_in = self._actor_or_raise()  # type: ignore[attr-defined]
+        with transaction() as session:
+            return use_case(session, signed_in.actor, *args, ip=self._client_ip(), **kwargs)  # type: ignore[attr-defined]
+
+    def _attempt(self, use_case: Callable[..., Any], *args: Any, notice: str = "", into: str = "",
+                 **kwargs: Any) -> tuple[bool, Any]:
+        """(True, result) or (False, an event to return: a redirect to the login, or None).
+
+        `into` names the var that shows this action's error (see `_fail`)."""
+        self._reset_messages()
+        self.secret_text = self.secret_label = ""
+        if into:
+            setattr(self, into, "")
+        try:
+            result = self._use(use_case, *args, **kwargs)
+        except DomainError as error:
+            return False, self._fail(error, into)
+        self.notice_key = notice
+        return True, result
+
+    async def _attempt_slow(self, use_case: Callable[..., Any], *args: Any, notice: str = "",
+                            **kwargs: Any) -> tuple[bool, Any]:
+        """Like `_attempt`, off the event loop: for use cases that hash passwords (argon2)."""
+        self._reset_messages()
+        self.secret_text = self.secret_label = ""
+        try:
+            signed_in = self._actor_or_raise()  # type: ignore[attr-defined]
+            ip = self._client_ip()  # type: ignore[attr-defined]
+
+            def work() -> Any:
+                with transaction() as session:
+                    return use_case(session, signed_in.actor, *args, ip=ip, **kwargs)
+
+            result = await asyncio.to_thread(work)
+        except DomainError as error:
+            return False, self._fail(error)
+        self.notice_key = notice
+        return True, result
+
+    def _download(self, function: Function, make: Callable[[], bytes], filename: str, mime_type: str) -> Any:
+        """A file for the browser if the signed-in actor may use `function` (e.g. an import template)."""
+        self._reset_messages()
+        try:
+            signed_in = self._actor_or_raise()  # type: ignore[attr-defined]
+            require(signed_in.actor, function, ip=self._client_ip())  # type: ignore[attr-defined]
+        except DomainError as error:
+            return self._fail(error)
+        return rx.download(data=make(), filename=filename, mime_type=mime_type)
+
+    def _refresh(self) -> None:
+        """Reload the page's rows (each page state overrides it). Raises DomainError."""
+
+    def _after(self, ok: bool, event: Any) -> Any:
+        """After an action: the action's error event, or reload the rows."""
+        if not ok:
+            return event
+        try:
+            self._refresh()
+        except DomainError as error:
+            return self._fail(error)
+        return None
+
+    def _load_page(self, function: Function | None = None) -> Any:
+        """The page guard for the declared (or given) function, then the page's data (`_refresh`);
+        a refusal from the service shows the forbidden panel."""
+        self._reset_messages()
+        self.secret_text = self.secret_label = ""
+        signed_in, event = self._enter_page(function)  # type: ignore[attr-defined]
+        if signed_in is None:
+            return event
+        try:
+            self._refresh()
+        except Forbidden as refusal:
+            self.page_status = "forbidden"  # type: ignore[attr-defined]
+            self.forbidden_key = refusal.key  # type: ignore[attr-defined]
+        except DomainError as error:
+            return self._fail(error)
+        return None
+
+
+class PagedListMixin(ActionMixin, mixin=True):
+    """One page of rows from a service; `_refresh` fills `rows` and `total` for `page`."""
+
+    rows: list[Row] = []
+    total: int = 0
+    page: int = 1
+
+    @rx.event
+    def go_page(self, delta: int):
+        if not isinstance(delta, int) or isinstance(delta, bool) or delta not in (-1, 1):
+            return None
+        self.page = max(1, self.page + delta)
+        return self._after(True, None)
+
+
+class ReasonDialogMixin(ActionMixin, mixin=True):
+    """Ask for a reason before acting on one course (cancel, revoke).
+
+    Each state defines `_act() -> (use case, notice key)`: the use case is called as
+    `(session, actor, course_id, reason, ip=)`.
+    """
+
+    dialog_id: str = ""
+    dialog_title: str = ""
+    dialog_error: str = ""
+
+    @rx.event
+    def ask_reason(self, course_id: str, title: str):
+        if parse_id(course_id) is not None and isinstance(title, str):
+            self.dialog_id, self.dialog_title, self.dialog_error = str(course_id), title[:200], ""
+
+    @rx.event
+    def close_reason(self):
+        self.dialog_id = ""
+
+    @rx.event
+    def confirm_reason(self, form_data: dict):
+        course_id = parse_id(self.dialog_id)
+        if not isinstance(form_data, dict) or course_id is None:
+            return None
+        use_case, notice = self._act()  # type: ignore[attr-defined]
+        ok, event = self._attempt(use_case, course_id, str(form_data.get("reason", "")), notice=notice,
+                                  into="dialog_error")
+        if ok:
+            self.dialog_id = ""
+        return self._after(ok, event)

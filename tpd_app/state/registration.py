@@ -1,0 +1,163 @@
+"""線上報名 (SPEC §3.2): the teacher's registration and registration history, the organizer's courses
+with registrations and each course's registrants.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import reflex as rx
+
+from tpd_app.domain.permissions import Function
+from tpd_app.services.hours import attendance, registration
+from tpd_app.state.base import AppState
+from tpd_app.state.handlers import ActionMixin, Row, form_strings, parse_id
+
+
+class RegisterState(ActionMixin, AppState):
+    """線上報名: courses open today, each with "register" or the reason she may not."""
+
+    FUNCTION: ClassVar = Function.TEACHER_REGISTER
+
+    rows: list[Row] = []
+    keyword: str = ""
+
+    def _refresh(self) -> None:
+        self.rows = self._use(registration.open_courses, keyword=self.keyword)
+
+    @rx.event
+    def load(self):
+        self.keyword = ""
+        return self._load_page()
+
+    @rx.event
+    def search(self, form: dict):
+        values = form_strings(form, ("keyword",))
+        if values is None:
+            return None
+        self.keyword = values["keyword"][:100]
+        return self._after(True, None)
+
+    @rx.event
+    def register(self, course_id: str):
+        if (key := parse_id(course_id)) is None:
+            return None
+        ok, result = self._attempt(registration.register, key)
+        if ok:
+            if result["status"] == "waiting":
+                self._say("registration.notice.waiting", position=result["position"])
+            else:
+                self._say("registration.notice.pending")
+        return self._after(ok, result)
+
+
+class MyRegistrationsState(ActionMixin, AppState):
+    """線上報名記錄: every registration with its status and waiting position; withdraw; .ics."""
+
+    FUNCTION: ClassVar = Function.TEACHER_REGISTRATIONS
+
+    rows: list[Row] = []
+
+    def _refresh(self) -> None:
+        self.rows = self._use(registration.my_registrations)
+
+    @rx.event
+    def load(self):
+        return self._load_page()
+
+    @rx.event
+    def withdraw(self, registration_id: str):
+        if (key := parse_id(registration_id)) is None:
+            return None
+        ok, result = self._attempt(registration.withdraw, key, notice="registration.notice.withdrawn")
+        return self._after(ok, result)
+
+
+class ParticipantsState(ActionMixin, AppState):
+    """報名與名單: upcoming courses with registrations, and ended courses whose list is due."""
+
+    FUNCTION: ClassVar = Function.COURSE_MANAGE
+
+    upcoming: list[Row] = []
+    due: list[Row] = []
+
+    def _refresh(self) -> None:
+        self.upcoming = self._use(registration.organizer_courses)
+        self.due = self._use(attendance.due_lists)
+
+    @rx.event
+    def load(self):
+        return self._load_page()
+
+
+class RegistrantsState(ActionMixin, AppState):
+    """One course's registrants: accept (one or ticked), decline with a reason, export."""
+
+    FUNCTION: ClassVar = Function.COURSE_BROWSE_OWN
+
+    course: Row = {}
+    rows: list[Row] = []
+    selected: list[str] = []
+    decline_id: str = ""
+    decline_name: str = ""
+    decline_error: str = ""
+
+    def _course_id(self) -> int | None:
+        return parse_id(self.router.url.query_parameters.get("id", ""))
+
+    def _refresh(self) -> None:
+        data = self._use(registration.registrants, self._course_id() or 0)
+        self.course, self.rows = data["course"], data["rows"]
+        pending = {r["id"] for r in self.rows if r["status"] == "pending"}
+        self.selected = [i for i in self.selected if i in pending]
+
+    @rx.event
+    def load(self):
+        self.selected, self.decline_id = [], ""
+        return self._load_page()
+
+    @rx.event
+    def toggle(self, registration_id: str, ticked: bool):
+        if not isinstance(registration_id, str) or not isinstance(ticked, bool):
+            return
+        rest = [i for i in self.selected if i != registration_id]
+        self.selected = [*rest, registration_id] if ticked else rest
+
+    @rx.event
+    def accept(self, registration_id: str):
+        if (key := parse_id(registration_id)) is None:
+            return None
+        ok, result = self._attempt(registration.accept, self._course_id() or 0, [key],
+                                   notice="registration.notice.accepted")
+        return self._after(ok, result)
+
+    @rx.event
+    def accept_selected(self):
+        ids = [i for i in (parse_id(x) for x in self.selected) if i is not None]
+        ok, result = self._attempt(registration.accept, self._course_id() or 0, ids,
+                                   notice="registration.notice.accepted")
+        if ok:
+            self.selected = []
+        return self._after(ok, result)
+
+    @rx.event
+    def ask_decline(self, registration_id: str, name: str):
+        if isinstance(registration_id, str) and isinstance(name, str):
+            self.decline_id, self.decline_name, self.decline_error = registration_id, name[:100], ""
+
+    @rx.event
+    def close_decline(self):
+        self.decline_id = ""
+
+    @rx.event
+    def confirm_decline(self, form: dict):
+        values = form_strings(form, ("reason",))
+        if values is None or (key := parse_id(self.decline_id)) is None:
+            return None
+        ok, result = self._attempt(registration.decline, self._course_id() or 0, key, values["reason"],
+                                   notice="registration.notice.declined")
+        if not ok:
+            self.decline_error = self.error_text
+            return result
+        self.decline_id = ""
+        return self._after(ok, result)
