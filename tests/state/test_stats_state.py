@@ -94,21 +94,6 @@ def test_a_county_with_thousands_of_schools_shows_the_top_of_the_list_until_aske
     assert len(state.area_table_rows) == 1500 and state.area_more_label == ""
 
 
-def test_long_unit_names_are_shortened_on_the_axis_but_whole_in_the_hover_and_drill():
-    """Fixed margins keep the chart fast; a long school name must not run off them, yet stay findable."""
-    from tpd_app.state.stats import TICK_CHARS, _figure
-
-    name = "新北市立板橋高級中學附設國民中學部"
-    rows = [{"label": name, "participants_n": "12", "courses": "1", "offered": "2.0", "participants": "12",
-             "credited": "3.0"}, {"label": "短名", "participants_n": "3", "courses": "1", "offered": "1.0",
-                                 "participants": "3", "credited": "1.0"}]
-    figure = go.Figure(_figure(rows, kind="bar", name="參與人次", hover="<b>%{x}</b>"))
-    assert figure.data[0].x == (name, "短名")  # a click on the bar sends the whole name to `drill`
-    assert figure.layout.xaxis.ticktext == (name[:TICK_CHARS - 1] + "…", "短名")
-    assert figure.layout.xaxis.tickvals == (name, "短名")
-    assert figure.data[0].y == (12, 3)
-
-
 def test_switching_the_language_relabels_the_figures_already_on_the_page(db_url: str):
     """The tables, compliance rules and charts follow the language switch without a new query."""
     _accounts()

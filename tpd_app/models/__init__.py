@@ -2,10 +2,11 @@
 
 from tpd_app.models.accounts import (
     AccountApplication,
+    BusinessAccount,
     ChiefChangeRequest,
-    ChoreRun,
-    DirectoryChange,
-    OutboxMessage,
+    LoginSession,
+    LoginTicket,
+    Teacher,
     TeacherApplication,
     TeacherPlacement,
 )
@@ -31,6 +32,7 @@ from tpd_app.models.hours import (
     SubscriptionNotice,
 )
 from tpd_app.models.ledger import TrainingRecord
+from tpd_app.models.platform import AuditLog, ChoreRun, OutboxMessage
 from tpd_app.models.stats import (
     DIST_CAP_MINUTES,
     StatsCourseFact,
@@ -42,14 +44,7 @@ from tpd_app.models.stats import (
     StatsUnitYear,
     StatsYear,
 )
-from tpd_app.models.tables import (
-    AuditLog,
-    BusinessAccount,
-    LoginSession,
-    LoginTicket,
-    Teacher,
-    Unit,
-)
+from tpd_app.models.units import DirectoryChange, Unit
 
 #: Tables created by raw SQL in migrations (SQLite FTS5 and its shadow tables), not by models.
 UNMANAGED_TABLE_PREFIXES: tuple[str, ...] = ("catalogue_fts",)

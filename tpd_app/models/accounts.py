@@ -1,5 +1,5 @@
-"""Tables of the account chain and the directory: applications, chief changes, directory changes,
-a teacher's school history, and the outbox of e-mails to send."""
+"""Business and teacher accounts, their sign-in tickets and sessions, account and teacher applications,
+chief changes, and a teacher's school history (SPEC §1.2, §1.3, §3.4)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,130 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from tpd_app.domain.national_id import is_valid_national_id
 from tpd_app.domain.timeutil import utcnow
-from tpd_app.models.types import UTCDateTime
+from tpd_app.models.types import UTCDateTime, now_column
 
 
-def _now_column() -> sa.Column:
-    return sa.Column(UTCDateTime(), nullable=False)
+class BusinessAccount(SQLModel, table=True):
+    """A business account (業務帳號) of a unit, with its category and per-account grants."""
+
+    __tablename__ = "business_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    password_hash: str = Field(max_length=255)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    category: str = Field(default="chief", max_length=16, index=True)
+    # None: everything the category allows; otherwise the function keys left switched on.
+    grants: list[str] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    status: str = Field(default="pending", max_length=16, index=True)
+    name: str = Field(default="", max_length=100)
+    title: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    must_change_password: bool = Field(default=False)
+    last_login_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
+class Teacher(SQLModel, table=True):
+    """A teacher account (教師帳號); the national ID is its identifier and never changes."""
+
+    __tablename__ = "teacher"
+    __table_args__ = (
+        # Covering the statistics roster: serving, active teachers counted per school without the rows.
+        sa.Index("ix_teacher_roster", "employment", "status", "school_unit_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    national_id: str = Field(max_length=10, unique=True)
+    name: str = Field(max_length=100, index=True)
+    school_unit_id: int = Field(foreign_key="unit.id", index=True)
+    email: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    birth_date: date | None = Field(default=None)
+    status: str = Field(default="active", max_length=16, index=True)
+    # Serving, left or retired: whether she is on her school's current roster. A teacher who
+    # left keeps her account and record (the status above is the account's).
+    employment: str = Field(default="serving", max_length=16, index=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    must_change_password: bool = Field(default=False)
+    last_login_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
+@sa.event.listens_for(Teacher, "before_insert")
+def _national_id_must_be_valid(_mapper: object, _connection: object, target: Teacher) -> None:
+    if not is_valid_national_id(target.national_id) or target.national_id != target.national_id.upper():
+        raise ValueError("a teacher's national ID must be a valid, upper-case 身分證字號")
+
+
+@sa.event.listens_for(Teacher, "before_update")
+def _national_id_is_permanent(_mapper: object, _connection: object, target: Teacher) -> None:
+    # Seed §伍.(三).1: a teacher's account identifier can never change once created.
+    if sa.inspect(target).attrs.national_id.history.has_changes():
+        raise ValueError("a teacher's national ID cannot be changed")
+
+
+class LoginTicket(SQLModel, table=True):
+    """A one-time, seconds-long proof of a successful sign-in, exchanged for a session cookie."""
+
+    __tablename__ = "login_ticket"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_hash: str = Field(max_length=64, unique=True)
+    account_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
+    teacher_id: int | None = Field(default=None, foreign_key="teacher.id", index=True)
+    expires_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    used_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+
+
+class LoginSession(SQLModel, table=True):
+    """A server-side login session; the browser holds only the random id in an HttpOnly cookie."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
+    teacher_id: int | None = Field(default=None, foreign_key="teacher.id", index=True)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    last_seen_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    expires_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False, index=True))
+    ended_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True, index=True)
+    )
+    ip: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=300)
 
 
 class AccountApplication(SQLModel, table=True):
@@ -35,7 +153,7 @@ class AccountApplication(SQLModel, table=True):
     decided_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
     decision_note: str = Field(default="", max_length=300)
     account_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=now_column())
 
 
 class ChiefChangeRequest(SQLModel, table=True):
@@ -51,7 +169,7 @@ class ChiefChangeRequest(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16, index=True)
     decided_by_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
     decided_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=now_column())
 
 
 class TeacherApplication(SQLModel, table=True):
@@ -70,7 +188,7 @@ class TeacherApplication(SQLModel, table=True):
     decided_by_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
     decided_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
     teacher_id: int | None = Field(default=None, foreign_key="teacher.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=now_column())
 
 
 class TeacherPlacement(SQLModel, table=True):
@@ -83,58 +201,5 @@ class TeacherPlacement(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", index=True)
     unit_name: str = Field(max_length=200)
     reason: str = Field(max_length=16)
-    started_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
+    started_at: datetime = Field(default_factory=utcnow, sa_column=now_column())
     ended_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True, index=True))
-
-
-class DirectoryChange(SQLModel, table=True):
-    """A change of the school directory reported by a regional centre (學校名錄異動)."""
-
-    __tablename__ = "directory_change"
-
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16, index=True)
-    unit_id: int = Field(foreign_key="unit.id", index=True)
-    successor_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
-    unit_name_before: str = Field(max_length=200)
-    unit_name_after: str = Field(default="", max_length=200)
-    #: A transformed school's new level (e.g. a junior high becoming a senior high); empty: unchanged.
-    school_level_after: str = Field(default="", max_length=32)
-    unit_code: str = Field(max_length=32)
-    effective_date: date = Field(index=True)
-    note: str = Field(default="", max_length=500)
-    reported_by_id: int = Field(foreign_key="business_account.id", index=True)
-    reporter_unit_id: int = Field(foreign_key="unit.id", index=True)
-    status: str = Field(default="applied", max_length=16, index=True)
-    applied_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
-    acknowledged_by_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
-    acknowledged_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
-
-
-class OutboxMessage(SQLModel, table=True):
-    """An e-mail owed to someone; `services.mail` delivers it and retries failures with backoff."""
-
-    __tablename__ = "outbox_message"
-
-    id: int | None = Field(default=None, primary_key=True)
-    to_address: str = Field(max_length=200)
-    subject: str = Field(max_length=200)
-    body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    kind: str = Field(max_length=32, index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
-    sent_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True, index=True))
-    attempts: int = Field(default=0)
-    next_attempt_at: datetime | None = Field(default=None,
-                                             sa_column=sa.Column(UTCDateTime(), nullable=True, index=True))
-    last_error: str = Field(default="", max_length=300)
-
-
-class ChoreRun(SQLModel, table=True):
-    """The last Taipei day a daily chore ran (`services.chores`): claimed atomically, so however many
-    worker processes run, each chore runs once a day."""
-
-    __tablename__ = "chore_run"
-
-    name: str = Field(primary_key=True, max_length=40)
-    day: date

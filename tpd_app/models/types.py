@@ -28,3 +28,7 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         return None if value is None else as_utc(value)
+
+
+def now_column() -> sa.Column:
+    return sa.Column(UTCDateTime(), nullable=False)

@@ -24,7 +24,7 @@ from tpd_app.services.courses.topics import topic_options
 from tpd_app.services.platform import offload
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.uploads import XLSX_MIME
-from tpd_app.services.stats import dashboards, export
+from tpd_app.services.stats import charts, dashboards, export
 from tpd_app.services.stats.export import row_label
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import parse_id
@@ -94,41 +94,6 @@ def _load(actor: Actor, function: Function, filters: StatsFilters, county: str, 
     with transaction() as session:
         return dashboards.open_dashboard(session, actor, function, filters, county=county, unit_id=unit_id, ip=ip)
 
-
-def _figure(rows: list[dict[str, str]], *, kind: str, name: str, hover: str) -> dict[str, Any]:
-    """A plotly figure as its JSON (what rx.plotly sends): building go.Figure objects costs ~12 ms each,
-    six per page view. tests/state/test_stats_state.py checks the result against plotly's schema.
-
-    Margins and label angles are fixed and long tick labels shortened, the hover naming the row in full:
-    plotly's automatic margins and angles measured every label and redrew each chart (with the page's
-    template, ~0.4 s of a county page)."""
-    labels = [r["label"] for r in rows]
-    trace: dict[str, Any] = {
-        "type": "scatter" if kind == "line" else "bar", "name": name,
-        "x": labels, "y": [int(r["participants_n"]) for r in rows],
-        "customdata": [[r["courses"], r["offered"], r["participants"], r["credited"]] for r in rows],
-        "hovertemplate": hover + "<extra></extra>"}
-    if kind == "line":
-        trace.update(mode="lines+markers", line={"color": "#0d9488"})
-    else:
-        trace["marker"] = {"color": "#0d9488"}
-    # A fixed angle too: choosing one measures every label. Short label sets stay level, even on a phone.
-    level = kind == "line" or sum(len(label) for label in labels) <= LEVEL_TICK_CHARS
-    xaxis: dict[str, Any] = {"type": "category", "automargin": False, "tickangle": 0 if level else -35}
-    if any(len(label) > TICK_CHARS for label in labels):
-        xaxis.update(tickmode="array", tickvals=labels,
-                     ticktext=[label if len(label) <= TICK_CHARS else label[:TICK_CHARS - 1] + "…" for label in labels])
-    layout = {"margin": {"l": 64, "r": 16, "t": 8, "b": 40 if level else 100}, "autosize": True,
-              "height": 300, "font": {"family": "Noto Sans TC, sans-serif"}, "xaxis": xaxis,
-              "yaxis": {"title": {"text": name}, "rangemode": "tozero", "automargin": False},
-              "plot_bgcolor": "white", "paper_bgcolor": "white"}
-    return {"data": [trace], "layout": layout}
-
-
-#: Tick labels longer than this are shortened with "…" (the bar's hover shows the whole name).
-TICK_CHARS = 9
-#: Tick labels stay level while all of them together are this short.
-LEVEL_TICK_CHARS = 24
 
 #: The area chart draws this many rows (a county has some 2,000 schools); its table lists them all.
 AREA_CHART_ROWS = 30
@@ -382,7 +347,7 @@ class StatsState(AppState):
 
     @rx.var
     def area_figure(self) -> dict[str, Any]:
-        return _participants_chart(self._area_view(self._area_rows[:AREA_CHART_ROWS], links=False), self.lang,
+        return charts.participants_chart(self._area_view(self._area_rows[:AREA_CHART_ROWS], links=False), self.lang,
                                    "bar")
 
     @rx.var
@@ -410,34 +375,23 @@ class StatsState(AppState):
 
     @rx.var
     def kind_figure(self) -> dict[str, Any]:
-        return _participants_chart(self.kind_rows, self.lang, "bar")
+        return charts.participants_chart(self.kind_rows, self.lang, "bar")
 
     @rx.var
     def topic_figure(self) -> dict[str, Any]:
-        return _participants_chart(self.topic_rows, self.lang, "bar")
+        return charts.participants_chart(self.topic_rows, self.lang, "bar")
 
     @rx.var
     def level_figure(self) -> dict[str, Any]:
-        return _participants_chart(self.level_rows, self.lang, "bar")
+        return charts.participants_chart(self.level_rows, self.lang, "bar")
 
     @rx.var
     def month_figure(self) -> dict[str, Any]:
-        return _participants_chart(self.month_rows, self.lang, "line")
+        return charts.participants_chart(self.month_rows, self.lang, "line")
 
     @rx.var
     def trend_figure(self) -> dict[str, Any]:
-        return _participants_chart(self.trend_rows, self.lang, "line")
-
-
-def _participants_chart(rows: list[dict[str, str]], lang: str, kind: str) -> dict[str, Any]:
-    return _figure(rows, kind=kind, name=translate("stats.measure.participants", valid_lang(lang)), hover=_hover(lang))
-
-
-def _hover(lang: str) -> str:
-    lang = valid_lang(lang)
-    names = [translate(f"stats.measure.{k}", lang) for k in ("courses", "offered_hours", "participants",
-                                                             "credited_hours")]
-    return ("<b>%{x}</b><br>" + "<br>".join(f"{n}: %{{customdata[{i}]}}" for i, n in enumerate(names)))
+        return charts.participants_chart(self.trend_rows, self.lang, "line")
 
 
 class StatsReportState(AppState):
