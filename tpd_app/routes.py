@@ -47,8 +47,6 @@ FUNCTION_ROUTES: dict[F, str] = {
     F.TEACHER_SUBSCRIPTIONS: "/me/subscriptions",
 }
 
-FUNCTION_BY_ROUTE: dict[str, F] = {path: fn for fn, path in FUNCTION_ROUTES.items()}
-
 
 _SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, PARTICIPANTS, CONFIRM_LISTS,
                         *FUNCTION_ROUTES.values()})
