@@ -14,7 +14,7 @@ DIRECTORY = "/directory"
 UNITS = "/directory/units"
 AUDIT = "/audit"
 TOPICS = "/course/topics"
-#: Organizers' registrant lists and attendance lists, and the centres' list confirmation (issue 4).
+#: Organizers' registrant lists and attendance lists, and the centres' list confirmation (SPEC §3.3).
 PARTICIPANTS = "/course/participants"
 REGISTRANTS = "/course/registrants"
 ATTENDANCE = "/course/attendance"

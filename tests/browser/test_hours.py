@@ -1,4 +1,4 @@
-"""Teachers' side on the production build: register → accept → (time passes) → Excel attendance upload →
+"""Registration and hours on the production build: register → accept → (time passes) → Excel attendance upload →
 the county bureau confirms → the teacher sees, prints and downloads her record; a full course with a
 waiting list and promotion after a withdrawal; an ineligible teacher refused with the reason."""
 

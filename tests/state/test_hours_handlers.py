@@ -1,4 +1,4 @@
-"""Handlers of the teachers' side take the actor from the session cookie and refuse forbidden calls."""
+"""Registration and hours handlers take the actor from the session cookie and refuse forbidden calls."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The SQLModel tables of the foundation: units, accounts, teachers, sessions, audit log."""
+"""The core SQLModel tables: units, accounts, teachers, sessions, audit log."""
 
 from __future__ import annotations
 
