@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import itertools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from openpyxl import Workbook
 from sqlmodel import Session
 
 from tpd_app.domain.national_id import check_digit
@@ -16,6 +19,18 @@ from tpd_app.services.platform.passwords import hash_password
 
 PASSWORD = "correct-horse-42"
 _seq = itertools.count(1)
+
+
+def xlsx(header: Sequence[object], rows: Iterable[Sequence[object]]) -> bytes:
+    """An Excel upload: one header row, then `rows`."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def make_unit(session: Session, type_: UnitType, *, county: str | None = "TPE",

@@ -55,8 +55,6 @@ FUNCTION_ROUTES: dict[F, str] = {
     F.TEACHER_SUBSCRIPTIONS: "/me/subscriptions",
 }
 
-FUNCTION_BY_ROUTE: dict[str, F] = {path: fn for fn, path in FUNCTION_ROUTES.items()}
-
 
 @dataclass(frozen=True)
 class PageRule:

@@ -1,20 +1,19 @@
-"""Teachers' side on the production build: register → accept → (time passes) → Excel attendance upload →
+"""Registration and hours on the production build: register → accept → (time passes) → Excel attendance upload →
 the county bureau confirms → the teacher sees, prints and downloads her record; a full course with a
 waiting list and promotion after a withdrawal; an ineligible teacher refused with the reason."""
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 from datetime import timedelta
 
-from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
 from sqlmodel import Session, create_engine, select
 
 from tests.browser.conftest import DEMO_PASSWORD, Server, screenshot
+from tests.factories import xlsx
 from tests.services.hours_data import published_course
 from tpd_app.domain.timeutil import taipei_today
 from tpd_app.models import BusinessAccount, Course, CourseSession, Teacher, Unit
@@ -109,14 +108,7 @@ def _move_to_the_past(server: Server, course_id: int, days: int) -> None:
 
 
 def _attendance_file(rows: list[tuple[str, str, object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["身分證字號", "姓名", "時數"])
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx(["身分證字號", "姓名", "時數"], rows)
 
 
 def test_register_accept_upload_confirm_and_the_teacher_prints_her_record(page: Page, server: Server, tmp_path):

@@ -37,7 +37,7 @@ def _expected(server_db: str, login: str) -> tuple[list[Function], set[str]]:
     engine.dispose()
     allowed = allowed_functions(actor)
     oversight = {"directory"} if Function.ACCOUNTS_SUBORDINATE in allowed else set()
-    # Registrant and attendance lists (organizers) and list confirmation (centres), issue 4.
+    # Registrant and attendance lists (organizers) and list confirmation (centres), SPEC §3.3.
     oversight |= {"participants"} if Function.COURSE_MANAGE in allowed else set()
     oversight |= {"confirm_lists"} if Function.COURSE_REVIEW in allowed else set()
     oversight |= {"audit"} if may_view_audit(actor) else set()

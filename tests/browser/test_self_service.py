@@ -9,6 +9,20 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import DEMO_PASSWORD, screenshot, sign_in
 
 
+def _open_from_the_menu(page: Page, username: str, nav_key: str) -> None:
+    """Sign in, land on the dashboard, then follow the sidebar link `nav-<nav_key>`."""
+    sign_in(page, username)
+    page.wait_for_url(re.compile(r"/home/?$"))
+    page.get_by_test_id(f"nav-{nav_key}").click()
+
+
+def _change_password(page: Page, current: str, new: str) -> None:
+    page.fill("#field-current", current)
+    page.fill("#field-new", new)
+    page.fill("#field-confirm", new)
+    page.get_by_test_id("save").click()
+
+
 def test_wrong_password_shows_the_generic_message_and_keeps_the_username(page: Page):
     sign_in(page, "demo-school-contact", "not-the-password")
     expect(page.get_by_test_id("login-message")).to_contain_text("帳號或密碼錯誤")
@@ -44,9 +58,7 @@ def test_protected_page_sends_to_login_and_back_after_sign_in(page: Page):
 
 
 def test_profile_errors_keep_what_was_typed_and_a_fix_is_saved(page: Page):
-    sign_in(page, "demo-subject_center")
-    page.wait_for_url(re.compile(r"/home/?$"))
-    page.get_by_test_id("nav-profile.edit").click()
+    _open_from_the_menu(page, "demo-subject_center", "profile.edit")
     expect(page.locator("#field-email")).to_have_value("demo-subject_center@demo.tpd.edu.tw")
     page.fill("#field-title", "學科中心專任助理")
     page.fill("#field-email", "not-an-email")
@@ -63,9 +75,7 @@ def test_profile_errors_keep_what_was_typed_and_a_fix_is_saved(page: Page):
 
 
 def test_unit_contact_data_is_saved_and_its_page_is_not_a_placeholder(page: Page):
-    sign_in(page, "demo-experimental_org")
-    page.wait_for_url(re.compile(r"/home/?$"))
-    page.get_by_test_id("nav-unit.contact").click()
+    _open_from_the_menu(page, "demo-experimental_org", "unit.contact")
     expect(page.get_by_test_id("unit-name")).to_have_text("臺北市自主學習實驗教育機構")
     page.fill("#field-website", "ftp://nope")
     page.fill("#field-contact_name", "謝承翰")
@@ -93,19 +103,11 @@ def test_every_function_of_the_national_centre_opens_a_real_page(page: Page):
 
 
 def test_password_change_then_sign_in_with_the_new_one(page: Page):
-    sign_in(page, "demo-teacher_ed_university")
-    page.wait_for_url(re.compile(r"/home/?$"))
-    page.get_by_test_id("nav-profile.password").click()
+    _open_from_the_menu(page, "demo-teacher_ed_university", "profile.password")
     expect(page.locator("#field-current")).to_be_visible()
-    page.fill("#field-current", "wrong-current-1")
-    page.fill("#field-new", "brand-new-pass-7")
-    page.fill("#field-confirm", "brand-new-pass-7")
-    page.get_by_test_id("save").click()
+    _change_password(page, "wrong-current-1", "brand-new-pass-7")
     expect(page.get_by_test_id("error-current")).to_contain_text("目前密碼不正確")
-    page.fill("#field-current", DEMO_PASSWORD)
-    page.fill("#field-new", "brand-new-pass-7")
-    page.fill("#field-confirm", "brand-new-pass-7")
-    page.get_by_test_id("save").click()
+    _change_password(page, DEMO_PASSWORD, "brand-new-pass-7")
     expect(page.get_by_test_id("notice")).to_contain_text("密碼已變更")
     page.get_by_test_id("logout").click()
     page.wait_for_url(re.compile(r"/login"))
@@ -115,10 +117,7 @@ def test_password_change_then_sign_in_with_the_new_one(page: Page):
     page.goto("/profile/password")
     expect(page.get_by_test_id("hydrated")).to_be_attached()
     expect(page.locator("#field-current")).to_be_visible()
-    page.fill("#field-current", "brand-new-pass-7")
-    page.fill("#field-new", DEMO_PASSWORD)
-    page.fill("#field-confirm", DEMO_PASSWORD)
-    page.get_by_test_id("save").click()
+    _change_password(page, "brand-new-pass-7", DEMO_PASSWORD)
     expect(page.get_by_test_id("notice")).to_be_visible()
 
 

@@ -1,4 +1,4 @@
-"""The teachers' side of the demo: registrations in every status, lists in every state, several years."""
+"""The registration and hours demo data: registrations in every status, lists in every state, several years."""
 
 from __future__ import annotations
 

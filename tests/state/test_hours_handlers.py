@@ -1,10 +1,10 @@
-"""Handlers of the teachers' side take the actor from the session cookie and refuse forbidden calls."""
+"""Registration and hours handlers take the actor from the session cookie and refuse forbidden calls."""
 
 from __future__ import annotations
 
 from sqlmodel import select
 
-from tests.factories import PASSWORD, make_account, make_teacher, make_world
+from tests.factories import PASSWORD, make_account, make_teacher, make_world, xlsx
 from tests.services.hours_data import published_course
 from tests.state.conftest import build_state, session_cookie
 from tpd_app.domain.units import AccountCategory
@@ -144,23 +144,14 @@ async def _drive(generator) -> None:
 
 
 def test_bad_rows_are_kept_aside_until_the_organizer_imports_the_good_ones(db_url: str):
-    import io
-
-    from openpyxl import Workbook
-
     from tests.state.conftest import run_async
 
     _, course_id, teacher, _ = _world(days_ahead=-3)
-    book = Workbook()
-    book.active.append(["身分證字號", "姓名", "時數"])
-    book.active.append([teacher.national_id, teacher.name, 2])
-    book.active.append(["A123456780", "錯號", 2])
-    out = io.BytesIO()
-    book.save(out)
+    data = xlsx(["身分證字號", "姓名", "時數"], [[teacher.national_id, teacher.name, 2], ["A123456780", "錯號", 2]])
     state = build_state(AttendanceState, cookie=session_cookie("op-a", PASSWORD),
                         path=f"/course/attendance?id={course_id}")
     state.load()
-    run_async(_drive(state.import_file([_Upload("名單.xlsx", out.getvalue())])))
+    run_async(_drive(state.import_file([_Upload("名單.xlsx", data)])))
     assert "尚未匯入" in state.error_text and state.has_pending and state.entries == []
     run_async(_drive(state.import_good_rows()))
     assert not state.has_pending and [e["hours"] for e in state.entries] == ["2"]

@@ -1,4 +1,4 @@
-"""Downloads of the teachers' side, authorized by the HttpOnly session cookie like every page:
+"""Registration and hours downloads (SPEC §3.2, §3.3), authorized by the HttpOnly session cookie like every page:
 the record PDF, a registration's .ics, an organizer's registrant list (Excel, masked IDs), the
 attendance template; and the one-click unsubscribe link, which needs no login (a signed token)."""
 

@@ -1,5 +1,5 @@
-"""Demo data of the teachers' side: registrations in every status, attendance lists in every state and
-confirmed records over several years for the demo teacher A123456789 (和平國小).
+"""Demo data of registration and hours (SPEC §3.2, §3.3): registrations in every status, attendance lists
+in every state and confirmed records over several years for the demo teacher A123456789 (和平國小).
 
 Past courses cannot pass the 14-day rule today, so they are written as approved rows; everything
 after that (lists, submissions, confirmations, corrections) goes through the real use cases.

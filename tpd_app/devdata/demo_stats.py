@@ -1,4 +1,4 @@
-"""Demo hours for the statistics dashboards (issue 6), kept apart from issue 4's demo attendance lists.
+"""Demo hours for the statistics dashboards (SPEC §3.6), kept apart from the demo attendance lists of `demo_hours.py`.
 
 Writes confirmed `TrainingRecord` rows for demo teachers on a few years of past approved demo
 courses, through `rollups.apply_confirmation` like a real confirmation. `ledger_row` copies the

@@ -21,12 +21,6 @@ ACTIVE = "active"
 DISABLED = "disabled"
 ACCOUNT_STATUSES = (PENDING, ACTIVE, DISABLED)
 
-#: Teacher states: only active teachers appear on a school's current roster.
-TEACHER_ACTIVE = "active"
-TEACHER_LEFT = "left"
-TEACHER_RETIRED = "retired"
-TEACHER_STATUSES = (TEACHER_ACTIVE, TEACHER_LEFT, TEACHER_RETIRED)
-
 
 def via_subordinate(actor: Actor, target: UnitRef) -> bool:
     """A centre acting on another unit's accounts through `accounts.subordinate`.

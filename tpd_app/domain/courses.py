@@ -16,8 +16,6 @@ from tpd_app.domain.units import NATIONWIDE
 
 #: Seed §肆.四.(二).2: a course is registered at least two weeks before it starts.
 LEAD_DAYS = 14
-#: Hours are credited to the half hour.
-HOUR_STEP_MINUTES = 30
 MAX_SESSIONS = 30
 MAX_CAPACITY = 5000
 #: The longest reason a decision, return or cancellation may carry.

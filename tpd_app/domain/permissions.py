@@ -237,7 +237,7 @@ def may(actor: Actor, function: Function, target: UnitRef | None = None) -> bool
 
 
 def allowed_functions(actor: Actor) -> list[Function]:
-    """Every function the actor may use, in `Function` order (drives the navigation)."""
+    """Every function the actor may use, in `Function` order."""
     return [f for f in Function if may(actor, f)]
 
 

@@ -7,12 +7,11 @@ filter built from a scope can never reach further than the permission matrix all
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from tpd_app.domain.permissions import Actor, Function, UnitRef
-from tpd_app.domain.timeutil import roc_year
 from tpd_app.domain.training_years import school_year_of
 from tpd_app.domain.units import COUNTIES, NATIONWIDE, TEACHER_UNITS, UnitType
 
@@ -51,10 +50,6 @@ def ym_of(day: date) -> int:
     return day.year * 100 + day.month
 
 
-def school_year_of_ym(ym: int) -> int:
-    return school_year_of(date(ym // 100, ym % 100, 1))
-
-
 @dataclass(frozen=True)
 class StatsFilters:
     """What the viewer picked. `year` is always an ROC year (民國): a calendar or a school year."""
@@ -72,9 +67,6 @@ class StatsFilters:
     def calendar_year_ad(self) -> int:
         return self.year + 1911
 
-    def with_year(self, year: int) -> StatsFilters:
-        return replace(self, year=year)
-
     def compliance_periods(self) -> dict[PeriodType, int]:
         """The period each kind of compliance rule is judged in: a school year pairs with the calendar
         year it ends in (school year 114 ↔ 2026), so both kinds of rule have one answer."""
@@ -86,10 +78,6 @@ class StatsFilters:
 def default_filters(today: date) -> StatsFilters:
     """The current school year, nothing else narrowed."""
     return StatsFilters(period_type=PeriodType.SCHOOL, year=school_year_of(today))
-
-
-def current_calendar_roc(today: date) -> int:
-    return roc_year(today.year)
 
 
 @dataclass(frozen=True)

@@ -28,17 +28,6 @@ REGIONAL_CENTERS: frozenset[UnitType] = frozenset(
 #: Units that see and act on everything below them (SPEC §1.1).
 NATIONWIDE: frozenset[UnitType] = frozenset({UnitType.MOE, UnitType.NATIONAL_CENTER})
 
-#: Organizers (辦理研習單位).
-ORGANIZERS: frozenset[UnitType] = frozenset(
-    {
-        UnitType.TEACHER_ED_UNIVERSITY,
-        UnitType.SCHOOL,
-        UnitType.SOCIAL_ED_ORG,
-        UnitType.EXPERIMENTAL_ORG,
-        UnitType.SUBJECT_CENTER,
-    }
-)
-
 #: Unit types whose accounts are narrowed by category, and which have teachers (SPEC §1.2, §1.3).
 CATEGORY_NARROWED: frozenset[UnitType] = frozenset({UnitType.SCHOOL, UnitType.EXPERIMENTAL_ORG})
 TEACHER_UNITS = CATEGORY_NARROWED
@@ -50,13 +39,6 @@ class AccountCategory(StrEnum):
     CHIEF = "chief"
     CONTACT = "contact"
     OPERATOR = "operator"
-
-
-class UnitStatus(StrEnum):
-    """Whether a unit still exists in the directory."""
-
-    ACTIVE = "active"
-    CLOSED = "closed"
 
 
 class SchoolLevel(StrEnum):

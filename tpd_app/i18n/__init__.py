@@ -12,7 +12,6 @@ import pkgutil
 from tpd_app.i18n import en, features, zh_tw
 
 DEFAULT_LANG = "zh-TW"
-LANGUAGES: tuple[str, ...] = ("zh-TW", "en")
 
 
 def _merge() -> dict[str, dict[str, str]]:

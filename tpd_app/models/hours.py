@@ -1,4 +1,4 @@
-"""Tables of the teachers' side (SPEC §1.3, §3.2, §3.3): registrations with waiting lists, attendance
+"""Tables of registration, attendance and hours (SPEC §1.3, §3.2, §3.3): registrations with waiting lists, attendance
 lists and their history, compliance rules, county report permissions, subscriptions."""
 
 from __future__ import annotations

@@ -74,7 +74,6 @@ class CourseDetailState(AppState):
     detail_sessions: list[dict[str, str]] = []
     detail_topics: list[dict[str, str]] = []
     detail_levels: list[str] = []
-    detail_counties: list[str] = []
     detail_files: list[dict[str, str]] = []
     found: bool = False
 
@@ -93,6 +92,6 @@ class CourseDetailState(AppState):
         self.detail_sessions = data.pop("sessions")
         self.detail_topics = data.pop("topics")
         self.detail_levels = data.pop("audience_levels")
-        self.detail_counties = data.pop("eligible_counties")
+        data.pop("eligible_counties")
         self.detail = {k: ", ".join(map(str, v)) if isinstance(v, list) else str(v if v is not None else "")
                        for k, v in data.items()}

@@ -66,7 +66,6 @@ class AttendanceState(ActionMixin, AppState):
     entries: list[Row] = []
     history: list[Row] = []
     report: list[Row] = []
-    report_errors: int = 0
     uploading: bool = False
     #: A file with bad rows, kept privately (not in the pickled state) until the user imports its good rows.
     _pending_file: str = ""
@@ -82,7 +81,7 @@ class AttendanceState(ActionMixin, AppState):
 
     @rx.event
     def load(self):
-        self.report, self.report_errors = [], 0
+        self.report = []
         self._forget_pending()
         return self._load_page()
 
@@ -116,7 +115,7 @@ class AttendanceState(ActionMixin, AppState):
         self._pending_file, self.has_pending = "", False
 
     def _show_report(self, result: dict[str, Any]) -> None:
-        self.report, self.report_errors = result["rows"], result["errors"]
+        self.report = result["rows"]
         if result["errors"] and not result["imported"]:
             self.error_text = self._t("attendance.import.has_errors", errors=result["errors"])
         else:

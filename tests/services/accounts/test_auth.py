@@ -11,10 +11,11 @@ from tests.factories import PASSWORD, make_account, make_teacher, make_unit
 from tpd_app.domain.errors import Forbidden, InvalidCredentials, ValidationFailed
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.domain.units import UnitType
-from tpd_app.models import AuditLog, BusinessAccount, LoginSession, Teacher
+from tpd_app.models import AuditLog, BusinessAccount, LoginSession, Teacher, Unit
 from tpd_app.services.accounts import auth
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.passwords import _context, digest
+from tpd_app.settings import reset_settings
 
 
 @pytest.fixture
@@ -29,6 +30,26 @@ def _login(username: str = "school-chief", password: str = PASSWORD) -> str:
     token = auth.exchange_ticket(ticket, ip="10.0.0.1", user_agent="pytest")
     assert token is not None
     return token
+
+
+def _setting(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    """Change one setting for this test (the `db_url` fixture resets them afterwards)."""
+    monkeypatch.setenv(name, value)
+    reset_settings()
+
+
+def _update(model: type, row_id: int, **values: object) -> None:
+    with transaction() as s:
+        row = s.get(model, row_id)
+        for name, value in values.items():
+            setattr(row, name, value)
+        s.add(row)
+
+
+def _update_the_session(**values: object) -> None:
+    with transaction() as s:
+        session_id = s.exec(select(LoginSession.id)).one()
+    _update(LoginSession, session_id, **values)
 
 
 def _audit(action: str) -> list[AuditLog]:
@@ -72,18 +93,12 @@ def test_five_failures_lock_the_account_even_for_the_right_password(account: Bus
 
 
 def test_lock_expires_after_the_configured_minutes(account: BusinessAccount):
-    with transaction() as s:
-        row = s.get(BusinessAccount, account.id)
-        row.locked_until = utcnow() - timedelta(seconds=1)
-        s.add(row)
+    _update(BusinessAccount, account.id, locked_until=utcnow() - timedelta(seconds=1))
     assert auth.resolve_session(_login()) is not None
 
 
 def test_lockout_threshold_is_configurable(account: BusinessAccount, monkeypatch: pytest.MonkeyPatch):
-    from tpd_app.settings import reset_settings
-
-    monkeypatch.setenv("TPD_LOCKOUT_ATTEMPTS", "2")
-    reset_settings()
+    _setting(monkeypatch, "TPD_LOCKOUT_ATTEMPTS", "2")
     for _ in range(2):
         with pytest.raises(InvalidCredentials):
             auth.sign_in("school-chief", "wrong-password-1")
@@ -119,31 +134,18 @@ def test_ticket_is_single_use(account: BusinessAccount):
 
 
 def test_expired_ticket_is_refused(account: BusinessAccount, monkeypatch: pytest.MonkeyPatch):
-    from tpd_app.settings import reset_settings
-
-    monkeypatch.setenv("TPD_LOGIN_TICKET_SECONDS", "-1")
-    reset_settings()
+    _setting(monkeypatch, "TPD_LOGIN_TICKET_SECONDS", "-1")
     assert auth.exchange_ticket(auth.sign_in("school-chief", PASSWORD)) is None
 
 
-def test_idle_session_expires(account: BusinessAccount):
+@pytest.mark.parametrize(("column", "ago"), [("last_seen_at", timedelta(minutes=31)),
+                                            ("expires_at", timedelta(seconds=1))], ids=["idle", "absolute"])
+def test_idle_and_absolute_expiry_end_the_session(account: BusinessAccount, column: str, ago: timedelta):
     token = _login()
-    with transaction() as s:
-        row = s.exec(select(LoginSession)).one()
-        row.last_seen_at = utcnow() - timedelta(minutes=31)
-        s.add(row)
+    _update_the_session(**{column: utcnow() - ago})
     assert auth.resolve_session(token) is None
     with transaction() as s:
         assert s.exec(select(LoginSession)).one().ended_at is not None
-
-
-def test_absolute_expiry_ends_even_an_active_session(account: BusinessAccount):
-    token = _login()
-    with transaction() as s:
-        row = s.exec(select(LoginSession)).one()
-        row.expires_at = utcnow() - timedelta(seconds=1)
-        s.add(row)
-    assert auth.resolve_session(token) is None
 
 
 def test_sign_out_ends_the_session_on_the_server(account: BusinessAccount):
@@ -155,30 +157,19 @@ def test_sign_out_ends_the_session_on_the_server(account: BusinessAccount):
 
 def test_disabling_an_account_ends_its_sessions_at_the_next_event(account: BusinessAccount):
     token = _login()
-    with transaction() as s:
-        row = s.get(BusinessAccount, account.id)
-        row.status = "disabled"
-        s.add(row)
+    _update(BusinessAccount, account.id, status="disabled")
     assert auth.resolve_session(token) is None
 
 
 def test_closed_unit_signs_its_accounts_out(account: BusinessAccount):
-    from tpd_app.models import Unit
-
     token = _login()
-    with transaction() as s:
-        unit = s.get(Unit, account.unit_id)
-        unit.status = "closed"
-        s.add(unit)
+    _update(Unit, account.unit_id, status="closed")
     assert auth.resolve_session(token) is None
 
 
 def test_login_upgrades_an_outdated_hash(account: BusinessAccount, monkeypatch: pytest.MonkeyPatch):
-    from tpd_app.settings import reset_settings
-
     old_hash = account.password_hash
-    monkeypatch.setenv("TPD_ARGON2_TIME_COST", "2")
-    reset_settings()
+    _setting(monkeypatch, "TPD_ARGON2_TIME_COST", "2")
     _context.cache_clear()
     _login()
     with transaction() as s:

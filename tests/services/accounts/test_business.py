@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from tests.factories import PASSWORD, make_account, make_world
 from tpd_app.domain.errors import Forbidden, ValidationFailed
@@ -23,12 +25,19 @@ from tpd_app.services.platform.db import transaction
 C = AccountCategory
 
 
-def _apply(unit_id: int, category: str = "chief", username: str = "new-chief") -> int:
+def _apply(unit_id: int, category: str = "chief", username: str = "new-chief", *, ip: str = "") -> int:
     with transaction() as s:
         return business.submit_application(s, {
             "unit_id": str(unit_id), "category": category, "username": username, "password": "Apply-pass-2026",
             "confirm": "Apply-pass-2026", "name": "林新校", "title": "教務主任", "email": "lin@school.edu.tw",
-            "phone": "02-23456789"})
+            "phone": "02-23456789"}, ip=ip)
+
+
+def _refusal(change: Callable[[Session], object]) -> str:
+    """The key of the `Forbidden` that `change` raises in its own (rolled back) transaction."""
+    with pytest.raises(Forbidden) as refused, transaction() as s:
+        change(s)
+    return refused.value.key
 
 
 def _denials(action: str) -> list[AuditLog]:
@@ -86,9 +95,8 @@ def test_county_bureau_cannot_activate_another_countys_school(db_url: str):
     application_id = _apply(world.school_a.id)
     with transaction() as s:
         assert business.pending_applications(s, other_bureau, scope=business.SUBORDINATE) == []
-    with pytest.raises(Forbidden) as refused, transaction() as s:
-        business.decide_application(s, other_bureau, application_id, approve=True)
-    assert refused.value.key == "error.forbidden.jurisdiction"
+    assert _refusal(lambda s: business.decide_application(s, other_bureau, application_id, approve=True)) == (
+        "error.forbidden.jurisdiction")
     assert len(_denials("account.activate")) == 1
     with transaction() as s:
         assert s.get(AccountApplication, application_id).status == "pending"
@@ -115,9 +123,8 @@ def test_a_chief_application_for_a_unit_with_a_chief_is_a_chief_change_for_the_n
         bureau = world.actor(s, world.bureau_a)
         national = world.actor(s, world.nc)
     application_id = _apply(world.school_a.id)
-    with pytest.raises(Forbidden) as refused, transaction() as s:
-        business.decide_application(s, bureau, application_id, approve=True)
-    assert refused.value.key == "accounts.error.chief_change_national_only"
+    assert _refusal(lambda s: business.decide_application(s, bureau, application_id, approve=True)) == (
+        "accounts.error.chief_change_national_only")
     with transaction() as s:
         queue = business.pending_applications(s, national, scope=business.SUBORDINATE)
         assert queue[0]["chief_change"] == "1"
@@ -145,10 +152,8 @@ def test_contact_cannot_create_an_account(db_url: str):
     with transaction() as s:
         world = make_world(s)
         contact = world.actor(s, world.school_a, C.CONTACT)
-    with pytest.raises(Forbidden) as refused, transaction() as s:
-        business.create_account(s, contact, {"category": "operator", "username": "sneaky", "name": "甲",
-                                             "email": "a@b.tw"})
-    assert refused.value.key == "error.forbidden.category"
+    assert _refusal(lambda s: business.create_account(s, contact, {
+        "category": "operator", "username": "sneaky", "name": "甲", "email": "a@b.tw"})) == "error.forbidden.category"
     with transaction() as s:
         assert s.exec(select(BusinessAccount).where(BusinessAccount.username == "sneaky")).first() is None
         assert s.exec(select(AuditLog).where(AuditLog.action == "access.denied")).one().target_id == "accounts.own_unit"
@@ -178,9 +183,8 @@ def test_school_cannot_make_anyone_chief(db_url: str):
         world = make_world(s)
         chief = world.actor(s, world.school_a)
         contact = make_account(s, world.school_a, category=C.CONTACT)
-    with pytest.raises(Forbidden) as refused, transaction() as s:
-        business.switch_category(s, chief, contact.id, "chief")
-    assert refused.value.key == "accounts.error.chief_change_national_only"
+    assert _refusal(lambda s: business.switch_category(s, chief, contact.id, "chief")) == (
+        "accounts.error.chief_change_national_only")
     with pytest.raises(Forbidden), transaction() as s:
         business.create_account(s, chief, {"category": "chief", "username": "second-chief", "name": "乙",
                                            "email": "b@b.tw"})
@@ -197,9 +201,7 @@ def test_nobody_inside_the_unit_touches_the_chief(db_url: str):
     for change in (lambda s: business.set_account_status(s, other_chief, chief_row.id, active=False),
                    lambda s: business.switch_category(s, other_chief, chief_row.id, "contact"),
                    lambda s: business.reset_password(s, other_chief, chief_row.id)):
-        with pytest.raises(Forbidden) as refused, transaction() as s:
-            change(s)
-        assert refused.value.key == "accounts.error.chief_untouchable"
+        assert _refusal(change) == "accounts.error.chief_untouchable"
 
 
 def test_the_last_active_chief_cannot_be_disabled_even_by_the_county(db_url: str):
@@ -207,9 +209,8 @@ def test_the_last_active_chief_cannot_be_disabled_even_by_the_county(db_url: str
         world = make_world(s)
         chief = make_account(s, world.school_a, username="only-chief")
         bureau = world.actor(s, world.bureau_a)
-    with pytest.raises(Forbidden) as refused, transaction() as s:
-        business.set_account_status(s, bureau, chief.id, active=False)
-    assert refused.value.key == "accounts.error.last_chief"
+    assert _refusal(lambda s: business.set_account_status(s, bureau, chief.id, active=False)) == (
+        "accounts.error.last_chief")
     with transaction() as s:
         assert s.get(BusinessAccount, chief.id).status == "active"
 
@@ -304,9 +305,8 @@ def test_a_chiefs_grants_are_never_narrowed_even_by_the_county(db_url: str):
         world = make_world(s)
         chief = make_account(s, world.school_a, username="chief-full")
         bureau = world.actor(s, world.bureau_a)
-    with pytest.raises(Forbidden) as refused, transaction() as s:
-        business.set_grants(s, bureau, chief.id, ["course.register"])
-    assert refused.value.key == "accounts.error.chief_grants"
+    assert _refusal(lambda s: business.set_grants(s, bureau, chief.id, ["course.register"])) == (
+        "accounts.error.chief_grants")
     with transaction() as s:
         assert s.get(BusinessAccount, chief.id).grants is None
 
@@ -317,9 +317,8 @@ def test_re_enabling_an_old_chief_never_gives_a_unit_two_chiefs(db_url: str):
         make_account(s, world.school_a, username="current-chief")
         old = make_account(s, world.school_a, username="old-chief", status="disabled")
         bureau = world.actor(s, world.bureau_a)
-    with pytest.raises(Forbidden) as refused, transaction() as s:
-        business.set_account_status(s, bureau, old.id, active=True)
-    assert refused.value.key == "accounts.error.second_chief"
+    assert _refusal(lambda s: business.set_account_status(s, bureau, old.id, active=True)) == (
+        "accounts.error.second_chief")
     with transaction() as s:
         assert s.get(BusinessAccount, old.id).status == "disabled"
     assert len(_denials("account.enable")) == 1
@@ -331,16 +330,8 @@ def test_one_address_cannot_flood_the_public_application_form(db_url: str):
     with transaction() as s:
         world = make_world(s)
     for n in range(business.PUBLIC_APPLICATIONS_PER_HOUR):
-        with transaction() as s:
-            business.submit_application(s, {
-                "unit_id": str(world.school_b.id), "category": "operator", "username": f"flood-{n}",
-                "password": "Apply-pass-2026", "confirm": "Apply-pass-2026", "name": "甲", "title": "",
-                "email": "a@b.tw", "phone": ""}, ip="203.0.113.9")
+        _apply(world.school_b.id, "operator", f"flood-{n}", ip="203.0.113.9")
     with pytest.raises(DomainError) as refused, transaction() as s:
         business.submit_application(s, {"unit_id": str(world.school_b.id)}, ip="203.0.113.9")
     assert refused.value.key == "apply.error.too_many"
-    with transaction() as s:  # another address is not affected
-        business.submit_application(s, {
-            "unit_id": str(world.school_b.id), "category": "operator", "username": "elsewhere",
-            "password": "Apply-pass-2026", "confirm": "Apply-pass-2026", "name": "乙", "title": "",
-            "email": "b@b.tw", "phone": ""}, ip="198.51.100.7")
+    _apply(world.school_b.id, "operator", "elsewhere", ip="198.51.100.7")  # another address is not affected

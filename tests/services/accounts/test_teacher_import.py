@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlmodel import select
 
-from tests.factories import make_teacher, make_world, new_national_id
+from tests.factories import make_teacher, make_world, new_national_id, xlsx
 from tpd_app.domain.errors import Forbidden, ValidationFailed
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import Teacher
@@ -17,15 +17,8 @@ from tpd_app.services.platform import uploads
 from tpd_app.services.platform.db import transaction
 
 
-def _workbook(rows: list[list[object]], header: list[str] | None = None) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(header or [label for _, label in teacher_import.COLUMNS])
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def _workbook(rows: list[list[object]]) -> bytes:
+    return xlsx([label for _, label in teacher_import.COLUMNS], rows)
 
 
 def test_the_template_has_the_expected_header():

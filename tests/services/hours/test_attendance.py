@@ -3,14 +3,12 @@ deadline and late flag, confirmation into the ledger (all or nothing), returns, 
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
-from openpyxl import Workbook
 from sqlmodel import select
 
-from tests.factories import make_teacher, make_world, new_national_id
+from tests.factories import make_teacher, make_world, new_national_id, xlsx
 from tests.services.hours_data import published_course
 from tpd_app.domain.errors import DomainError, Forbidden, ValidationFailed
 from tpd_app.domain.registration import attendance_deadline, is_late
@@ -34,14 +32,7 @@ def _setup(days_ahead: int = -3, **fields):
 
 
 def _xlsx(rows, header=("身分證字號", "姓名", "時數")) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx(header, rows)
 
 
 def _records(course_id):

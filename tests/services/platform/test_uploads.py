@@ -6,8 +6,8 @@ import io
 import zipfile
 
 import pytest
-from openpyxl import Workbook
 
+from tests.factories import xlsx
 from tpd_app.domain.errors import ValidationFailed
 from tpd_app.services.platform import uploads
 
@@ -15,14 +15,7 @@ COLUMNS = (("national_id", "身分證字號"), ("name", "姓名"))
 
 
 def _workbook(rows: list[list[object]], header: list[str] | None = None) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(header or [label for _, label in COLUMNS])
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx(header or [label for _, label in COLUMNS], rows)
 
 
 def test_a_zip_bomb_is_refused_by_its_unpacked_size():

@@ -66,8 +66,6 @@ def test_teacher_records_are_never_exported(db_url: str):
         with transaction() as session, pytest.raises(Forbidden) as refused:
             export.export_table(session, moe, F.STATS_NATIONAL, SY114, table)
         assert refused.value.key == "stats.error.no_teacher_records"
-    with pytest.raises(Forbidden):
-        export.export_teacher_records(moe)
 
 
 def test_an_export_outside_the_scope_is_refused(db_url: str):

@@ -1,4 +1,4 @@
-"""Messages of the course lifecycle (issue 3): registration, review, auto-review, catalogue."""
+"""Messages of the course lifecycle (SPEC §3.1): registration, review, auto-review, catalogue."""
 
 ZH = {
     "common.actions": "操作",

@@ -1,4 +1,4 @@
-"""Messages of the teachers' side (issue 4): registration, attendance lists, records, subscriptions, mail."""
+"""Messages of registration and hours (SPEC §3.2, §3.3): registration, attendance lists, records, subscriptions, mail."""
 
 ZH = {
     "registration.refused.not_published": "此課程尚未通過審核，無法報名。",

@@ -1,4 +1,4 @@
-"""Messages of the statistics dashboards, exports and annual report (issue 6)."""
+"""Messages of the statistics dashboards, exports and annual report (SPEC §3.6)."""
 
 ZH = {
     "stats.scope": "範圍",

@@ -486,7 +486,7 @@ def confirm_list(session: Session, actor: Actor, list_id: Any, *, ip: str = "") 
                      body=_t("mail.hours_confirmed.body", name=teacher.name, title=course.title, code=course.code,
                              hours=hours_text(entry.minutes)))
         credited += 1
-    # The statistics rollups move in the same transaction as the ledger (issue 6's contract).
+    # The statistics rollups move in the same transaction as the ledger (their contract, SPEC §3.6).
     session.flush()
     rollups.apply_confirmation(session, added, superseded)
     roster.status = L.CONFIRMED.value

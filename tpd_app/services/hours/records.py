@@ -30,7 +30,7 @@ from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.national_id import mask_national_id
 from tpd_app.domain.permissions import Actor, Function
 from tpd_app.domain.timeutil import format_date, roc_year, taipei_today, utcnow
-from tpd_app.domain.units import NATIONWIDE, UnitType
+from tpd_app.domain.units import UnitType
 from tpd_app.models import (
     ComplianceRuleRow,
     Course,
@@ -275,11 +275,6 @@ def school_teacher_record(session: Session, actor: Actor, teacher_id: Any, *, ip
     audit.record(session, action="records.view", actor=actor, target_type="teacher", target_id=teacher.id or "",
                  ip=ip)
     return record_of(session, teacher)
-
-
-def _centre_scope_ok(actor: Actor) -> None:
-    if actor.unit.type not in (UnitType.COUNTY_BUREAU, UnitType.K12EA, *NATIONWIDE):
-        raise Forbidden("error.forbidden.unit_type")
 
 
 def get_report_permission(session: Session, actor: Actor, *, ip: str = "") -> dict[str, str]:

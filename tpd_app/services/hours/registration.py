@@ -467,19 +467,6 @@ def open_courses(session: Session, actor: Actor, *, keyword: str = "", today: da
     return result
 
 
-def find_course_by_code(session: Session, actor: Actor, code: Any) -> int:
-    """The id of a course by its code, for a teacher who typed or followed it.
-
-    Raises:
-        Forbidden: not a teacher. NotFound: no such course.
-    """
-    require(actor, Function.TEACHER_REGISTER)
-    course = session.exec(select(Course).where(Course.code == clean(code, 16))).first()
-    if course is None:
-        raise NotFound()
-    return course.id or 0
-
-
 
 def organizer_courses(session: Session, actor: Actor, *, today: date | None = None,
                       ip: str = "") -> list[dict[str, str]]:

@@ -354,17 +354,6 @@ def export_table(session: Session, actor: Actor, function: Function, filters: St
     return f"tpd-stats-{table}-{filters.year}.xlsx", data
 
 
-def export_teacher_records(actor: Actor, *, ip: str = "") -> None:
-    """Teachers' individual training-record reports are excluded from Excel export (SPEC §3.6).
-
-    Raises:
-        Forbidden: always.
-    """
-    audit.record_now(action="statistics.export_refused", actor=actor, outcome="denied", target_type="export",
-                     target_id="teacher_records", ip=ip)
-    raise Forbidden("stats.error.no_teacher_records")
-
-
 def compliance_sheet(dashboard: dashboards.Dashboard, filters: StatsFilters, lang: str) -> Sheet:
     columns = [Column(_t("stats.compliance.rule", lang), width=24), Column(_t("stats.compliance.period", lang)),
                Column(_t("stats.compliance.required_hours", lang), HOURS),

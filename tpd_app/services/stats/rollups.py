@@ -1,6 +1,6 @@
 """Keeping the statistics rollups current, and rebuilding them from the ledger.
 
-Contract with attendance confirmation (issue 4): in the same transaction that writes or
+Contract with attendance confirmation (SPEC §3.3): in the same transaction that writes or
 supersedes `TrainingRecord` rows, call
 
     rollups.apply_confirmation(session, added=[...new rows...], superseded=[...replaced rows...])

@@ -1,0 +1,119 @@
+"""Names vulture reports as unused that are used by name, from outside Python's sight.
+
+Read by `test_dead_code.py` (`vulture tpd_app tests/structure/vulture_whitelist.py`); never imported.
+Started from `vulture tpd_app --make-whitelist` and trimmed to one line a name. The groups:
+
+- Pages: `@rx.page` registers each page function with the app; nothing calls it by name.
+- Component props: Reflex reads a custom component's `library`, `tag` and `rx.Var` props from the class.
+- Table columns: SQLModel fields and the attributes the services set on them are stored, and read
+  back by SQL, the audit log and the migrations, not by Python attribute access.
+- SQLAlchemy hooks: `TypeDecorator` members SQLAlchemy calls, and `before_insert`/`before_update`
+  listeners that `sa.event.listens_for` registers.
+- Spreadsheet cells: openpyxl cell and sheet attributes the export sets for Excel to read.
+- Course kinds: the `CourseKind` members are the stored values; the code iterates the enum.
+- Navigation rows: the `NavEntry` keys the sidebar reads as `entry["href"]`.
+- Permission listing: `allowed_functions` lists the matrix for the permission and navigation tests.
+- Test hooks: the functions the test fixtures call to reset process-wide engines and settings.
+"""
+
+# Pages
+apply_page
+attendance_page
+audit_page
+autoreview_browse_page
+autoreview_settings_page
+catalogue_page
+confirm_lists_page
+county_page
+course_browse_own_page
+course_detail_page
+course_edit_page
+course_manage_page
+course_register_page
+course_review_page
+directory_page
+entry_page
+national_page
+own_unit_page
+participants_page
+password_page
+profile_page
+registrants_page
+report_page
+report_permissions_page
+roster_page
+school_page
+school_records_page
+subject_center_page
+subordinate_page
+teacher_apply_page
+teacher_records_page
+teacher_register_page
+teacher_registrations_page
+teacher_subscriptions_page
+topics_page
+unit_contact_page
+units_page
+
+# Component props
+_.library
+_.tag
+_.min_height
+_.margin
+
+# Table columns
+_.acknowledged_by_id
+_.actor_teacher_id
+_.address
+_.applied_at
+_.attendance_list_id
+_.confirmed_at
+_.confirmed_by_account_id
+_.created_by_account_id
+_.decided_by_account_id
+_.decided_by_id
+_.fax
+_.from_status
+_.last_error
+_.published_at
+_.reported_by_id
+_.requested_by_id
+_.updated_at
+_.updated_by_account_id
+_.uploaded_at
+_.uploaded_by_account_id
+_.website
+
+# SQLAlchemy hooks
+_.impl
+_.cache_ok
+_.process_bind_param
+_.process_result_value
+_national_id_must_be_valid
+_national_id_is_permanent
+
+# Spreadsheet cells
+_.alignment
+_.data_type
+_.fill
+_.freeze_panes
+_.quotePrefix
+
+# Course kinds
+_.LECTURE
+_.WORKSHOP
+_.CONFERENCE
+_.COMMUNITY
+_.OBSERVATION
+_.ONLINE
+_.FIELD_TRIP
+
+# Navigation rows
+_.href
+
+# Permission listing
+allowed_functions
+
+# Test hooks
+dispose_engines
+reset_settings
