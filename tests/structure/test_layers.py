@@ -95,3 +95,30 @@ def test_services_are_five_feature_packages_and_no_loose_modules():
     assert sorted(p.name for p in services.iterdir() if p.is_dir() and (p / "__init__.py").exists()) == [
         "accounts", "courses", "hours", "platform", "stats"]
     assert [p.name for p in services.glob("*.py")] == ["__init__.py"]
+
+
+#: The only calls between feature packages (docs/ARCHITECTURE.md explains each): the hours use cases
+#: reach courses through its loaders; a course change tells its registrations and subscribers; a
+#: confirmed list or a changed course keeps the statistics rollups current in the same transaction; a
+#: directory merge re-routes review to the surviving school's centre.
+SANCTIONED_CROSS_FEATURE = {
+    ("hours", "tpd_app.services.courses.access"),
+    ("courses", "tpd_app.services.hours.registration"),
+    ("courses", "tpd_app.services.hours.subscriptions"),
+    ("courses", "tpd_app.services.stats.rollups"),
+    ("hours", "tpd_app.services.stats.rollups"),
+    ("accounts", "tpd_app.services.courses.access"),
+}
+FEATURES = ("accounts", "courses", "hours", "stats")
+
+
+def test_feature_packages_call_each_other_only_through_the_sanctioned_doors():
+    calls = set()
+    for feature in FEATURES:
+        for path in (PACKAGE / "services" / feature).glob("*.py"):
+            for name in _imports(path):
+                parts = name.split(".")
+                if len(parts) >= 4 and parts[:2] == ["tpd_app", "services"] and parts[2] in FEATURES \
+                        and parts[2] != feature and (PACKAGE / "services" / parts[2] / f"{parts[3]}.py").exists():
+                    calls.add((feature, ".".join(parts[:4])))
+    assert calls == SANCTIONED_CROSS_FEATURE
