@@ -2,6 +2,7 @@
 catalogue, topics and attachments (SPEC §3.1, §4).
 
 `access` holds every loader that fetches a course *and* checks the caller's right to it: the only
-door to a course row. The one sanctioned call out of this package is `lifecycle` → `hours.registration`
-(cancelling a course cancels its registrations; added seats go to the waiting list).
+door to a course row, used by `hours` too. Calls out of this package (docs/ARCHITECTURE.md): a course
+change tells `hours.registration` (cancelled registrations, seats for the waiting list) and
+`hours.subscriptions` (approved courses for subscribers), and keeps `stats.rollups` current.
 """
