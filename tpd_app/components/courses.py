@@ -1,4 +1,4 @@
-"""Course building blocks: status badge, labelled values, checkbox groups, pager, reason dialog."""
+"""Course building blocks: labelled values, checkbox groups, pager, reason dialog."""
 
 from __future__ import annotations
 
@@ -6,17 +6,7 @@ import reflex as rx
 
 from tpd_app.components import tokens
 from tpd_app.components.i18n import tr
-from tpd_app.domain.courses import STATUS_COLOURS
 from tpd_app.state.base import AppState
-
-
-def status_badge(status: rx.Var) -> rx.Component:
-    """The course status in its colour (one `rx.match` arm per status)."""
-    arms = [
-        (s.value, rx.badge(tr(s.label_key), color_scheme=colour, variant="soft", data_testid="status-badge"))
-        for s, colour in STATUS_COLOURS.items()
-    ]
-    return rx.match(status, *arms, rx.badge(status))
 
 
 def kind_label(kind: rx.Var) -> rx.Var:

@@ -1,18 +1,10 @@
-"""Building blocks of the teachers' side: registration and attendance badges, notices, print styles."""
+"""Building blocks of the teachers' side: notices and print styles."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from tpd_app.components.i18n import tr
-
-REGISTRATION_COLOURS: tuple[tuple[str, str], ...] = (
-    ("pending", "amber"), ("accepted", "green"), ("declined", "red"), ("waiting", "blue"),
-    ("withdrawn", "gray"), ("cancelled", "gray"),
-)
-LIST_COLOURS: tuple[tuple[str, str], ...] = (
-    ("none", "gray"), ("draft", "amber"), ("submitted", "blue"), ("returned", "orange"), ("confirmed", "green"),
-)
 
 #: Printing shows the record only: no header, sidebar, footer or buttons.
 PRINT_CSS = """
@@ -24,20 +16,6 @@ PRINT_CSS = """
   body { background: white !important; }
 }
 """
-
-
-def badge(value: rx.Var, prefix: str, colours: tuple[tuple[str, str], ...]) -> rx.Component:
-    """A coloured status badge labelled `prefix` + value."""
-    return rx.badge(tr(prefix + value.to(str)), color_scheme=rx.match(value, *colours, "gray"), variant="soft",
-                    data_testid="status-badge")
-
-
-def registration_badge(value: rx.Var) -> rx.Component:
-    return badge(value, "registration.status.", REGISTRATION_COLOURS)
-
-
-def list_badge(value: rx.Var) -> rx.Component:
-    return badge(value, "attendance.status.", LIST_COLOURS)
 
 
 def messages(state: type[rx.State]) -> rx.Component:

@@ -1,4 +1,4 @@
-"""Tables, status badges, selects and the one-time-secret notice of the management pages."""
+"""Tables, selects and the one-time-secret notice of the management pages."""
 
 from __future__ import annotations
 
@@ -8,13 +8,6 @@ import reflex as rx
 
 from tpd_app.components import tokens
 from tpd_app.components.i18n import tr
-
-#: Status values and their badge colour.
-STATUS_COLOURS: tuple[tuple[str, str], ...] = (
-    ("active", "green"), ("serving", "green"), ("approved", "green"), ("added", "green"),
-    ("acknowledged", "green"), ("applied", "blue"), ("pending", "amber"), ("scheduled", "amber"),
-    ("disabled", "gray"), ("left", "gray"), ("retired", "gray"), ("rejected", "red"), ("error", "red"),
-)
 
 
 def data_table(headers: Sequence[str], rows: rx.Var, render_row: Callable[[rx.Var], rx.Component], *,
@@ -40,12 +33,6 @@ def data_table(headers: Sequence[str], rows: rx.Var, render_row: Callable[[rx.Va
 
 def cell(*children: rx.Component | rx.Var | str, **props) -> rx.Component:
     return rx.table.cell(*children, **props)
-
-
-def status_badge(value: rx.Var, prefix: str) -> rx.Component:
-    """A coloured badge for a status value, labelled from `prefix` + value."""
-    colour = rx.match(value, *STATUS_COLOURS, "gray")
-    return rx.badge(tr(prefix + value.to(str)), color_scheme=colour, variant="soft")
 
 
 def select_field(name: str, label_key: str, options: Sequence[tuple[str, str]], *, default: str = "",

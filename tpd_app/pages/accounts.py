@@ -6,6 +6,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
+from tpd_app.components.badges import status_badge
 from tpd_app.components.forms import field, notices, save_button
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
@@ -19,8 +20,8 @@ from tpd_app.components.tables import (
     secret_notice,
     section,
     select_field,
-    status_badge,
 )
+from tpd_app.domain.accounts import AccountStatus
 from tpd_app.domain.permissions import Function
 from tpd_app.state.accounts import OwnUnitState, SubordinateState
 
@@ -76,7 +77,7 @@ def _account_table(state: AccountState, actions) -> rx.Component:
             cell(tr("category." + r["category"].to(str))),
             cell(rx.cond(r["narrowed"], rx.text(tr("accounts.narrowed"), size="1"),
                          rx.text(tr("accounts.all_grants"), size="1", color=tokens.MUTED))),
-            cell(status_badge(r["status"], "status.")),
+            cell(status_badge(r["status"], AccountStatus, testid=None)),
             cell(r["last_login"]),
             cell(actions(r)),
             data_testid="account-" + r["username"].to(str),

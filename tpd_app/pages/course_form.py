@@ -7,10 +7,12 @@ from reflex.vars.function import FunctionStringVar
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.courses import checkbox, localized, status_badge
+from tpd_app.components.badges import status_badge
+from tpd_app.components.courses import checkbox, localized
 from tpd_app.components.forms import field
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
+from tpd_app.domain.courses import CourseStatus
 from tpd_app.domain.permissions import Function
 from tpd_app.state.courses import (
     ATTACHMENT_BYTES,
@@ -246,7 +248,7 @@ def course_edit_page() -> rx.Component:
     return app_shell(
         "course.edit.title",
         rx.hstack(rx.text(tr("course.field.code"), ": ", rx.text.strong(S.course_code_text), size="3"),
-                  status_badge(S.course_status), spacing="3", align="center"),
+                  status_badge(S.course_status, CourseStatus), spacing="3", align="center"),
         rx.cond(S.notice_key, rx.callout(tr(S.notice_key.to(str)), icon="circle-check", color_scheme="green",
                                          role="status", data_testid="notice")),
         rx.cond(

@@ -6,9 +6,11 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.courses import data_table, kind_label, pager, reason_dialog, status_badge
+from tpd_app.components.badges import status_badge
+from tpd_app.components.courses import data_table, kind_label, pager, reason_dialog
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
+from tpd_app.domain.courses import CourseStatus
 from tpd_app.domain.permissions import Function
 from tpd_app.state.courses import EDIT_ROUTE, KIND_OPTIONS, STATUS_OPTIONS, OwnCoursesState
 
@@ -45,8 +47,8 @@ def _filters() -> rx.Component:
 
 def _counts() -> rx.Component:
     return rx.hstack(
-        *[rx.cond(S.counts[s] > 0, rx.hstack(status_badge(rx.Var.create(s)), rx.text(S.counts[s].to_string(),
-                                                                                        size="2"), spacing="1"))
+        *[rx.cond(S.counts[s] > 0, rx.hstack(status_badge(rx.Var.create(s), CourseStatus),
+                                             rx.text(S.counts[s].to_string(), size="2"), spacing="1"))
           for s in STATUS_OPTIONS],
         spacing="3",
         wrap="wrap",
@@ -77,7 +79,7 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(kind_label(row["kind"])),
         rx.table.cell(row["first_date"], white_space="nowrap"),
         rx.table.cell(row["hours"], white_space="nowrap"),
-        rx.table.cell(status_badge(row["status"])),
+        rx.table.cell(status_badge(row["status"], CourseStatus)),
         rx.cond(S.manage, rx.table.cell(actions, white_space="nowrap")),
         data_testid="course-row",
     )

@@ -7,9 +7,11 @@ from reflex.vars.function import FunctionStringVar
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.courses import course_facts, data_table, kind_label, labelled, pager, status_badge
+from tpd_app.components.badges import status_badge
+from tpd_app.components.courses import course_facts, data_table, kind_label, labelled, pager
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
+from tpd_app.domain.courses import CourseStatus
 from tpd_app.domain.permissions import Function
 from tpd_app.state.courses import COUNTY_OPTIONS
 from tpd_app.state.review import ReviewState
@@ -52,7 +54,8 @@ def _current() -> rx.Component:
     c = S.current
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.heading(c["title"], size="5", as_="h2"), status_badge(c["status"]), align="center"),
+            rx.hstack(rx.heading(c["title"], size="5", as_="h2"), status_badge(c["status"], CourseStatus),
+                      align="center"),
             labelled("course.field.kind", kind_label(c["kind"])),
             *course_facts(c, topics=S.current_topics, levels=S.current_levels),
             labelled("course.field.sessions", rx.vstack(rx.foreach(S.current_sessions, _session), spacing="0")),

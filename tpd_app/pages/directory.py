@@ -6,6 +6,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
+from tpd_app.components.badges import status_badge
 from tpd_app.components.forms import field, notices
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
@@ -16,8 +17,8 @@ from tpd_app.components.tables import (
     form_card,
     search_bar,
     select_field,
-    status_badge,
 )
+from tpd_app.domain.accounts import AuditOutcome, DirectoryChangeStatus
 from tpd_app.pages.unit_contact import unit_contact_fields
 from tpd_app.state.directory import AuditState, DirectoryState, UnitEditState
 
@@ -80,7 +81,7 @@ def _change_row(c: rx.Var) -> rx.Component:
         cell(c["successor"]),
         cell(c["effective_date"]),
         cell(c["reporter"]),
-        cell(status_badge(c["status"], "directory.status.")),
+        cell(status_badge(c["status"], DirectoryChangeStatus, testid=None)),
         cell(rx.cond(S.is_national_centre & (c["status"] == "applied"),
                      action_button("directory.acknowledge", S.acknowledge(c["id"]), colour="green",
                                    testid="ack-" + c["id"].to(str)),
@@ -137,7 +138,7 @@ def _audit_row(e: rx.Var) -> rx.Component:
     small = {"size": "1", "style": {"word_break": "break-all"}}
     return rx.table.row(
         cell(e["at"]), cell(e["who"]), cell(e["unit"]), cell(rx.code(e["action"])),
-        cell(status_badge(e["outcome"], "audit.outcome.")), cell(e["target"]),
+        cell(status_badge(e["outcome"], AuditOutcome, testid=None)), cell(e["target"]),
         cell(rx.text(e["before"], **small)), cell(rx.text(e["after"], **small)),
     )
 

@@ -6,13 +6,15 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
+from tpd_app.components.badges import status_badge
 from tpd_app.components.courses import checkbox, kind_label, localized
-from tpd_app.components.hours import PRINT_CSS, messages, registration_badge
+from tpd_app.components.hours import PRINT_CSS, messages
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import cell, data_table, search_bar
 from tpd_app.domain.courses import AudienceLevel, CourseKind
 from tpd_app.domain.permissions import Function
+from tpd_app.domain.registration import RegistrationStatus
 from tpd_app.domain.units import COUNTIES
 from tpd_app.state.hours_teacher import MyRecordState, MyRegistrationsState, RegisterState, SubscriptionState
 
@@ -21,7 +23,7 @@ def _open_row(row: rx.Var) -> rx.Component:
     S = RegisterState
     action = rx.cond(
         row["my_status"] != "",
-        registration_badge(row["my_status"]),
+        status_badge(row["my_status"], RegistrationStatus),
         rx.cond(row["refusal"] != "",
                 rx.text(tr(row["refusal"].to(str)), size="1", color=tokens.ERROR, data_testid="refusal"),
                 rx.button(tr("registration.action.register"), size="1", on_click=S.register(row["id"]),
@@ -69,7 +71,7 @@ def _mine_row(row: rx.Var) -> rx.Component:
         cell(row["first_date"], white_space="nowrap"),
         cell(row["hours"]),
         cell(rx.vstack(
-            rx.hstack(registration_badge(row["status"]),
+            rx.hstack(status_badge(row["status"], RegistrationStatus),
                       rx.cond(row["position"] != "", rx.text(tr("registration.field.position"), " ",
                                                               row["position"], size="1", data_testid="position")),
                       spacing="2", align="center"),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
+from tpd_app.components.badges import status_badge
 from tpd_app.components.forms import field, notices, save_button
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
@@ -19,8 +20,8 @@ from tpd_app.components.tables import (
     secret_notice,
     section,
     select_field,
-    status_badge,
 )
+from tpd_app.domain.accounts import Employment, ImportOutcome
 from tpd_app.domain.permissions import Function
 from tpd_app.state.teachers import MAX_UPLOAD_BYTES, XLSX_MIME, TeacherEntryState, TeacherRosterState
 
@@ -40,7 +41,7 @@ def _roster_row(r: rx.Var) -> rx.Component:
                                spacing="1", align="center"))),
         cell(r["name"]),
         cell(r["email"], rx.el.br(), rx.text(r["phone"], size="1")),
-        cell(status_badge(r["employment"], "employment.")),
+        cell(status_badge(r["employment"], Employment, testid=None)),
         cell(r["last_login"]),
         cell(rx.hstack(
             action_button("teachers.edit", S.start_edit(r["id"]), testid="edit-" + key),
@@ -167,7 +168,7 @@ def _take_in() -> rx.Component:
 
 def _report_row(r: rx.Var) -> rx.Component:
     return rx.table.row(cell(r["row"]), cell(r["national_id"]), cell(r["name"]),
-                        cell(status_badge(r["outcome"], "import.outcome.")), cell(tr(r["message"].to(str))))
+                        cell(status_badge(r["outcome"], ImportOutcome, testid=None)), cell(tr(r["message"].to(str))))
 
 
 def _bulk_entry() -> rx.Component:
