@@ -88,16 +88,6 @@ def reason_dialog(*, open_: rx.Var, title: rx.Var, heading_key: str, on_submit: 
     )
 
 
-def data_table(header_keys: list[str], rows: rx.Var, render_row, *extra_headers: rx.Component) -> rx.Component:
-    """A full-width table: translated column headers ("" for an unlabelled column), one row per item."""
-    return rx.table.root(
-        rx.table.header(rx.table.row(
-            *[rx.table.column_header_cell(tr(key) if key else "") for key in header_keys], *extra_headers)),
-        rx.table.body(rx.foreach(rows, render_row)),
-        width="100%",
-    )
-
-
 def course_facts(d: rx.Var, *, topics: rx.Var, levels: rx.Var) -> list[rx.Component]:
     """The labelled facts of a course shared by the reviewer's view and the public page."""
     return [

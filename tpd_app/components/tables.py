@@ -9,24 +9,42 @@ import reflex as rx
 from tpd_app.components import tokens
 from tpd_app.components.i18n import tr
 
+#: A column header: a message key ("" for an unlabelled column), a Var holding one, or a ready header cell.
+Header = str | rx.Var | rx.Component
+_CAPTION_STYLE = {"caption_side": "top", "text_align": "left", "font_size": "0.8rem", "color": tokens.MUTED}
 
-def data_table(headers: Sequence[str], rows: rx.Var, render_row: Callable[[rx.Var], rx.Component], *,
-               testid: str, empty_key: str = "table.empty") -> rx.Component:
-    """A table of `rows` (a list Var), or a line saying there is nothing to show."""
+
+def _header_cell(header: Header) -> rx.Component:
+    if isinstance(header, rx.Component):
+        return header
+    if isinstance(header, str) and not header:
+        return rx.table.column_header_cell("")
+    return rx.table.column_header_cell(tr(header))
+
+
+def data_table(headers: Sequence[Header], rows: rx.Var, render_row: Callable[[rx.Var], rx.Component], *,
+               testid: str = "", empty_key: str | None = "table.empty", caption_key: str = "",
+               max_height: str = "", variant: str = "surface", size: str = "1") -> rx.Component:
+    """A table of `rows` (a list Var) that scrolls sideways when the screen is narrower than it.
+
+    With no rows it shows the `empty_key` message instead (test id `<testid>-empty`); with
+    `empty_key=None` the table and its header stay. No headers, no header row; `max_height`
+    scrolls a long table inside its box.
+    """
+    cells = [_header_cell(h) for h in headers]
+    parts = [rx.el.caption(tr(caption_key), style=_CAPTION_STYLE)] if caption_key else []
+    if cells:
+        parts.append(rx.table.header(rx.table.row(*cells)))
+    parts.append(rx.table.body(rx.foreach(rows, render_row)))
+    marked = {"data_testid": testid} if testid else {}
+    tall = {"max_height": max_height, "overflow_y": "auto"} if max_height else {}
+    table = rx.box(rx.table.root(*parts, variant=variant, size=size, width="100%", **marked),
+                   width="100%", overflow_x="auto", **tall)
+    if empty_key is None:
+        return table
     return rx.cond(
         rows.length() > 0,  # type: ignore[attr-defined]
-        rx.box(
-            rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(tr(h)) for h in headers])),
-                rx.table.body(rx.foreach(rows, render_row)),
-                variant="surface",
-                size="1",
-                width="100%",
-                data_testid=testid,
-            ),
-            width="100%",
-            overflow_x="auto",
-        ),
+        table,
         rx.text(tr(empty_key), color=tokens.MUTED, size="2", data_testid=f"{testid}-empty"),
     )
 

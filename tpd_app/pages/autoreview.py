@@ -6,9 +6,10 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.courses import checkbox, data_table, kind_label, pager, reason_dialog
+from tpd_app.components.courses import checkbox, kind_label, pager, reason_dialog
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
+from tpd_app.components.tables import data_table
 from tpd_app.domain.permissions import Function
 from tpd_app.state.courses import KIND_OPTIONS
 from tpd_app.state.review import AutoReviewBrowseState, AutoReviewSettingsState
@@ -85,7 +86,7 @@ def autoreview_browse_page() -> rx.Component:
                                          data_testid="notice")),
         rx.cond(B.error_text, rx.callout(B.error_text, icon="triangle-alert", color_scheme="red", role="alert")),
         data_table(["course.field.code", "course.field.organizer", "course.field.title", "course.field.kind",
-                    "course.field.first_date", ""], B.rows, _browse_row),
+                    "course.field.first_date", ""], B.rows, _browse_row, empty_key=None, variant="ghost", size="2"),
         rx.cond(B.rows.length() == 0, rx.text(tr("common.no_results"), color=tokens.MUTED)),
         pager(B.page, B.total, B.go_page(-1), B.go_page(1)),
         reason_dialog(open_=B.dialog_id != "", title=B.dialog_title, heading_key="autoreview.revoke.title",

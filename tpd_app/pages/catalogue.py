@@ -10,6 +10,7 @@ from tpd_app.components.badges import status_badge
 from tpd_app.components.courses import checkbox, course_facts, kind_label, localized
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import page_frame
+from tpd_app.components.tables import data_table
 from tpd_app.domain.registration import RegistrationWindow
 from tpd_app.state.catalogue import CatalogueState, CourseDetailState
 from tpd_app.state.courses import COUNTY_OPTIONS, KIND_OPTIONS, LEVEL_OPTIONS
@@ -119,7 +120,7 @@ def _detail() -> rx.Component:
                   spacing="2"),
         *course_facts(d, topics=D.detail_topics, levels=D.detail_levels),
         rx.heading(tr("course.field.sessions"), size="4", as_="h2"),
-        rx.table.root(rx.table.body(rx.foreach(D.detail_sessions, _detail_session)), width="100%"),
+        data_table((), D.detail_sessions, _detail_session, empty_key=None, variant="ghost", size="2"),
         rx.heading(tr("course.field.description"), size="4", as_="h2"),
         rx.text(d["description"], white_space="pre-wrap"),
         rx.cond(D.detail_files.length() > 0, rx.vstack(

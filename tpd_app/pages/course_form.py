@@ -12,6 +12,7 @@ from tpd_app.components.courses import checkbox, localized
 from tpd_app.components.forms import field
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
+from tpd_app.components.tables import data_table
 from tpd_app.domain.courses import CourseStatus
 from tpd_app.domain.permissions import Function
 from tpd_app.state.courses import (
@@ -269,16 +270,8 @@ def course_edit_page() -> rx.Component:
             S.history.length() > 0,
             rx.vstack(
                 rx.heading(tr("course.section.history"), size="4", as_="h2"),
-                rx.table.root(
-                    rx.table.header(rx.table.row(
-                        rx.table.column_header_cell(tr("course.history.at")),
-                        rx.table.column_header_cell(tr("course.history.unit")),
-                        rx.table.column_header_cell(tr("course.history.action")),
-                        rx.table.column_header_cell(tr("course.field.reason")),
-                    )),
-                    rx.table.body(rx.foreach(S.history, _history_row)),
-                    width="100%",
-                ),
+                data_table(("course.history.at", "course.history.unit", "course.history.action", "course.field.reason"),
+                           S.history, _history_row, empty_key=None, variant="ghost", size="2"),
                 width="100%",
             ),
         ),

@@ -7,9 +7,10 @@ import reflex as rx
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
-from tpd_app.components.courses import data_table, kind_label, pager, reason_dialog
+from tpd_app.components.courses import kind_label, pager, reason_dialog
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
+from tpd_app.components.tables import data_table
 from tpd_app.domain.courses import CourseStatus
 from tpd_app.domain.permissions import Function
 from tpd_app.state.courses import EDIT_ROUTE, KIND_OPTIONS, STATUS_OPTIONS, OwnCoursesState
@@ -97,8 +98,9 @@ def own_courses() -> rx.Component:
         _filters(),
         _counts(),
         data_table(["course.field.code", "course.field.title", "course.field.kind", "course.field.first_date",
-                    "course.field.hours_short", "course.field.status"], S.rows, _row,
-                   rx.cond(S.manage, rx.table.column_header_cell(tr("common.actions")))),
+                    "course.field.hours_short", "course.field.status",
+                    rx.cond(S.manage, rx.table.column_header_cell(tr("common.actions")))], S.rows, _row,
+                   empty_key=None, variant="ghost", size="2"),
         rx.cond(S.rows.length() == 0, rx.text(tr("common.no_results"), color=tokens.MUTED)),
         pager(S.page, S.total, S.go_page(-1), S.go_page(1)),
         reason_dialog(open_=S.dialog_id != "", title=S.dialog_title, heading_key="course.cancel.title",

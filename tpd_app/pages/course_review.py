@@ -8,9 +8,10 @@ from reflex.vars.function import FunctionStringVar
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
-from tpd_app.components.courses import course_facts, data_table, kind_label, labelled, pager
+from tpd_app.components.courses import course_facts, kind_label, labelled, pager
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
+from tpd_app.components.tables import data_table
 from tpd_app.domain.courses import CourseStatus
 from tpd_app.domain.permissions import Function
 from tpd_app.state.courses import COUNTY_OPTIONS
@@ -140,7 +141,7 @@ def course_review_page() -> rx.Component:
             on_submit=S.search,
         ),
         data_table(["", "course.field.code", "course.field.organizer", "course.field.title", "course.field.kind",
-                    "course.field.first_date", ""], S.rows, _row),
+                    "course.field.first_date", ""], S.rows, _row, empty_key=None, variant="ghost", size="2"),
         rx.cond(S.rows.length() == 0, rx.text(tr("review.empty"), color=tokens.MUTED, data_testid="review-empty")),
         rx.button(tr("review.action.bulk_approve"), " (", S.selected.length().to_string(), ")",
                   on_click=S.approve_selected, disabled=S.selected.length() == 0, color_scheme="green",
