@@ -71,9 +71,9 @@ def reason_dialog(*, open_: rx.Var, title: rx.Var, heading_key: str, on_submit: 
                     rx.cond(error, rx.text(error, color=tokens.ERROR, size="2", role="alert",
                                            data_testid=f"{testid}-error")),
                     rx.hstack(
-                        rx.button(tr("common.cancel"), type="button", variant="soft", color_scheme="gray",
+                        rx.button(tr("common.cancel"), type="button", variant="soft", color_scheme=tokens.NEUTRAL,
                                   on_click=on_close),
-                        rx.button(tr(confirm_key), type="submit", color_scheme="red",
+                        rx.button(tr(confirm_key), type="submit", color_scheme=tokens.DANGER,
                                   data_testid=f"{testid}-confirm"),
                         justify="end",
                         width="100%",

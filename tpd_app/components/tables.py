@@ -84,14 +84,14 @@ def secret_notice(state: type[rx.State]) -> rx.Component:
                 rx.code(state.secret_text, size="4", data_testid="one-time-password"),
                 rx.text(tr("secret.body"), size="1"),
             ),
-            color_scheme="amber",
+            color_scheme=tokens.WARN,
             role="status",
         ),
     )
 
 
 def action_button(label_key: str, on_click: rx.event.EventSpec, *, testid: str | rx.Var,
-                  colour: str = "gray", **props) -> rx.Component:
+                  colour: str = tokens.NEUTRAL, **props) -> rx.Component:
     return rx.button(tr(label_key), on_click=on_click, size="1", variant="soft", color_scheme=colour,
                      data_testid=testid, type="button", **props)
 
@@ -125,8 +125,8 @@ def decision_buttons(approve_key: str, on_approve: rx.event.EventSpec, on_reject
                      testid: rx.Var) -> rx.Component:
     """Approve and reject buttons of one queue row; test ids `approve-…` / `reject-…`."""
     return rx.hstack(
-        action_button(approve_key, on_approve, colour="green", testid="approve-" + testid),
-        action_button("accounts.reject", on_reject, colour="red", testid="reject-" + testid),
+        action_button(approve_key, on_approve, colour=tokens.OK, testid="approve-" + testid),
+        action_button("accounts.reject", on_reject, colour=tokens.DANGER, testid="reject-" + testid),
         spacing="1",
     )
 

@@ -65,7 +65,7 @@ def _row(row: rx.Var) -> rx.Component:
         ),
         rx.cond(
             (row["status"] != "cancelled") & (row["status"] != "rejected"),
-            rx.button(tr("course.action.cancel"), size="1", variant="ghost", color_scheme="red",
+            rx.button(tr("course.action.cancel"), size="1", variant="ghost", color_scheme=tokens.DANGER,
                       on_click=S.ask_reason(row["id"], row["title"]), data_testid="cancel-course"),
         ),
         spacing="2",
@@ -89,10 +89,10 @@ def _row(row: rx.Var) -> rx.Component:
 def own_courses() -> rx.Component:
     return rx.vstack(
         rx.cond(S.saved_code, rx.callout(rx.text(tr("course.notice.registered"), " ", rx.text.strong(S.saved_code)),
-                                         icon="circle-check", color_scheme="green", data_testid="notice")),
-        rx.cond(S.notice_key, rx.callout(tr(S.notice_key), icon="circle-check", color_scheme="green",
+                                         icon="circle-check", color_scheme=tokens.OK, data_testid="notice")),
+        rx.cond(S.notice_key, rx.callout(tr(S.notice_key), icon="circle-check", color_scheme=tokens.OK,
                                          data_testid="notice")),
-        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme="red")),
+        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme=tokens.DANGER)),
         rx.cond(S.manage, rx.link(rx.button(rx.icon("plus", size=14), tr("func.course.register")),
                                   href=routes.FUNCTION_ROUTES[Function.COURSE_REGISTER])),
         _filters(),

@@ -72,10 +72,10 @@ def _current() -> rx.Component:
                     rx.cond(S.reason_error, rx.text(S.reason_error, color=tokens.ERROR, size="2", role="alert",
                                                     data_testid="reason-error")),
                     rx.hstack(
-                        _decision_button("approve", "review.action.approve", "green"),
-                        _decision_button("return", "review.action.return", "orange"),
-                        _decision_button("reject", "review.action.reject", "red"),
-                        rx.button(tr("common.close"), type="button", variant="soft", color_scheme="gray",
+                        _decision_button("approve", "review.action.approve", tokens.OK),
+                        _decision_button("return", "review.action.return", tokens.CAUTION),
+                        _decision_button("reject", "review.action.reject", tokens.DANGER),
+                        rx.button(tr("common.close"), type="button", variant="soft", color_scheme=tokens.NEUTRAL,
                                   on_click=S.close_course),
                         spacing="2",
                     ),
@@ -121,9 +121,9 @@ def _late_form() -> rx.Component:
 def course_review_page() -> rx.Component:
     return app_shell(
         "func.course.review",
-        rx.cond(S.notice_key, rx.callout(tr(S.notice_key), icon="circle-check", color_scheme="green",
+        rx.cond(S.notice_key, rx.callout(tr(S.notice_key), icon="circle-check", color_scheme=tokens.OK,
                                          data_testid="notice")),
-        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme="red", role="alert",
+        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme=tokens.DANGER, role="alert",
                                          data_testid="review-error")),
         rx.cond(S.current.length() > 0, _current()),
         rx.form(
@@ -144,7 +144,7 @@ def course_review_page() -> rx.Component:
                     "course.field.first_date", ""], S.rows, _row, empty_key=None, variant="ghost", size="2"),
         rx.cond(S.rows.length() == 0, rx.text(tr("review.empty"), color=tokens.MUTED, data_testid="review-empty")),
         rx.button(tr("review.action.bulk_approve"), " (", S.selected.length().to_string(), ")",
-                  on_click=S.approve_selected, disabled=S.selected.length() == 0, color_scheme="green",
+                  on_click=S.approve_selected, disabled=S.selected.length() == 0, color_scheme=tokens.OK,
                   data_testid="bulk-approve"),
         pager(S.page, S.total, S.go_page(-1), S.go_page(1)),
         _late_form(),

@@ -70,7 +70,7 @@ def _editor() -> rx.Component:
                     field(S, "email", "profile.email", type_="email"),
                     field(S, "phone", "profile.phone", type_="tel", max_length=40),
                     rx.hstack(save_button(S), rx.button(tr("common.cancel"), on_click=S.cancel_edit, type="button",
-                                                        variant="soft", color_scheme="gray"), spacing="2"),
+                                                        variant="soft", color_scheme=tokens.NEUTRAL), spacing="2"),
                     spacing="2", max_width="28rem",
                 ),
                 on_submit=S.save_contact,
@@ -99,7 +99,8 @@ def _applications() -> rx.Component:
 
     def row(a: rx.Var) -> rx.Component:
         return rx.table.row(
-            cell(a["national_id"], rx.cond(a["registered"], rx.badge(tr("teachers.registered"), color_scheme="amber"))),
+            cell(a["national_id"],
+                 rx.cond(a["registered"], rx.badge(tr("teachers.registered"), color_scheme=tokens.WARN))),
             cell(a["name"]), cell(a["email"]), cell(a["birth_date"]), cell(a["created_at"]),
             cell(decision_buttons("teachers.confirm", S.decide_application(a["id"], True),
                                   S.decide_application(a["id"], False), "application-" + a["id"].to(str))),
