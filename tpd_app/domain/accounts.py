@@ -14,8 +14,6 @@ from enum import StrEnum
 from tpd_app.domain.permissions import Actor, Function, UnitRef, grantable_functions, may
 from tpd_app.domain.units import NATIONWIDE, REGIONAL_CENTERS, AccountCategory, UnitType
 
-CHIEF = AccountCategory.CHIEF
-
 
 class AccountStatus(StrEnum):
     """A business account waits for activation, is active or is disabled; a teacher account is active."""
@@ -39,106 +37,14 @@ ACCOUNT_COLOURS: dict[AccountStatus, str] = {
     AccountStatus.DISABLED: "gray",
 }
 
+
+CHIEF = AccountCategory.CHIEF
+
+#: Account states.
 PENDING = AccountStatus.PENDING.value
 ACTIVE = AccountStatus.ACTIVE.value
 DISABLED = AccountStatus.DISABLED.value
 ACCOUNT_STATUSES = (PENDING, ACTIVE, DISABLED)
-
-
-class Employment(StrEnum):
-    """Whether a teacher is on her school's current roster; one who left keeps her account and record."""
-
-    SERVING = "serving"
-    LEFT = "left"
-    RETIRED = "retired"
-
-    @property
-    def label_key(self) -> str:
-        return f"employment.{self.value}"
-
-    @property
-    def colour(self) -> str:
-        return EMPLOYMENT_COLOURS[self]
-
-
-EMPLOYMENT_COLOURS: dict[Employment, str] = {
-    Employment.SERVING: "green",
-    Employment.LEFT: "gray",
-    Employment.RETIRED: "gray",
-}
-
-
-class ApplicationStatus(StrEnum):
-    """An application decided by someone else: a business or teacher account, a chief change."""
-
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-    @property
-    def label_key(self) -> str:
-        return f"application.status.{self.value}"
-
-    @property
-    def colour(self) -> str:
-        return APPLICATION_COLOURS[self]
-
-
-APPLICATION_COLOURS: dict[ApplicationStatus, str] = {
-    ApplicationStatus.PENDING: "amber",
-    ApplicationStatus.APPROVED: "green",
-    ApplicationStatus.REJECTED: "red",
-}
-
-
-class ImportOutcome(StrEnum):
-    """What became of one row of a teacher spreadsheet."""
-
-    ADDED = "added"
-    ERROR = "error"
-
-    @property
-    def label_key(self) -> str:
-        return f"import.outcome.{self.value}"
-
-    @property
-    def colour(self) -> str:
-        return IMPORT_COLOURS[self]
-
-
-IMPORT_COLOURS: dict[ImportOutcome, str] = {
-    ImportOutcome.ADDED: "green",
-    ImportOutcome.ERROR: "red",
-}
-
-
-class AuditOutcome(StrEnum):
-    """How an audited attempt ended; the audit viewer shows every outcome alike."""
-
-    OK = "ok"
-    DENIED = "denied"
-    FAILED = "failed"
-    LOCKED = "locked"
-    LOCKOUT = "lockout"
-    INACTIVE = "inactive"
-
-    @property
-    def label_key(self) -> str:
-        return f"audit.outcome.{self.value}"
-
-    @property
-    def colour(self) -> str:
-        return AUDIT_COLOURS[self]
-
-
-AUDIT_COLOURS: dict[AuditOutcome, str] = {
-    AuditOutcome.OK: "gray",
-    AuditOutcome.DENIED: "gray",
-    AuditOutcome.FAILED: "gray",
-    AuditOutcome.LOCKED: "gray",
-    AuditOutcome.LOCKOUT: "gray",
-    AuditOutcome.INACTIVE: "gray",
-}
 
 #: Teacher states: only active teachers appear on a school's current roster.
 TEACHER_ACTIVE = "active"
@@ -257,6 +163,102 @@ def grants_after_category_change(unit_type: UnitType, new: AccountCategory,
 def may_view_audit(actor: Actor) -> bool:
     """moe and the national centre see the whole audit log, regional centres their jurisdiction."""
     return not actor.is_teacher and actor.unit.type in (NATIONWIDE | REGIONAL_CENTERS)
+
+
+class Employment(StrEnum):
+    """Whether a teacher is on her school's current roster; one who left keeps her account and record."""
+
+    SERVING = "serving"
+    LEFT = "left"
+    RETIRED = "retired"
+
+    @property
+    def label_key(self) -> str:
+        return f"employment.{self.value}"
+
+    @property
+    def colour(self) -> str:
+        return EMPLOYMENT_COLOURS[self]
+
+
+EMPLOYMENT_COLOURS: dict[Employment, str] = {
+    Employment.SERVING: "green",
+    Employment.LEFT: "gray",
+    Employment.RETIRED: "gray",
+}
+
+
+class ApplicationStatus(StrEnum):
+    """An application decided by someone else: a business or teacher account, a chief change."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    @property
+    def label_key(self) -> str:
+        return f"application.status.{self.value}"
+
+    @property
+    def colour(self) -> str:
+        return APPLICATION_COLOURS[self]
+
+
+APPLICATION_COLOURS: dict[ApplicationStatus, str] = {
+    ApplicationStatus.PENDING: "amber",
+    ApplicationStatus.APPROVED: "green",
+    ApplicationStatus.REJECTED: "red",
+}
+
+
+class ImportOutcome(StrEnum):
+    """What became of one row of a teacher spreadsheet."""
+
+    ADDED = "added"
+    ERROR = "error"
+
+    @property
+    def label_key(self) -> str:
+        return f"import.outcome.{self.value}"
+
+    @property
+    def colour(self) -> str:
+        return IMPORT_COLOURS[self]
+
+
+IMPORT_COLOURS: dict[ImportOutcome, str] = {
+    ImportOutcome.ADDED: "green",
+    ImportOutcome.ERROR: "red",
+}
+
+
+class AuditOutcome(StrEnum):
+    """How an audited attempt ended; the audit viewer shows every outcome alike."""
+
+    OK = "ok"
+    DENIED = "denied"
+    FAILED = "failed"
+    LOCKED = "locked"
+    LOCKOUT = "lockout"
+    INACTIVE = "inactive"
+
+    @property
+    def label_key(self) -> str:
+        return f"audit.outcome.{self.value}"
+
+    @property
+    def colour(self) -> str:
+        return AUDIT_COLOURS[self]
+
+
+AUDIT_COLOURS: dict[AuditOutcome, str] = {
+    AuditOutcome.OK: "gray",
+    AuditOutcome.DENIED: "gray",
+    AuditOutcome.FAILED: "gray",
+    AuditOutcome.LOCKED: "gray",
+    AuditOutcome.LOCKOUT: "gray",
+    AuditOutcome.INACTIVE: "gray",
+}
 
 
 # Directory changes (學校名錄異動, seed §參.三.(二).1.(7)).
