@@ -8,7 +8,6 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from tpd_app.domain.accounts import ApplicationStatus, DirectoryChangeStatus
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.models.types import UTCDateTime
 
@@ -31,7 +30,7 @@ class AccountApplication(SQLModel, table=True):
     title: str = Field(default="", max_length=100)
     email: str = Field(max_length=200)
     phone: str = Field(default="", max_length=40)
-    status: str = Field(default=ApplicationStatus.PENDING.value, max_length=16, index=True)
+    status: str = Field(default="pending", max_length=16, index=True)
     decided_by_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
     decided_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
     decision_note: str = Field(default="", max_length=300)
@@ -49,7 +48,7 @@ class ChiefChangeRequest(SQLModel, table=True):
     new_chief_id: int = Field(foreign_key="business_account.id", index=True)
     requested_by_id: int = Field(foreign_key="business_account.id", index=True)
     reason: str = Field(default="", max_length=300)
-    status: str = Field(default=ApplicationStatus.PENDING.value, max_length=16, index=True)
+    status: str = Field(default="pending", max_length=16, index=True)
     decided_by_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
     decided_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
@@ -67,7 +66,7 @@ class TeacherApplication(SQLModel, table=True):
     email: str = Field(max_length=200)
     birth_date: date | None = Field(default=None)
     password_hash: str = Field(max_length=255)
-    status: str = Field(default=ApplicationStatus.PENDING.value, max_length=16, index=True)
+    status: str = Field(default="pending", max_length=16, index=True)
     decided_by_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
     decided_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
     teacher_id: int | None = Field(default=None, foreign_key="teacher.id", index=True)
@@ -106,7 +105,7 @@ class DirectoryChange(SQLModel, table=True):
     note: str = Field(default="", max_length=500)
     reported_by_id: int = Field(foreign_key="business_account.id", index=True)
     reporter_unit_id: int = Field(foreign_key="unit.id", index=True)
-    status: str = Field(default=DirectoryChangeStatus.APPLIED.value, max_length=16, index=True)
+    status: str = Field(default="applied", max_length=16, index=True)
     applied_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
     acknowledged_by_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
     acknowledged_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))

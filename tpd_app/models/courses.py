@@ -8,7 +8,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from tpd_app.domain.courses import CourseStatus
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.models.types import UTCDateTime
 
@@ -41,7 +40,7 @@ class Course(SQLModel, table=True):
     organizer_unit_id: int = Field(foreign_key="unit.id", index=True)
     # The reviewing centre when last submitted (SPEC §1.1); the review queue filters on it.
     reviewer_unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
-    status: str = Field(default=CourseStatus.DRAFT.value, max_length=16, index=True)
+    status: str = Field(default="draft", max_length=16, index=True)
     title: str = Field(max_length=200, index=True)
     kind: str = Field(max_length=32, index=True)
     description: str = Field(default="", max_length=4000)

@@ -8,7 +8,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from tpd_app.domain.registration import ListStatus, RegistrationStatus
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.models.types import UTCDateTime
 
@@ -29,7 +28,7 @@ class CourseRegistration(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     course_id: int = Field(foreign_key="course.id", index=True)
     teacher_id: int = Field(foreign_key="teacher.id", index=True)
-    status: str = Field(default=RegistrationStatus.PENDING.value, max_length=16, index=True)
+    status: str = Field(default="pending", max_length=16, index=True)
     #: Waiting-list order: the time she (re)joined; the first waiting is promoted first.
     queued_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     reason: str = Field(default="", max_length=500)
@@ -59,7 +58,7 @@ class AttendanceList(SQLModel, table=True):
     course_id: int = Field(foreign_key="course.id", unique=True)
     organizer_unit_id: int = Field(foreign_key="unit.id", index=True)
     reviewer_unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
-    status: str = Field(default=ListStatus.DRAFT.value, max_length=16, index=True)
+    status: str = Field(default="draft", max_length=16, index=True)
     #: 0 for the first list; each correction after a confirmation adds one.
     revision: int = Field(default=0)
     #: Seed §肆.四.(二).3: submitted more than a month after the course ended.

@@ -8,7 +8,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from tpd_app.domain.accounts import AccountStatus, Employment
 from tpd_app.domain.national_id import is_valid_national_id
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.models.types import UTCDateTime
@@ -55,7 +54,7 @@ class BusinessAccount(SQLModel, table=True):
     category: str = Field(default="chief", max_length=16, index=True)
     # None: everything the category allows; otherwise the function keys left switched on.
     grants: list[str] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
-    status: str = Field(default=AccountStatus.PENDING.value, max_length=16, index=True)
+    status: str = Field(default="pending", max_length=16, index=True)
     name: str = Field(default="", max_length=100)
     title: str = Field(default="", max_length=100)
     email: str = Field(default="", max_length=200)
@@ -92,10 +91,10 @@ class Teacher(SQLModel, table=True):
     email: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=40)
     birth_date: date | None = Field(default=None)
-    status: str = Field(default=AccountStatus.ACTIVE.value, max_length=16, index=True)
+    status: str = Field(default="active", max_length=16, index=True)
     # Serving, left or retired: whether she is on her school's current roster. A teacher who
     # left keeps her account and record (the status above is the account's).
-    employment: str = Field(default=Employment.SERVING.value, max_length=16, index=True)
+    employment: str = Field(default="serving", max_length=16, index=True)
     password_hash: str | None = Field(default=None, max_length=255)
     failed_logins: int = Field(default=0)
     locked_until: datetime | None = Field(

@@ -13,8 +13,8 @@ from tpd_app.components.hours import PRINT_CSS, messages
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import cell, data_table
+from tpd_app.domain import registration
 from tpd_app.domain.permissions import Function
-from tpd_app.domain.registration import ListStatus, RegistrationStatus
 from tpd_app.state.hours_staff import (
     MAX_UPLOAD_BYTES,
     XLSX_MIME,
@@ -45,7 +45,7 @@ def _due_row(row: rx.Var) -> rx.Component:
         cell(rx.hstack(rx.text(row["deadline"]),
                        rx.cond(row["overdue"] == "1", rx.badge(tr("attendance.overdue"), color_scheme=tokens.DANGER)),
                        spacing="1")),
-        cell(rx.hstack(status_badge(row["status"], ListStatus),
+        cell(rx.hstack(status_badge(row["status"], registration.ListStatus),
                        rx.cond(row["late"] == "1", rx.badge(tr("attendance.late"), color_scheme=tokens.CAUTION)),
                        spacing="1")),
         cell(rx.link(tr("attendance.action.open"), href=routes.ATTENDANCE + "?id=" + row["course_id"].to(str),
@@ -80,7 +80,7 @@ def _registrant_row(row: rx.Var) -> rx.Component:
                                           on_change=lambda ticked: S.toggle(row["id"], ticked),
                                           aria_label="select", data_testid="select-registrant"))),
         cell(row["name"]), cell(row["national_id"]), cell(row["school"]),
-        cell(rx.hstack(status_badge(row["status"], RegistrationStatus),
+        cell(rx.hstack(status_badge(row["status"], registration.RegistrationStatus),
                        rx.cond(row["position"] != "", rx.text("#", row["position"], size="1")), spacing="1")),
         cell(row["registered_at"]),
         cell(row["reason"]),
@@ -190,7 +190,8 @@ def attendance_page() -> rx.Component:
     return app_shell(
         "attendance.title",
         messages(S),
-        rx.hstack(rx.text(i["code"], " ", rx.text.strong(i["title"]), size="3"), status_badge(i["status"], ListStatus),
+        rx.hstack(rx.text(i["code"], " ", rx.text.strong(i["title"]), size="3"),
+                  status_badge(i["status"], registration.ListStatus),
                   rx.cond(i["late"] == "1", rx.badge(tr("attendance.late"), color_scheme=tokens.CAUTION)),
                   spacing="3", align="center", wrap="wrap"),
         rx.hstack(rx.text(tr("attendance.field.last_date"), "：", i["last_date"], size="2"),
@@ -255,7 +256,8 @@ def confirm_lists_page() -> rx.Component:
                     "attendance.field.last_date", "attendance.field.submitted_at", "attendance.field.revision",
                     "common.actions"), S.rows, _queue_row, testid="list-queue", empty_key="attendance.queue_empty"),
         rx.cond(S.info.contains("id"), rx.card(rx.vstack(
-            rx.hstack(rx.heading(S.info["title"], size="4", as_="h2"), status_badge(S.info["status"], ListStatus),
+            rx.hstack(rx.heading(S.info["title"], size="4", as_="h2"),
+                      status_badge(S.info["status"], registration.ListStatus),
                       rx.cond(S.info["late"] == "1", rx.badge(tr("attendance.late"), color_scheme=tokens.CAUTION)),
                       align="center"),
             rx.text(tr("attendance.field.count"), "：", S.info["count"], "　", tr("attendance.field.total_hours"),
