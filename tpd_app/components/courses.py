@@ -1,4 +1,4 @@
-"""Course building blocks: status badge, labelled values, checkbox groups, pager, reason dialog."""
+"""Course building blocks: labelled values, checkbox groups, pager, reason dialog."""
 
 from __future__ import annotations
 
@@ -6,17 +6,7 @@ import reflex as rx
 
 from tpd_app.components import tokens
 from tpd_app.components.i18n import tr
-from tpd_app.domain.courses import STATUS_COLOURS
 from tpd_app.state.base import AppState
-
-
-def status_badge(status: rx.Var) -> rx.Component:
-    """The course status in its colour (one `rx.match` arm per status)."""
-    arms = [
-        (s.value, rx.badge(tr(s.label_key), color_scheme=colour, variant="soft", data_testid="status-badge"))
-        for s, colour in STATUS_COLOURS.items()
-    ]
-    return rx.match(status, *arms, rx.badge(status))
 
 
 def kind_label(kind: rx.Var) -> rx.Var:
@@ -81,9 +71,9 @@ def reason_dialog(*, open_: rx.Var, title: rx.Var, heading_key: str, on_submit: 
                     rx.cond(error, rx.text(error, color=tokens.ERROR, size="2", role="alert",
                                            data_testid=f"{testid}-error")),
                     rx.hstack(
-                        rx.button(tr("common.cancel"), type="button", variant="soft", color_scheme="gray",
+                        rx.button(tr("common.cancel"), type="button", variant="soft", color_scheme=tokens.NEUTRAL,
                                   on_click=on_close),
-                        rx.button(tr(confirm_key), type="submit", color_scheme="red",
+                        rx.button(tr(confirm_key), type="submit", color_scheme=tokens.DANGER,
                                   data_testid=f"{testid}-confirm"),
                         justify="end",
                         width="100%",
@@ -95,16 +85,6 @@ def reason_dialog(*, open_: rx.Var, title: rx.Var, heading_key: str, on_submit: 
         ),
         open=open_,
         on_open_change=lambda _open: on_close(),
-    )
-
-
-def data_table(header_keys: list[str], rows: rx.Var, render_row, *extra_headers: rx.Component) -> rx.Component:
-    """A full-width table: translated column headers ("" for an unlabelled column), one row per item."""
-    return rx.table.root(
-        rx.table.header(rx.table.row(
-            *[rx.table.column_header_cell(tr(key) if key else "") for key in header_keys], *extra_headers)),
-        rx.table.body(rx.foreach(rows, render_row)),
-        width="100%",
     )
 
 

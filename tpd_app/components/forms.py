@@ -60,12 +60,12 @@ def notices(state: type[rx.State]) -> rx.Component:
     return rx.fragment(
         rx.cond(
             state.notice_key,
-            rx.callout(tr(state.notice_key.to(str)), icon="circle-check", color_scheme="green",
+            rx.callout(tr(state.notice_key.to(str)), icon="circle-check", color_scheme=tokens.OK,
                        role="status", data_testid="notice"),
         ),
         rx.cond(
             state.error_text,
-            rx.callout(state.error_text, icon="triangle-alert", color_scheme="red", role="alert",
+            rx.callout(state.error_text, icon="triangle-alert", color_scheme=tokens.DANGER, role="alert",
                        data_testid="form-error"),
         ),
     )

@@ -16,7 +16,7 @@ def language_switch() -> rx.Component:
         on_click=AppState.toggle_language,
         variant="outline",
         size="1",
-        color_scheme="gray",
+        color_scheme=tokens.NEUTRAL,
         style={"background": "white"},
         data_testid="lang-switch",
         aria_label="Switch language / 切換語言",
@@ -42,7 +42,7 @@ def header() -> rx.Component:
             on_click=AppState.logout,
             size="1",
             variant="solid",
-            color_scheme="gray",
+            color_scheme=tokens.NEUTRAL,
             data_testid="logout",
         ),
         spacing="3",
@@ -117,7 +117,7 @@ def mobile_menu() -> rx.Component:
     return rx.box(
         rx.drawer.root(
             rx.drawer.trigger(
-                rx.icon_button(rx.icon("menu"), variant="soft", color_scheme="gray", aria_label="menu",
+                rx.icon_button(rx.icon("menu"), variant="soft", color_scheme=tokens.NEUTRAL, aria_label="menu",
                                data_testid="mobile-menu"),
             ),
             rx.drawer.overlay(z_index="5"),
@@ -173,7 +173,7 @@ def forbidden_panel() -> rx.Component:
             rx.text(tr(AppState.forbidden_key)),
             rx.text(tr("forbidden.body"), size="2"),
         ),
-        color_scheme="red",
+        color_scheme=tokens.DANGER,
         role="alert",
         data_testid="forbidden",
     )

@@ -1,4 +1,4 @@
-"""Tables, status badges, selects and the one-time-secret notice of the management pages."""
+"""Tables, selects and the one-time-secret notice of the management pages."""
 
 from __future__ import annotations
 
@@ -9,43 +9,48 @@ import reflex as rx
 from tpd_app.components import tokens
 from tpd_app.components.i18n import tr
 
-#: Status values and their badge colour.
-STATUS_COLOURS: tuple[tuple[str, str], ...] = (
-    ("active", "green"), ("serving", "green"), ("approved", "green"), ("added", "green"),
-    ("acknowledged", "green"), ("applied", "blue"), ("pending", "amber"), ("scheduled", "amber"),
-    ("disabled", "gray"), ("left", "gray"), ("retired", "gray"), ("rejected", "red"), ("error", "red"),
-)
+#: A column header: a message key ("" for an unlabelled column), a Var holding one, or a ready header cell.
+Header = str | rx.Var | rx.Component
+_CAPTION_STYLE = {"caption_side": "top", "text_align": "left", "font_size": "0.8rem", "color": tokens.MUTED}
 
 
-def data_table(headers: Sequence[str], rows: rx.Var, render_row: Callable[[rx.Var], rx.Component], *,
-               testid: str, empty_key: str = "table.empty") -> rx.Component:
-    """A table of `rows` (a list Var), or a line saying there is nothing to show."""
+def _header_cell(header: Header) -> rx.Component:
+    if isinstance(header, rx.Component):
+        return header
+    if isinstance(header, str) and not header:
+        return rx.table.column_header_cell("")
+    return rx.table.column_header_cell(tr(header))
+
+
+def data_table(headers: Sequence[Header], rows: rx.Var, render_row: Callable[[rx.Var], rx.Component], *,
+               testid: str = "", empty_key: str | None = "table.empty", caption_key: str = "",
+               max_height: str = "", variant: str = "surface", size: str = "1") -> rx.Component:
+    """A table of `rows` (a list Var) that scrolls sideways when the screen is narrower than it.
+
+    With no rows it shows the `empty_key` message instead (test id `<testid>-empty`); with
+    `empty_key=None` the table and its header stay. No headers, no header row; `max_height`
+    scrolls a long table inside its box.
+    """
+    cells = [_header_cell(h) for h in headers]
+    parts = [rx.el.caption(tr(caption_key), style=_CAPTION_STYLE)] if caption_key else []
+    if cells:
+        parts.append(rx.table.header(rx.table.row(*cells)))
+    parts.append(rx.table.body(rx.foreach(rows, render_row)))
+    marked = {"data_testid": testid} if testid else {}
+    tall = {"max_height": max_height, "overflow_y": "auto"} if max_height else {}
+    table = rx.box(rx.table.root(*parts, variant=variant, size=size, width="100%", **marked),
+                   width="100%", overflow_x="auto", **tall)
+    if empty_key is None:
+        return table
     return rx.cond(
         rows.length() > 0,  # type: ignore[attr-defined]
-        rx.box(
-            rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(tr(h)) for h in headers])),
-                rx.table.body(rx.foreach(rows, render_row)),
-                variant="surface",
-                size="1",
-                width="100%",
-                data_testid=testid,
-            ),
-            width="100%",
-            overflow_x="auto",
-        ),
+        table,
         rx.text(tr(empty_key), color=tokens.MUTED, size="2", data_testid=f"{testid}-empty"),
     )
 
 
 def cell(*children: rx.Component | rx.Var | str, **props) -> rx.Component:
     return rx.table.cell(*children, **props)
-
-
-def status_badge(value: rx.Var, prefix: str) -> rx.Component:
-    """A coloured badge for a status value, labelled from `prefix` + value."""
-    colour = rx.match(value, *STATUS_COLOURS, "gray")
-    return rx.badge(tr(prefix + value.to(str)), color_scheme=colour, variant="soft")
 
 
 def select_field(name: str, label_key: str, options: Sequence[tuple[str, str]], *, default: str = "",
@@ -79,14 +84,14 @@ def secret_notice(state: type[rx.State]) -> rx.Component:
                 rx.code(state.secret_text, size="4", data_testid="one-time-password"),
                 rx.text(tr("secret.body"), size="1"),
             ),
-            color_scheme="amber",
+            color_scheme=tokens.WARN,
             role="status",
         ),
     )
 
 
 def action_button(label_key: str, on_click: rx.event.EventSpec, *, testid: str | rx.Var,
-                  colour: str = "gray", **props) -> rx.Component:
+                  colour: str = tokens.NEUTRAL, **props) -> rx.Component:
     return rx.button(tr(label_key), on_click=on_click, size="1", variant="soft", color_scheme=colour,
                      data_testid=testid, type="button", **props)
 
@@ -120,8 +125,8 @@ def decision_buttons(approve_key: str, on_approve: rx.event.EventSpec, on_reject
                      testid: rx.Var) -> rx.Component:
     """Approve and reject buttons of one queue row; test ids `approve-…` / `reject-…`."""
     return rx.hstack(
-        action_button(approve_key, on_approve, colour="green", testid="approve-" + testid),
-        action_button("accounts.reject", on_reject, colour="red", testid="reject-" + testid),
+        action_button(approve_key, on_approve, colour=tokens.OK, testid="approve-" + testid),
+        action_button("accounts.reject", on_reject, colour=tokens.DANGER, testid="reject-" + testid),
         spacing="1",
     )
 

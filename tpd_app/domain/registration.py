@@ -21,11 +21,51 @@ class RegistrationStatus(StrEnum):
     WITHDRAWN = "withdrawn"
     CANCELLED = "cancelled"
 
+    @property
+    def label_key(self) -> str:
+        return f"registration.status.{self.value}"
+
+    @property
+    def colour(self) -> str:
+        return REGISTRATION_COLOURS[self]
+
+
+REGISTRATION_COLOURS: dict[RegistrationStatus, str] = {
+    RegistrationStatus.PENDING: "amber",
+    RegistrationStatus.ACCEPTED: "green",
+    RegistrationStatus.DECLINED: "red",
+    RegistrationStatus.WAITING: "blue",
+    RegistrationStatus.WITHDRAWN: "gray",
+    RegistrationStatus.CANCELLED: "gray",
+}
 
 #: Statuses that hold one of the course's seats.
 HOLDS_SEAT: frozenset[str] = frozenset({RegistrationStatus.PENDING, RegistrationStatus.ACCEPTED})
 #: Statuses that still count as "registered" (a second registration is refused).
 ACTIVE: frozenset[str] = HOLDS_SEAT | {RegistrationStatus.WAITING}
+
+
+class RegistrationWindow(StrEnum):
+    """Where today falls in a published course's online registration window (the catalogue's badge)."""
+
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+    @property
+    def label_key(self) -> str:
+        return f"catalogue.registration.{self.value}"
+
+    @property
+    def colour(self) -> str:
+        return WINDOW_COLOURS[self]
+
+
+WINDOW_COLOURS: dict[RegistrationWindow, str] = {
+    RegistrationWindow.UPCOMING: "blue",
+    RegistrationWindow.OPEN: "green",
+    RegistrationWindow.CLOSED: "gray",
+}
 
 
 class Refusal(StrEnum):
@@ -101,10 +141,29 @@ def may_withdraw(status: str, first_date: date | None, today: date) -> bool:
 class ListStatus(StrEnum):
     """An attendance list: drafted, submitted for confirmation, returned, confirmed."""
 
+    #: Never stored: an ended course whose organizer has not started its list.
+    NONE = "none"
     DRAFT = "draft"
     SUBMITTED = "submitted"
     RETURNED = "returned"
     CONFIRMED = "confirmed"
+
+    @property
+    def label_key(self) -> str:
+        return f"attendance.status.{self.value}"
+
+    @property
+    def colour(self) -> str:
+        return LIST_COLOURS[self]
+
+
+LIST_COLOURS: dict[ListStatus, str] = {
+    ListStatus.NONE: "gray",
+    ListStatus.DRAFT: "amber",
+    ListStatus.SUBMITTED: "blue",
+    ListStatus.RETURNED: "orange",
+    ListStatus.CONFIRMED: "green",
+}
 
 
 #: Statuses in which the organizer may still change the entries.

@@ -6,6 +6,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
+from tpd_app.components.badges import status_badge
 from tpd_app.components.forms import field, notices, save_button
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
@@ -19,8 +20,8 @@ from tpd_app.components.tables import (
     secret_notice,
     section,
     select_field,
-    status_badge,
 )
+from tpd_app.domain.accounts import AccountStatus
 from tpd_app.domain.permissions import Function
 from tpd_app.state.accounts import OwnUnitState, SubordinateState
 
@@ -41,7 +42,7 @@ def _application_table(state: AccountState) -> rx.Component:
             cell(r["username"]),
             cell(r["name"], " ", r["title"], rx.el.br(), rx.text(r["email"], " ", r["phone"], size="1")),
             cell(tr("category." + r["category"].to(str)),
-                 rx.cond(r["chief_change"], rx.badge(tr("accounts.chief_change"), color_scheme="amber"))),
+                 rx.cond(r["chief_change"], rx.badge(tr("accounts.chief_change"), color_scheme=tokens.WARN))),
             cell(r["created_at"]),
             cell(decision_buttons("accounts.activate", state.activate(r["id"]), state.reject(r["id"]),
                                   r["username"].to(str))),
@@ -60,8 +61,9 @@ def _account_actions(state: AccountState, r: rx.Var, *extra: rx.Component) -> rx
     return rx.hstack(
         *extra,
         rx.cond(r["status"] == "active",
-                action_button("accounts.disable", state.disable(r["id"]), colour="red", testid="disable-" + name),
-                action_button("accounts.enable", state.enable(r["id"]), colour="green", testid="enable-" + name)),
+                action_button("accounts.disable", state.disable(r["id"]), colour=tokens.DANGER,
+                              testid="disable-" + name),
+                action_button("accounts.enable", state.enable(r["id"]), colour=tokens.OK, testid="enable-" + name)),
         action_button("accounts.reset_password", state.reset_password(r["id"]), testid="reset-" + name),
         spacing="1", wrap="wrap",
     )
@@ -76,7 +78,7 @@ def _account_table(state: AccountState, actions) -> rx.Component:
             cell(tr("category." + r["category"].to(str))),
             cell(rx.cond(r["narrowed"], rx.text(tr("accounts.narrowed"), size="1"),
                          rx.text(tr("accounts.all_grants"), size="1", color=tokens.MUTED))),
-            cell(status_badge(r["status"], "status.")),
+            cell(status_badge(r["status"], AccountStatus, testid=None)),
             cell(r["last_login"]),
             cell(actions(r)),
             data_testid="account-" + r["username"].to(str),
@@ -171,7 +173,7 @@ def _grant_editor() -> rx.Component:
                     rx.foreach(S.grant_options, option),
                     rx.hstack(rx.button(tr("common.save"), type="submit", data_testid="save-grants"),
                               rx.button(tr("common.cancel"), on_click=S.cancel_grants, type="button",
-                                        variant="soft", color_scheme="gray"), spacing="2"),
+                                        variant="soft", color_scheme=tokens.NEUTRAL), spacing="2"),
                     spacing="2",
                 ),
                 on_submit=S.save_grants,

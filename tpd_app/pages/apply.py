@@ -54,7 +54,7 @@ def _application_page(state: type[ApplyState] | type[TeacherApplyState], prefix:
             rx.cond(
                 state.submitted_id,
                 rx.callout(rx.text(tr(f"{prefix}.submitted"), " (", tr("apply.number"), " ", state.submitted_id, ")"),
-                           icon="circle-check", color_scheme="green", role="status", data_testid="applied"),
+                           icon="circle-check", color_scheme=tokens.OK, role="status", data_testid="applied"),
                 rx.vstack(
                     _unit_picker(state, unit_label, unit_field),
                     notices(state),

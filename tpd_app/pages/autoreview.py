@@ -6,9 +6,10 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.courses import checkbox, data_table, kind_label, pager, reason_dialog
+from tpd_app.components.courses import checkbox, kind_label, pager, reason_dialog
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
+from tpd_app.components.tables import data_table
 from tpd_app.domain.permissions import Function
 from tpd_app.state.courses import KIND_OPTIONS
 from tpd_app.state.review import AutoReviewBrowseState, AutoReviewSettingsState
@@ -31,9 +32,9 @@ def autoreview_settings_page() -> rx.Component:
     return app_shell(
         "func.autoreview.settings",
         rx.text(tr("autoreview.intro"), size="2"),
-        rx.cond(S.notice_key, rx.callout(tr(S.notice_key), icon="circle-check", color_scheme="green",
+        rx.cond(S.notice_key, rx.callout(tr(S.notice_key), icon="circle-check", color_scheme=tokens.OK,
                                          data_testid="notice")),
-        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme="red", role="alert",
+        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme=tokens.DANGER, role="alert",
                                          data_testid="form-error")),
         rx.form(
             rx.vstack(
@@ -71,7 +72,7 @@ def _browse_row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["title"]),
         rx.table.cell(kind_label(row["kind"])),
         rx.table.cell(row["first_date"]),
-        rx.table.cell(rx.button(tr("autoreview.action.revoke"), size="1", color_scheme="red", variant="soft",
+        rx.table.cell(rx.button(tr("autoreview.action.revoke"), size="1", color_scheme=tokens.DANGER, variant="soft",
                                 on_click=B.ask_reason(row["id"], row["title"]), data_testid="revoke")),
         data_testid="auto-row",
     )
@@ -81,11 +82,12 @@ def _browse_row(row: rx.Var) -> rx.Component:
 def autoreview_browse_page() -> rx.Component:
     return app_shell(
         "func.autoreview.browse",
-        rx.cond(B.notice_key, rx.callout(tr(B.notice_key), icon="circle-check", color_scheme="green",
+        rx.cond(B.notice_key, rx.callout(tr(B.notice_key), icon="circle-check", color_scheme=tokens.OK,
                                          data_testid="notice")),
-        rx.cond(B.error_text, rx.callout(B.error_text, icon="triangle-alert", color_scheme="red", role="alert")),
+        rx.cond(B.error_text, rx.callout(B.error_text, icon="triangle-alert", color_scheme=tokens.DANGER,
+                                         role="alert")),
         data_table(["course.field.code", "course.field.organizer", "course.field.title", "course.field.kind",
-                    "course.field.first_date", ""], B.rows, _browse_row),
+                    "course.field.first_date", ""], B.rows, _browse_row, empty_key=None, variant="ghost", size="2"),
         rx.cond(B.rows.length() == 0, rx.text(tr("common.no_results"), color=tokens.MUTED)),
         pager(B.page, B.total, B.go_page(-1), B.go_page(1)),
         reason_dialog(open_=B.dialog_id != "", title=B.dialog_title, heading_key="autoreview.revoke.title",

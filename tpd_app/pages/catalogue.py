@@ -6,9 +6,12 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
+from tpd_app.components.badges import status_badge
 from tpd_app.components.courses import checkbox, course_facts, kind_label, localized
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import page_frame
+from tpd_app.components.tables import data_table
+from tpd_app.domain.registration import RegistrationWindow
 from tpd_app.state.catalogue import CatalogueState, CourseDetailState
 from tpd_app.state.courses import COUNTY_OPTIONS, KIND_OPTIONS, LEVEL_OPTIONS
 
@@ -61,22 +64,13 @@ def _filters() -> rx.Component:
     )
 
 
-def _registration_badge(state: rx.Var) -> rx.Component:
-    return rx.match(
-        state,
-        ("open", rx.badge(tr("catalogue.registration.open"), color_scheme="green")),
-        ("upcoming", rx.badge(tr("catalogue.registration.upcoming"), color_scheme="blue")),
-        ("closed", rx.badge(tr("catalogue.registration.closed"), color_scheme="gray")),
-        rx.fragment(),
-    )
-
-
 def _result(row: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
                 rx.link(row["title"], href=f"{routes.CATALOGUE}/{row['code']}", weight="bold", size="4"),
-                _registration_badge(row["registration"]),
+                # A course without online registration ("none") shows no badge.
+                status_badge(row["registration"], RegistrationWindow, testid=None, fallback=rx.fragment()),
                 align="center",
                 wrap="wrap",
             ),
@@ -121,10 +115,12 @@ def _detail() -> rx.Component:
     d = D.detail
     return rx.vstack(
         rx.heading(d["title"], size="7", as_="h1", data_testid="course-title"),
-        rx.hstack(rx.badge(kind_label(d["kind"])), _registration_badge(d["registration"]), spacing="2"),
+        rx.hstack(rx.badge(kind_label(d["kind"])),
+                  status_badge(d["registration"], RegistrationWindow, testid=None, fallback=rx.fragment()),
+                  spacing="2"),
         *course_facts(d, topics=D.detail_topics, levels=D.detail_levels),
         rx.heading(tr("course.field.sessions"), size="4", as_="h2"),
-        rx.table.root(rx.table.body(rx.foreach(D.detail_sessions, _detail_session)), width="100%"),
+        data_table((), D.detail_sessions, _detail_session, empty_key=None, variant="ghost", size="2"),
         rx.heading(tr("course.field.description"), size="4", as_="h2"),
         rx.text(d["description"], white_space="pre-wrap"),
         rx.cond(D.detail_files.length() > 0, rx.vstack(

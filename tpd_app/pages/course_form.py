@@ -7,10 +7,13 @@ from reflex.vars.function import FunctionStringVar
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.courses import checkbox, localized, status_badge
+from tpd_app.components.badges import status_badge
+from tpd_app.components.courses import checkbox, localized
 from tpd_app.components.forms import field
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
+from tpd_app.components.tables import data_table
+from tpd_app.domain.courses import CourseStatus
 from tpd_app.domain.permissions import Function
 from tpd_app.state.courses import (
     ATTACHMENT_BYTES,
@@ -143,7 +146,7 @@ def course_form() -> rx.Component:
                     rx.button(rx.icon("plus", size=14), tr("course.action.add_session"), type="button",
                               variant="soft", size="1", on_click=S.add_session, data_testid="add-session"),
                     rx.button(tr("course.action.remove_session"), type="button", variant="soft", size="1",
-                              color_scheme="gray", on_click=S.remove_session),
+                              color_scheme=tokens.NEUTRAL, on_click=S.remove_session),
                 ),
                 rx.text(tr("course.hint.lead_time"), size="1", color=tokens.MUTED),
                 field(S, "venue", "course.field.venue", max_length=300),
@@ -173,8 +176,8 @@ def course_form() -> rx.Component:
                           field(S, "contact_email", "course.field.contact_email", type_="email", required=True),
                           spacing="3", width="100%"),
             ),
-            rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme="red", role="alert",
-                                             data_testid="form-error")),
+            rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme=tokens.DANGER,
+                                             role="alert", data_testid="form-error")),
             rx.hstack(
                 rx.button(tr("course.action.save_draft"), type="submit", variant="soft", on_click=_intent("draft"),
                           data_testid="save-draft"),
@@ -211,7 +214,7 @@ def _attachment_row(row: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.link(row["name"], href=row["href"], is_external=True, data_testid="attachment-link"),
         rx.text(row["kb"], " KB", size="1", color=tokens.MUTED),
-        rx.button(tr("attachment.delete"), size="1", variant="ghost", color_scheme="red",
+        rx.button(tr("attachment.delete"), size="1", variant="ghost", color_scheme=tokens.DANGER,
                   on_click=S.delete_attachment(row["id"])),
         align="center",
         spacing="3",
@@ -246,37 +249,29 @@ def course_edit_page() -> rx.Component:
     return app_shell(
         "course.edit.title",
         rx.hstack(rx.text(tr("course.field.code"), ": ", rx.text.strong(S.course_code_text), size="3"),
-                  status_badge(S.course_status), spacing="3", align="center"),
-        rx.cond(S.notice_key, rx.callout(tr(S.notice_key.to(str)), icon="circle-check", color_scheme="green",
+                  status_badge(S.course_status, CourseStatus), spacing="3", align="center"),
+        rx.cond(S.notice_key, rx.callout(tr(S.notice_key.to(str)), icon="circle-check", color_scheme=tokens.OK,
                                          role="status", data_testid="notice")),
         rx.cond(
             S.decision_reason,
             rx.callout(rx.text(rx.text.strong(tr("course.field.decision_reason")), " ", S.decision_reason),
-                       icon="message-square-warning", color_scheme="orange", data_testid="decision-reason"),
+                       icon="message-square-warning", color_scheme=tokens.CAUTION, data_testid="decision-reason"),
         ),
         rx.cond(
             (S.course_status == "approved") | (S.course_status == "auto_approved"),
-            rx.callout(tr("course.hint.material_edit"), icon="info", color_scheme="blue"),
+            rx.callout(tr("course.hint.material_edit"), icon="info", color_scheme=tokens.INFO),
         ),
         rx.cond(
             (S.course_status == "submitted") | (S.course_status == "rejected") | (S.course_status == "cancelled"),
-            rx.callout(tr("course.hint.not_editable"), icon="lock", color_scheme="gray"),
+            rx.callout(tr("course.hint.not_editable"), icon="lock", color_scheme=tokens.NEUTRAL),
             rx.vstack(course_form(), attachments_panel(), spacing="4", width="100%"),
         ),
         rx.cond(
             S.history.length() > 0,
             rx.vstack(
                 rx.heading(tr("course.section.history"), size="4", as_="h2"),
-                rx.table.root(
-                    rx.table.header(rx.table.row(
-                        rx.table.column_header_cell(tr("course.history.at")),
-                        rx.table.column_header_cell(tr("course.history.unit")),
-                        rx.table.column_header_cell(tr("course.history.action")),
-                        rx.table.column_header_cell(tr("course.field.reason")),
-                    )),
-                    rx.table.body(rx.foreach(S.history, _history_row)),
-                    width="100%",
-                ),
+                data_table(("course.history.at", "course.history.unit", "course.history.action", "course.field.reason"),
+                           S.history, _history_row, empty_key=None, variant="ghost", size="2"),
                 width="100%",
             ),
         ),

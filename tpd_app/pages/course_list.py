@@ -6,9 +6,12 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.courses import data_table, kind_label, pager, reason_dialog, status_badge
+from tpd_app.components.badges import status_badge
+from tpd_app.components.courses import kind_label, pager, reason_dialog
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
+from tpd_app.components.tables import data_table
+from tpd_app.domain.courses import CourseStatus
 from tpd_app.domain.permissions import Function
 from tpd_app.state.courses import EDIT_ROUTE, KIND_OPTIONS, STATUS_OPTIONS, OwnCoursesState
 
@@ -45,8 +48,8 @@ def _filters() -> rx.Component:
 
 def _counts() -> rx.Component:
     return rx.hstack(
-        *[rx.cond(S.counts[s] > 0, rx.hstack(status_badge(rx.Var.create(s)), rx.text(S.counts[s].to_string(),
-                                                                                        size="2"), spacing="1"))
+        *[rx.cond(S.counts[s] > 0, rx.hstack(status_badge(rx.Var.create(s), CourseStatus),
+                                             rx.text(S.counts[s].to_string(), size="2"), spacing="1"))
           for s in STATUS_OPTIONS],
         spacing="3",
         wrap="wrap",
@@ -62,7 +65,7 @@ def _row(row: rx.Var) -> rx.Component:
         ),
         rx.cond(
             (row["status"] != "cancelled") & (row["status"] != "rejected"),
-            rx.button(tr("course.action.cancel"), size="1", variant="ghost", color_scheme="red",
+            rx.button(tr("course.action.cancel"), size="1", variant="ghost", color_scheme=tokens.DANGER,
                       on_click=S.ask_reason(row["id"], row["title"]), data_testid="cancel-course"),
         ),
         spacing="2",
@@ -77,7 +80,7 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(kind_label(row["kind"])),
         rx.table.cell(row["first_date"], white_space="nowrap"),
         rx.table.cell(row["hours"], white_space="nowrap"),
-        rx.table.cell(status_badge(row["status"])),
+        rx.table.cell(status_badge(row["status"], CourseStatus)),
         rx.cond(S.manage, rx.table.cell(actions, white_space="nowrap")),
         data_testid="course-row",
     )
@@ -86,17 +89,18 @@ def _row(row: rx.Var) -> rx.Component:
 def own_courses() -> rx.Component:
     return rx.vstack(
         rx.cond(S.saved_code, rx.callout(rx.text(tr("course.notice.registered"), " ", rx.text.strong(S.saved_code)),
-                                         icon="circle-check", color_scheme="green", data_testid="notice")),
-        rx.cond(S.notice_key, rx.callout(tr(S.notice_key), icon="circle-check", color_scheme="green",
+                                         icon="circle-check", color_scheme=tokens.OK, data_testid="notice")),
+        rx.cond(S.notice_key, rx.callout(tr(S.notice_key), icon="circle-check", color_scheme=tokens.OK,
                                          data_testid="notice")),
-        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme="red")),
+        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme=tokens.DANGER)),
         rx.cond(S.manage, rx.link(rx.button(rx.icon("plus", size=14), tr("func.course.register")),
                                   href=routes.FUNCTION_ROUTES[Function.COURSE_REGISTER])),
         _filters(),
         _counts(),
         data_table(["course.field.code", "course.field.title", "course.field.kind", "course.field.first_date",
-                    "course.field.hours_short", "course.field.status"], S.rows, _row,
-                   rx.cond(S.manage, rx.table.column_header_cell(tr("common.actions")))),
+                    "course.field.hours_short", "course.field.status",
+                    rx.cond(S.manage, rx.table.column_header_cell(tr("common.actions")))], S.rows, _row,
+                   empty_key=None, variant="ghost", size="2"),
         rx.cond(S.rows.length() == 0, rx.text(tr("common.no_results"), color=tokens.MUTED)),
         pager(S.page, S.total, S.go_page(-1), S.go_page(1)),
         reason_dialog(open_=S.dialog_id != "", title=S.dialog_title, heading_key="course.cancel.title",

@@ -7,9 +7,12 @@ from reflex.vars.function import FunctionStringVar
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.courses import course_facts, data_table, kind_label, labelled, pager, status_badge
+from tpd_app.components.badges import status_badge
+from tpd_app.components.courses import course_facts, kind_label, labelled, pager
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
+from tpd_app.components.tables import data_table
+from tpd_app.domain.courses import CourseStatus
 from tpd_app.domain.permissions import Function
 from tpd_app.state.courses import COUNTY_OPTIONS
 from tpd_app.state.review import ReviewState
@@ -52,7 +55,8 @@ def _current() -> rx.Component:
     c = S.current
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.heading(c["title"], size="5", as_="h2"), status_badge(c["status"]), align="center"),
+            rx.hstack(rx.heading(c["title"], size="5", as_="h2"), status_badge(c["status"], CourseStatus),
+                      align="center"),
             labelled("course.field.kind", kind_label(c["kind"])),
             *course_facts(c, topics=S.current_topics, levels=S.current_levels),
             labelled("course.field.sessions", rx.vstack(rx.foreach(S.current_sessions, _session), spacing="0")),
@@ -68,10 +72,10 @@ def _current() -> rx.Component:
                     rx.cond(S.reason_error, rx.text(S.reason_error, color=tokens.ERROR, size="2", role="alert",
                                                     data_testid="reason-error")),
                     rx.hstack(
-                        _decision_button("approve", "review.action.approve", "green"),
-                        _decision_button("return", "review.action.return", "orange"),
-                        _decision_button("reject", "review.action.reject", "red"),
-                        rx.button(tr("common.close"), type="button", variant="soft", color_scheme="gray",
+                        _decision_button("approve", "review.action.approve", tokens.OK),
+                        _decision_button("return", "review.action.return", tokens.CAUTION),
+                        _decision_button("reject", "review.action.reject", tokens.DANGER),
+                        rx.button(tr("common.close"), type="button", variant="soft", color_scheme=tokens.NEUTRAL,
                                   on_click=S.close_course),
                         spacing="2",
                     ),
@@ -117,9 +121,9 @@ def _late_form() -> rx.Component:
 def course_review_page() -> rx.Component:
     return app_shell(
         "func.course.review",
-        rx.cond(S.notice_key, rx.callout(tr(S.notice_key), icon="circle-check", color_scheme="green",
+        rx.cond(S.notice_key, rx.callout(tr(S.notice_key), icon="circle-check", color_scheme=tokens.OK,
                                          data_testid="notice")),
-        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme="red", role="alert",
+        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme=tokens.DANGER, role="alert",
                                          data_testid="review-error")),
         rx.cond(S.current.length() > 0, _current()),
         rx.form(
@@ -137,10 +141,10 @@ def course_review_page() -> rx.Component:
             on_submit=S.search,
         ),
         data_table(["", "course.field.code", "course.field.organizer", "course.field.title", "course.field.kind",
-                    "course.field.first_date", ""], S.rows, _row),
+                    "course.field.first_date", ""], S.rows, _row, empty_key=None, variant="ghost", size="2"),
         rx.cond(S.rows.length() == 0, rx.text(tr("review.empty"), color=tokens.MUTED, data_testid="review-empty")),
         rx.button(tr("review.action.bulk_approve"), " (", S.selected.length().to_string(), ")",
-                  on_click=S.approve_selected, disabled=S.selected.length() == 0, color_scheme="green",
+                  on_click=S.approve_selected, disabled=S.selected.length() == 0, color_scheme=tokens.OK,
                   data_testid="bulk-approve"),
         pager(S.page, S.total, S.go_page(-1), S.go_page(1)),
         _late_form(),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
+from tpd_app.components.badges import status_badge
 from tpd_app.components.forms import field, notices
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
@@ -16,8 +17,8 @@ from tpd_app.components.tables import (
     form_card,
     search_bar,
     select_field,
-    status_badge,
 )
+from tpd_app.domain.accounts import AuditOutcome, DirectoryChangeStatus
 from tpd_app.pages.unit_contact import unit_contact_fields
 from tpd_app.state.audit import AuditState
 from tpd_app.state.directory import DirectoryState, UnitEditState
@@ -81,9 +82,9 @@ def _change_row(c: rx.Var) -> rx.Component:
         cell(c["successor"]),
         cell(c["effective_date"]),
         cell(c["reporter"]),
-        cell(status_badge(c["status"], "directory.status.")),
+        cell(status_badge(c["status"], DirectoryChangeStatus, testid=None)),
         cell(rx.cond(S.is_national_centre & (c["status"] == "applied"),
-                     action_button("directory.acknowledge", S.acknowledge(c["id"]), colour="green",
+                     action_button("directory.acknowledge", S.acknowledge(c["id"]), colour=tokens.OK,
                                    testid="ack-" + c["id"].to(str)),
                      rx.text(c["acknowledged_at"], size="1"))),
         data_testid="change-row",
@@ -100,7 +101,7 @@ def directory_page() -> rx.Component:
         rx.cond(S.reminder["deadline"],
                 rx.callout(rx.text(tr("directory.reminder"), " ", S.reminder["deadline"], " (",
                                    S.reminder["days_left"], " ", tr("directory.days_left"), ")"),
-                           icon="calendar-clock", color_scheme="amber", data_testid="directory-reminder")),
+                           icon="calendar-clock", color_scheme=tokens.WARN, data_testid="directory-reminder")),
         notices(S),
         _report_form(),
         rx.heading(tr("directory.list"), size="4", as_="h2"),
@@ -138,7 +139,7 @@ def _audit_row(e: rx.Var) -> rx.Component:
     small = {"size": "1", "style": {"word_break": "break-all"}}
     return rx.table.row(
         cell(e["at"]), cell(e["who"]), cell(e["unit"]), cell(rx.code(e["action"])),
-        cell(status_badge(e["outcome"], "audit.outcome.")), cell(e["target"]),
+        cell(status_badge(e["outcome"], AuditOutcome, testid=None)), cell(e["target"]),
         cell(rx.text(e["before"], **small)), cell(rx.text(e["after"], **small)),
     )
 

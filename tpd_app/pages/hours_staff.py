@@ -7,11 +7,13 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
+from tpd_app.components.badges import status_badge
 from tpd_app.components.courses import checkbox, kind_label, reason_dialog
-from tpd_app.components.hours import PRINT_CSS, list_badge, messages, registration_badge
+from tpd_app.components.hours import PRINT_CSS, messages
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import cell, data_table
+from tpd_app.domain import registration
 from tpd_app.domain.permissions import Function
 from tpd_app.state.hours import (
     MAX_UPLOAD_BYTES,
@@ -40,10 +42,10 @@ def _due_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         cell(row["code"]), cell(row["title"]), cell(row["last_date"], white_space="nowrap"),
         cell(rx.hstack(rx.text(row["deadline"]),
-                       rx.cond(row["overdue"] == "1", rx.badge(tr("attendance.overdue"), color_scheme="red")),
+                       rx.cond(row["overdue"] == "1", rx.badge(tr("attendance.overdue"), color_scheme=tokens.DANGER)),
                        spacing="1")),
-        cell(rx.hstack(list_badge(row["status"]),
-                       rx.cond(row["late"] == "1", rx.badge(tr("attendance.late"), color_scheme="orange")),
+        cell(rx.hstack(status_badge(row["status"], registration.ListStatus),
+                       rx.cond(row["late"] == "1", rx.badge(tr("attendance.late"), color_scheme=tokens.CAUTION)),
                        spacing="1")),
         cell(rx.link(tr("attendance.action.open"), href=routes.ATTENDANCE + "?id=" + row["course_id"].to(str),
                      data_testid="open-attendance")),
@@ -77,7 +79,7 @@ def _registrant_row(row: rx.Var) -> rx.Component:
                                           on_change=lambda ticked: S.toggle(row["id"], ticked),
                                           aria_label="select", data_testid="select-registrant"))),
         cell(row["name"]), cell(row["national_id"]), cell(row["school"]),
-        cell(rx.hstack(registration_badge(row["status"]),
+        cell(rx.hstack(status_badge(row["status"], registration.RegistrationStatus),
                        rx.cond(row["position"] != "", rx.text("#", row["position"], size="1")), spacing="1")),
         cell(row["registered_at"]),
         cell(row["reason"]),
@@ -85,7 +87,7 @@ def _registrant_row(row: rx.Var) -> rx.Component:
             rx.cond(pending, rx.button(tr("registration.action.accept"), size="1", on_click=S.accept(row["id"]),
                                        data_testid="accept")),
             rx.cond((row["status"] == "pending") | (row["status"] == "accepted") | (row["status"] == "waiting"),
-                    rx.button(tr("registration.action.decline"), size="1", variant="soft", color_scheme="red",
+                    rx.button(tr("registration.action.decline"), size="1", variant="soft", color_scheme=tokens.DANGER,
                               on_click=S.ask_decline(row["id"], row["name"]), data_testid="decline")),
             spacing="2")),
         data_testid="registrant",
@@ -131,7 +133,7 @@ def _entry_row(row: rx.Var) -> rx.Component:
                      rx.text(row["hours"]))),
         cell(tr("attendance.source." + row["source"].to(str))),
         cell(rx.cond(editable, rx.button(tr("attendance.action.remove"), size="1", variant="ghost",
-                                         color_scheme="red", on_click=S.remove(row["teacher_id"]),
+                                         color_scheme=tokens.DANGER, on_click=S.remove(row["teacher_id"]),
                                          data_testid="remove"))),
         data_testid="entry",
     )
@@ -187,8 +189,9 @@ def attendance_page() -> rx.Component:
     return app_shell(
         "attendance.title",
         messages(S),
-        rx.hstack(rx.text(i["code"], " ", rx.text.strong(i["title"]), size="3"), list_badge(i["status"]),
-                  rx.cond(i["late"] == "1", rx.badge(tr("attendance.late"), color_scheme="orange")),
+        rx.hstack(rx.text(i["code"], " ", rx.text.strong(i["title"]), size="3"),
+                  status_badge(i["status"], registration.ListStatus),
+                  rx.cond(i["late"] == "1", rx.badge(tr("attendance.late"), color_scheme=tokens.CAUTION)),
                   spacing="3", align="center", wrap="wrap"),
         rx.hstack(rx.text(tr("attendance.field.last_date"), "：", i["last_date"], size="2"),
                   rx.text(tr("attendance.field.deadline"), "：", i["deadline"], size="2"),
@@ -197,7 +200,7 @@ def attendance_page() -> rx.Component:
                   rx.text(tr("attendance.field.total_hours"), "：", i["total_hours"], size="2"),
                   spacing="4", wrap="wrap"),
         rx.cond(i["return_reason"] != "", rx.callout(rx.text(tr("attendance.field.return_reason"), "：",
-                                                             i["return_reason"]), color_scheme="orange",
+                                                             i["return_reason"]), color_scheme=tokens.CAUTION,
                                                      icon="undo-2", data_testid="return-reason")),
         rx.cond(i["editable"] == "1", rx.vstack(
             rx.form(rx.hstack(
@@ -229,7 +232,7 @@ def _queue_row(row: rx.Var) -> rx.Component:
         cell(row["code"]), cell(row["organizer"]), cell(row["title"]), cell(row["last_date"]),
         cell(row["submitted_at"]),
         cell(rx.hstack(rx.text(row["revision"]),
-                       rx.cond(row["late"] == "1", rx.badge(tr("attendance.late"), color_scheme="orange",
+                       rx.cond(row["late"] == "1", rx.badge(tr("attendance.late"), color_scheme=tokens.CAUTION,
                                                             data_testid="late")), spacing="1")),
         cell(rx.button(tr("attendance.action.review"), size="1", on_click=S.open_list(row["id"]),
                        data_testid="open-list")),
@@ -252,8 +255,9 @@ def confirm_lists_page() -> rx.Component:
                     "attendance.field.last_date", "attendance.field.submitted_at", "attendance.field.revision",
                     "common.actions"), S.rows, _queue_row, testid="list-queue", empty_key="attendance.queue_empty"),
         rx.cond(S.info.contains("id"), rx.card(rx.vstack(
-            rx.hstack(rx.heading(S.info["title"], size="4", as_="h2"), list_badge(S.info["status"]),
-                      rx.cond(S.info["late"] == "1", rx.badge(tr("attendance.late"), color_scheme="orange")),
+            rx.hstack(rx.heading(S.info["title"], size="4", as_="h2"),
+                      status_badge(S.info["status"], registration.ListStatus),
+                      rx.cond(S.info["late"] == "1", rx.badge(tr("attendance.late"), color_scheme=tokens.CAUTION)),
                       align="center"),
             rx.text(tr("attendance.field.count"), "：", S.info["count"], "　", tr("attendance.field.total_hours"),
                     "：", S.info["total_hours"], "　", tr("attendance.field.course_hours"), "：",
@@ -262,9 +266,9 @@ def confirm_lists_page() -> rx.Component:
                         "attendance.field.hours", "attendance.field.source"), S.entries, _review_entry,
                        testid="review-entries"),
             rx.hstack(
-                rx.button(tr("attendance.action.confirm"), color_scheme="green", on_click=S.confirm,
+                rx.button(tr("attendance.action.confirm"), color_scheme=tokens.OK, on_click=S.confirm,
                           data_testid="confirm-list"),
-                rx.button(tr("attendance.action.return"), color_scheme="orange", variant="soft",
+                rx.button(tr("attendance.action.return"), color_scheme=tokens.CAUTION, variant="soft",
                           on_click=S.ask_return, data_testid="return-list"),
                 rx.button(tr("common.close"), variant="ghost", on_click=S.close_list),
                 spacing="2",
@@ -302,7 +306,7 @@ def school_records_page() -> rx.Component:
         rx.el.style(PRINT_CSS),
         messages(S),
         rx.cond(S.permissions["view_detail"] != "1", rx.callout(tr("records.school.no_detail"), icon="lock",
-                                                                color_scheme="amber", data_testid="no-detail")),
+                                                                color_scheme=tokens.WARN, data_testid="no-detail")),
         rx.cond(S.detail.contains("name"), rx.card(rx.vstack(
             rx.hstack(rx.heading(S.detail["name"], size="4", as_="h2"), rx.text(S.detail["national_id"]),
                       rx.text(tr("records.total"), "：", S.detail["total"]), align="center", spacing="3"),

@@ -45,7 +45,7 @@ def login() -> rx.Component:
                         rx.callout(
                             LoginState.message,
                             icon=rx.cond(LoginState.message_is_error, "triangle-alert", "info"),
-                            color_scheme=rx.cond(LoginState.message_is_error, "red", "blue"),
+                            color_scheme=rx.cond(LoginState.message_is_error, tokens.DANGER, tokens.INFO),
                             role="alert",
                             data_testid="login-message",
                             width="100%",

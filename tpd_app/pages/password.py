@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from tpd_app import routes
+from tpd_app.components import tokens
 from tpd_app.components.forms import field, form, notices
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
@@ -20,7 +21,7 @@ def password_page() -> rx.Component:
         "password.title",
         rx.cond(
             S.must_change_password,
-            rx.callout(tr("dashboard.must_change_password"), icon="key-round", color_scheme="amber"),
+            rx.callout(tr("dashboard.must_change_password"), icon="key-round", color_scheme=tokens.WARN),
         ),
         notices(S),
         form(

@@ -10,6 +10,7 @@ from tpd_app.components import tokens
 from tpd_app.components.i18n import tr
 from tpd_app.components.lazy import when_visible
 from tpd_app.components.shell import app_shell, loading_panel
+from tpd_app.components.tables import data_table
 from tpd_app.domain.permissions import Function
 from tpd_app.state.base import AppState
 from tpd_app.state.stats import KIND_VALUES, LEVEL_VALUES, REPORT_ROUTE, StatsReportState, StatsState
@@ -97,22 +98,26 @@ def _share_bar(share: rx.Var) -> rx.Component:
                   overflow="hidden", aria_hidden="true")
 
 
+def _measure_headers() -> list[rx.Component]:
+    return [rx.table.column_header_cell(tr(k), text_align="right") for _, k in _MEASURES]
+
+
+def _compliance_row(c: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(c["rule"]), rx.table.cell(c["period"]), rx.table.cell(c["met"]),
+        rx.table.cell(c["roster"]),
+        rx.table.cell(rx.hstack(_share_bar(c["share"]), rx.text(c["share"]), align="center")),
+    )
+
+
 def compliance() -> rx.Component:
     return rx.cond(
         S.compliance.length() > 0,
         rx.vstack(
             rx.heading(tr("stats.compliance.title"), size="4", as_="h2"),
-            rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(tr(k)) for k in (
-                    "stats.compliance.rule", "stats.compliance.period", "stats.compliance.met",
-                    "stats.compliance.roster", "stats.compliance.share")])),
-                rx.table.body(rx.foreach(S.compliance, lambda c: rx.table.row(
-                    rx.table.row_header_cell(c["rule"]), rx.table.cell(c["period"]), rx.table.cell(c["met"]),
-                    rx.table.cell(c["roster"]),
-                    rx.table.cell(rx.hstack(_share_bar(c["share"]), rx.text(c["share"]), align="center")),
-                ))),
-                variant="surface", size="1", width="100%", data_testid="compliance-table",
-            ),
+            data_table(("stats.compliance.rule", "stats.compliance.period", "stats.compliance.met",
+                        "stats.compliance.roster", "stats.compliance.share"), S.compliance, _compliance_row,
+                       testid="compliance-table", empty_key=None),
             width="100%",
         ),
     )
@@ -120,22 +125,14 @@ def compliance() -> rx.Component:
 
 def figures_table(rows: rx.Var, first_key: str | rx.Var, testid: str, *, drill: bool = False) -> rx.Component:
     """The chart's numbers as an accessible table; drillable rows link to their county or unit (keyboard users)."""
-    return rx.box(
-        rx.table.root(
-            rx.el.caption(tr("stats.chart.table_caption"), style={"caption_side": "top", "text_align": "left",
-                                                                  "font_size": "0.8rem", "color": tokens.MUTED}),
-            rx.table.header(rx.table.row(rx.table.column_header_cell(tr(first_key)),
-                                         *[rx.table.column_header_cell(tr(k), text_align="right")
-                                           for _, k in _MEASURES])),
-            rx.table.body(rx.foreach(rows, lambda r: rx.table.row(
-                rx.table.row_header_cell(rx.link(r["label"], href=r["href"], data_testid="drill-link")
-                                         if drill else r["label"]),
-                *[rx.table.cell(r[name], text_align="right") for name, _ in _MEASURES],
-                data_testid=f"{testid}-row",
-            ))),
-            variant="surface", size="1", width="100%", data_testid=testid,
+    return data_table(
+        (first_key, *_measure_headers()), rows, lambda r: rx.table.row(
+            rx.table.row_header_cell(rx.link(r["label"], href=r["href"], data_testid="drill-link")
+                                     if drill else r["label"]),
+            *[rx.table.cell(r[name], text_align="right") for name, _ in _MEASURES],
+            data_testid=f"{testid}-row",
         ),
-        max_height="24rem", overflow_y="auto", width="100%",
+        testid=testid, empty_key=None, caption_key="stats.chart.table_caption", max_height="24rem",
     )
 
 
@@ -198,7 +195,8 @@ def figures() -> rx.Component:
         breadcrumb(),
         rx.heading(S.scope_title, size="5", as_="h2", data_testid="scope-title"),
         filters(),
-        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme="red", role="alert")),
+        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme=tokens.DANGER,
+                                         role="alert")),
         summary(),
         rx.text(tr("stats.note.distinct"), size="1", color=tokens.MUTED),
         report_tools(),
@@ -249,6 +247,11 @@ def _report_row(r: rx.Var) -> rx.Component:
     )
 
 
+def _report_compliance_row(c: rx.Var) -> rx.Component:
+    return rx.table.row(rx.table.row_header_cell(c["rule"]), rx.table.cell(c["met"]), rx.table.cell(c["roster"]),
+                        rx.table.cell(c["share"]))
+
+
 @rx.page(route=REPORT_ROUTE, on_load=R.load, title="統計年報 | 全國教師在職進修資訊網")
 def report_page() -> rx.Component:
     return app_shell(
@@ -261,22 +264,11 @@ def report_page() -> rx.Component:
             rx.hstack(*[rx.vstack(rx.text(tr(k), size="1"), rx.text(R.totals[name], weight="bold"), spacing="0")
                         for name, k in (*_MEASURES, ("teachers", "stats.measure.distinct_teachers"))],
                       spacing="5", wrap="wrap"),
-            rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(tr(k)) for k in (
-                    "stats.compliance.rule", "stats.compliance.met", "stats.compliance.roster",
-                    "stats.compliance.share")])),
-                rx.table.body(rx.foreach(R.compliance, lambda c: rx.table.row(
-                    rx.table.row_header_cell(c["rule"]), rx.table.cell(c["met"]), rx.table.cell(c["roster"]),
-                    rx.table.cell(c["share"])))),
-                size="1", width="100%",
-            ),
-            rx.table.root(
-                rx.table.header(rx.table.row(rx.table.column_header_cell(""),
-                                             *[rx.table.column_header_cell(tr(k), text_align="right")
-                                               for _, k in _MEASURES])),
-                rx.table.body(rx.foreach(R.rows, _report_row)),
-                size="1", width="100%", data_testid="report-table",
-            ),
+            data_table(("stats.compliance.rule", "stats.compliance.met", "stats.compliance.roster",
+                        "stats.compliance.share"), R.compliance, _report_compliance_row, empty_key=None,
+                       variant="ghost"),
+            data_table(("", *_measure_headers()), R.rows, _report_row, testid="report-table", empty_key=None,
+                       variant="ghost"),
             rx.el.style("@media print { header, nav, footer, .no-print { display: none !important; } }"),
             width="100%", spacing="4",
         ),

@@ -6,13 +6,15 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
+from tpd_app.components.badges import status_badge
 from tpd_app.components.courses import checkbox, kind_label, localized
-from tpd_app.components.hours import PRINT_CSS, messages, registration_badge
+from tpd_app.components.hours import PRINT_CSS, messages
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import cell, data_table, search_bar
 from tpd_app.domain.courses import AudienceLevel, CourseKind
 from tpd_app.domain.permissions import Function
+from tpd_app.domain.registration import RegistrationStatus
 from tpd_app.domain.units import COUNTIES
 from tpd_app.state.hours import MyRecordState
 from tpd_app.state.registration import MyRegistrationsState, RegisterState
@@ -23,7 +25,7 @@ def _open_row(row: rx.Var) -> rx.Component:
     S = RegisterState
     action = rx.cond(
         row["my_status"] != "",
-        registration_badge(row["my_status"]),
+        status_badge(row["my_status"], RegistrationStatus),
         rx.cond(row["refusal"] != "",
                 rx.text(tr(row["refusal"].to(str)), size="1", color=tokens.ERROR, data_testid="refusal"),
                 rx.button(tr("registration.action.register"), size="1", on_click=S.register(row["id"]),
@@ -37,7 +39,7 @@ def _open_row(row: rx.Var) -> rx.Component:
         cell(row["closes"], white_space="nowrap"),
         cell(row["hours"]),
         cell(rx.hstack(rx.text(row["capacity"]), rx.cond(row["full"] == "1",
-                                                         rx.badge(tr("registration.full"), color_scheme="blue")),
+                                                         rx.badge(tr("registration.full"), color_scheme=tokens.INFO)),
                        spacing="1")),
         cell(action),
         data_testid="open-course",
@@ -71,7 +73,7 @@ def _mine_row(row: rx.Var) -> rx.Component:
         cell(row["first_date"], white_space="nowrap"),
         cell(row["hours"]),
         cell(rx.vstack(
-            rx.hstack(registration_badge(row["status"]),
+            rx.hstack(status_badge(row["status"], RegistrationStatus),
                       rx.cond(row["position"] != "", rx.text(tr("registration.field.position"), " ",
                                                               row["position"], size="1", data_testid="position")),
                       spacing="2", align="center"),
@@ -82,7 +84,7 @@ def _mine_row(row: rx.Var) -> rx.Component:
                                                href="/api/me/registrations/" + row["id"].to(str) + ".ics",
                                                is_external=True, size="1", data_testid="ics")),
             rx.cond(row["can_withdraw"] == "1",
-                    rx.button(tr("registration.action.withdraw"), size="1", variant="soft", color_scheme="red",
+                    rx.button(tr("registration.action.withdraw"), size="1", variant="soft", color_scheme=tokens.DANGER,
                               on_click=S.withdraw(row["id"]), data_testid="withdraw")),
             spacing="2")),
         data_testid="my-registration",
@@ -116,11 +118,11 @@ def _progress(item: rx.Var) -> rx.Component:
                   rx.text(period, size="1", color=tokens.MUTED), rx.spacer(),
                   rx.text(item["done"], " / ", item["required"], size="2"),
                   width="100%", align="center"),
-        rx.progress(value=item["percent"].to(int), max=100, color_scheme=rx.cond(item["met"] == "1", "green",
-                                                                                  "amber")),
+        rx.progress(value=item["percent"].to(int), max=100,
+                    color_scheme=rx.cond(item["met"] == "1", tokens.OK, tokens.WARN)),
         rx.text(rx.cond(item["met"] == "1", tr("records.compliance.met"),
                         tr("records.compliance.missing").to(str).replace("{hours}", item["missing"].to(str))),
-                size="1", color=rx.cond(item["met"] == "1", "var(--green-11)", tokens.ERROR)),
+                size="1", color=rx.cond(item["met"] == "1", tokens.OK_TEXT, tokens.ERROR)),
         spacing="1", width="100%", data_testid="compliance",
     )
 
@@ -207,7 +209,7 @@ def teacher_subscriptions_page() -> rx.Component:
     return app_shell(
         "func.teacher.subscriptions",
         messages(S),
-        rx.cond(~S.has_email, rx.callout(tr("subscriptions.no_email"), icon="info", color_scheme="amber")),
+        rx.cond(~S.has_email, rx.callout(tr("subscriptions.no_email"), icon="info", color_scheme=tokens.WARN)),
         rx.text(tr("subscriptions.hint"), size="2"),
         rx.form(
             rx.vstack(

@@ -6,6 +6,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
+from tpd_app.components.badges import status_badge
 from tpd_app.components.forms import field, notices, save_button
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
@@ -19,8 +20,8 @@ from tpd_app.components.tables import (
     secret_notice,
     section,
     select_field,
-    status_badge,
 )
+from tpd_app.domain.accounts import Employment, ImportOutcome
 from tpd_app.domain.permissions import Function
 from tpd_app.state.teachers import MAX_UPLOAD_BYTES, XLSX_MIME, TeacherEntryState, TeacherRosterState
 
@@ -40,7 +41,7 @@ def _roster_row(r: rx.Var) -> rx.Component:
                                spacing="1", align="center"))),
         cell(r["name"]),
         cell(r["email"], rx.el.br(), rx.text(r["phone"], size="1")),
-        cell(status_badge(r["employment"], "employment.")),
+        cell(status_badge(r["employment"], Employment, testid=None)),
         cell(r["last_login"]),
         cell(rx.hstack(
             action_button("teachers.edit", S.start_edit(r["id"]), testid="edit-" + key),
@@ -69,7 +70,7 @@ def _editor() -> rx.Component:
                     field(S, "email", "profile.email", type_="email"),
                     field(S, "phone", "profile.phone", type_="tel", max_length=40),
                     rx.hstack(save_button(S), rx.button(tr("common.cancel"), on_click=S.cancel_edit, type="button",
-                                                        variant="soft", color_scheme="gray"), spacing="2"),
+                                                        variant="soft", color_scheme=tokens.NEUTRAL), spacing="2"),
                     spacing="2", max_width="28rem",
                 ),
                 on_submit=S.save_contact,
@@ -98,7 +99,8 @@ def _applications() -> rx.Component:
 
     def row(a: rx.Var) -> rx.Component:
         return rx.table.row(
-            cell(a["national_id"], rx.cond(a["registered"], rx.badge(tr("teachers.registered"), color_scheme="amber"))),
+            cell(a["national_id"],
+                 rx.cond(a["registered"], rx.badge(tr("teachers.registered"), color_scheme=tokens.WARN))),
             cell(a["name"]), cell(a["email"]), cell(a["birth_date"]), cell(a["created_at"]),
             cell(decision_buttons("teachers.confirm", S.decide_application(a["id"], True),
                                   S.decide_application(a["id"], False), "application-" + a["id"].to(str))),
@@ -167,7 +169,7 @@ def _take_in() -> rx.Component:
 
 def _report_row(r: rx.Var) -> rx.Component:
     return rx.table.row(cell(r["row"]), cell(r["national_id"]), cell(r["name"]),
-                        cell(status_badge(r["outcome"], "import.outcome.")), cell(tr(r["message"].to(str))))
+                        cell(status_badge(r["outcome"], ImportOutcome, testid=None)), cell(tr(r["message"].to(str))))
 
 
 def _bulk_entry() -> rx.Component:

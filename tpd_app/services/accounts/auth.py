@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from tpd_app.domain.accounts import AccountStatus
 from tpd_app.domain.errors import InvalidCredentials, NotAuthenticated, ValidationFailed
 from tpd_app.domain.national_id import looks_like_national_id, mask_national_id, normalize_national_id
 from tpd_app.domain.permissions import Actor, Function
@@ -31,7 +32,7 @@ from tpd_app.services.platform.passwords import (
 )
 from tpd_app.settings import get_settings
 
-ACTIVE = "active"
+ACTIVE = AccountStatus.ACTIVE.value
 # Sessions are touched at most this often, so a busy page does not write on every event.
 _TOUCH_EVERY = timedelta(seconds=60)
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from tpd_app.domain import accounts as rules
+from tpd_app.domain.accounts import ApplicationStatus
 from tpd_app.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.permissions import Actor, Function, UnitRef, grantable_functions, may
 from tpd_app.domain.timeutil import format_datetime, utcnow
@@ -86,7 +87,8 @@ def _username_taken(session: Session, username: str) -> bool:
     if session.exec(select(BusinessAccount.id).where(BusinessAccount.username == username)).first():
         return True
     return session.exec(select(AccountApplication.id).where(
-        AccountApplication.username == username, AccountApplication.status == rules.PENDING)).first() is not None
+        AccountApplication.username == username,
+        AccountApplication.status == ApplicationStatus.PENDING.value)).first() is not None
 
 
 def _person_fields(data: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
@@ -218,7 +220,7 @@ def pending_applications(session: Session, actor: Actor, *, scope: str, ip: str 
     """
     _require_scope(actor, scope, ip)
     query = (select(AccountApplication, Unit).join(Unit, col(Unit.id) == AccountApplication.unit_id)
-             .where(AccountApplication.status == rules.PENDING).order_by(col(AccountApplication.id)))
+             .where(AccountApplication.status == ApplicationStatus.PENDING.value).order_by(col(AccountApplication.id)))
     if (condition := _scope_units(actor, scope)) is not None:
         query = query.where(condition)
     rows = []
@@ -254,7 +256,7 @@ def decide_application(session: Session, actor: Actor, application_id: object, *
         raise NotFound()
     _require_account_function(actor, ip)
     application = session.get(AccountApplication, application_id)
-    if application is None or application.status != rules.PENDING:
+    if application is None or application.status != ApplicationStatus.PENDING.value:
         raise NotFound()
     unit = _unit(session, application.unit_id)
     category = AccountCategory(application.category)
@@ -279,13 +281,13 @@ def decide_application(session: Session, actor: Actor, application_id: object, *
         session.add(account)
         session.flush()
         application.account_id = account.id
-        application.status = "approved"
+        application.status = ApplicationStatus.APPROVED.value
     else:
-        application.status = "rejected"
+        application.status = ApplicationStatus.REJECTED.value
     session.add(application)
     audit.record(session, action="account.activate" if approve else "account.reject", actor=actor,
                  target_type="application", target_id=application_id,
-                 before={"status": rules.PENDING},
+                 before={"status": ApplicationStatus.PENDING.value},
                  after={"status": application.status, "unit": unit.code, "unit_name": unit.name,
                         "username": application.username, "category": category.value}, ip=ip)
     outbox.queue(session, to=application.email, kind="account.decision",
@@ -510,8 +512,9 @@ def file_chief_change(session: Session, actor: Actor, new_chief_id: object, reas
     if (candidate is None or candidate.unit_id != own.id or candidate.status != rules.ACTIVE
             or candidate.category == AccountCategory.CHIEF.value):
         raise ValidationFailed({"new_chief": "accounts.error.chief_candidate"})
-    if session.exec(select(ChiefChangeRequest.id).where(ChiefChangeRequest.unit_id == own.id,
-                                                        ChiefChangeRequest.status == rules.PENDING)).first():
+    if session.exec(select(ChiefChangeRequest.id).where(
+            ChiefChangeRequest.unit_id == own.id,
+            ChiefChangeRequest.status == ApplicationStatus.PENDING.value)).first():
         raise ValidationFailed({"new_chief": "accounts.error.chief_request_pending"})
     request = ChiefChangeRequest(unit_id=own.id or 0, new_chief_id=candidate.id or 0, requested_by_id=actor.id,
                                  reason=clean(reason, 300))
@@ -534,7 +537,7 @@ def pending_chief_changes(session: Session, actor: Actor, *, ip: str = "") -> li
     rows = session.exec(select(ChiefChangeRequest, Unit, BusinessAccount)
                         .join(Unit, col(Unit.id) == ChiefChangeRequest.unit_id)
                         .join(BusinessAccount, col(BusinessAccount.id) == ChiefChangeRequest.new_chief_id)
-                        .where(ChiefChangeRequest.status == rules.PENDING)
+                        .where(ChiefChangeRequest.status == ApplicationStatus.PENDING.value)
                         .order_by(col(ChiefChangeRequest.id))).all()
     return [{"id": str(r.id), "unit_name": u.name, "unit_code": u.code, "username": a.username,
              "name": a.name, "reason": r.reason, "created_at": format_datetime(r.created_at, roc=True)}
@@ -551,12 +554,12 @@ def decide_chief_change(session: Session, actor: Actor, request_id: object, *, a
     """
     require(actor, Function.ACCOUNTS_SUBORDINATE, ip=ip)
     request = session.get(ChiefChangeRequest, request_id) if isinstance(request_id, int) else None
-    if request is None or request.status != rules.PENDING:
+    if request is None or request.status != ApplicationStatus.PENDING.value:
         raise NotFound()
     unit = _unit(session, request.unit_id)
     _check(rules.activation_problem(actor, unit_ref(unit), AccountCategory.CHIEF, unit_has_active_chief=True),
            actor, "account.chief_change", target_type="chief_request", target_id=request_id, ip=ip)
-    request.status = "approved" if approve else "rejected"
+    request.status = (ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED).value
     request.decided_by_id = actor.id
     request.decided_at = utcnow()
     session.add(request)
@@ -572,7 +575,7 @@ def decide_chief_change(session: Session, actor: Actor, request_id: object, *, a
         audit.record(session, action="account.category", actor=actor, target_type="account",
                      target_id=candidate.id or "", before=before, after={"category": "chief", "grants": None}, ip=ip)
     audit.record(session, action="account.chief_change", actor=actor, target_type="chief_request",
-                 target_id=request.id or "", before={"status": rules.PENDING},
+                 target_id=request.id or "", before={"status": ApplicationStatus.PENDING.value},
                  after={"status": request.status, "unit": unit.code}, ip=ip)
     if candidate is not None:
         outbox.queue(session, to=candidate.email, kind="account.chief_change",

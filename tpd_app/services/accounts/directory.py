@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tpd_app.domain import accounts as rules
+from tpd_app.domain.accounts import DirectoryChangeStatus
 from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.permissions import Actor, Function
 from tpd_app.domain.timeutil import format_date, format_datetime, taipei_today, utcnow
@@ -29,9 +30,9 @@ from tpd_app.services.platform import audit, outbox
 from tpd_app.services.platform.guard import require, unit_ref
 from tpd_app.services.platform.validation import clean
 
-APPLIED = "applied"
-SCHEDULED = "scheduled"
-ACKNOWLEDGED = "acknowledged"
+APPLIED = DirectoryChangeStatus.APPLIED.value
+SCHEDULED = DirectoryChangeStatus.SCHEDULED.value
+ACKNOWLEDGED = DirectoryChangeStatus.ACKNOWLEDGED.value
 PLANNED = "planned"
 
 

@@ -10,6 +10,7 @@ import io
 from openpyxl import Workbook
 from sqlmodel import Session
 
+from tpd_app.domain.accounts import ImportOutcome
 from tpd_app.domain.errors import ValidationFailed
 from tpd_app.domain.national_id import mask_national_id, normalize_national_id
 from tpd_app.domain.permissions import Actor, Function
@@ -70,13 +71,13 @@ def import_teachers(session: Session, actor: Actor, filename: str, data: bytes, 
         if errors:
             field, key = next(iter(errors.items()))
             report.append({"row": str(number), "national_id": shown, "name": str(raw.get("name") or "")[:100],
-                           "outcome": "error", "field": field, "message": key})
+                           "outcome": ImportOutcome.ERROR.value, "field": field, "message": key})
             continue
         seen.add(values["national_id"])
         add_teacher(session, actor, school, values, ip=ip)
         added += 1
-        report.append({"row": str(number), "national_id": shown, "name": values["name"], "outcome": "added",
-                       "field": "", "message": "import.row_added"})
+        report.append({"row": str(number), "national_id": shown, "name": values["name"],
+                       "outcome": ImportOutcome.ADDED.value, "field": "", "message": "import.row_added"})
     audit.record(session, action="teacher.import", actor=actor, target_type="unit", target_id=school.id or "",
                  after={"file": filename[:100], "rows": len(report), "added": added}, ip=ip)
     return report

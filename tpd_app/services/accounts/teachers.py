@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from tpd_app.domain import accounts as rules
+from tpd_app.domain.accounts import ApplicationStatus, Employment
 from tpd_app.domain.errors import NotFound, ValidationFailed
 from tpd_app.domain.national_id import is_valid_national_id, mask_national_id, normalize_national_id
 from tpd_app.domain.permissions import Actor, Function
@@ -27,9 +27,9 @@ from tpd_app.services.platform.guard import require, unit_ref
 from tpd_app.services.platform.passwords import hash_password, password_problem
 from tpd_app.services.platform.validation import clean, email_problem, phone_problem
 
-SERVING = "serving"
-LEFT = "left"
-RETIRED = "retired"
+SERVING = Employment.SERVING.value
+LEFT = Employment.LEFT.value
+RETIRED = Employment.RETIRED.value
 EMPLOYMENT = (SERVING, LEFT, RETIRED)
 ROSTER_LIMIT = 300
 
@@ -382,7 +382,7 @@ def pending_teacher_applications(session: Session, actor: Actor, *, ip: str = ""
     """
     school = own_school(session, actor, Function.TEACHERS_MANAGE, ip=ip)
     rows = session.exec(select(TeacherApplication).where(TeacherApplication.school_unit_id == school.id,
-                                                         TeacherApplication.status == rules.PENDING)
+                                                         TeacherApplication.status == ApplicationStatus.PENDING.value)
                         .order_by(col(TeacherApplication.id))).all()
     registered = set(session.exec(select(Teacher.national_id).where(
         col(Teacher.national_id).in_([a.national_id for a in rows]))).all()) if rows else set()
@@ -403,9 +403,10 @@ def decide_teacher_application(session: Session, actor: Actor, application_id: o
     """
     school = own_school(session, actor, Function.TEACHERS_MANAGE, ip=ip)
     application = session.get(TeacherApplication, application_id) if isinstance(application_id, int) else None
-    if application is None or application.school_unit_id != school.id or application.status != rules.PENDING:
+    if (application is None or application.school_unit_id != school.id
+            or application.status != ApplicationStatus.PENDING.value):
         raise NotFound()
-    application.status = "approved" if approve else "rejected"
+    application.status = (ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED).value
     application.decided_by_id = actor.id
     application.decided_at = utcnow()
     if approve:
@@ -420,7 +421,7 @@ def decide_teacher_application(session: Session, actor: Actor, application_id: o
         application.teacher_id = teacher.id
     session.add(application)
     audit.record(session, action="teacher.application", actor=actor, target_type="teacher_application",
-                 target_id=application.id or "", before={"status": rules.PENDING},
+                 target_id=application.id or "", before={"status": ApplicationStatus.PENDING.value},
                  after={"status": application.status}, ip=ip)
     outbox.queue(session, to=application.email, kind="teacher.decision",
                  subject="全國教師在職進修資訊網 教師帳號申請結果",

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from tpd_app.domain.courses import LEVEL_BITS, CourseKind, hours_text
 from tpd_app.domain.errors import NotFound
+from tpd_app.domain.registration import RegistrationWindow
 from tpd_app.domain.search_text import index_tokens, like_terms, match_query
 from tpd_app.domain.timeutil import taipei_today, utcnow
 from tpd_app.domain.units import COUNTIES, county_name
@@ -256,12 +257,13 @@ def _result(entry: CatalogueEntry) -> dict[str, str]:
 
 
 def _registration_state(entry: CatalogueEntry) -> str:
+    # "none" is no `RegistrationWindow`: a course without online registration shows no badge.
     if not entry.online_registration or not entry.registration_opens or not entry.registration_closes:
         return "none"
     today = taipei_today()
     if today < entry.registration_opens:
-        return "upcoming"
-    return "open" if today <= entry.registration_closes else "closed"
+        return RegistrationWindow.UPCOMING.value
+    return (RegistrationWindow.OPEN if today <= entry.registration_closes else RegistrationWindow.CLOSED).value
 
 
 def published_detail(session: Session, code: str) -> dict[str, Any]:

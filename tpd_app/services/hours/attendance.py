@@ -137,13 +137,13 @@ def due_lists(session: Session, actor: Actor, *, today: date | None = None, ip: 
                         .order_by(col(Course.last_date).desc()).limit(200)).all()
     result = []
     for course, roster in rows:
-        status = roster.status if roster else "none"
+        status = roster.status if roster else L.NONE.value
         assert course.last_date is not None
         deadline = attendance_deadline(course.last_date)
         result.append({"course_id": str(course.id), "code": course.code, "title": course.title,
                        "last_date": format_date(course.last_date, roc=True),
                        "deadline": format_date(deadline, roc=True), "status": status,
-                       "overdue": "1" if status in ("none", *EDITABLE) and today > deadline else "",
+                       "overdue": "1" if status in (L.NONE, *EDITABLE) and today > deadline else "",
                        "late": "1" if roster and roster.late else ""})
     return result
 
