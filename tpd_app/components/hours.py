@@ -1,4 +1,4 @@
-"""Building blocks of the teachers' side: notices and print styles."""
+"""Building blocks of the registration and hours pages: notices with parameters, print styles."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""學校名錄異動 (directory changes) and 稽核紀錄 (the audit-log viewer)."""
+"""學校名錄異動 (directory changes) and the correction of a unit's contact data in a centre's jurisdiction."""
 
 from __future__ import annotations
 
@@ -18,17 +18,16 @@ from tpd_app.components.tables import (
     search_bar,
     select_field,
 )
-from tpd_app.domain.accounts import AuditOutcome, DirectoryChangeStatus
+from tpd_app.domain.accounts import DirectoryChangeStatus
 from tpd_app.pages.unit_contact import unit_contact_fields
-from tpd_app.state.audit import AuditState
 from tpd_app.state.directory import DirectoryState, UnitEditState
 
 KINDS = ("new", "closed", "renamed", "transformed", "merged")
+
 LEVELS = (("elementary", "level.elementary"), ("junior_high", "level.junior_high"),
           ("senior_high", "level.senior_high"), ("kindergarten", "level.kindergarten"))
-#: A transformation may keep the level (only a new name): the empty choice.
-TRANSFORM_LEVELS = (("", "directory.level_unchanged"), *LEVELS)
 
+TRANSFORM_LEVELS = (("", "directory.level_unchanged"), *LEVELS)
 
 def _kind_switch() -> rx.Component:
     S = DirectoryState
@@ -38,7 +37,6 @@ def _kind_switch() -> rx.Component:
           for kind in KINDS],
         spacing="1", wrap="wrap", role="tablist",
     )
-
 
 def _report_form() -> rx.Component:
     S = DirectoryState
@@ -72,7 +70,6 @@ def _report_form() -> rx.Component:
         width="100%",
     )
 
-
 def _change_row(c: rx.Var) -> rx.Component:
     S = DirectoryState
     return rx.table.row(
@@ -89,7 +86,6 @@ def _change_row(c: rx.Var) -> rx.Component:
                      rx.text(c["acknowledged_at"], size="1"))),
         data_testid="change-row",
     )
-
 
 @rx.page(route=routes.DIRECTORY, on_load=DirectoryState.load, title="學校名錄異動 | 全國教師在職進修資訊網")
 def directory_page() -> rx.Component:
@@ -109,7 +105,6 @@ def directory_page() -> rx.Component:
                     "directory.effective_date", "directory.reporter", "table.status", "table.actions"),
                    S.changes, _change_row, testid="changes"),
     )
-
 
 @rx.page(route=routes.UNITS, on_load=UnitEditState.load, title="轄下單位資料 | 全國教師在職進修資訊網")
 def units_page() -> rx.Component:
@@ -132,33 +127,4 @@ def units_page() -> rx.Component:
                 hint_key="units.hint", key=S.form_key,
             ),
         ),
-    )
-
-
-def _audit_row(e: rx.Var) -> rx.Component:
-    small = {"size": "1", "style": {"word_break": "break-all"}}
-    return rx.table.row(
-        cell(e["at"]), cell(e["who"]), cell(e["unit"]), cell(rx.code(e["action"])),
-        cell(status_badge(e["outcome"], AuditOutcome, testid=None)), cell(e["target"]),
-        cell(rx.text(e["before"], **small)), cell(rx.text(e["after"], **small)),
-    )
-
-
-@rx.page(route=routes.AUDIT, on_load=AuditState.load, title="稽核紀錄 | 全國教師在職進修資訊網")
-def audit_page() -> rx.Component:
-    S = AuditState
-
-    def box(name: str, label: str, type_: str = "text") -> rx.Component:
-        return rx.vstack(rx.el.label(tr(label), html_for=f"audit-{name}", style={"font_size": "0.9rem"}),
-                         rx.input(id=f"audit-{name}", name=name, type=type_, max_length=64), spacing="1")
-
-    return app_shell(
-        "audit.title",
-        rx.text(tr("audit.intro"), size="2", color=tokens.MUTED),
-        notices(S),
-        search_bar(S.apply_filters, box("who", "audit.who"), box("unit_code", "audit.unit"),
-                   box("action", "audit.action"), box("date_from", "audit.from", "date"),
-                   box("date_to", "audit.to", "date")),
-        data_table(("audit.at", "audit.who", "audit.unit", "audit.action", "audit.outcome", "audit.target",
-                    "audit.before", "audit.after"), S.entries, _audit_row, testid="audit"),
     )

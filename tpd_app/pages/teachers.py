@@ -23,7 +23,8 @@ from tpd_app.components.tables import (
 )
 from tpd_app.domain.accounts import Employment, ImportOutcome
 from tpd_app.domain.permissions import Function
-from tpd_app.state.teachers import MAX_UPLOAD_BYTES, XLSX_MIME, TeacherEntryState, TeacherRosterState
+from tpd_app.state.handlers import MAX_UPLOAD_BYTES, XLSX_MIME
+from tpd_app.state.teachers import TeacherEntryState, TeacherRosterState
 
 EMPLOYMENT = (("serving", "employment.serving"), ("left", "employment.left"), ("retired", "employment.retired"),
               ("", "table.all"))

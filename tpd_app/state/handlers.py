@@ -16,15 +16,19 @@ import reflex as rx
 
 from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated, ValidationFailed
 from tpd_app.domain.permissions import Function
+from tpd_app.services.platform import uploads
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.guard import require
 from tpd_app.services.platform.ids import parse_id
 
 #: One row of a list as the page shows it (ids as strings).
 Row = dict[str, str]
+#: What an upload field accepts: the server checks the same limits again (`platform.uploads`).
+MAX_UPLOAD_BYTES = uploads.MAX_BYTES
+XLSX_MIME = uploads.XLSX_MIME
 
-__all__ = ["ActionMixin", "FormStateMixin", "PagedListMixin", "ReasonDialogMixin", "Row", "form_strings",
-           "parse_id"]
+__all__ = ["MAX_UPLOAD_BYTES", "XLSX_MIME", "ActionMixin", "FormStateMixin", "PagedListMixin", "ReasonDialogMixin",
+           "Row", "form_strings", "parse_id"]
 
 
 def form_strings(form: object, keys: tuple[str, ...]) -> dict[str, str] | None:

@@ -12,10 +12,7 @@ from tpd_app.domain.permissions import Function
 from tpd_app.services.hours import attendance, records
 from tpd_app.services.platform import uploads
 from tpd_app.state.base import AppState
-from tpd_app.state.handlers import ActionMixin, Row, form_strings, parse_id
-
-MAX_UPLOAD_BYTES = uploads.MAX_BYTES
-XLSX_MIME = uploads.XLSX_MIME
+from tpd_app.state.handlers import MAX_UPLOAD_BYTES, XLSX_MIME, ActionMixin, Row, form_strings, parse_id
 
 
 class MyRecordState(ActionMixin, AppState):
@@ -179,7 +176,7 @@ class AttendanceState(ActionMixin, AppState):
     @rx.event
     def download_template(self):
         return self._download(Function.COURSE_MANAGE, attendance.template_bytes, "attendance-template.xlsx",
-                              uploads.XLSX_MIME)
+                              XLSX_MIME)
 
 
 class ConfirmListsState(ActionMixin, AppState):

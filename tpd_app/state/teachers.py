@@ -8,12 +8,8 @@ import reflex as rx
 
 from tpd_app.domain.permissions import Function
 from tpd_app.services.accounts import teacher_import, teachers
-from tpd_app.services.platform import uploads
 from tpd_app.state.base import AppState
-from tpd_app.state.handlers import ActionMixin, Row, form_strings, parse_id
-
-MAX_UPLOAD_BYTES = uploads.MAX_BYTES
-XLSX_MIME = uploads.XLSX_MIME
+from tpd_app.state.handlers import MAX_UPLOAD_BYTES, XLSX_MIME, ActionMixin, Row, form_strings, parse_id
 
 
 class TeacherRosterState(ActionMixin, AppState):
@@ -168,7 +164,7 @@ class TeacherEntryState(ActionMixin, AppState):
     @rx.event
     def download_template(self):
         return self._download(Function.TEACHERS_ENTER, teacher_import.template_bytes, "teacher-template.xlsx",
-                              uploads.XLSX_MIME)
+                              XLSX_MIME)
 
     @rx.event
     async def import_file(self, files: list[rx.UploadFile]):
@@ -179,7 +175,7 @@ class TeacherEntryState(ActionMixin, AppState):
             return
         upload = files[0]
         # Read one byte past the limit: enough to refuse an oversized file without loading all of it.
-        data = await upload.read(uploads.MAX_BYTES + 1)
+        data = await upload.read(MAX_UPLOAD_BYTES + 1)
         name = upload.name or ""
         self.uploading = True
         yield

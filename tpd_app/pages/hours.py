@@ -1,5 +1,5 @@
-"""Staff pages of the teachers' side: registrants and attendance lists (organizers), list confirmation
-(centres), teachers' records (schools) and the county report permissions."""
+"""名單上傳 → 名單確認 → 研習紀錄 (SPEC §3.3): the organizer's attendance list, the centre's list
+confirmation, the teacher's own record, schools' teacher records and the county's report permissions."""
 
 from __future__ import annotations
 
@@ -12,115 +12,110 @@ from tpd_app.components.courses import checkbox, kind_label, reason_dialog
 from tpd_app.components.hours import PRINT_CSS, messages
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
-from tpd_app.components.tables import cell, data_table
+from tpd_app.components.tables import (
+    cell,
+    data_table,
+)
 from tpd_app.domain import registration
+from tpd_app.domain.courses import CourseKind
 from tpd_app.domain.permissions import Function
+from tpd_app.state.handlers import MAX_UPLOAD_BYTES, XLSX_MIME
 from tpd_app.state.hours import (
-    MAX_UPLOAD_BYTES,
-    XLSX_MIME,
     AttendanceState,
     ConfirmListsState,
+    MyRecordState,
     ReportPermissionState,
     SchoolRecordsState,
 )
-from tpd_app.state.registration import ParticipantsState, RegistrantsState
+
+
+def _record_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        cell(row["date"], white_space="nowrap"), cell(row["code"]),
+        cell(row["title"]), cell(row["organizer"]), cell(kind_label(row["kind"])), cell(row["topics"]),
+        cell(row["hours"], text_align="right"),
+        data_testid="record-row",
+    )
+
+def _progress(item: rx.Var) -> rx.Component:
+    period = rx.cond(item["period"] == "school_year", tr("records.period.school_year"),
+                     tr("records.period.calendar_year")).to(str).replace("{label}", item["label"].to(str))
+    return rx.vstack(
+        rx.hstack(rx.text(tr("records.rule." + item["key"].to(str)), weight="medium", size="2"),
+                  rx.text(period, size="1", color=tokens.MUTED), rx.spacer(),
+                  rx.text(item["done"], " / ", item["required"], size="2"),
+                  width="100%", align="center"),
+        rx.progress(value=item["percent"].to(int), max=100,
+                    color_scheme=rx.cond(item["met"] == "1", tokens.OK, tokens.WARN)),
+        rx.text(rx.cond(item["met"] == "1", tr("records.compliance.met"),
+                        tr("records.compliance.missing").to(str).replace("{hours}", item["missing"].to(str))),
+                size="1", color=rx.cond(item["met"] == "1", tokens.OK_TEXT, tokens.ERROR)),
+        spacing="1", width="100%", data_testid="compliance",
+    )
+
+def _year_chip(row: rx.Var, label_key: str) -> rx.Component:
+    return rx.badge(row["year"], " ", tr(label_key), "：", row["hours"], variant="outline", size="2")
+
+def _filters() -> rx.Component:
+    S = MyRecordState
+    style = {"padding": "0.35rem", "border": tokens.BORDER, "border_radius": tokens.RADIUS}
+    return rx.form(
+        rx.hstack(
+            rx.el.select(rx.el.option(tr("records.field.school_year"), value=""),
+                         rx.foreach(S.school_years, lambda y: rx.el.option(y["year"], value=y["year"])),
+                         name="school_year", aria_label="school_year", style=style, data_testid="filter-school-year"),
+            rx.el.select(rx.el.option(tr("records.field.calendar_year"), value=""),
+                         rx.foreach(S.calendar_years, lambda y: rx.el.option(y["year"], value=y["year"])),
+                         name="calendar_year", aria_label="calendar_year", style=style),
+            rx.el.select(rx.el.option(tr("course.filter.all_kinds"), value=""),
+                         *[rx.el.option(tr(f"course.kind.{k.value}"), value=k.value) for k in CourseKind],
+                         name="kind", aria_label="kind", style=style),
+            rx.el.input(type="hidden", name="topic", value=""),
+            rx.button(rx.icon("search", size=14), tr("common.search"), type="submit", data_testid="filter-apply"),
+            wrap="wrap", spacing="2", align="center",
+        ),
+        on_submit=S.apply_filters, class_name="no-print",
+    )
+
+def record_body() -> rx.Component:
+    S = MyRecordState
+    return rx.vstack(
+        rx.el.style(PRINT_CSS),
+        messages(S),
+        rx.hstack(
+            rx.text(tr("attendance.field.name"), "：", S.teacher["name"], size="2"),
+            rx.text(tr("attendance.field.national_id"), "：", S.teacher["national_id"], size="2"),
+            rx.text(tr("registration.field.school"), "：", S.teacher["school"], size="2"),
+            rx.text(tr("records.total"), "：", rx.text.strong(S.total_hours, data_testid="total-hours"), size="2"),
+            spacing="4", wrap="wrap",
+        ),
+        rx.hstack(
+            rx.button(rx.icon("printer", size=14), tr("records.action.print"), on_click=S.print_page,
+                      variant="soft", data_testid="print"),
+            rx.link(rx.button(rx.icon("file-down", size=14), tr("records.action.pdf"), variant="soft"),
+                    href="/api/me/records.pdf", is_external=True, data_testid="pdf"),
+            class_name="no-print", spacing="2",
+        ),
+        rx.heading(tr("records.compliance"), size="4", as_="h2"),
+        rx.grid(rx.foreach(S.compliance, _progress), columns=rx.breakpoints(initial="1", md="3"), spacing="4",
+                width="100%"),
+        rx.heading(tr("records.by_school_year"), size="4", as_="h2"),
+        rx.hstack(rx.foreach(S.school_years, lambda y: _year_chip(y, "records.field.school_year")), wrap="wrap"),
+        rx.hstack(rx.foreach(S.calendar_years, lambda y: _year_chip(y, "records.field.calendar_year")),
+                  wrap="wrap"),
+        _filters(),
+        rx.text(tr("records.shown_hours"), "：", S.shown_hours, size="2"),
+        data_table(("records.field.date", "course.field.code", "course.field.title", "course.field.organizer",
+                    "course.field.kind", "records.field.topics", "course.field.hours_short"),
+                   S.rows, _record_row, testid="record", empty_key="records.empty"),
+        spacing="4", width="100%",
+    )
+
+@rx.page(route=routes.FUNCTION_ROUTES[Function.TEACHER_RECORDS], on_load=MyRecordState.load, title="個人研習紀錄")
+def teacher_records_page() -> rx.Component:
+    return app_shell("func.teacher.records", record_body())
 
 UPLOAD_ID = "attendance-xlsx"
-
-
-def _upcoming_row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        cell(row["code"]), cell(row["title"]), cell(row["first_date"], white_space="nowrap"),
-        cell(row["capacity"]), cell(row["pending"]), cell(row["accepted"]), cell(row["waiting"]),
-        cell(rx.link(tr("registration.action.registrants"),
-                     href=routes.REGISTRANTS + "?id=" + row["id"].to(str), data_testid="open-registrants")),
-        data_testid="upcoming-course",
-    )
-
-
-def _due_row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        cell(row["code"]), cell(row["title"]), cell(row["last_date"], white_space="nowrap"),
-        cell(rx.hstack(rx.text(row["deadline"]),
-                       rx.cond(row["overdue"] == "1", rx.badge(tr("attendance.overdue"), color_scheme=tokens.DANGER)),
-                       spacing="1")),
-        cell(rx.hstack(status_badge(row["status"], registration.ListStatus),
-                       rx.cond(row["late"] == "1", rx.badge(tr("attendance.late"), color_scheme=tokens.CAUTION)),
-                       spacing="1")),
-        cell(rx.link(tr("attendance.action.open"), href=routes.ATTENDANCE + "?id=" + row["course_id"].to(str),
-                     data_testid="open-attendance")),
-        data_testid="due-course",
-    )
-
-
-@rx.page(route=routes.PARTICIPANTS, on_load=ParticipantsState.load, title="報名與研習名單")
-def participants_page() -> rx.Component:
-    S = ParticipantsState
-    return app_shell(
-        "participants.title",
-        messages(S),
-        rx.heading(tr("registration.title.registrants"), size="4", as_="h2"),
-        data_table(("course.field.code", "course.field.title", "course.field.first_date",
-                    "registration.field.capacity", "registration.status.pending", "registration.status.accepted",
-                    "registration.status.waiting", "common.actions"), S.upcoming, _upcoming_row,
-                   testid="upcoming"),
-        rx.heading(tr("attendance.title.due"), size="4", as_="h2"),
-        data_table(("course.field.code", "course.field.title", "attendance.field.last_date",
-                    "attendance.field.deadline", "course.field.status", "common.actions"), S.due, _due_row,
-                   testid="due", empty_key="attendance.due_empty"),
-    )
-
-
-def _registrant_row(row: rx.Var) -> rx.Component:
-    S = RegistrantsState
-    pending = row["status"] == "pending"
-    return rx.table.row(
-        cell(rx.cond(pending, rx.checkbox(checked=S.selected.contains(row["id"]),
-                                          on_change=lambda ticked: S.toggle(row["id"], ticked),
-                                          aria_label="select", data_testid="select-registrant"))),
-        cell(row["name"]), cell(row["national_id"]), cell(row["school"]),
-        cell(rx.hstack(status_badge(row["status"], registration.RegistrationStatus),
-                       rx.cond(row["position"] != "", rx.text("#", row["position"], size="1")), spacing="1")),
-        cell(row["registered_at"]),
-        cell(row["reason"]),
-        cell(rx.hstack(
-            rx.cond(pending, rx.button(tr("registration.action.accept"), size="1", on_click=S.accept(row["id"]),
-                                       data_testid="accept")),
-            rx.cond((row["status"] == "pending") | (row["status"] == "accepted") | (row["status"] == "waiting"),
-                    rx.button(tr("registration.action.decline"), size="1", variant="soft", color_scheme=tokens.DANGER,
-                              on_click=S.ask_decline(row["id"], row["name"]), data_testid="decline")),
-            spacing="2")),
-        data_testid="registrant",
-    )
-
-
-@rx.page(route=routes.REGISTRANTS, on_load=RegistrantsState.load, title="報名名單")
-def registrants_page() -> rx.Component:
-    S = RegistrantsState
-    return app_shell(
-        "registration.title.registrants",
-        messages(S),
-        rx.hstack(rx.text(S.course["code"], " ", rx.text.strong(S.course["title"]), size="3"),
-                  rx.text(tr("course.field.first_date"), "：", S.course["first_date"], size="2"),
-                  rx.text(tr("registration.field.held"), "：", S.course["held"], " / ", S.course["capacity"],
-                          size="2", data_testid="held"),
-                  spacing="4", wrap="wrap", align="center"),
-        rx.hstack(
-            rx.button(tr("registration.action.accept_selected"), on_click=S.accept_selected,
-                      disabled=S.selected.length() == 0, data_testid="accept-selected"),
-            rx.link(rx.button(rx.icon("download", size=14), tr("registration.action.export"), variant="soft"),
-                    href="/api/courses/" + S.course["id"].to(str) + "/registrants.xlsx", is_external=True,
-                    data_testid="export"),
-            spacing="2",
-        ),
-        data_table(("registration.field.select", "attendance.field.name", "attendance.field.national_id",
-                    "registration.field.school", "course.field.status", "registration.field.registered_at",
-                    "registration.field.reason", "common.actions"), S.rows, _registrant_row, testid="registrants"),
-        reason_dialog(open_=S.decline_id != "", title=S.decline_name, heading_key="registration.decline.title",
-                      on_submit=S.confirm_decline, on_close=S.close_decline, error=S.decline_error,
-                      confirm_key="registration.action.decline", testid="decline"),
-    )
-
 
 def _entry_row(row: rx.Var) -> rx.Component:
     S = AttendanceState
@@ -138,7 +133,6 @@ def _entry_row(row: rx.Var) -> rx.Component:
         data_testid="entry",
     )
 
-
 def _report_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         cell(row["row"]), cell(row["national_id"]), cell(row["name"]), cell(row["hours"]),
@@ -147,12 +141,10 @@ def _report_row(row: rx.Var) -> rx.Component:
         data_testid="report-row",
     )
 
-
 def _history_row(row: rx.Var) -> rx.Component:
     return rx.text(row["at"], " · ", row["unit"], " · ", tr("attendance.event." + row["action"].to(str)),
                    " (", tr("attendance.field.revision"), " ", row["revision"], ", ", row["entries"], ") ",
                    row["reason"], size="1", color=tokens.MUTED)
-
 
 def _import_card() -> rx.Component:
     S = AttendanceState
@@ -180,7 +172,6 @@ def _import_card() -> rx.Component:
              "attendance.field.hours", "attendance.field.result"), S.report, _report_row, testid="import-report")),
         spacing="3", width="100%",
     ), width="100%")
-
 
 @rx.page(route=routes.ATTENDANCE, on_load=AttendanceState.load, title="研習名單上傳")
 def attendance_page() -> rx.Component:
@@ -225,7 +216,6 @@ def attendance_page() -> rx.Component:
         rx.vstack(rx.foreach(S.history, _history_row), spacing="0"),
     )
 
-
 def _queue_row(row: rx.Var) -> rx.Component:
     S = ConfirmListsState
     return rx.table.row(
@@ -239,11 +229,9 @@ def _queue_row(row: rx.Var) -> rx.Component:
         data_testid="list-row",
     )
 
-
 def _review_entry(row: rx.Var) -> rx.Component:
     return rx.table.row(cell(row["name"]), cell(row["national_id"]), cell(row["school"]), cell(row["hours"]),
                         cell(tr("attendance.source." + row["source"].to(str))))
-
 
 @rx.page(route=routes.CONFIRM_LISTS, on_load=ConfirmListsState.load, title="研習名單確認")
 def confirm_lists_page() -> rx.Component:
@@ -280,7 +268,6 @@ def confirm_lists_page() -> rx.Component:
                       confirm_key="attendance.action.return", testid="return"),
     )
 
-
 def _school_row(row: rx.Var) -> rx.Component:
     S = SchoolRecordsState
     return rx.table.row(
@@ -291,11 +278,9 @@ def _school_row(row: rx.Var) -> rx.Component:
         data_testid="school-teacher",
     )
 
-
 def _detail_row(row: rx.Var) -> rx.Component:
     return rx.table.row(cell(row["date"]), cell(row["code"]), cell(row["title"]), cell(row["organizer"]),
                         cell(kind_label(row["kind"])), cell(row["hours"]))
-
 
 @rx.page(route=routes.FUNCTION_ROUTES[Function.TEACHERS_RECORDS], on_load=SchoolRecordsState.load,
          title="教師研習記錄")
@@ -331,7 +316,6 @@ def school_records_page() -> rx.Component:
                class_name=rx.cond(S.detail.contains("name"), "no-print", "")),
     )
 
-
 def _rule_row(row: rx.Var) -> rx.Component:
     S = ReportPermissionState
     return rx.table.row(
@@ -345,7 +329,6 @@ def _rule_row(row: rx.Var) -> rx.Component:
             spacing="2"), on_submit=S.save_rule)),
         data_testid="rule",
     )
-
 
 @rx.page(route=routes.FUNCTION_ROUTES[Function.COUNTY_REPORT_PERMISSIONS], on_load=ReportPermissionState.load,
          title="修改本縣市教師報表權限")

@@ -1,0 +1,188 @@
+"""線上報名 (SPEC §3.2): the teacher's registration and registration history, the organizer's courses
+with registrations, and one course's registrants."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from tpd_app import routes
+from tpd_app.components import tokens
+from tpd_app.components.badges import status_badge
+from tpd_app.components.courses import reason_dialog
+from tpd_app.components.hours import messages
+from tpd_app.components.i18n import tr
+from tpd_app.components.shell import app_shell
+from tpd_app.components.tables import (
+    cell,
+    data_table,
+    search_bar,
+)
+from tpd_app.domain import registration
+from tpd_app.domain.permissions import Function
+from tpd_app.domain.registration import RegistrationStatus
+from tpd_app.state.registration import MyRegistrationsState, ParticipantsState, RegisterState, RegistrantsState
+
+
+def _open_row(row: rx.Var) -> rx.Component:
+    S = RegisterState
+    action = rx.cond(
+        row["my_status"] != "",
+        status_badge(row["my_status"], RegistrationStatus),
+        rx.cond(row["refusal"] != "",
+                rx.text(tr(row["refusal"].to(str)), size="1", color=tokens.ERROR, data_testid="refusal"),
+                rx.button(tr("registration.action.register"), size="1", on_click=S.register(row["id"]),
+                          data_testid="register")),
+    )
+    return rx.table.row(
+        cell(row["code"]),
+        cell(rx.vstack(rx.text(row["title"], weight="medium"), rx.text(row["organizer"], size="1",
+                                                                        color=tokens.MUTED), spacing="0")),
+        cell(row["first_date"], white_space="nowrap"),
+        cell(row["closes"], white_space="nowrap"),
+        cell(row["hours"]),
+        cell(rx.hstack(rx.text(row["capacity"]), rx.cond(row["full"] == "1",
+                                                         rx.badge(tr("registration.full"), color_scheme=tokens.INFO)),
+                       spacing="1")),
+        cell(action),
+        data_testid="open-course",
+    )
+
+def register_page_body() -> rx.Component:
+    S = RegisterState
+    return rx.vstack(
+        messages(S),
+        search_bar(S.search, rx.input(name="keyword", placeholder=tr("course.filter.keyword"), max_length=100,
+                                      data_testid="keyword")),
+        data_table(("course.field.code", "course.field.title", "course.field.first_date",
+                    "registration.field.closes", "course.field.hours_short", "registration.field.capacity",
+                    "common.actions"), S.rows, _open_row, testid="open-courses", empty_key="registration.empty"),
+        spacing="4", width="100%",
+    )
+
+@rx.page(route=routes.FUNCTION_ROUTES[Function.TEACHER_REGISTER], on_load=RegisterState.load, title="線上報名")
+def teacher_register_page() -> rx.Component:
+    return app_shell("func.teacher.register", register_page_body())
+
+def _mine_row(row: rx.Var) -> rx.Component:
+    S = MyRegistrationsState
+    return rx.table.row(
+        cell(row["code"]),
+        cell(rx.vstack(rx.text(row["title"], weight="medium"), rx.text(row["organizer"], size="1",
+                                                                        color=tokens.MUTED), spacing="0")),
+        cell(row["first_date"], white_space="nowrap"),
+        cell(row["hours"]),
+        cell(rx.vstack(
+            rx.hstack(status_badge(row["status"], RegistrationStatus),
+                      rx.cond(row["position"] != "", rx.text(tr("registration.field.position"), " ",
+                                                              row["position"], size="1", data_testid="position")),
+                      spacing="2", align="center"),
+            rx.cond(row["reason"] != "", rx.text(row["reason"], size="1", color=tokens.MUTED)),
+            spacing="1")),
+        cell(rx.hstack(
+            rx.cond(row["ics"] == "1", rx.link(tr("registration.action.ics"),
+                                               href="/api/me/registrations/" + row["id"].to(str) + ".ics",
+                                               is_external=True, size="1", data_testid="ics")),
+            rx.cond(row["can_withdraw"] == "1",
+                    rx.button(tr("registration.action.withdraw"), size="1", variant="soft", color_scheme=tokens.DANGER,
+                              on_click=S.withdraw(row["id"]), data_testid="withdraw")),
+            spacing="2")),
+        data_testid="my-registration",
+    )
+
+@rx.page(route=routes.FUNCTION_ROUTES[Function.TEACHER_REGISTRATIONS], on_load=MyRegistrationsState.load,
+         title="線上報名記錄")
+def teacher_registrations_page() -> rx.Component:
+    S = MyRegistrationsState
+    return app_shell("func.teacher.registrations", messages(S), data_table(
+        ("course.field.code", "course.field.title", "course.field.first_date", "course.field.hours_short",
+         "course.field.status", "common.actions"), S.rows, _mine_row, testid="my-registrations",
+        empty_key="registration.mine_empty"))
+
+def _upcoming_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        cell(row["code"]), cell(row["title"]), cell(row["first_date"], white_space="nowrap"),
+        cell(row["capacity"]), cell(row["pending"]), cell(row["accepted"]), cell(row["waiting"]),
+        cell(rx.link(tr("registration.action.registrants"),
+                     href=routes.REGISTRANTS + "?id=" + row["id"].to(str), data_testid="open-registrants")),
+        data_testid="upcoming-course",
+    )
+
+def _due_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        cell(row["code"]), cell(row["title"]), cell(row["last_date"], white_space="nowrap"),
+        cell(rx.hstack(rx.text(row["deadline"]),
+                       rx.cond(row["overdue"] == "1", rx.badge(tr("attendance.overdue"), color_scheme=tokens.DANGER)),
+                       spacing="1")),
+        cell(rx.hstack(status_badge(row["status"], registration.ListStatus),
+                       rx.cond(row["late"] == "1", rx.badge(tr("attendance.late"), color_scheme=tokens.CAUTION)),
+                       spacing="1")),
+        cell(rx.link(tr("attendance.action.open"), href=routes.ATTENDANCE + "?id=" + row["course_id"].to(str),
+                     data_testid="open-attendance")),
+        data_testid="due-course",
+    )
+
+@rx.page(route=routes.PARTICIPANTS, on_load=ParticipantsState.load, title="報名與研習名單")
+def participants_page() -> rx.Component:
+    S = ParticipantsState
+    return app_shell(
+        "participants.title",
+        messages(S),
+        rx.heading(tr("registration.title.registrants"), size="4", as_="h2"),
+        data_table(("course.field.code", "course.field.title", "course.field.first_date",
+                    "registration.field.capacity", "registration.status.pending", "registration.status.accepted",
+                    "registration.status.waiting", "common.actions"), S.upcoming, _upcoming_row,
+                   testid="upcoming"),
+        rx.heading(tr("attendance.title.due"), size="4", as_="h2"),
+        data_table(("course.field.code", "course.field.title", "attendance.field.last_date",
+                    "attendance.field.deadline", "course.field.status", "common.actions"), S.due, _due_row,
+                   testid="due", empty_key="attendance.due_empty"),
+    )
+
+def _registrant_row(row: rx.Var) -> rx.Component:
+    S = RegistrantsState
+    pending = row["status"] == "pending"
+    return rx.table.row(
+        cell(rx.cond(pending, rx.checkbox(checked=S.selected.contains(row["id"]),
+                                          on_change=lambda ticked: S.toggle(row["id"], ticked),
+                                          aria_label="select", data_testid="select-registrant"))),
+        cell(row["name"]), cell(row["national_id"]), cell(row["school"]),
+        cell(rx.hstack(status_badge(row["status"], registration.RegistrationStatus),
+                       rx.cond(row["position"] != "", rx.text("#", row["position"], size="1")), spacing="1")),
+        cell(row["registered_at"]),
+        cell(row["reason"]),
+        cell(rx.hstack(
+            rx.cond(pending, rx.button(tr("registration.action.accept"), size="1", on_click=S.accept(row["id"]),
+                                       data_testid="accept")),
+            rx.cond((row["status"] == "pending") | (row["status"] == "accepted") | (row["status"] == "waiting"),
+                    rx.button(tr("registration.action.decline"), size="1", variant="soft", color_scheme=tokens.DANGER,
+                              on_click=S.ask_decline(row["id"], row["name"]), data_testid="decline")),
+            spacing="2")),
+        data_testid="registrant",
+    )
+
+@rx.page(route=routes.REGISTRANTS, on_load=RegistrantsState.load, title="報名名單")
+def registrants_page() -> rx.Component:
+    S = RegistrantsState
+    return app_shell(
+        "registration.title.registrants",
+        messages(S),
+        rx.hstack(rx.text(S.course["code"], " ", rx.text.strong(S.course["title"]), size="3"),
+                  rx.text(tr("course.field.first_date"), "：", S.course["first_date"], size="2"),
+                  rx.text(tr("registration.field.held"), "：", S.course["held"], " / ", S.course["capacity"],
+                          size="2", data_testid="held"),
+                  spacing="4", wrap="wrap", align="center"),
+        rx.hstack(
+            rx.button(tr("registration.action.accept_selected"), on_click=S.accept_selected,
+                      disabled=S.selected.length() == 0, data_testid="accept-selected"),
+            rx.link(rx.button(rx.icon("download", size=14), tr("registration.action.export"), variant="soft"),
+                    href="/api/courses/" + S.course["id"].to(str) + "/registrants.xlsx", is_external=True,
+                    data_testid="export"),
+            spacing="2",
+        ),
+        data_table(("registration.field.select", "attendance.field.name", "attendance.field.national_id",
+                    "registration.field.school", "course.field.status", "registration.field.registered_at",
+                    "registration.field.reason", "common.actions"), S.rows, _registrant_row, testid="registrants"),
+        reason_dialog(open_=S.decline_id != "", title=S.decline_name, heading_key="registration.decline.title",
+                      on_submit=S.confirm_decline, on_close=S.close_decline, error=S.decline_error,
+                      confirm_key="registration.action.decline", testid="decline"),
+    )
