@@ -68,3 +68,18 @@ def test_stored_values_are_unchanged():
     assert [s.value for s in ApplicationStatus] == ["pending", "approved", "rejected"]
     assert [s.value for s in DirectoryChangeStatus] == ["scheduled", "applied", "acknowledged"]
     assert [s.value for s in Employment] == ["serving", "left", "retired"]
+
+
+def test_a_status_without_a_colour_for_every_member_is_refused_when_declared():
+    from tpd_app.domain.statuses import Status, styled
+
+    class Half(Status):
+        ONE = "one"
+        TWO = "two"
+
+    with pytest.raises(TypeError):
+        styled("half", one="green")(Half)
+    with pytest.raises(TypeError):
+        styled("half", one="green", two="red", three="blue")(Half)
+    assert styled("half", one="green", two="red")(Half).TWO.colour == "red"
+    assert Half.ONE.label_key == "half.one"

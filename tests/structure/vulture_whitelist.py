@@ -11,6 +11,8 @@ Started from `vulture tpd_app --make-whitelist` and trimmed to one line a name. 
   listeners that `sa.event.listens_for` registers.
 - Spreadsheet cells: openpyxl cell and sheet attributes the export sets for Excel to read.
 - Course kinds: the `CourseKind` members are the stored values; the code iterates the enum.
+- Audit outcomes: the `AuditOutcome` members are the values the audit log stores; the audit page's
+  badge iterates the enum (the services write them as plain strings).
 - Navigation rows: the `NavEntry` keys the sidebar reads as `entry["href"]`.
 - Permission listing: `allowed_functions` lists the matrix for the permission and navigation tests.
 - Test hooks: the functions the test fixtures call to reset process-wide engines and settings.
@@ -98,6 +100,13 @@ _.data_type
 _.fill
 _.freeze_panes
 _.quotePrefix
+
+# Audit outcomes
+_.DENIED
+_.FAILED
+_.LOCKED
+_.LOCKOUT
+_.INACTIVE
 
 # Course kinds
 _.LECTURE

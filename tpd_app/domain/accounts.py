@@ -9,33 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from tpd_app.domain.permissions import Actor, Function, UnitRef, grantable_functions, may
+from tpd_app.domain.statuses import Status, styled
 from tpd_app.domain.units import NATIONWIDE, REGIONAL_CENTERS, AccountCategory, UnitType
 
 
-class AccountStatus(StrEnum):
+@styled("status", pending="amber", active="green", disabled="gray")
+class AccountStatus(Status):
     """A business account waits for activation, is active or is disabled; a teacher account is active."""
 
     PENDING = "pending"
     ACTIVE = "active"
     DISABLED = "disabled"
-
-    @property
-    def label_key(self) -> str:
-        return f"status.{self.value}"
-
-    @property
-    def colour(self) -> str:
-        return ACCOUNT_COLOURS[self]
-
-
-ACCOUNT_COLOURS: dict[AccountStatus, str] = {
-    AccountStatus.PENDING: "amber",
-    AccountStatus.ACTIVE: "green",
-    AccountStatus.DISABLED: "gray",
-}
 
 
 CHIEF = AccountCategory.CHIEF
@@ -159,74 +145,34 @@ def may_view_audit(actor: Actor) -> bool:
     return not actor.is_teacher and actor.unit.type in (NATIONWIDE | REGIONAL_CENTERS)
 
 
-class Employment(StrEnum):
+@styled("employment", serving="green", left="gray", retired="gray")
+class Employment(Status):
     """Whether a teacher is on her school's current roster; one who left keeps her account and record."""
 
     SERVING = "serving"
     LEFT = "left"
     RETIRED = "retired"
 
-    @property
-    def label_key(self) -> str:
-        return f"employment.{self.value}"
 
-    @property
-    def colour(self) -> str:
-        return EMPLOYMENT_COLOURS[self]
-
-
-EMPLOYMENT_COLOURS: dict[Employment, str] = {
-    Employment.SERVING: "green",
-    Employment.LEFT: "gray",
-    Employment.RETIRED: "gray",
-}
-
-
-class ApplicationStatus(StrEnum):
+@styled("application.status", pending="amber", approved="green", rejected="red")
+class ApplicationStatus(Status):
     """An application decided by someone else: a business or teacher account, a chief change."""
 
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
 
-    @property
-    def label_key(self) -> str:
-        return f"application.status.{self.value}"
 
-    @property
-    def colour(self) -> str:
-        return APPLICATION_COLOURS[self]
-
-
-APPLICATION_COLOURS: dict[ApplicationStatus, str] = {
-    ApplicationStatus.PENDING: "amber",
-    ApplicationStatus.APPROVED: "green",
-    ApplicationStatus.REJECTED: "red",
-}
-
-
-class ImportOutcome(StrEnum):
+@styled("import.outcome", added="green", error="red")
+class ImportOutcome(Status):
     """What became of one row of a teacher spreadsheet."""
 
     ADDED = "added"
     ERROR = "error"
 
-    @property
-    def label_key(self) -> str:
-        return f"import.outcome.{self.value}"
 
-    @property
-    def colour(self) -> str:
-        return IMPORT_COLOURS[self]
-
-
-IMPORT_COLOURS: dict[ImportOutcome, str] = {
-    ImportOutcome.ADDED: "green",
-    ImportOutcome.ERROR: "red",
-}
-
-
-class AuditOutcome(StrEnum):
+@styled("audit.outcome", ok="gray", denied="gray", failed="gray", locked="gray", lockout="gray", inactive="gray")
+class AuditOutcome(Status):
     """How an audited attempt ended; the audit viewer shows every outcome alike."""
 
     OK = "ok"
@@ -236,51 +182,19 @@ class AuditOutcome(StrEnum):
     LOCKOUT = "lockout"
     INACTIVE = "inactive"
 
-    @property
-    def label_key(self) -> str:
-        return f"audit.outcome.{self.value}"
-
-    @property
-    def colour(self) -> str:
-        return AUDIT_COLOURS[self]
-
-
-AUDIT_COLOURS: dict[AuditOutcome, str] = {
-    AuditOutcome.OK: "gray",
-    AuditOutcome.DENIED: "gray",
-    AuditOutcome.FAILED: "gray",
-    AuditOutcome.LOCKED: "gray",
-    AuditOutcome.LOCKOUT: "gray",
-    AuditOutcome.INACTIVE: "gray",
-}
-
 
 # Directory changes (學校名錄異動, seed §參.三.(二).1.(7)).
 
 DIRECTORY_KINDS = ("new", "closed", "renamed", "transformed", "merged")
 
 
-class DirectoryChangeStatus(StrEnum):
+@styled("directory.status", scheduled="amber", applied="blue", acknowledged="green")
+class DirectoryChangeStatus(Status):
     """A reported change waits for its effective date, is applied to the directory, then acknowledged."""
 
     SCHEDULED = "scheduled"
     APPLIED = "applied"
     ACKNOWLEDGED = "acknowledged"
-
-    @property
-    def label_key(self) -> str:
-        return f"directory.status.{self.value}"
-
-    @property
-    def colour(self) -> str:
-        return DIRECTORY_COLOURS[self]
-
-
-DIRECTORY_COLOURS: dict[DirectoryChangeStatus, str] = {
-    DirectoryChangeStatus.SCHEDULED: "amber",
-    DirectoryChangeStatus.APPLIED: "blue",
-    DirectoryChangeStatus.ACKNOWLEDGED: "green",
-}
 DIRECTORY_DEADLINES = ((6, 1), (12, 1))
 REMINDER_DAYS = 30
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from tpd_app.domain.errors import DomainError
 from tpd_app.domain.permissions import Actor, Function, may
+from tpd_app.domain.statuses import Status, styled
 from tpd_app.domain.units import NATIONWIDE
 
 #: Seed §肆.四.(二).2: a course is registered at least two weeks before it starts.
@@ -22,7 +23,17 @@ MAX_CAPACITY = 5000
 MAX_REASON = 1000
 
 
-class CourseStatus(StrEnum):
+@styled(
+    "course.status",
+    draft="gray",
+    submitted="blue",
+    returned="orange",
+    approved="green",
+    auto_approved="teal",
+    rejected="red",
+    cancelled="gray",
+)
+class CourseStatus(Status):
     """Where a course is in its life; each value also names its label (`course.status.<v>`)."""
 
     DRAFT = "draft"
@@ -33,24 +44,6 @@ class CourseStatus(StrEnum):
     REJECTED = "rejected"
     CANCELLED = "cancelled"
 
-    @property
-    def label_key(self) -> str:
-        return f"course.status.{self.value}"
-
-    @property
-    def colour(self) -> str:
-        return STATUS_COLOURS[self]
-
-
-STATUS_COLOURS: dict[CourseStatus, str] = {
-    CourseStatus.DRAFT: "gray",
-    CourseStatus.SUBMITTED: "blue",
-    CourseStatus.RETURNED: "orange",
-    CourseStatus.APPROVED: "green",
-    CourseStatus.AUTO_APPROVED: "teal",
-    CourseStatus.REJECTED: "red",
-    CourseStatus.CANCELLED: "gray",
-}
 
 #: Statuses whose course is published in the catalogue.
 PUBLISHED: frozenset[CourseStatus] = frozenset({CourseStatus.APPROVED, CourseStatus.AUTO_APPROVED})

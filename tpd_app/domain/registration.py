@@ -10,8 +10,19 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from tpd_app.domain.statuses import Status, styled
 
-class RegistrationStatus(StrEnum):
+
+@styled(
+    "registration.status",
+    pending="amber",
+    accepted="green",
+    declined="red",
+    waiting="blue",
+    withdrawn="gray",
+    cancelled="gray",
+)
+class RegistrationStatus(Status):
     """Where a registration stands; `pending` and `accepted` hold a seat, `waiting` queues for one."""
 
     PENDING = "pending"
@@ -21,23 +32,6 @@ class RegistrationStatus(StrEnum):
     WITHDRAWN = "withdrawn"
     CANCELLED = "cancelled"
 
-    @property
-    def label_key(self) -> str:
-        return f"registration.status.{self.value}"
-
-    @property
-    def colour(self) -> str:
-        return REGISTRATION_COLOURS[self]
-
-
-REGISTRATION_COLOURS: dict[RegistrationStatus, str] = {
-    RegistrationStatus.PENDING: "amber",
-    RegistrationStatus.ACCEPTED: "green",
-    RegistrationStatus.DECLINED: "red",
-    RegistrationStatus.WAITING: "blue",
-    RegistrationStatus.WITHDRAWN: "gray",
-    RegistrationStatus.CANCELLED: "gray",
-}
 
 #: Statuses that hold one of the course's seats.
 HOLDS_SEAT: frozenset[str] = frozenset({RegistrationStatus.PENDING, RegistrationStatus.ACCEPTED})
@@ -45,27 +39,13 @@ HOLDS_SEAT: frozenset[str] = frozenset({RegistrationStatus.PENDING, Registration
 ACTIVE: frozenset[str] = HOLDS_SEAT | {RegistrationStatus.WAITING}
 
 
-class RegistrationWindow(StrEnum):
+@styled("catalogue.registration", upcoming="blue", open="green", closed="gray")
+class RegistrationWindow(Status):
     """Where today falls in a published course's online registration window (the catalogue's badge)."""
 
     UPCOMING = "upcoming"
     OPEN = "open"
     CLOSED = "closed"
-
-    @property
-    def label_key(self) -> str:
-        return f"catalogue.registration.{self.value}"
-
-    @property
-    def colour(self) -> str:
-        return WINDOW_COLOURS[self]
-
-
-WINDOW_COLOURS: dict[RegistrationWindow, str] = {
-    RegistrationWindow.UPCOMING: "blue",
-    RegistrationWindow.OPEN: "green",
-    RegistrationWindow.CLOSED: "gray",
-}
 
 
 class Refusal(StrEnum):
@@ -138,7 +118,8 @@ def may_withdraw(status: str, first_date: date | None, today: date) -> bool:
     return status in ACTIVE and (first_date is None or today < first_date)
 
 
-class ListStatus(StrEnum):
+@styled("attendance.status", none="gray", draft="amber", submitted="blue", returned="orange", confirmed="green")
+class ListStatus(Status):
     """An attendance list: drafted, submitted for confirmation, returned, confirmed."""
 
     #: Never stored: an ended course whose organizer has not started its list.
@@ -147,23 +128,6 @@ class ListStatus(StrEnum):
     SUBMITTED = "submitted"
     RETURNED = "returned"
     CONFIRMED = "confirmed"
-
-    @property
-    def label_key(self) -> str:
-        return f"attendance.status.{self.value}"
-
-    @property
-    def colour(self) -> str:
-        return LIST_COLOURS[self]
-
-
-LIST_COLOURS: dict[ListStatus, str] = {
-    ListStatus.NONE: "gray",
-    ListStatus.DRAFT: "amber",
-    ListStatus.SUBMITTED: "blue",
-    ListStatus.RETURNED: "orange",
-    ListStatus.CONFIRMED: "green",
-}
 
 
 #: Statuses in which the organizer may still change the entries.
