@@ -84,6 +84,11 @@ PAGE_RULES: dict[str, PageRule] = {
 }
 
 
+def page_function(path: str) -> F | None:
+    """The function the guard of a page outside the matrix checks (what its state declares)."""
+    return PAGE_RULES[path].function
+
+
 _SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, PARTICIPANTS, CONFIRM_LISTS,
                         *FUNCTION_ROUTES.values()})
 

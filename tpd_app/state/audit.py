@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
 
+from tpd_app import routes
 from tpd_app.services.accounts import audit_viewer
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import ActionMixin, Row, form_strings
@@ -11,6 +14,9 @@ from tpd_app.state.handlers import ActionMixin, Row, form_strings
 
 class AuditState(ActionMixin, AppState):
     """稽核紀錄: the audit log of the actor's jurisdiction, filtered, personal data masked."""
+
+    #: Any signed-in person may open the page; the service shows each centre its own jurisdiction.
+    FUNCTION: ClassVar = routes.page_function(routes.AUDIT)
 
     entries: list[Row] = []
     filters: dict[str, str] = {}

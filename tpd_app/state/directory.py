@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import reflex as rx
 
-from tpd_app.domain.permissions import Function
+from tpd_app import routes
 from tpd_app.services.accounts import directory
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import ActionMixin, Row, form_strings, parse_id
@@ -19,7 +19,7 @@ REPORT_FIELDS = ("kind", "unit_code", "new_name", "successor_code", "school_leve
 class DirectoryState(ActionMixin, AppState):
     """Regional centres report directory changes; the national centre acknowledges them."""
 
-    FUNCTION: ClassVar = Function.ACCOUNTS_SUBORDINATE
+    FUNCTION: ClassVar = routes.page_function(routes.DIRECTORY)
 
     changes: list[Row] = []
     reminder: dict[str, str] = {}
@@ -70,7 +70,7 @@ class DirectoryState(ActionMixin, AppState):
 class UnitEditState(ActionMixin, AppState):
     """A centre corrects the contact data of a unit in its jurisdiction."""
 
-    FUNCTION: ClassVar = Function.ACCOUNTS_SUBORDINATE
+    FUNCTION: ClassVar = routes.page_function(routes.UNITS)
 
     unit_code: str = ""
 

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import reflex as rx
 
+from tpd_app import routes
 from tpd_app.domain.permissions import Function
 from tpd_app.services.hours import attendance, records
 from tpd_app.services.platform import uploads
@@ -57,7 +58,7 @@ class MyRecordState(ActionMixin, AppState):
 class AttendanceState(ActionMixin, AppState):
     """名單上傳: the list of one ended course, walk-ins, hours, Excel import with a row report, submit."""
 
-    FUNCTION: ClassVar = Function.COURSE_MANAGE
+    FUNCTION: ClassVar = routes.page_function(routes.ATTENDANCE)
 
     info: Row = {}
     entries: list[Row] = []
@@ -182,7 +183,7 @@ class AttendanceState(ActionMixin, AppState):
 class ConfirmListsState(ActionMixin, AppState):
     """名單確認: submitted lists of the centre's organizers (late ones flagged), confirm or return."""
 
-    FUNCTION: ClassVar = Function.COURSE_REVIEW
+    FUNCTION: ClassVar = routes.page_function(routes.CONFIRM_LISTS)
 
     rows: list[Row] = []
     info: Row = {}

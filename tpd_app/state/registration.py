@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import reflex as rx
 
+from tpd_app import routes
 from tpd_app.domain.permissions import Function
 from tpd_app.services.hours import attendance, registration
 from tpd_app.state.base import AppState
@@ -76,7 +77,7 @@ class MyRegistrationsState(ActionMixin, AppState):
 class ParticipantsState(ActionMixin, AppState):
     """報名與名單: upcoming courses with registrations, and ended courses whose list is due."""
 
-    FUNCTION: ClassVar = Function.COURSE_MANAGE
+    FUNCTION: ClassVar = routes.page_function(routes.PARTICIPANTS)
 
     upcoming: list[Row] = []
     due: list[Row] = []
@@ -93,7 +94,7 @@ class ParticipantsState(ActionMixin, AppState):
 class RegistrantsState(ActionMixin, AppState):
     """One course's registrants: accept (one or ticked), decline with a reason, export."""
 
-    FUNCTION: ClassVar = Function.COURSE_BROWSE_OWN
+    FUNCTION: ClassVar = routes.page_function(routes.REGISTRANTS)
 
     course: Row = {}
     rows: list[Row] = []

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import reflex as rx
 
-from tpd_app.domain.permissions import Function
+from tpd_app import routes
 from tpd_app.services.courses import topics
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import ActionMixin, Row, form_strings
@@ -17,7 +17,7 @@ TOPIC_FIELDS = ("code", "name_zh", "name_en", "sort_order", "statutory")
 class TopicsState(ActionMixin, AppState):
     """List, add, edit, retire and restore topics (the ministry and the national centre only)."""
 
-    FUNCTION: ClassVar = Function.COURSE_REVIEW
+    FUNCTION: ClassVar = routes.page_function(routes.TOPICS)
 
     topics: list[Row] = []
 
