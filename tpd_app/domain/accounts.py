@@ -195,6 +195,8 @@ class DirectoryChangeStatus(Status):
     SCHEDULED = "scheduled"
     APPLIED = "applied"
     ACKNOWLEDGED = "acknowledged"
+
+
 DIRECTORY_DEADLINES = ((6, 1), (12, 1))
 REMINDER_DAYS = 30
 

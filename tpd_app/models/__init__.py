@@ -58,6 +58,7 @@ def include_in_schema_compare(name: str | None, type_: str, _parents: object) ->
         return False
     return not (type_ == "index" and name in UNMANAGED_INDEXES)
 
+
 __all__ = [
     "DIST_CAP_MINUTES",
     "UNMANAGED_INDEXES",

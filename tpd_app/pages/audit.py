@@ -27,6 +27,7 @@ def _audit_row(e: rx.Var) -> rx.Component:
         cell(rx.text(e["before"], **small)), cell(rx.text(e["after"], **small)),
     )
 
+
 @rx.page(route=routes.AUDIT, on_load=AuditState.load, title="稽核紀錄 | 全國教師在職進修資訊網")
 def audit_page() -> rx.Component:
     S = AuditState

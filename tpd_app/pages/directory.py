@@ -29,6 +29,7 @@ LEVELS = (("elementary", "level.elementary"), ("junior_high", "level.junior_high
 
 TRANSFORM_LEVELS = (("", "directory.level_unchanged"), *LEVELS)
 
+
 def _kind_switch() -> rx.Component:
     S = DirectoryState
     return rx.hstack(
@@ -37,6 +38,7 @@ def _kind_switch() -> rx.Component:
           for kind in KINDS],
         spacing="1", wrap="wrap", role="tablist",
     )
+
 
 def _report_form() -> rx.Component:
     S = DirectoryState
@@ -70,6 +72,7 @@ def _report_form() -> rx.Component:
         width="100%",
     )
 
+
 def _change_row(c: rx.Var) -> rx.Component:
     S = DirectoryState
     return rx.table.row(
@@ -86,6 +89,7 @@ def _change_row(c: rx.Var) -> rx.Component:
                      rx.text(c["acknowledged_at"], size="1"))),
         data_testid="change-row",
     )
+
 
 @rx.page(route=routes.DIRECTORY, on_load=DirectoryState.load, title="學校名錄異動 | 全國教師在職進修資訊網")
 def directory_page() -> rx.Component:
@@ -105,6 +109,7 @@ def directory_page() -> rx.Component:
                     "directory.effective_date", "directory.reporter", "table.status", "table.actions"),
                    S.changes, _change_row, testid="changes"),
     )
+
 
 @rx.page(route=routes.UNITS, on_load=UnitEditState.load, title="轄下單位資料 | 全國教師在職進修資訊網")
 def units_page() -> rx.Component:

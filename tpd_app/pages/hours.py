@@ -37,6 +37,7 @@ def _record_row(row: rx.Var) -> rx.Component:
         data_testid="record-row",
     )
 
+
 def _progress(item: rx.Var) -> rx.Component:
     period = rx.cond(item["period"] == "school_year", tr("records.period.school_year"),
                      tr("records.period.calendar_year")).to(str).replace("{label}", item["label"].to(str))
@@ -53,8 +54,10 @@ def _progress(item: rx.Var) -> rx.Component:
         spacing="1", width="100%", data_testid="compliance",
     )
 
+
 def _year_chip(row: rx.Var, label_key: str) -> rx.Component:
     return rx.badge(row["year"], " ", tr(label_key), "：", row["hours"], variant="outline", size="2")
+
 
 def _filters() -> rx.Component:
     S = MyRecordState
@@ -76,6 +79,7 @@ def _filters() -> rx.Component:
         ),
         on_submit=S.apply_filters, class_name="no-print",
     )
+
 
 def record_body() -> rx.Component:
     S = MyRecordState
@@ -111,11 +115,14 @@ def record_body() -> rx.Component:
         spacing="4", width="100%",
     )
 
+
 @rx.page(route=routes.FUNCTION_ROUTES[Function.TEACHER_RECORDS], on_load=MyRecordState.load, title="個人研習紀錄")
 def teacher_records_page() -> rx.Component:
     return app_shell("func.teacher.records", record_body())
 
+
 UPLOAD_ID = "attendance-xlsx"
+
 
 def _entry_row(row: rx.Var) -> rx.Component:
     S = AttendanceState
@@ -133,6 +140,7 @@ def _entry_row(row: rx.Var) -> rx.Component:
         data_testid="entry",
     )
 
+
 def _report_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         cell(row["row"]), cell(row["national_id"]), cell(row["name"]), cell(row["hours"]),
@@ -141,10 +149,12 @@ def _report_row(row: rx.Var) -> rx.Component:
         data_testid="report-row",
     )
 
+
 def _history_row(row: rx.Var) -> rx.Component:
     return rx.text(row["at"], " · ", row["unit"], " · ", tr("attendance.event." + row["action"].to(str)),
                    " (", tr("attendance.field.revision"), " ", row["revision"], ", ", row["entries"], ") ",
                    row["reason"], size="1", color=tokens.MUTED)
+
 
 def _import_card() -> rx.Component:
     S = AttendanceState
@@ -172,6 +182,7 @@ def _import_card() -> rx.Component:
              "attendance.field.hours", "attendance.field.result"), S.report, _report_row, testid="import-report")),
         spacing="3", width="100%",
     ), width="100%")
+
 
 @rx.page(route=routes.ATTENDANCE, on_load=AttendanceState.load, title="研習名單上傳")
 def attendance_page() -> rx.Component:
@@ -216,6 +227,7 @@ def attendance_page() -> rx.Component:
         rx.vstack(rx.foreach(S.history, _history_row), spacing="0"),
     )
 
+
 def _queue_row(row: rx.Var) -> rx.Component:
     S = ConfirmListsState
     return rx.table.row(
@@ -229,9 +241,11 @@ def _queue_row(row: rx.Var) -> rx.Component:
         data_testid="list-row",
     )
 
+
 def _review_entry(row: rx.Var) -> rx.Component:
     return rx.table.row(cell(row["name"]), cell(row["national_id"]), cell(row["school"]), cell(row["hours"]),
                         cell(tr("attendance.source." + row["source"].to(str))))
+
 
 @rx.page(route=routes.CONFIRM_LISTS, on_load=ConfirmListsState.load, title="研習名單確認")
 def confirm_lists_page() -> rx.Component:
@@ -268,6 +282,7 @@ def confirm_lists_page() -> rx.Component:
                       confirm_key="attendance.action.return", testid="return"),
     )
 
+
 def _school_row(row: rx.Var) -> rx.Component:
     S = SchoolRecordsState
     return rx.table.row(
@@ -278,9 +293,11 @@ def _school_row(row: rx.Var) -> rx.Component:
         data_testid="school-teacher",
     )
 
+
 def _detail_row(row: rx.Var) -> rx.Component:
     return rx.table.row(cell(row["date"]), cell(row["code"]), cell(row["title"]), cell(row["organizer"]),
                         cell(kind_label(row["kind"])), cell(row["hours"]))
+
 
 @rx.page(route=routes.FUNCTION_ROUTES[Function.TEACHERS_RECORDS], on_load=SchoolRecordsState.load,
          title="教師研習記錄")
@@ -316,6 +333,7 @@ def school_records_page() -> rx.Component:
                class_name=rx.cond(S.detail.contains("name"), "no-print", "")),
     )
 
+
 def _rule_row(row: rx.Var) -> rx.Component:
     S = ReportPermissionState
     return rx.table.row(
@@ -329,6 +347,7 @@ def _rule_row(row: rx.Var) -> rx.Component:
             spacing="2"), on_submit=S.save_rule)),
         data_testid="rule",
     )
+
 
 @rx.page(route=routes.FUNCTION_ROUTES[Function.COUNTY_REPORT_PERMISSIONS], on_load=ReportPermissionState.load,
          title="修改本縣市教師報表權限")

@@ -47,6 +47,7 @@ def _open_row(row: rx.Var) -> rx.Component:
         data_testid="open-course",
     )
 
+
 def register_page_body() -> rx.Component:
     S = RegisterState
     return rx.vstack(
@@ -59,9 +60,11 @@ def register_page_body() -> rx.Component:
         spacing="4", width="100%",
     )
 
+
 @rx.page(route=routes.FUNCTION_ROUTES[Function.TEACHER_REGISTER], on_load=RegisterState.load, title="線上報名")
 def teacher_register_page() -> rx.Component:
     return app_shell("func.teacher.register", register_page_body())
+
 
 def _mine_row(row: rx.Var) -> rx.Component:
     S = MyRegistrationsState
@@ -89,6 +92,7 @@ def _mine_row(row: rx.Var) -> rx.Component:
         data_testid="my-registration",
     )
 
+
 @rx.page(route=routes.FUNCTION_ROUTES[Function.TEACHER_REGISTRATIONS], on_load=MyRegistrationsState.load,
          title="線上報名記錄")
 def teacher_registrations_page() -> rx.Component:
@@ -98,6 +102,7 @@ def teacher_registrations_page() -> rx.Component:
          "course.field.status", "common.actions"), S.rows, _mine_row, testid="my-registrations",
         empty_key="registration.mine_empty"))
 
+
 def _upcoming_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         cell(row["code"]), cell(row["title"]), cell(row["first_date"], white_space="nowrap"),
@@ -106,6 +111,7 @@ def _upcoming_row(row: rx.Var) -> rx.Component:
                      href=routes.REGISTRANTS + "?id=" + row["id"].to(str), data_testid="open-registrants")),
         data_testid="upcoming-course",
     )
+
 
 def _due_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
@@ -120,6 +126,7 @@ def _due_row(row: rx.Var) -> rx.Component:
                      data_testid="open-attendance")),
         data_testid="due-course",
     )
+
 
 @rx.page(route=routes.PARTICIPANTS, on_load=ParticipantsState.load, title="報名與研習名單")
 def participants_page() -> rx.Component:
@@ -137,6 +144,7 @@ def participants_page() -> rx.Component:
                     "attendance.field.deadline", "course.field.status", "common.actions"), S.due, _due_row,
                    testid="due", empty_key="attendance.due_empty"),
     )
+
 
 def _registrant_row(row: rx.Var) -> rx.Component:
     S = RegistrantsState
@@ -159,6 +167,7 @@ def _registrant_row(row: rx.Var) -> rx.Component:
             spacing="2")),
         data_testid="registrant",
     )
+
 
 @rx.page(route=routes.REGISTRANTS, on_load=RegistrantsState.load, title="報名名單")
 def registrants_page() -> rx.Component:

@@ -24,6 +24,7 @@ def _group(label_key: str, items: list[tuple[str, rx.Var | str]]) -> rx.Componen
         style={"border": tokens.BORDER, "border_radius": tokens.RADIUS, "padding": "0.6rem", "width": "100%"},
     )
 
+
 @rx.page(route=routes.FUNCTION_ROUTES[Function.TEACHER_SUBSCRIPTIONS], on_load=SubscriptionState.load,
          title="訂閱")
 def teacher_subscriptions_page() -> rx.Component:

@@ -467,7 +467,6 @@ def open_courses(session: Session, actor: Actor, *, keyword: str = "", today: da
     return result
 
 
-
 def organizer_courses(session: Session, actor: Actor, *, today: date | None = None,
                       ip: str = "") -> list[dict[str, str]]:
     """The own unit's published courses that take online registrations and have not ended, with counts.
