@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+import reflex as rx
 from sqlmodel import select
 
 from tests.factories import PASSWORD, make_account, make_teacher, make_world, xlsx
@@ -128,14 +132,9 @@ def test_record_page_shows_only_the_signed_in_teachers_record(db_url: str):
     assert teacher.id != other.id
 
 
-class _Upload:
-    """What Reflex hands an upload handler: a name and an async `read`."""
-
-    def __init__(self, name: str, data: bytes) -> None:
-        self.name, self._data = name, data
-
-    async def read(self, size: int = -1) -> bytes:
-        return self._data if size < 0 else self._data[:size]
+def _upload(name: str, data: bytes) -> rx.UploadFile:
+    """What Reflex hands an upload handler (it names the file by its sanitised path)."""
+    return rx.UploadFile(file=io.BytesIO(data), path=Path(name), size=len(data))
 
 
 async def _drive(generator) -> None:
@@ -151,7 +150,7 @@ def test_bad_rows_are_kept_aside_until_the_organizer_imports_the_good_ones(db_ur
     state = build_state(AttendanceState, cookie=session_cookie("op-a", PASSWORD),
                         path=f"/course/attendance?id={course_id}")
     state.load()
-    run_async(_drive(state.import_file([_Upload("名單.xlsx", data)])))
+    run_async(_drive(state.import_file([_upload("名單.xlsx", data)])))
     assert "尚未匯入" in state.error_text and state.has_pending and state.entries == []
     run_async(_drive(state.import_good_rows()))
     assert not state.has_pending and [e["hours"] for e in state.entries] == ["2"]

@@ -17,6 +17,7 @@ from tpd_app.services.accounts import auth
 from tpd_app.services.courses import attachments
 from tpd_app.services.courses.attachments import FileToServe
 from tpd_app.services.platform.db import transaction
+from tpd_app.services.platform.ids import parse_id
 from tpd_app.settings import get_settings
 
 
@@ -27,12 +28,12 @@ def _lookup(token: str | None, attachment_id: int) -> FileToServe:
 
 
 async def download(request: Request) -> Response:
-    raw = request.path_params.get("attachment_id", "")
-    if not str(raw).isdigit():
+    attachment_id = parse_id(request.path_params.get("attachment_id", ""))
+    if attachment_id is None:
         return Response("not found", status_code=404)
     token = request.cookies.get(get_settings().cookie_name)
     try:
-        found = await asyncio.to_thread(_lookup, token, int(raw))
+        found = await asyncio.to_thread(_lookup, token, attachment_id)
     except NotFound:
         return Response("not found", status_code=404)
     disposition = f"attachment; filename*=UTF-8''{quote(found.name)}"

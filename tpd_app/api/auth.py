@@ -3,23 +3,53 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from tpd_app import routes
 from tpd_app.routes import safe_next
 from tpd_app.services.accounts import auth
+from tpd_app.services.platform import audit
 from tpd_app.settings import get_settings
+
+#: What a refused cross-site request reads (it never reaches a page of ours, so both languages at once).
+CROSS_SITE = "跨站請求已拒絕 / Cross-site request refused"
 
 
 def _client_ip(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+
+
+def _from_our_pages(request: Request) -> bool:
+    """Login CSRF guard: the form was posted by a page of this site. Browsers send `Origin` with every
+    POST (`Referer` where a privacy setting drops it); a request with neither is not our login page."""
+    sent = request.headers.get("origin") or _origin_of(request.headers.get("referer", ""))
+    if not sent or sent == "null":
+        return False
+    ours = {_origin_of(get_settings().public_origin), f"{request.url.scheme}://{request.headers.get('host', '')}"}
+    return sent.lower() in ours
+
+
+def _refuse_cross_site(request: Request) -> Response:
+    audit.record_now(action="auth.cross_site", outcome="denied", target_type="endpoint",
+                     target_id=request.url.path, after={"origin": (request.headers.get("origin")
+                                                                   or request.headers.get("referer", ""))[:200]},
+                     ip=_client_ip(request))
+    return PlainTextResponse(CROSS_SITE, status_code=403)
+
+
 async def create_session(request: Request) -> Response:
     """POST ticket=…: exchange a fresh login ticket for the session cookie, then go on."""
+    if not _from_our_pages(request):
+        return await asyncio.to_thread(_refuse_cross_site, request)
     settings = get_settings()
     form = await request.form(max_files=0, max_fields=4)
     ticket = str(form.get("ticket") or "")
@@ -47,6 +77,8 @@ async def create_session(request: Request) -> Response:
 
 async def end_session(request: Request) -> Response:
     """POST: end the session on the server (if still open) and clear the cookie."""
+    if not _from_our_pages(request):
+        return await asyncio.to_thread(_refuse_cross_site, request)
     settings = get_settings()
     await asyncio.to_thread(
         auth.sign_out, request.cookies.get(settings.cookie_name), ip=_client_ip(request)

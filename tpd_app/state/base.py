@@ -14,6 +14,8 @@ from typing import Any, ClassVar, TypedDict
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.state import EventHandlerSetVar
+from reflex_base.registry import RegistrationContext
 
 from tpd_app import routes
 from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated
@@ -63,6 +65,19 @@ def navigation_for(signed_in: SignedIn) -> list[NavEntry]:
     return rows
 
 
+class _InertSetVar(EventHandlerSetVar):
+    """Reflex's generic `setvar(name, value)` event calls any handler named `set_<name>` with one argument the
+    browser chose; this app never sends it, so in every app state it does nothing."""
+
+    def setvar(self, var_name: object = None, value: object = None) -> None:  # type: ignore[override]
+        return None
+
+
+def _make_setvar_inert(cls: type[rx.State]) -> None:
+    cls.setvar = cls.event_handlers["setvar"] = _InertSetVar(state_cls=cls)  # type: ignore[misc]
+    RegistrationContext.register_event_handler(cls.setvar, states=(cls,))
+
+
 class AppState(rx.State):
     """Language, the header's identity facts, the sidebar and the page guard's verdict.
 
@@ -72,6 +87,11 @@ class AppState(rx.State):
     """
 
     FUNCTION: ClassVar[Function | tuple[Function, ...] | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not kwargs.get("mixin"):
+            _make_setvar_inert(cls)
 
     lang: str = rx.LocalStorage(DEFAULT_LANG, name="tpd_lang", sync=True)
     signed_in: bool = False
@@ -218,6 +238,9 @@ class AppState(rx.State):
         auth.sign_out(self._session_token(), ip=self._client_ip())
         self._clear_identity()
         return rx.call_script(post_form_script("/api/auth/logout", {}))
+
+
+_make_setvar_inert(AppState)
 
 
 def post_form_script(action: str, fields: dict[str, str]) -> str:

@@ -20,7 +20,7 @@ from tpd_app.domain.units import COUNTIES
 from tpd_app.services.courses import attachments, lifecycle
 from tpd_app.services.courses.topics import topic_options
 from tpd_app.state.base import AppState
-from tpd_app.state.handlers import ActionMixin, PagedListMixin, ReasonDialogMixin, parse_id
+from tpd_app.state.handlers import ActionMixin, PagedListMixin, ReasonDialogMixin, parse_id, uploaded_files
 
 MAX_FORM_SESSIONS = 30
 TEXT_FIELDS = ("title", "kind", "description", "venue", "online_url", "hours", "credits", "capacity",
@@ -174,7 +174,8 @@ class CourseFormState(ActionMixin, AppState):
     async def upload(self, files: list[rx.UploadFile]):
         """Attach files to the course being edited; every check happens in the service."""
         self.attachment_error = ""
-        if not self.editing_id or not isinstance(files, list):
+        files = uploaded_files(files)
+        if not self.editing_id or files is None:
             return None
         for upload in files[: attachments.MAX_PER_COURSE]:
             # Read one byte past the limit: enough to refuse, never the whole of a huge body.

@@ -28,7 +28,15 @@ MAX_UPLOAD_BYTES = uploads.MAX_BYTES
 XLSX_MIME = uploads.XLSX_MIME
 
 __all__ = ["MAX_UPLOAD_BYTES", "XLSX_MIME", "ActionMixin", "FormStateMixin", "PagedListMixin", "ReasonDialogMixin",
-           "Row", "form_strings", "parse_id"]
+           "Row", "form_strings", "parse_id", "uploaded_files"]
+
+
+def uploaded_files(files: object) -> list[rx.UploadFile] | None:
+    """The files of an upload event, or None: the same handler can be called over the websocket with any
+    arguments, which are not files."""
+    if not isinstance(files, list) or not all(isinstance(f, rx.UploadFile) for f in files):
+        return None
+    return files
 
 
 def form_strings(form: object, keys: tuple[str, ...]) -> dict[str, str] | None:

@@ -13,7 +13,15 @@ from tpd_app.domain.permissions import Function
 from tpd_app.services.hours import attendance, records
 from tpd_app.services.platform import uploads
 from tpd_app.state.base import AppState
-from tpd_app.state.handlers import MAX_UPLOAD_BYTES, XLSX_MIME, ActionMixin, Row, form_strings, parse_id
+from tpd_app.state.handlers import (
+    MAX_UPLOAD_BYTES,
+    XLSX_MIME,
+    ActionMixin,
+    Row,
+    form_strings,
+    parse_id,
+    uploaded_files,
+)
 
 
 class MyRecordState(ActionMixin, AppState):
@@ -124,7 +132,8 @@ class AttendanceState(ActionMixin, AppState):
     async def import_file(self, files: list[rx.UploadFile]):
         self._reset_messages()
         self.report = []
-        if not isinstance(files, list) or len(files) != 1:
+        files = uploaded_files(files)
+        if files is None or len(files) != 1:
             self.error_text = self._t("import.error.one_file")
             return
         # One byte past the limit is enough to refuse an oversized file without reading all of it.

@@ -254,7 +254,7 @@ class StatsState(AppState):
     @rx.event
     def apply_filters(self, form: dict[str, Any]):
         """Navigate to the same scope with the submitted filters (validated again on load)."""
-        if self.function_key not in {f.value for f in _STATS_FUNCTIONS}:
+        if not isinstance(form, dict) or self.function_key not in {f.value for f in _STATS_FUNCTIONS}:
             return None
         keep = {k: v for k, v in self.query.items() if k in ("county", "unit")}
         fields = {k: str(form.get(k, ""))[:10] for k in ("period", "year", "from", "to", "kind", "topic", "level")}
@@ -265,7 +265,7 @@ class StatsState(AppState):
     @rx.event
     def drill(self, points: list[dict[str, Any]]):
         """A click on the area chart: open the county or unit under the bar (the server re-checks scope)."""
-        if not points or not isinstance(points[0], dict):
+        if not isinstance(points, list) or not points or not isinstance(points[0], dict):
             return None
         label = str(points[0].get("x", ""))
         key = next((r[0] for r in self._area_rows if r[1] == label), None)

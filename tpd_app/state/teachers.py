@@ -9,7 +9,15 @@ import reflex as rx
 from tpd_app.domain.permissions import Function
 from tpd_app.services.accounts import teacher_import, teachers
 from tpd_app.state.base import AppState
-from tpd_app.state.handlers import MAX_UPLOAD_BYTES, XLSX_MIME, ActionMixin, Row, form_strings, parse_id
+from tpd_app.state.handlers import (
+    MAX_UPLOAD_BYTES,
+    XLSX_MIME,
+    ActionMixin,
+    Row,
+    form_strings,
+    parse_id,
+    uploaded_files,
+)
 
 
 class TeacherRosterState(ActionMixin, AppState):
@@ -170,7 +178,8 @@ class TeacherEntryState(ActionMixin, AppState):
     async def import_file(self, files: list[rx.UploadFile]):
         self._reset_messages()
         self.report = []
-        if not isinstance(files, list) or len(files) != 1:
+        files = uploaded_files(files)
+        if files is None or len(files) != 1:
             self.error_text = self._t("import.error.one_file")
             return
         upload = files[0]
