@@ -73,3 +73,14 @@ def test_a_handler_given_forged_arguments_answers_instead_of_raising(db_url: str
                 _call(state, name, [forged] * arity)
             except (TypeError, AttributeError, ValueError, KeyError) as error:
                 pytest.fail(f"{state_cls.__name__}.{name}({forged!r}) raised {error!r}")
+
+
+def test_reflex_setvar_reaches_no_set_handler(db_url: str):
+    """`setvar("hours", …)` used to call `AttendanceState.set_hours` with one argument the browser chose."""
+    from tpd_app.state.hours import AttendanceState
+
+    state = build_state(AttendanceState)
+    handler = type(state).event_handlers["setvar"]
+    assert handler.fn(state, var_name="hours", value="8") is None  # as the event processor calls it
+    assert handler.fn(state, "hours", "8") is None
+    assert state.error_text == "" and state.notice_key == ""

@@ -9,6 +9,7 @@ Started from `vulture tpd_app --make-whitelist` and trimmed to one line a name. 
   back by SQL, the audit log and the migrations, not by Python attribute access.
 - SQLAlchemy hooks: `TypeDecorator` members SQLAlchemy calls, and `before_insert`/`before_update`
   listeners that `sa.event.listens_for` registers.
+- Log records: `logging` reads the `msg` the redacting record factory sets.
 - Spreadsheet cells: openpyxl cell and sheet attributes the export sets for Excel to read.
 - Course kinds: the `CourseKind` members are the stored values; the code iterates the enum.
 - Audit outcomes: the `AuditOutcome` members are the values the audit log stores; the audit page's
@@ -93,6 +94,9 @@ _.process_bind_param
 _.process_result_value
 _national_id_must_be_valid
 _national_id_is_permanent
+
+# Log records: the redacting record factory rewrites the message the logging handlers read
+_.msg
 
 # Spreadsheet cells
 _.alignment

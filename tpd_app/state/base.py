@@ -69,7 +69,7 @@ class _InertSetVar(EventHandlerSetVar):
     """Reflex's generic `setvar(name, value)` event calls any handler named `set_<name>` with one argument the
     browser chose; this app never sends it, so in every app state it does nothing."""
 
-    def setvar(self, var_name: object = None, value: object = None) -> None:  # type: ignore[override]
+    def setvar(self, *_args: object, **_kwargs: object) -> None:  # type: ignore[override]
         return None
 
 
