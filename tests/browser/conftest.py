@@ -52,6 +52,7 @@ class Server:
 
     url: str
     db_url: str
+    log: Path
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +78,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                                    start_new_session=True)
     try:
         _wait_until_up(base, process, log, timeout=900)
-        yield Server(url=base, db_url=db_url)
+        yield Server(url=base, db_url=db_url, log=log)
     finally:
         _stop(process)
 
