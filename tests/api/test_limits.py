@@ -247,3 +247,13 @@ def test_build_api_limits_the_app_reflex_mounts_inside_it():
     assert declared.status_code == 413
     assert client.post(UPLOAD, content=b"x" * limits.UPLOAD_LIMIT).text == f"got {limits.UPLOAD_LIMIT}"
     assert len(client.get("/_upload/report.bin").content) == 3 * limits.DEFAULT_LIMIT
+
+
+def test_the_documented_proxy_limits_match_the_app():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    # Once in the Chinese section, once in the English one.
+    assert readme.count(f"client_max_body_size {limits.UPLOAD_LIMIT // 1024}k;") == 2
+    assert readme.count(f"client_max_body_size {limits.DEFAULT_LIMIT // 1024}k;") == 2
+    assert limits.UPLOAD_LIMIT % 1024 == 0
