@@ -1,4 +1,4 @@
-"""The Starlette app that Reflex mounts itself into: our HTTP routes and security headers."""
+"""The Starlette app that Reflex mounts itself into: our HTTP routes, security headers and body limits."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tpd_app.api import attachments, auth, hours
+from tpd_app.api.limits import BodyLimit
 
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -38,6 +39,10 @@ class SecurityHeaders:
 
 
 def build_api() -> Starlette:
-    """Our routes; Reflex mounts the rest of the app inside this one."""
+    """Our routes; Reflex mounts the rest of the app (`/_event`, `/_upload`, pages) inside this one.
+
+    Our middleware therefore wraps Reflex's endpoints too. `BodyLimit` sits inside `SecurityHeaders` so
+    its 413 carries the same headers.
+    """
     return Starlette(routes=[*auth.ROUTES, *attachments.ROUTES, *hours.ROUTES],
-                     middleware=[Middleware(SecurityHeaders)])
+                     middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit)])
