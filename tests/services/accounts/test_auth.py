@@ -83,11 +83,11 @@ def test_every_failure_gives_the_same_generic_error(account: BusinessAccount):
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(account: BusinessAccount):
-    for _ in range(5):
+    for n in range(5):
         with pytest.raises(InvalidCredentials):
-            auth.sign_in("school-chief", "wrong-password-1")
+            auth.sign_in("school-chief", "wrong-password-1", ip=f"203.0.113.{n}")
     with pytest.raises(InvalidCredentials):
-        auth.sign_in("school-chief", PASSWORD)
+        auth.sign_in("school-chief", PASSWORD, ip="198.51.100.7")
     outcomes = [r.outcome for r in _audit("auth.login")]
     assert outcomes == ["failed"] * 4 + ["lockout", "locked"]
 
