@@ -58,8 +58,10 @@ def load_settings() -> Settings:
         login_max_delay_seconds=_int("TPD_LOGIN_MAX_DELAY_SECONDS", 900),
         address_failures=_int("TPD_ADDRESS_FAILURES", 20),
         address_minutes=_int("TPD_ADDRESS_MINUTES", 15),
-        lockout_attempts=_int("TPD_LOCKOUT_ATTEMPTS", 5),
-        lockout_minutes=_int("TPD_LOCKOUT_MINUTES", 15),
+        # The account-wide ceiling: failures in a row from every address together, after which the
+        # account turns away addresses it has not signed in from, for these minutes.
+        lockout_attempts=_int("TPD_LOCKOUT_ATTEMPTS", 50),
+        lockout_minutes=_int("TPD_LOCKOUT_MINUTES", 60),
         session_idle_minutes=_int("TPD_SESSION_IDLE_MINUTES", 30),
         session_absolute_hours=_int("TPD_SESSION_ABSOLUTE_HOURS", 12),
         cookie_name=os.environ.get("TPD_COOKIE_NAME", "tpd_session"),

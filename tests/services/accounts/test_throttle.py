@@ -62,6 +62,13 @@ def _setting(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     reset_settings()
 
 
+def test_another_address_signs_in_while_one_address_hammers_the_account(ministry: str, clock: Clock):
+    for _ in range(25):
+        _attempt(clock, ministry)
+        clock.wait(30)
+    assert _attempt(clock, ministry, PASSWORD, ip=OWNER) == "ok"
+
+
 def test_the_hammering_address_waits_twice_as_long_after_each_failure_up_to_15_minutes(ministry: str,
                                                                                        clock: Clock):
     assert [_attempt(clock, ministry) for _ in range(3)] == ["refused"] * 3  # three free failures

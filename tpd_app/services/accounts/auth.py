@@ -83,6 +83,12 @@ def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: s
     committed before the error is raised. `throttle` delays one login from one address and caps one
     address across all logins, refusing before any lookup or argon2. `now` is the clock (tests move it).
 
+    The account-wide lock is kept, but only as a ceiling far above what an owner types
+    (`lockout_attempts`, 50 failures in a row from all addresses together), and it turns away only
+    addresses the account has not signed in from lately: it still stops guessing spread over many
+    addresses, yet an attacker who reaches it cannot lock the owner out at her usual address. Removing
+    it would leave a botnet an unbounded number of guesses per account.
+
     Raises:
         InvalidCredentials: for every failure alike (unknown, wrong password, throttled, locked, disabled).
     """
@@ -107,7 +113,7 @@ def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: s
         outcome = "failed"
         if principal is None:
             verify_password(password, None)
-        elif principal.locked_until is not None and principal.locked_until > now:
+        elif principal.locked_until is not None and principal.locked_until > now and not claim.trusted:
             verify_password(password, None)
             outcome = "locked"
         else:
@@ -118,8 +124,8 @@ def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: s
                 outcome = "ok"
                 if new_hash:
                     principal.password_hash = new_hash
+                # The count starts again; a lock stands (an owner signing in does not lift it for others).
                 principal.failed_logins = 0
-                principal.locked_until = None
                 principal.last_login_at = now
                 throttle.give_back(session, claim, now)
                 ticket = new_secret()

@@ -15,7 +15,7 @@ Unknown usernames are counted exactly like known ones (the key is the login as t
 never whether it exists), and a throttled attempt is refused before any lookup or argon2, with the
 same generic error as a wrong password. An attempt is counted *before* its password is checked and
 given back if it succeeds, so parallel attempts cannot slip past a limit. Every refusal is audited
-(`auth.throttled`, outcome `denied`) in its own committed transaction. The account-wide lock
+(`auth.throttled`, outcome `denied`) in its own committed transaction. The account-wide ceiling
 on top of this lives in `auth.sign_in`.
 """
 
@@ -37,7 +37,7 @@ from tpd_app.settings import get_settings
 
 #: The login key of an address's row across every login (a digest is never this).
 ANY_LOGIN = "*"
-#: An address a login signed in from this recently is its owner's: spared the address cap.
+#: An address a login signed in from this recently is its owner's: spared the address cap and the ceiling.
 TRUSTED_FOR = timedelta(days=30)
 _PAIR_MEMORY = timedelta(days=1)
 
