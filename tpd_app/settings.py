@@ -26,6 +26,10 @@ class Settings:
     """Everything configurable. Read once per process via `get_settings()`."""
 
     database_url: str
+    login_free_failures: int
+    login_max_delay_seconds: int
+    address_failures: int
+    address_minutes: int
     lockout_attempts: int
     lockout_minutes: int
     session_idle_minutes: int
@@ -47,8 +51,17 @@ def load_settings() -> Settings:
     """Build settings from the current environment."""
     return Settings(
         database_url=os.environ.get("TPD_DATABASE_URL") or _default_database_url(),
-        lockout_attempts=_int("TPD_LOCKOUT_ATTEMPTS", 5),
-        lockout_minutes=_int("TPD_LOCKOUT_MINUTES", 15),
+        # Sign-in throttling (services/accounts/throttle.py): one login from one address may fail this
+        # often in a row before each further try waits 1, 2, 4 … seconds, at most the maximum delay;
+        # one address may fail this often within its minutes across all logins before it waits them out.
+        login_free_failures=_int("TPD_LOGIN_FREE_FAILURES", 3),
+        login_max_delay_seconds=_int("TPD_LOGIN_MAX_DELAY_SECONDS", 900),
+        address_failures=_int("TPD_ADDRESS_FAILURES", 20),
+        address_minutes=_int("TPD_ADDRESS_MINUTES", 15),
+        # The account-wide ceiling: failures in a row from every address together, after which the
+        # account turns away addresses it has not signed in from, for these minutes.
+        lockout_attempts=_int("TPD_LOCKOUT_ATTEMPTS", 50),
+        lockout_minutes=_int("TPD_LOCKOUT_MINUTES", 60),
         session_idle_minutes=_int("TPD_SESSION_IDLE_MINUTES", 30),
         session_absolute_hours=_int("TPD_SESSION_ABSOLUTE_HOURS", 12),
         cookie_name=os.environ.get("TPD_COOKIE_NAME", "tpd_session"),

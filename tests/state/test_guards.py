@@ -143,7 +143,7 @@ def test_login_handler_refuses_wrong_passwords_with_the_generic_message(db_url: 
 
     run_async(drive({"username": "chief-a", "password": "wrong-one-123"}))
     assert (state.message_key, state.message_is_error, state.submitting) == ("login.error.invalid", True, False)
-    assert "連續錯誤 5 次將暫停登入 15 分鐘" in state.message
+    assert "連續錯誤 3 次後" in state.message and "最長 15 分鐘" in state.message
     events = run_async(drive({"username": "chief-a", "password": PASSWORD}))
     assert "/api/auth/session" in str(events[-1])
     assert state.submitting  # the browser is now navigating away; a second submit is ignored

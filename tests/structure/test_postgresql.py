@@ -74,6 +74,7 @@ def postgres_url() -> Iterator[str]:
 
 def test_migrations_demo_data_and_sign_in_work_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
     from tpd_app.devdata.demo import DEMO_PASSWORD, load_demo
+    from tpd_app.domain.errors import InvalidCredentials
     from tpd_app.services.accounts import auth
     from tpd_app.services.platform.db import transaction
 
@@ -95,6 +96,12 @@ def test_migrations_demo_data_and_sign_in_work_on_postgresql(postgres_url: str, 
     signed_in = auth.resolve_session(auth.exchange_ticket(auth.sign_in("demo-county_bureau", DEMO_PASSWORD)))
     assert signed_in is not None and signed_in.unit_name == "臺北市政府教育局"
     assert signed_in.actor.unit.type == "county_bureau"
+    for _ in range(3):
+        with pytest.raises(InvalidCredentials):
+            auth.sign_in("demo-county_bureau", "wrong-password-1", ip="203.0.113.9")
+    with pytest.raises(InvalidCredentials):  # that pair now waits (row-locked throttle rows on PostgreSQL)
+        auth.sign_in("demo-county_bureau", DEMO_PASSWORD, ip="203.0.113.9")
+    assert auth.sign_in("demo-county_bureau", DEMO_PASSWORD, ip="198.51.100.7")
     _statistics_rebuild_equals_the_incremental_rollups()
     reset_settings()
 

@@ -84,7 +84,7 @@ MESSAGES: dict[str, str] = {
     "login.submitting": "Signing in…",
     "login.hint.business": "Staff of schools and agencies sign in with their business account.",
     "login.hint.teacher": "Teachers sign in with their national ID number.",
-    "login.error.invalid": "Wrong username or password, or the account cannot be used right now ({attempts} failed attempts pause sign-in for {minutes} minutes).",
+    "login.error.invalid": "Wrong username or password, or the account cannot be used right now. After {attempts} failures in a row from one network address, each further try must wait twice as long (at most {minutes} minutes): please wait and try again.",
     "login.error.empty": "Please enter your username and password.",
     "login.error.session": "Sign-in took too long; please sign in again.",
     "login.signed_out": "You have signed out.",

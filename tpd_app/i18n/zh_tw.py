@@ -89,7 +89,7 @@ MESSAGES: dict[str, str] = {
     "login.submitting": "登入中…",
     "login.hint.business": "學校、機關業務人員請以業務帳號登入。",
     "login.hint.teacher": "教師請以身分證字號登入。",
-    "login.error.invalid": "帳號或密碼錯誤，或帳號目前無法使用（連續錯誤 {attempts} 次將暫停登入 {minutes} 分鐘）。",
+    "login.error.invalid": "帳號或密碼錯誤，或帳號目前無法使用。同一網路位址連續錯誤 {attempts} 次後，每次須等候的時間加倍（最長 {minutes} 分鐘），請稍候再試。",
     "login.error.empty": "請輸入帳號與密碼。",
     "login.error.session": "登入作業逾時，請重新登入。",
     "login.signed_out": "您已登出。",

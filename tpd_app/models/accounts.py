@@ -134,6 +134,23 @@ class LoginSession(SQLModel, table=True):
     user_agent: str = Field(default="", max_length=300)
 
 
+class LoginThrottle(SQLModel, table=True):
+    """Recent failed sign-ins of one login from one client address, or (login `*`) of one address
+    against every login: the counts `services/accounts/throttle.py` delays and caps sign-ins by."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (sa.UniqueConstraint("login_key", "address", name="uq_login_throttle_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # A digest of the normalised login, known or not (no national ID at rest), or `*` for the address.
+    login_key: str = Field(max_length=64)
+    address: str = Field(max_length=64)
+    failures: int = Field(default=0)
+    window_started_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
+    blocked_until: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
+    last_success_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
+
+
 class AccountApplication(SQLModel, table=True):
     """A public application for a business account (業務帳號申請), waiting for activation."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 
 import reflex as rx
 
@@ -24,12 +25,12 @@ class LoginState(AppState):
 
     @rx.var
     def message(self) -> str:
-        """The message in the current language, with the configured lockout figures filled in."""
+        """The message in the current language, with the configured sign-in delay figures filled in."""
         if not self.message_key:
             return ""
         settings = get_settings()
-        return translate(self.message_key, self.ui_lang, attempts=settings.lockout_attempts,
-                         minutes=settings.lockout_minutes)
+        return translate(self.message_key, self.ui_lang, attempts=settings.login_free_failures,
+                         minutes=math.ceil(settings.login_max_delay_seconds / 60))
 
     @rx.event
     def load(self):

@@ -82,14 +82,30 @@ def test_every_failure_gives_the_same_generic_error(account: BusinessAccount):
     assert [r.outcome for r in _audit("auth.login")] == ["failed", "failed"]
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(account: BusinessAccount):
+def test_five_failures_from_one_address_no_longer_lock_the_account_elsewhere(account: BusinessAccount):
     for _ in range(5):
         with pytest.raises(InvalidCredentials):
-            auth.sign_in("school-chief", "wrong-password-1")
+            auth.sign_in("school-chief", "wrong-password-1", ip="203.0.113.9")
+    assert auth.sign_in("school-chief", PASSWORD, ip="10.0.0.1")
+    with transaction() as s:
+        assert s.get(BusinessAccount, account.id).locked_until is None
+
+
+def test_the_account_wide_ceiling_shuts_out_new_addresses_but_not_the_owners(account: BusinessAccount,
+                                                                           monkeypatch: pytest.MonkeyPatch):
+    _setting(monkeypatch, "TPD_LOCKOUT_ATTEMPTS", "6")
+    now = utcnow()
+    assert auth.sign_in("school-chief", PASSWORD, ip="10.0.0.1", now=now)  # the owner's usual address
+    for n in range(3):
+        for _ in range(2):
+            with pytest.raises(InvalidCredentials):
+                auth.sign_in("school-chief", "wrong-password-1", ip=f"203.0.113.{n}", now=now)
     with pytest.raises(InvalidCredentials):
-        auth.sign_in("school-chief", PASSWORD)
+        auth.sign_in("school-chief", PASSWORD, ip="198.51.100.7", now=now + timedelta(minutes=59))
+    assert auth.sign_in("school-chief", PASSWORD, ip="10.0.0.1", now=now + timedelta(minutes=1))
+    assert auth.sign_in("school-chief", PASSWORD, ip="198.51.100.7", now=now + timedelta(minutes=60))
     outcomes = [r.outcome for r in _audit("auth.login")]
-    assert outcomes == ["failed"] * 4 + ["lockout", "locked"]
+    assert outcomes == ["ok"] + ["failed"] * 5 + ["lockout", "locked", "ok", "ok"]
 
 
 def test_lock_expires_after_the_configured_minutes(account: BusinessAccount):

@@ -8,7 +8,7 @@ in an HttpOnly cookie; the database stores only SHA-256 digests of both.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -19,6 +19,7 @@ from tpd_app.domain.permissions import Actor, Function
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import BusinessAccount, LoginSession, LoginTicket, Teacher, Unit
+from tpd_app.services.accounts import throttle
 from tpd_app.services.platform import audit
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.guard import require, unit_ref
@@ -74,37 +75,45 @@ def actor_for_teacher(teacher: Teacher, school: Unit) -> Actor:
     return Actor(kind="teacher", id=teacher.id, unit=unit_ref(school))
 
 
-def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: str = "") -> str:
+def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: str = "",
+            now: datetime | None = None) -> str:
     """Check credentials and return a one-time login ticket.
 
-    Slow on purpose (argon2): call it off the event loop. Every attempt is audited;
-    failures are committed before the error is raised.
+    Slow on purpose (argon2): call it off the event loop. Every attempt is audited; failures are
+    committed before the error is raised. `throttle` delays one login from one address and caps one
+    address across all logins, refusing before any lookup or argon2. `now` is the clock (tests move it).
+
+    The account-wide lock is kept, but only as a ceiling far above what an owner types
+    (`lockout_attempts`, 50 failures in a row from all addresses together), and it turns away only
+    addresses the account has not signed in from lately: it still stops guessing spread over many
+    addresses, yet an attacker who reaches it cannot lock the owner out at her usual address. Removing
+    it would leave a botnet an unbounded number of guesses per account.
 
     Raises:
-        InvalidCredentials: for every failure alike (unknown, wrong password, locked, disabled).
+        InvalidCredentials: for every failure alike (unknown, wrong password, throttled, locked, disabled).
     """
     settings = get_settings()
     identifier = identifier.strip()[:64]
     password = password[:MAX_PASSWORD_LENGTH]
-    now = utcnow()
+    now = now or utcnow()
     teacher_login = _is_teacher_login(identifier, teacher_hint)
-    label = mask_national_id(normalize_national_id(identifier)) if teacher_login else identifier
+    login = normalize_national_id(identifier) if teacher_login else identifier
+    label = mask_national_id(login) if teacher_login else identifier
+    claim = throttle.claim_attempt(login, teacher=teacher_login, label=label, ip=ip, now=now)
+    if claim is None:
+        raise InvalidCredentials()
     ticket: str | None = None
     with transaction() as session:
         principal: BusinessAccount | Teacher | None
         if teacher_login:
-            principal = session.exec(
-                select(Teacher).where(Teacher.national_id == normalize_national_id(identifier))
-            ).first()
+            principal = session.exec(select(Teacher).where(Teacher.national_id == login)).first()
         else:
-            principal = session.exec(
-                select(BusinessAccount).where(BusinessAccount.username == identifier)
-            ).first()
+            principal = session.exec(select(BusinessAccount).where(BusinessAccount.username == login)).first()
 
         outcome = "failed"
         if principal is None:
             verify_password(password, None)
-        elif principal.locked_until is not None and principal.locked_until > now:
+        elif principal.locked_until is not None and principal.locked_until > now and not claim.trusted:
             verify_password(password, None)
             outcome = "locked"
         else:
@@ -115,9 +124,10 @@ def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: s
                 outcome = "ok"
                 if new_hash:
                     principal.password_hash = new_hash
+                # The count starts again; a lock stands (an owner signing in does not lift it for others).
                 principal.failed_logins = 0
-                principal.locked_until = None
                 principal.last_login_at = now
+                throttle.give_back(session, claim, now)
                 ticket = new_secret()
                 session.add(
                     LoginTicket(
@@ -135,6 +145,9 @@ def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: s
                     outcome = "lockout"
         if principal is not None:
             session.add(principal)
+        throttled = {"wait_seconds": claim.wait_seconds} if claim.wait_seconds else {}
+        if claim.address_capped:
+            throttled["address_minutes"] = settings.address_minutes
         audit.record(
             session,
             action="auth.login",
@@ -142,6 +155,7 @@ def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: s
             outcome=outcome,
             target_type="teacher" if teacher_login else "account",
             target_id=principal.id if principal is not None and principal.id else "",
+            after=throttled if throttled and outcome != "ok" else None,
             ip=ip,
         )
     if ticket is None:
