@@ -6,6 +6,7 @@ import asyncio
 import warnings
 from collections.abc import Iterator
 
+import pytest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
@@ -223,9 +224,16 @@ def test_websocket_scopes_pass_through_untouched():
         assert ws.receive_text() == big
 
 
-def test_build_api_limits_the_app_reflex_mounts_inside_it():
+def test_build_api_limits_the_app_reflex_mounts_inside_it(monkeypatch: pytest.MonkeyPatch):
     """Reflex mounts its own Starlette app (with /_upload) at "" inside ours (reflex/app.py, App.__call__)."""
+    from tpd_app.api import uploads
     from tpd_app.api.app import build_api
+
+    # The session check of uploads needs a running Reflex app (tests/browser/test_session_edges.py covers it).
+    async def through(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        await self.app(scope, receive, send)
+
+    monkeypatch.setattr(uploads.UploadSession, "__call__", through)
 
     recorder = _Recorder()
 

@@ -38,3 +38,30 @@ def test_a_forged_event_naming_no_handler_leaves_no_session_cookie_in_the_log(pa
     log = server.log.read_text(errors="replace")
     assert "no_such_handler" in log  # the error path really ran
     assert session not in log
+
+
+TEACHER_IMPORT = ("reflex___state____state.tpd_app___state___base____app_state."
+                  "tpd_app___state___teachers____teacher_entry_state.import_file")
+
+
+def _upload(request, server: Server, token: str, cookie: str = ""):
+    headers = {"reflex-client-token": token, "reflex-event-handler": TEACHER_IMPORT,
+               "origin": server.url, **({"cookie": cookie} if cookie else {})}
+    return request.post(f"{server.url}/_upload", headers=headers, multipart={
+        "files": {"name": "教師.xlsx", "mimeType": "application/octet-stream", "buffer": b"not a workbook"}})
+
+
+def test_an_upload_needs_the_tabs_own_session_cookie_not_just_its_token(page: Page, server: Server):
+    sign_in(page, "demo-school")
+    expect(page.get_by_test_id("header-unit")).to_be_visible()
+    page.goto("/teachers/new")
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
+    token = page.evaluate("window.sessionStorage.getItem('token')")
+    session = next(c["value"] for c in page.context.cookies() if c["name"] == "tpd_session")
+    bare = page.context.browser.new_context()  # no cookies: what an attacker holding only the token sends
+    try:
+        assert _upload(bare.request, server, token).status == 403
+        assert _upload(bare.request, server, token, "tpd_session=forged").status == 403
+        assert _upload(bare.request, server, token, f"tpd_session={session}").status == 200
+    finally:
+        bare.close()

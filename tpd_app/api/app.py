@@ -8,6 +8,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tpd_app.api import attachments, auth, hours
 from tpd_app.api.limits import BodyLimit
+from tpd_app.api.uploads import UploadSession
 
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -42,7 +43,7 @@ def build_api() -> Starlette:
     """Our routes; Reflex mounts the rest of the app (`/_event`, `/_upload`, pages) inside this one.
 
     Our middleware therefore wraps Reflex's endpoints too. `BodyLimit` sits inside `SecurityHeaders` so
-    its 413 carries the same headers.
+    its 413 carries the same headers; `UploadSession` holds every upload to its own request's session.
     """
     return Starlette(routes=[*auth.ROUTES, *attachments.ROUTES, *hours.ROUTES],
-                     middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit)])
+                     middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit), Middleware(UploadSession)])

@@ -1,0 +1,70 @@
+"""Uploads are bound to the session cookie of the request that carries them, not only to a tab token.
+
+Reflex's `/_upload` names its tab in the `Reflex-Client-Token` header and runs the handler with that tab's
+state, whose identity comes from the cookie of the tab's last websocket connection. Holding the token alone
+was therefore enough to upload as the tab's account. This middleware lets an upload through only when the
+request's own session cookie is a live session *and* the very session the tab's websocket presented.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from http.cookies import SimpleCookie
+
+import reflex as rx
+from reflex.utils import prerequisites
+from reflex_base.constants import Endpoint
+from starlette.datastructures import Headers
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from tpd_app.services.accounts import auth
+from tpd_app.services.platform import audit
+from tpd_app.settings import get_settings
+
+UPLOAD_PATH = "/" + str(Endpoint.UPLOAD).strip("/")
+REFUSED = "請重新登入後再上傳 / Sign in again to upload"
+
+
+def _session_in(cookie_header: str) -> str:
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(cookie_header or "")
+    except Exception:  # a malformed Cookie header is just "no session"
+        return ""
+    morsel = jar.get(get_settings().cookie_name)
+    return morsel.value if morsel else ""
+
+
+async def _tab_session(token: str) -> str:
+    """The session cookie the tab's websocket presented ('' for an unknown tab)."""
+    if not token:
+        return ""
+    app = prerequisites.get_app().app
+    root = await app.state_manager.get_state(rx.BaseStateToken(ident=token, cls=rx.State))
+    return _session_in(root.router.headers.cookie or "")
+
+
+class UploadSession:
+    """Refuses an upload whose own cookie is missing, dead, or not the one its tab signed in with."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") != UPLOAD_PATH:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        sent = _session_in(headers.get("cookie", ""))
+        tab = await _tab_session(headers.get("reflex-client-token", ""))
+        live = bool(sent) and sent == tab and await asyncio.to_thread(auth.resolve_session, sent) is not None
+        if not live:
+            client = scope.get("client")
+            await asyncio.to_thread(audit.record_now, action="upload.refused", outcome="denied",
+                                    target_type="endpoint", target_id=UPLOAD_PATH,
+                                    after={"cookie": "missing" if not sent else "other" if sent != tab else "ended"},
+                                    ip=client[0] if client else "")
+            await PlainTextResponse(REFUSED, status_code=403)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
