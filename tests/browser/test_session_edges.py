@@ -65,3 +65,21 @@ def test_an_upload_needs_the_tabs_own_session_cookie_not_just_its_token(page: Pa
         assert _upload(bare.request, server, token, f"tpd_session={session}").status == 200
     finally:
         bare.close()
+
+
+def test_after_signing_out_the_tab_receives_none_of_the_last_persons_data(page: Page, server: Server):
+    sign_in(page, "demo-school")
+    expect(page.get_by_test_id("header-unit")).to_be_visible()
+    page.goto("/teachers")
+    page.locator('[data-testid^="reveal-"]').first.click()
+    revealed = page.get_by_test_id("revealed-id").inner_text()
+    assert len(revealed) == 10  # a full national ID
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
+    page.get_by_test_id("logout").click()
+    page.wait_for_url("**/login**")
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
+    page.wait_for_timeout(1000)
+    assert frames, "the login page's websocket sent nothing"
+    # Neither the revealed ID nor any masked roster row (names, e-mails, phones beside it) comes back.
+    assert not [f for f in frames if revealed in f or "****" in f]

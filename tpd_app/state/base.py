@@ -7,6 +7,7 @@ browser cannot script, and resolves it against the database.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from http.cookies import SimpleCookie
@@ -233,14 +234,33 @@ class AppState(rx.State):
         return event
 
     @rx.event
-    def logout(self):
-        """End the session on the server, then let the endpoint clear the cookie."""
-        auth.sign_out(self._session_token(), ip=self._client_ip())
+    async def logout(self):
+        """End the session on the server, empty every page's state, then let the endpoint clear the cookie.
+
+        The tab keeps its token after signing out, and a page's hydrate sends every state the tab has
+        loaded: without the reset, the next person at a shared computer would receive the rosters,
+        records and revealed national IDs of the last one.
+        """
+        await asyncio.to_thread(auth.sign_out, self._session_token(), ip=self._client_ip())
         self._clear_identity()
+        for page_state in page_states():
+            (await self.get_state(page_state)).reset()
         return rx.call_script(post_form_script("/api/auth/logout", {}))
 
 
 _make_setvar_inert(AppState)
+
+
+def page_states() -> list[type[AppState]]:
+    """Every state below `AppState` (the page states), mixins left out."""
+    found: list[type[AppState]] = []
+    stack: list[type] = list(AppState.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if not getattr(cls, "_mixin", False) and cls not in found:
+            found.append(cls)
+    return found
 
 
 def post_form_script(action: str, fields: dict[str, str]) -> str:
