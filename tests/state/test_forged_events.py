@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import reflex as rx
+import sqlalchemy as sa
 
 from tests.factories import PASSWORD, make_account, make_teacher, make_world
 from tests.state.conftest import build_state, run_async, session_cookie
@@ -52,6 +53,17 @@ def _arity(state_cls: type[rx.State], name: str) -> int:
     return len([p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)])
 
 
+#: Tables a refused call may write: the refusal's audit row, a throttle's count, the tab's session touch.
+BOOKKEEPING = {"audit_log", "login_throttle", "login_session", "login_ticket"}
+
+
+def _row_counts() -> dict[str, int]:
+    with transaction() as s:
+        names = sa.inspect(s.get_bind()).get_table_names()
+        return {name: s.execute(sa.text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one()
+                for name in names if name not in BOOKKEEPING and not name.startswith(("catalogue_fts", "alembic"))}
+
+
 def test_the_sweep_covers_every_state_and_handler():
     assert len(STATES) > 30 and len(HANDLERS) > 150
     print(f"forged-argument sweep: {len(HANDLERS)} handlers x {len(FORGED)} forged values x 3 personas "
@@ -66,6 +78,7 @@ def test_a_handler_given_forged_arguments_answers_instead_of_raising(db_url: str
         world = make_world(s)
         teacher = make_teacher(s, world.school_a).national_id
         make_account(s, world.school_b, username="chief-b")
+    before = _row_counts()
     for cookie in ("", session_cookie(teacher, PASSWORD), session_cookie("chief-b", PASSWORD)):
         for forged in FORGED:
             state = build_state(state_cls, cookie=cookie)
@@ -73,6 +86,8 @@ def test_a_handler_given_forged_arguments_answers_instead_of_raising(db_url: str
                 _call(state, name, [forged] * arity)
             except (TypeError, AttributeError, ValueError, KeyError) as error:
                 pytest.fail(f"{state_cls.__name__}.{name}({forged!r}) raised {error!r}")
+        if not cookie:  # nobody signed in: nothing but bookkeeping may change
+            assert _row_counts() == before, f"{state_cls.__name__}.{name} changed data for an anonymous caller"
 
 
 def test_reflex_setvar_reaches_no_set_handler(db_url: str):
