@@ -6,7 +6,6 @@ never raise: a browser can send any event with any arguments (reflex-guide §3).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
 
 import pytest
 import reflex as rx
@@ -15,22 +14,13 @@ import sqlalchemy as sa
 from tests.factories import PASSWORD, make_account, make_teacher, make_world
 from tests.state.conftest import build_state, run_async, session_cookie
 from tpd_app.services.platform.db import transaction
-from tpd_app.state.base import AppState
+from tpd_app.state.base import AppState, page_states
 
 #: Values no handler of this app accepts for any parameter: each must be refused, not crash.
 FORGED = (["1"], {"id": 1}, 3.5, None, "x" * 300)
 
 
-def _states() -> Iterator[type[AppState]]:
-    stack: list[type[rx.State]] = [AppState]
-    while stack:
-        cls = stack.pop()
-        stack.extend(cls.__subclasses__())
-        if not getattr(cls, "_mixin", False):
-            yield cls  # type: ignore[misc]
-
-
-STATES = sorted(_states(), key=lambda c: c.__name__)
+STATES = sorted([AppState, *page_states()], key=lambda c: c.__name__)
 HANDLERS = [(state, name) for state in STATES for name in sorted(state.event_handlers)]
 
 

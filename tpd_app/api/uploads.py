@@ -9,7 +9,6 @@ request's own session cookie is a live session *and* the very session the tab's 
 from __future__ import annotations
 
 import asyncio
-from http.cookies import SimpleCookie
 
 import reflex as rx
 from reflex.utils import prerequisites
@@ -20,20 +19,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tpd_app.services.accounts import auth
 from tpd_app.services.platform import audit
-from tpd_app.settings import get_settings
 
 UPLOAD_PATH = "/" + str(Endpoint.UPLOAD).strip("/")
 REFUSED = "請重新登入後再上傳 / Sign in again to upload"
-
-
-def _session_in(cookie_header: str) -> str:
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(cookie_header or "")
-    except Exception:  # a malformed Cookie header is just "no session"
-        return ""
-    morsel = jar.get(get_settings().cookie_name)
-    return morsel.value if morsel else ""
 
 
 async def _tab_session(token: str) -> str:
@@ -42,7 +30,7 @@ async def _tab_session(token: str) -> str:
         return ""
     app = prerequisites.get_app().app
     root = await app.state_manager.get_state(rx.BaseStateToken(ident=token, cls=rx.State))
-    return _session_in(root.router.headers.cookie or "")
+    return auth.session_token_in(root.router.headers.cookie) or ""
 
 
 class UploadSession:
@@ -56,7 +44,7 @@ class UploadSession:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        sent = _session_in(headers.get("cookie", ""))
+        sent = auth.session_token_in(headers.get("cookie")) or ""
         tab = await _tab_session(headers.get("reflex-client-token", ""))
         live = bool(sent) and sent == tab and await asyncio.to_thread(auth.resolve_session, sent) is not None
         if not live:

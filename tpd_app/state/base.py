@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from http.cookies import SimpleCookie
 from typing import Any, ClassVar, TypedDict
 from urllib.parse import quote
 
@@ -27,7 +26,6 @@ from tpd_app.services.accounts import auth
 from tpd_app.services.accounts.auth import SignedIn
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.guard import require
-from tpd_app.settings import get_settings
 
 
 class NavEntry(TypedDict):
@@ -119,16 +117,7 @@ class AppState(rx.State):
         return translate(key, valid_lang(self.lang), **params)
 
     def _session_token(self) -> str | None:
-        raw = self.router.headers.cookie
-        if not raw:
-            return None
-        jar: SimpleCookie = SimpleCookie()
-        try:
-            jar.load(raw)
-        except Exception:  # a malformed Cookie header is just "no session"
-            return None
-        morsel = jar.get(get_settings().cookie_name)
-        return morsel.value if morsel else None
+        return auth.session_token_in(self.router.headers.cookie)
 
     def _client_ip(self) -> str:
         return self.router.session.client_ip or ""

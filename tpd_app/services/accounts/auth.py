@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from http.cookies import SimpleCookie
 
 from sqlmodel import Session, select
 
@@ -230,6 +231,19 @@ def _load_principal(session: Session, row: LoginSession) -> SignedIn | None:
 def _open_session(session: Session, token: str) -> LoginSession | None:
     row = session.exec(select(LoginSession).where(LoginSession.token_hash == digest(token[:100]))).first()
     return row if row is not None and row.ended_at is None else None
+
+
+def session_token_in(cookie_header: str | None) -> str | None:
+    """The session id in a `Cookie` header (the websocket handshake's or an HTTP request's), or None."""
+    if not cookie_header:
+        return None
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(cookie_header)
+    except Exception:  # a malformed Cookie header is just "no session"
+        return None
+    morsel = jar.get(get_settings().cookie_name)
+    return morsel.value if morsel else None
 
 
 def resolve_session(token: str | None) -> SignedIn | None:
