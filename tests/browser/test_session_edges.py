@@ -83,3 +83,57 @@ def test_after_signing_out_the_tab_receives_none_of_the_last_persons_data(page: 
     assert frames, "the login page's websocket sent nothing"
     # Neither the revealed ID nor any masked roster row (names, e-mails, phones beside it) comes back.
     assert not [f for f in frames if revealed in f or "****" in f]
+
+
+def _roster_with_a_revealed_id(page: Page) -> tuple[str, str]:
+    """Signed in as a school, the roster open and one full national ID revealed: (the ID, the unit name)."""
+    sign_in(page, "demo-school")
+    expect(page.get_by_test_id("header-unit")).to_be_visible()
+    unit = page.get_by_test_id("header-unit").inner_text()
+    page.goto("/teachers")
+    page.locator('[data-testid^="reveal-"]').first.click()
+    revealed = page.get_by_test_id("revealed-id").inner_text()
+    assert len(revealed) == 10
+    return revealed, unit
+
+
+def _frames_of_the_next_load(page: Page, load) -> str:
+    """Every websocket frame the page receives while `load` opens a page in the same tab (same tab token)."""
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
+    load()
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
+    page.wait_for_timeout(1000)
+    assert frames, "the page's websocket sent nothing"
+    return "\n".join(frames)
+
+
+def test_a_later_page_of_the_same_tab_receives_none_of_an_earlier_pages_data(page: Page, server: Server):
+    revealed, _ = _roster_with_a_revealed_id(page)
+    received = _frames_of_the_next_load(page, lambda: page.goto("/home"))
+    assert revealed not in received and "****" not in received  # no roster row, masked or revealed
+
+
+def test_when_the_session_cookie_is_gone_the_tab_receives_none_of_the_last_persons_data(page: Page, server: Server):
+    revealed, unit = _roster_with_a_revealed_id(page)
+    page.context.clear_cookies()  # what the browser does when the session cookie expires
+    received = _frames_of_the_next_load(page, lambda: page.goto("/teachers"))
+    page.wait_for_url("**/login**")
+    assert revealed not in received and "****" not in received and unit not in received
+
+
+def test_a_tab_whose_cookie_now_belongs_to_someone_else_sends_none_of_the_first_persons_data(
+        page: Page, server: Server):
+    revealed, unit = _roster_with_a_revealed_id(page)
+    # The session ends and another person signs in in a second tab: the first tab's next load carries
+    # the other person's cookie with the first person's tab token.
+    page.context.clear_cookies()
+    other = page.context.new_page()
+    try:
+        sign_in(other, "demo-county_bureau-khh")
+        expect(other.get_by_test_id("header-unit")).not_to_have_text(unit)
+        received = _frames_of_the_next_load(page, lambda: page.goto("/teachers"))
+    finally:
+        other.close()
+    expect(page.get_by_test_id("header-unit")).not_to_have_text(unit)
+    assert revealed not in received and "****" not in received and unit not in received

@@ -16,6 +16,7 @@ Started from `vulture tpd_app --make-whitelist` and trimmed to one line a name. 
   badge iterates the enum (the services write them as plain strings).
 - Navigation rows: the `NavEntry` keys the sidebar reads as `entry["href"]`.
 - Permission listing: `allowed_functions` lists the matrix for the permission and navigation tests.
+- Middleware: Reflex calls `preprocess` on every middleware the app adds.
 - Test hooks: the functions the test fixtures call to reset process-wide engines and settings.
 """
 
@@ -126,6 +127,9 @@ _.href
 
 # Permission listing
 allowed_functions
+
+# Middleware
+preprocess
 
 # Test hooks
 dispose_engines

@@ -8,6 +8,7 @@ browser cannot script, and resolves it against the database.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Any, ClassVar, TypedDict
@@ -103,6 +104,8 @@ class AppState(rx.State):
     page_status: str = "loading"
     forbidden_key: str = ""
     must_change_password: bool = False
+    #: Whose session the page states' data was loaded under: a digest of the session id, "" for nobody.
+    _data_owner: str = ""
 
     @rx.var
     def ui_lang(self) -> str:
@@ -123,8 +126,14 @@ class AppState(rx.State):
         return self.router.session.client_ip or ""
 
     def _identity(self) -> SignedIn | None:
-        """Resolve the session cookie on the server and refresh the header and sidebar."""
-        signed_in = auth.resolve_session(self._session_token())
+        """Resolve the session cookie on the server and refresh the header and sidebar.
+
+        When the session is not the one the tab's page data was loaded under (it ended, expired, its account
+        was disabled, or the cookie now belongs to someone else), every page state is emptied first.
+        """
+        token = self._session_token()
+        signed_in = auth.resolve_session(token)
+        self._keep_data_of(_owner_key(token) if signed_in is not None and token else "")
         if signed_in is None:
             self._clear_identity()
             return None
@@ -138,6 +147,25 @@ class AppState(rx.State):
         self.must_change_password = signed_in.must_change_password
         self.nav = navigation_for(signed_in)
         return signed_in
+
+    def _keep_data_of(self, owner: str) -> None:
+        if owner == self._data_owner:
+            return
+        for page_state in self._loaded_page_states():
+            forget(page_state)
+        self._data_owner = owner
+
+    def _loaded_page_states(self) -> list[AppState]:
+        """The page states of this tab that the server holds in memory now (with Redis, those this event
+        loaded; a hydrate loads them all)."""
+        found: list[AppState] = []
+        stack: list[rx.State] = [self._get_root_state()]
+        while stack:
+            state = stack.pop()
+            stack.extend(state.substates.values())
+            if isinstance(state, AppState) and type(state) is not AppState:
+                found.append(state)
+        return found
 
     def _clear_identity(self) -> None:
         self.signed_in = False
@@ -233,11 +261,24 @@ class AppState(rx.State):
         await asyncio.to_thread(auth.sign_out, self._session_token(), ip=self._client_ip())
         self._clear_identity()
         for page_state in page_states():
-            (await self.get_state(page_state)).reset()
+            forget(await self.get_state(page_state))
+        self._data_owner = ""
         return rx.call_script(post_form_script("/api/auth/logout", {}))
 
 
 _make_setvar_inert(AppState)
+
+
+def _owner_key(session_token: str) -> str:
+    return hashlib.sha256(session_token.encode()).hexdigest()
+
+
+def forget(page_state: AppState) -> None:
+    """Back to the defaults, unless it holds nothing (a reset marks every var for sending and saving)."""
+    cls = type(page_state)
+    own = [(name, f) for name, f in cls.__fields__.items() if f._owner is cls]
+    if any(page_state.get_value(name) != f.default_value() for name, f in own):
+        page_state.reset()
 
 
 def page_states() -> list[type[AppState]]:
