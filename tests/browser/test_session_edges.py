@@ -44,9 +44,9 @@ TEACHER_IMPORT = ("reflex___state____state.tpd_app___state___base____app_state."
                   "tpd_app___state___teachers____teacher_entry_state.import_file")
 
 
-def _upload(request, server: Server, token: str, cookie: str = ""):
+def _upload(request, server: Server, token: str, cookie: str = "", origin: str = ""):
     headers = {"reflex-client-token": token, "reflex-event-handler": TEACHER_IMPORT,
-               "origin": server.url, **({"cookie": cookie} if cookie else {})}
+               "origin": origin or server.url, **({"cookie": cookie} if cookie else {})}
     return request.post(f"{server.url}/_upload", headers=headers, multipart={
         "files": {"name": "教師.xlsx", "mimeType": "application/octet-stream", "buffer": b"not a workbook"}})
 
@@ -62,6 +62,8 @@ def test_an_upload_needs_the_tabs_own_session_cookie_not_just_its_token(page: Pa
     try:
         assert _upload(bare.request, server, token).status == 403
         assert _upload(bare.request, server, token, "tpd_session=forged").status == 403
+        # The right cookie, posted by another site's page (a cross-site form or fetch): refused too.
+        assert _upload(bare.request, server, token, f"tpd_session={session}", "https://evil.example").status == 403
         assert _upload(bare.request, server, token, f"tpd_session={session}").status == 200
     finally:
         bare.close()

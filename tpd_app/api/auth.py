@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from tpd_app import routes
+from tpd_app.api.origin import from_our_pages, sent_origin
 from tpd_app.routes import safe_next
 from tpd_app.services.accounts import auth
 from tpd_app.services.platform import audit
@@ -23,25 +23,14 @@ def _client_ip(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def _origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
-
-
 def _from_our_pages(request: Request) -> bool:
-    """Login CSRF guard: the form was posted by a page of this site. Browsers send `Origin` with every
-    POST (`Referer` where a privacy setting drops it); a request with neither is not our login page."""
-    sent = request.headers.get("origin") or _origin_of(request.headers.get("referer", ""))
-    if not sent or sent == "null":
-        return False
-    ours = {_origin_of(get_settings().public_origin), f"{request.url.scheme}://{request.headers.get('host', '')}"}
-    return sent.lower() in ours
+    """Login CSRF guard: the form was posted by a page of this site."""
+    return from_our_pages(request.headers, request.url.scheme)
 
 
 def _refuse_cross_site(request: Request) -> Response:
     audit.record_now(action="auth.cross_site", outcome="denied", target_type="endpoint",
-                     target_id=request.url.path, after={"origin": (request.headers.get("origin")
-                                                                   or request.headers.get("referer", ""))[:200]},
+                     target_id=request.url.path, after={"origin": sent_origin(request.headers)[:200]},
                      ip=_client_ip(request))
     return PlainTextResponse(CROSS_SITE, status_code=403)
 

@@ -3,7 +3,8 @@
 Reflex's `/_upload` names its tab in the `Reflex-Client-Token` header and runs the handler with that tab's
 state, whose identity comes from the cookie of the tab's last websocket connection. Holding the token alone
 was therefore enough to upload as the tab's account. This middleware lets an upload through only when the
-request's own session cookie is a live session *and* the very session the tab's websocket presented.
+request's own session cookie is a live session *and* the very session the tab's websocket presented, and
+only when a page of this site sent it (`Origin`, else `Referer`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tpd_app.api.origin import from_our_pages, sent_origin
 from tpd_app.services.accounts import auth
 from tpd_app.services.platform import audit
 
@@ -33,8 +35,15 @@ async def _tab_session(token: str) -> str:
     return auth.session_token_in(root.router.headers.cookie) or ""
 
 
+def _refusal(scope: Scope, reason: dict[str, str]) -> None:
+    client = scope.get("client")
+    audit.record_now(action="upload.refused", outcome="denied", target_type="endpoint", target_id=UPLOAD_PATH,
+                     after=reason, ip=client[0] if client else "")
+
+
 class UploadSession:
-    """Refuses an upload whose own cookie is missing, dead, or not the one its tab signed in with."""
+    """Refuses an upload sent by another site's page, or whose own cookie is missing, dead, or not the one
+    its tab signed in with."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -44,15 +53,16 @@ class UploadSession:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        if not from_our_pages(headers, scope.get("scheme", "http")):
+            await asyncio.to_thread(_refusal, scope, {"origin": sent_origin(headers)[:200] or "missing"})
+            await PlainTextResponse(REFUSED, status_code=403)(scope, receive, send)
+            return
         sent = auth.session_token_in(headers.get("cookie")) or ""
         tab = await _tab_session(headers.get("reflex-client-token", ""))
         live = bool(sent) and sent == tab and await asyncio.to_thread(auth.resolve_session, sent) is not None
         if not live:
-            client = scope.get("client")
-            await asyncio.to_thread(audit.record_now, action="upload.refused", outcome="denied",
-                                    target_type="endpoint", target_id=UPLOAD_PATH,
-                                    after={"cookie": "missing" if not sent else "other" if sent != tab else "ended"},
-                                    ip=client[0] if client else "")
+            reason = {"cookie": "missing" if not sent else "other" if sent != tab else "ended"}
+            await asyncio.to_thread(_refusal, scope, reason)
             await PlainTextResponse(REFUSED, status_code=403)(scope, receive, send)
             return
         await self.app(scope, receive, send)
