@@ -8,7 +8,6 @@ browser cannot script, and resolves it against the database.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 from collections.abc import Callable
 from typing import Any, ClassVar, TypedDict
@@ -27,6 +26,7 @@ from tpd_app.services.accounts import auth
 from tpd_app.services.accounts.auth import SignedIn
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.guard import require
+from tpd_app.services.platform.passwords import digest
 
 
 class NavEntry(TypedDict):
@@ -133,7 +133,7 @@ class AppState(rx.State):
         """
         token = self._session_token()
         signed_in = auth.resolve_session(token)
-        self._keep_data_of(_owner_key(token) if signed_in is not None and token else "")
+        self._keep_data_of(digest(token) if signed_in is not None and token else "")
         if signed_in is None:
             self._clear_identity()
             return None
@@ -267,10 +267,6 @@ class AppState(rx.State):
 
 
 _make_setvar_inert(AppState)
-
-
-def _owner_key(session_token: str) -> str:
-    return hashlib.sha256(session_token.encode()).hexdigest()
 
 
 def forget(page_state: AppState) -> None:
