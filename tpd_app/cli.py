@@ -1,14 +1,17 @@
 """Command line: `python -m tpd_app.cli migrate | load-demo | generate-courses | generate-national |
-rebuild-stats | create-admin`; `worker` (the long-lived process beside the web server: delivers the
-outbox every minute and runs each daily chore once a day, `services.chores`); and each of its jobs
-alone: `send-mail` (once, or `--loop 60`), `apply-directory-changes`, `send-directory-reminders`,
-`send-digests`."""
+rebuild-stats | create-admin`; `preflight` (ready to serve? `--production`: also a secret key, a public
+origin, an administrator, no demo data), `build` (the frontend, only when the code changed) and `serve`;
+`worker` (the long-lived process beside the web server: delivers the outbox every minute and runs each
+daily chore once a day, `services.chores`); and each of its jobs alone: `send-mail` (once, or
+`--loop 60`), `apply-directory-changes`, `send-directory-reminders`, `send-digests`; `backup` and `restore`."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
+from pathlib import Path
 
 from tpd_app.domain.errors import ValidationFailed
 from tpd_app.i18n import translate
@@ -50,6 +53,48 @@ def _mail_round(*, survive: bool) -> None:
         print(f"mail delivery failed: {error}", file=sys.stderr, flush=True)
 
 
+def _backup_or_restore(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from tpd_app.services.platform.backup import BackupError, backup, restore
+
+    try:
+        if args.command == "backup":
+            suffix = ".db" if get_settings().database_url.startswith("sqlite") else ".dump"
+            target = args.to or ROOT / "data" / "backups" / f"tpd-{datetime.now():%Y%m%d-%H%M%S}{suffix}"
+            print(f"backup written: {backup(target)}")
+            return 0
+        if not args.yes:
+            print(f"This replaces every record in the database with {args.source}. Stop the app and its worker, "
+                  "then run again with --yes.", file=sys.stderr)
+            return 2
+        saved = restore(args.source)
+        print(f"restored from {args.source}; the data it replaced is saved in {saved}. Start the app again.")
+        return 0
+    except BackupError as error:
+        print(f"{args.command} failed: {error}", file=sys.stderr)
+        return 1
+
+
+def _preflight(*, production: bool) -> int:
+    """Print every readiness check (and, for production, what is missing); 1 if anything fails."""
+    from tpd_app.services.platform.db import transaction
+    from tpd_app.services.platform.readiness import make_private, production_problems, readiness
+
+    for path in make_private():
+        print(f"made private (this user only): {path}", flush=True)
+    checks = readiness()
+    for check in checks:
+        print(f"{'ok ' if check.ok else 'NOT'} {check.name}: {check.detail}", flush=True)
+    problems = [f"{c.name}: {c.detail}" for c in checks if not c.ok]
+    if production and all(c.ok for c in checks if c.name in ("database", "migrations")):
+        with transaction() as session:
+            problems += production_problems(session)
+    for problem in problems:
+        print(f"Cannot serve: {problem}", file=sys.stderr, flush=True)
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tpd_app.cli", description="TPD administration")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -79,7 +124,22 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--name", required=True)
     admin.add_argument("--email", required=True)
     admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    preflight = sub.add_parser("preflight", help="check the database, Redis and disk are ready to serve")
+    preflight.add_argument("--production", action="store_true",
+                           help="also require a secret key, a public origin, an administrator and no demo data")
+    build = sub.add_parser("build", help="build the production frontend unless the current build is up to date")
+    build.add_argument("--force", action="store_true")
+    serve = sub.add_parser("serve", help="serve the built frontend and the backend on one port")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("TPD_PORT", "3000")))
+    backup_cmd = sub.add_parser("backup", help="write a consistent copy of the database (online)")
+    backup_cmd.add_argument("--to", type=Path, help="the new backup file (default: data/backups/tpd-<time>)")
+    restore_cmd = sub.add_parser("restore", help="replace the database with a backup (stop the app first)")
+    restore_cmd.add_argument("--from", dest="source", type=Path, required=True)
+    restore_cmd.add_argument("--yes", action="store_true", help="really replace the current data")
     args = parser.parse_args(argv)
+    # Whatever a command creates (the SQLite file, a secret key, attachments, logs) is for this user only.
+    os.umask(0o077)
 
     _ensure_sqlite_dir()
     if args.command == "migrate":
@@ -87,7 +147,25 @@ def main(argv: list[str] | None = None) -> int:
         print("migrations applied")
         return 0
 
+    if args.command in ("backup", "restore"):
+        return _backup_or_restore(args)
+
+    if args.command == "build":
+        from tpd_app.serving import build as build_frontend
+
+        build_frontend(force=args.force)
+        return 0
+
+    if args.command == "serve":
+        from tpd_app.serving import serve as serve_app
+
+        serve_app(host=args.host, port=args.port)
+        return 0
+
     from tpd_app.services.platform.db import transaction
+
+    if args.command == "preflight":
+        return _preflight(production=args.production)
 
     if args.command == "load-demo":
         from tpd_app.devdata.demo import load_demo
@@ -157,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "worker":
         import time
+
+        from tpd_app.services.platform.logs import configure_logging
+
+        configure_logging()
 
         from tpd_app.chores import run_due_chores
 

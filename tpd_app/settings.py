@@ -40,11 +40,16 @@ class Settings:
     argon2_memory_kib: int
     argon2_time_cost: int
     public_origin: str
+    private_dir: Path
     attachments_dir: Path
 
 
 def _default_database_url() -> str:
     return f"sqlite:///{ROOT / 'data' / 'tpd.db'}"
+
+
+def _private_dir() -> Path:
+    return Path(os.environ.get("TPD_PRIVATE_DIR") or ROOT / "data" / "private")
 
 
 def load_settings() -> Settings:
@@ -73,7 +78,9 @@ def load_settings() -> Settings:
         # Without an explicit origin the server's own port is the one browsers come from.
         public_origin=os.environ.get("TPD_PUBLIC_ORIGIN", f"http://localhost:{os.environ.get('TPD_PORT', '3000')}"),
         # Private: outside Reflex's public upload folder; served only through an authorizing endpoint.
-        attachments_dir=Path(os.environ.get("TPD_ATTACHMENTS_DIR") or ROOT / "data" / "private" / "attachments"),
+        # Readable by the app's user only: the generated secret key, checked imports waiting for confirmation.
+        private_dir=_private_dir(),
+        attachments_dir=Path(os.environ.get("TPD_ATTACHMENTS_DIR") or _private_dir() / "attachments"),
     )
 
 

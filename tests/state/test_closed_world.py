@@ -355,6 +355,7 @@ HTTP_PUBLIC_BY_DESIGN: dict[str, str] = {
     "GET /api/unsubscribe": "the one-click unsubscribe link: a signed token, no sign-in",
     "GET /api/attendance/template.xlsx": "an empty template for any signed-in person",
     "GET /api/me/records.pdf": "the caller's own training record",
+    "GET /api/ready": "readiness: which checks pass, no one's data",
 }
 #: Ends the caller's own session: called last, in the test below, not in the sweep.
 HTTP_SIGN_OUT = "POST /api/auth/logout"

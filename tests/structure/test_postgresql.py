@@ -209,3 +209,30 @@ def _statistics_rebuild_equals_the_incremental_rollups() -> None:
         assert incremental["stats_month"]
         rebuild_rollups(session)
         assert snapshot(session) == incremental
+
+
+def test_backup_and_restore_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture):
+    """pg_dump while connected, a mistake, pg_restore in one transaction: every record is back."""
+    from tpd_app.cli import main
+    from tpd_app.devdata.demo import load_demo
+    from tpd_app.services.platform.db import get_engine, transaction
+
+    on_postgresql(postgres_url, monkeypatch)
+    with transaction() as session:
+        load_demo(session)
+    count = "SELECT count(*) FROM training_record"
+    with get_engine().connect() as connection:
+        before = connection.execute(sa.text(count)).scalar_one()
+        assert before > 100
+        assert main(["backup", "--to", str(tmp_path / "tpd.dump")]) == 0  # the app stays connected
+    with get_engine().begin() as connection:
+        connection.execute(sa.text("DELETE FROM training_record"))
+    stray = tmp_path / "stray.dump"
+    stray.write_bytes(b"PGDMP but not really")
+    assert main(["restore", "--from", str(stray), "--yes"]) == 1
+    assert "not a TPD PostgreSQL backup" in capsys.readouterr().err
+    assert main(["restore", "--from", str(tmp_path / "tpd.dump"), "--yes"]) == 0
+    with get_engine().connect() as connection:
+        assert connection.execute(sa.text(count)).scalar_one() == before
+    reset_settings()

@@ -134,3 +134,4 @@ preprocess
 # Test hooks
 dispose_engines
 reset_settings
+disabled  # logging.Logger.disabled: TPD_ACCESS_LOG=off

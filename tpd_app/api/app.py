@@ -6,7 +6,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tpd_app.api import attachments, auth, hours
+from tpd_app.api import attachments, auth, health, hours
+from tpd_app.api.access import AccessLog
 from tpd_app.api.limits import BodyLimit
 from tpd_app.api.uploads import UploadSession
 
@@ -42,8 +43,10 @@ class SecurityHeaders:
 def build_api() -> Starlette:
     """Our routes; Reflex mounts the rest of the app (`/_event`, `/_upload`, pages) inside this one.
 
-    Our middleware therefore wraps Reflex's endpoints too. `BodyLimit` sits inside `SecurityHeaders` so
+    Our middleware therefore wraps Reflex's endpoints too. `AccessLog` is outermost (every request gets its
+    id and its line, refusals included). `BodyLimit` sits inside `SecurityHeaders` so
     its 413 carries the same headers; `UploadSession` holds every upload to its own request's session.
     """
-    return Starlette(routes=[*auth.ROUTES, *attachments.ROUTES, *hours.ROUTES],
-                     middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit), Middleware(UploadSession)])
+    return Starlette(routes=[*auth.ROUTES, *attachments.ROUTES, *hours.ROUTES, *health.ROUTES],
+                     middleware=[Middleware(AccessLog), Middleware(SecurityHeaders), Middleware(BodyLimit),
+                                 Middleware(UploadSession)])

@@ -41,7 +41,7 @@ ALLOWED: dict[str, tuple[str, bytes]] = {
 def storage_dir() -> Path:
     """The private directory (never Reflex's public upload folder)."""
     path = get_settings().attachments_dir
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 

@@ -4,6 +4,7 @@ allowances, auto-review settings and the auto-review browse page with revocation
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -106,8 +107,10 @@ def decide(session: Session, actor: Actor, course_id: Any, action: Action, reaso
     return course.status
 
 
-def bulk_approve(session: Session, actor: Actor, course_ids: Any, *, ip: str = "") -> int:
-    """Approve several submitted courses at once: all of them, or (on any refusal) none.
+def bulk_approve(session: Session, actor: Actor, course_ids: Any, *, ip: str = "",
+                 progress: Callable[[int, int], None] | None = None) -> int:
+    """Approve several submitted courses at once: all of them, or (on any refusal) none. `progress(done,
+    total)` hears of each approved course (the page's progress bar).
 
     Raises:
         ValidationFailed: no course selected.
@@ -121,8 +124,10 @@ def bulk_approve(session: Session, actor: Actor, course_ids: Any, *, ip: str = "
     for course_id in ids:
         course, _ = load_for_decision(session, actor, course_id, Function.COURSE_REVIEW, ip=ip)
         next_status(Action.APPROVE, course.status)
-    for course_id in ids:
+    for done, course_id in enumerate(ids, 1):
         decide(session, actor, course_id, Action.APPROVE, ip=ip)
+        if progress:
+            progress(done, len(ids))
     return len(ids)
 
 

@@ -5,6 +5,7 @@ centre's confirmation that credits the hours ledger (all or nothing), returns an
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -432,11 +433,12 @@ def list_for_review(session: Session, actor: Actor, list_id: Any, *, ip: str = "
     return _view(session, course, roster)
 
 
-def confirm_list(session: Session, actor: Actor, list_id: Any, *, ip: str = "") -> int:
+def confirm_list(session: Session, actor: Actor, list_id: Any, *, ip: str = "",
+                 progress: Callable[[int, int], None] | None = None) -> int:
     """Confirm a submitted list: credit every attendee in the ledger in this one transaction.
 
     A correction supersedes changed or removed rows and adds new ones, so history stays. Returns
-    the number of attendees credited.
+    the number of attendees credited. `progress(done, total)` hears every 100 entries (a progress bar).
 
     Raises:
         Forbidden: outside its jurisdiction or its own course. NotFound: no such list.
@@ -452,8 +454,16 @@ def confirm_list(session: Session, actor: Actor, list_id: Any, *, ip: str = "") 
         TrainingRecord.course_id == course.id, col(TrainingRecord.superseded_at).is_(None))).all()}
     entries = _entries(session, roster)
     listed = {e.teacher_id for e in entries}
+    # Every attendee and school in a few queries (the loop below then finds them in the session).
+    ids = sorted(listed)
+    teachers = {t.id: t for i in range(0, len(ids), 500)
+                for t in session.exec(select(Teacher).where(col(Teacher.id).in_(ids[i:i + 500]))).all()}
+    school_ids = sorted({t.school_unit_id for t in teachers.values()})
+    schools = {u.id: u for i in range(0, len(school_ids), 500)
+               for u in session.exec(select(Unit).where(col(Unit.id).in_(school_ids[i:i + 500]))).all()}
     added: list[TrainingRecord] = []
     superseded: list[TrainingRecord] = []
+    mails: list[dict[str, str]] = []
     for teacher_id, old in active.items():
         if teacher_id not in listed:
             old.superseded_at = now
@@ -468,8 +478,8 @@ def confirm_list(session: Session, actor: Actor, list_id: Any, *, ip: str = "") 
             old.superseded_at = now
             session.add(old)
             superseded.append(old)
-        teacher = session.get(Teacher, entry.teacher_id)
-        school = session.get(Unit, teacher.school_unit_id) if teacher else None
+        teacher = teachers.get(entry.teacher_id)
+        school = schools.get(teacher.school_unit_id) if teacher else None
         if teacher is None or school is None:
             raise NotFound()
         record = TrainingRecord(
@@ -481,13 +491,16 @@ def confirm_list(session: Session, actor: Actor, list_id: Any, *, ip: str = "") 
             attendance_list_id=roster.id, confirmed_at=now, confirmed_by_account_id=actor.id)
         session.add(record)
         added.append(record)
-        outbox.queue(session, to=teacher.email, kind="hours_confirmed",
-                     subject=_t("mail.hours_confirmed.subject", title=course.title),
-                     body=_t("mail.hours_confirmed.body", name=teacher.name, title=course.title, code=course.code,
-                             hours=hours_text(entry.minutes)))
+        mails.append({"to": teacher.email, "kind": "hours_confirmed",
+                      "subject": _t("mail.hours_confirmed.subject", title=course.title),
+                      "body": _t("mail.hours_confirmed.body", name=teacher.name, title=course.title, code=course.code,
+                                 hours=hours_text(entry.minutes))})
         credited += 1
+        if progress and credited % 100 == 0:
+            progress(credited, len(entries))
     # The statistics rollups move in the same transaction as the ledger (their contract, SPEC §3.6).
     session.flush()
+    outbox.queue_many(session, mails)
     rollups.apply_confirmation(session, added, superseded)
     roster.status = L.CONFIRMED.value
     roster.confirmed_at = now

@@ -24,7 +24,7 @@ from sqlmodel import col, or_, select
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.models import OutboxMessage
 from tpd_app.services.platform.db import transaction
-from tpd_app.settings import ROOT
+from tpd_app.settings import ROOT, get_settings
 
 #: Attempts before a message is parked (it stays in the table with its last error for an operator).
 MAX_ATTEMPTS = 8
@@ -142,10 +142,12 @@ def _secret() -> bytes:
     if raw:
         return raw.encode()
     # Embedded default: a per-installation key kept next to the database, created once.
-    path = ROOT / "data" / "private" / "secret_key"
+    path = get_settings().private_dir / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(os.urandom(32).hex().encode())
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Readable by this user only, whatever the umask.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as key_file:
+            key_file.write(os.urandom(32).hex().encode())
     return path.read_bytes().strip()
 
 

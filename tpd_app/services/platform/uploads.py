@@ -79,9 +79,14 @@ def read_rows(data: bytes, columns: tuple[tuple[str, str], ...]) -> list[dict[st
     return result
 
 
+def pending_imports_dir() -> Path:
+    """Where checked spreadsheets wait for their confirmation (private, beside the attachments)."""
+    return get_settings().private_dir / "pending-imports"
+
+
 def _dir() -> Path:
-    path = get_settings().attachments_dir.parent / "pending-imports"
-    path.mkdir(parents=True, exist_ok=True)
+    path = pending_imports_dir()
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 

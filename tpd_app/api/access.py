@@ -1,0 +1,62 @@
+"""The access log: one JSON line per HTTP request (method, path without its query, status, bytes, time)
+and per websocket connection (when it closes, with how long it stayed), each with a request id that is
+also sent back as `X-Request-Id` (a proxy's own id is kept when it sends one). Query strings are left
+out: they carry the unsubscribe token and the login's return path."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tpd_app.services.platform.logs import new_request_id, request_id
+
+_log = logging.getLogger("tpd.access")
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+class AccessLog:
+    """Outermost middleware: gives every request its id and writes its access-log line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        rid = new_request_id(_header(scope, b"x-request-id"))
+        token = request_id.set(rid)
+        began = time.perf_counter()
+        seen = {"status": 0, "bytes": 0}
+
+        async def send_logged(message: Message) -> None:
+            kind = message["type"]
+            if kind == "http.response.start":
+                seen["status"] = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
+            elif kind == "http.response.body":
+                seen["bytes"] += len(message.get("body", b""))
+            elif kind == "websocket.accept":
+                seen["status"] = 101
+            elif kind == "websocket.close" and not seen["status"]:
+                seen["status"] = 403  # refused before it was accepted (e.g. a foreign origin)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_logged)
+        finally:
+            client = scope.get("client")
+            _log.info("%s %s %s", scope.get("method", "WS"), scope.get("path", ""), seen["status"], extra={"fields": {
+                "request_id": rid, "method": scope.get("method", "WEBSOCKET"), "path": scope.get("path", ""),
+                "status": seen["status"] or 500, "bytes": seen["bytes"],
+                "ms": round((time.perf_counter() - began) * 1000, 1),
+                "client": client[0] if client else "", "user_agent": _header(scope, b"user-agent")[:200]}})
+            request_id.reset(token)

@@ -1,0 +1,95 @@
+"""Build once, serve many times: the production frontend is built only when the code or the public origin
+changed (a stamp in `.web/`), and `serve` starts Reflex's production backend (Granian) with that build
+mounted, so a restart takes seconds instead of a rebuild. Both run from the command line
+(`python -m tpd_app.cli build | serve`, used by `scripts/serve` and `scripts/run`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tpd_app.settings import ROOT, get_settings
+
+WEB = ROOT / ".web"
+STAMP = WEB / "tpd-build.json"
+CLIENT_INDEX = WEB / "build" / "client" / "index.html"
+#: What the frontend is made from: a change to any of these needs a new build.
+_SOURCES = ("tpd_app",)
+#: Written by the compile itself (from the catalogues in tpd_app/i18n/), so not a source.
+_GENERATED = {Path("tpd_app/components/i18n_catalogues.js")}
+_SOURCE_FILES = ("rxconfig.py", "requirements.txt", "constraints.txt")
+_SOURCE_SUFFIXES = {".py", ".js", ".jsx", ".css", ".json", ".svg", ".png", ".ico", ".woff2"}
+
+
+def source_digest() -> str:
+    """SHA-256 over every file the frontend build is made from (names and contents)."""
+    digest = hashlib.sha256()
+    files = [ROOT / name for name in _SOURCE_FILES if (ROOT / name).exists()]
+    for folder in _SOURCES:
+        files += [p for p in (ROOT / folder).rglob("*") if p.is_file() and p.suffix in _SOURCE_SUFFIXES
+                  and "__pycache__" not in p.parts and p.relative_to(ROOT) not in _GENERATED]
+    for path in sorted(files):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def wanted_build() -> dict[str, str]:
+    """What the current build must have been made from."""
+    return {"sources": source_digest(), "origin": get_settings().public_origin}
+
+
+def build_is_current() -> bool:
+    """The frontend in `.web/build` was built from this code for this public origin."""
+    if not CLIENT_INDEX.exists() or not STAMP.exists():
+        return False
+    try:
+        return json.loads(STAMP.read_text()) == wanted_build()
+    except ValueError:
+        return False
+
+
+def build(*, force: bool = False) -> bool:
+    """Build the production frontend unless the one in `.web/` is current; True when it built."""
+    want = wanted_build()
+    if not force and build_is_current():
+        print(f"frontend build is current (built for {want['origin']})", flush=True)
+        return False
+    print(f"building the production frontend for {want['origin']} (a few minutes) ...", flush=True)
+    STAMP.unlink(missing_ok=True)
+    reflex = Path(sys.executable).with_name("reflex")
+    # The origin is baked into the bundle: the websocket, upload and ping URLs point at it.
+    env = {**os.environ, "REFLEX_API_URL": want["origin"], "REFLEX_DEPLOY_URL": want["origin"]}
+    subprocess.run([str(reflex), "export", "--frontend-only", "--no-zip", "--env", "prod"],
+                   cwd=ROOT, env=env, check=True)
+    STAMP.write_text(json.dumps(want))
+    return True
+
+
+def serve(*, host: str, port: int) -> None:
+    """Serve the built frontend and the backend on one port with Reflex's production server (blocks).
+
+    Refuses when there is no current build: serving an old bundle against new code breaks every page.
+    Reflex's on-disk tab states are kept across a restart of the same build (a tab reconnects where it
+    was) and dropped when the build changed (their shape may have changed with it).
+    """
+    if not build_is_current():
+        raise SystemExit("The frontend build is missing or older than the code: run `python -m tpd_app.cli build`.")
+    os.environ.update({"REFLEX_ENV_MODE": "prod", "REFLEX_SKIP_COMPILE": "true",
+                       "REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true"})
+    os.chdir(ROOT)
+    served = WEB / "tpd-served.json"  # the build whose tab states `.states/` holds
+    if not served.exists() or served.read_text() != STAMP.read_text():
+        from reflex.istate.manager import reset_disk_state_manager
+
+        reset_disk_state_manager()
+    served.write_text(STAMP.read_text())
+    from reflex.config import get_config
+    from reflex.utils import exec as reflex_exec
+
+    config = get_config()
+    print(f"TPD serving on http://{host}:{port} for {get_settings().public_origin}", flush=True)
+    reflex_exec.run_backend_prod(host, port, config.loglevel.subprocess_level(), mount_frontend_compiled_app=True)
