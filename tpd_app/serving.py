@@ -69,6 +69,11 @@ def build(*, force: bool = False) -> bool:
     return True
 
 
+def workers_for(cores: int) -> int:
+    """Web workers for a machine with `cores` cores (with Redis; without it Reflex runs exactly one)."""
+    return max(1, min(cores, 8))
+
+
 def serve(*, host: str, port: int) -> None:
     """Serve the built frontend and the backend on one port with Reflex's production server (blocks).
 
@@ -80,6 +85,10 @@ def serve(*, host: str, port: int) -> None:
         raise SystemExit("The frontend build is missing or older than the code: run `python -m tpd_app.cli build`.")
     os.environ.update({"REFLEX_ENV_MODE": "prod", "REFLEX_SKIP_COMPILE": "true",
                        "REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true"})
+    if os.environ.get("REFLEX_REDIS_URL") and not os.environ.get("GRANIAN_WORKERS"):
+        # Reflex would start 2 x cores + 1 workers; on this machine that many processes fought over two
+        # cores and Redis (a third of one worker's throughput). One worker per core.
+        os.environ["GRANIAN_WORKERS"] = str(workers_for(os.cpu_count() or 1))
     os.chdir(ROOT)
     served = WEB / "tpd-served.json"  # the build whose tab states `.states/` holds
     if not served.exists() or served.read_text() != STAMP.read_text():

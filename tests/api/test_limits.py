@@ -257,11 +257,10 @@ def test_build_api_limits_the_app_reflex_mounts_inside_it(monkeypatch: pytest.Mo
     assert len(client.get("/_upload/report.bin").content) == 3 * limits.DEFAULT_LIMIT
 
 
-def test_the_documented_proxy_limits_match_the_app():
+def test_the_proxy_configuration_limits_match_the_app():
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    # Once in the Chinese section, once in the English one.
-    assert readme.count(f"client_max_body_size {limits.UPLOAD_LIMIT // 1024}k;") == 2
-    assert readme.count(f"client_max_body_size {limits.DEFAULT_LIMIT // 1024}k;") == 2
+    conf = (Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "tpd-locations.conf").read_text()
+    assert conf.count(f"client_max_body_size {limits.UPLOAD_LIMIT // 1024}k;") == 1
+    assert conf.count(f"client_max_body_size {limits.DEFAULT_LIMIT // 1024}k;") == 1
     assert limits.UPLOAD_LIMIT % 1024 == 0

@@ -42,3 +42,18 @@ def run_async(coroutine):
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def run_handler(state: rx.State, name: str, *args: object) -> object:
+    """Run the event handler `name` as the server would, background ones included (which Reflex refuses to
+    be called directly), and return what it returned (a generator's items as a list)."""
+    import inspect
+
+    result = type(state).event_handlers[name].fn(state, *args)
+    if inspect.isasyncgen(result):
+        async def drain() -> list[object]:
+            return [item async for item in result]
+        return run_async(drain())
+    if inspect.iscoroutine(result):
+        return run_async(result)
+    return list(result) if inspect.isgenerator(result) else result

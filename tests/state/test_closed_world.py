@@ -35,7 +35,7 @@ import reflex as rx
 import sqlalchemy as sa
 
 from tests.factories import PASSWORD, make_account, make_teacher, make_unit
-from tests.state.conftest import build_state, run_async, session_cookie
+from tests.state.conftest import build_state, run_handler, session_cookie
 from tpd_app.devdata.demo import load_demo
 from tpd_app.domain.units import UnitType
 from tpd_app.models import Unit
@@ -83,7 +83,8 @@ OWN_RECORD: dict[str, frozenset[str]] = {
 GUARDED: dict[str, str] = {
     "AppState": "load_dashboard",
     "ApplyState": "",
-    "AttendanceState": "add correct download_template import_file import_good_rows load remove set_hours submit",
+    "AttendanceState": "add correct download_template import_file import_good_rows load remove run_import set_hours "
+                       "submit",
     "AuditState": "apply_filters load",
     "AutoReviewBrowseState": "ask_reason close_reason confirm_reason go_page load",
     "AutoReviewSettingsState": "load save",
@@ -112,7 +113,7 @@ GUARDED: dict[str, str] = {
     "SubordinateState": "activate apply_filters decide_chief_change disable enable load reject reset_password",
     "SubscriptionState": "load",
     "TeacherApplyState": "",
-    "TeacherEntryState": "download_template enter import_file load",
+    "TeacherEntryState": "download_template enter import_file load run_import",
     "TeacherRosterState": "cancel_edit decide_application load reset_password reveal save_contact search "
                           "set_employment show_history start_edit take_in",
     "TopicsState": "edit load save set_active",
@@ -275,16 +276,7 @@ def _arity(fn) -> int:
 
 
 def _call(state: rx.State, name: str, args: list[object]) -> object:
-    result = type(state).event_handlers[name].fn(state, *args)
-    if inspect.isasyncgen(result):
-        async def drain() -> list[object]:
-            return [item async for item in result]
-        return run_async(drain())
-    if inspect.iscoroutine(result):
-        return run_async(result)
-    if inspect.isgenerator(result):
-        return list(result)
-    return result
+    return run_handler(state, name, *args)
 
 
 def _argument_sets(network: Network, arity: int) -> list[list[object]]:

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from tests.factories import PASSWORD, make_account, make_world
 from tests.services.course_data import course_form
-from tests.state.conftest import build_state, session_cookie
+from tests.state.conftest import build_state, run_handler, session_cookie
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import AuditLog, BusinessAccount, Course
 from tpd_app.services.accounts.auth import actor_for_account
@@ -80,7 +80,7 @@ def test_an_operator_calling_the_review_handlers_is_refused_and_logged(db_url: s
     state.current = {"id": str(course_id)}
     state.decide({"decision": "approve", "reason": ""})
     state.selected = [str(course_id)]
-    state.approve_selected()
+    run_handler(state, "approve_selected")
     assert state.error_text == "您的單位類型無此功能權限。"
     with transaction() as s:
         assert s.get(Course, course_id).status == "submitted"

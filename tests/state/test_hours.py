@@ -10,9 +10,9 @@ from sqlmodel import select
 
 from tests.factories import PASSWORD, make_account, make_teacher, make_world, xlsx
 from tests.services.hours_data import published_course
-from tests.state.conftest import build_state, session_cookie
+from tests.state.conftest import build_state, run_handler, session_cookie
 from tpd_app.domain.units import AccountCategory
-from tpd_app.models import AttendanceList, AuditLog, BusinessAccount, CourseRegistration, TrainingRecord
+from tpd_app.models import AttendanceList, AuditLog, BusinessAccount, CourseRegistration, TrainingRecord, Unit
 from tpd_app.services.accounts.auth import actor_for_account
 from tpd_app.services.hours import attendance
 from tpd_app.services.platform.db import transaction
@@ -99,14 +99,14 @@ def test_organizer_cannot_confirm_its_own_list_through_the_handler(db_url: str):
     state.load()
     assert state.page_status == "forbidden"
     state.info = {"id": str(list_id)}
-    state.confirm()
+    run_handler(state, "confirm")
     with transaction() as s:
         assert s.exec(select(TrainingRecord)).all() == []
         assert s.get(AttendanceList, list_id).status == "submitted"
     bureau = build_state(ConfirmListsState, cookie=session_cookie("bureau-a", PASSWORD), path="/attendance/confirm")
     bureau.load()
     bureau.open_list(str(list_id))
-    bureau.confirm()
+    run_handler(bureau, "confirm")
     assert "1 位教師" in bureau.notice_text
 
 
@@ -143,15 +143,33 @@ async def _drive(generator) -> None:
 
 
 def test_bad_rows_are_kept_aside_until_the_organizer_imports_the_good_ones(db_url: str):
-    from tests.state.conftest import run_async
 
     _, course_id, teacher, _ = _world(days_ahead=-3)
     data = xlsx(["身分證字號", "姓名", "時數"], [[teacher.national_id, teacher.name, 2], ["A123456780", "錯號", 2]])
     state = build_state(AttendanceState, cookie=session_cookie("op-a", PASSWORD),
                         path=f"/course/attendance?id={course_id}")
     state.load()
-    run_async(_drive(state.import_file([_upload("名單.xlsx", data)])))
+    chained = run_handler(state, "import_file", [_upload("名單.xlsx", data)])
+    assert chained is not None and "run_import" in str(chained)  # the upload only hands the file on
+    assert state.entries == [] and not state.working
+    run_handler(state, "run_import")
     assert "尚未匯入" in state.error_text and state.has_pending and state.entries == []
-    run_async(_drive(state.import_good_rows()))
+    assert run_handler(state, "run_import") is None  # the kept file is taken once
+    run_handler(state, "import_good_rows")
     assert not state.has_pending and [e["hours"] for e in state.entries] == ["2"]
-    assert "匯入 1 列" in state.notice_text
+    assert "匯入 1 列" in state.notice_text and not state.working
+
+
+def test_a_big_import_reports_its_progress_and_ends_with_the_buttons_back(db_url: str):
+    world, course_id, _, _ = _world(days_ahead=-3)
+    with transaction() as s:
+        school = s.get(Unit, world.school_a.id)
+        people = [make_teacher(s, school, password=None) for _ in range(250)]
+        rows = [[t.national_id, t.name, 2] for t in people]
+    state = build_state(AttendanceState, cookie=session_cookie("op-a", PASSWORD),
+                        path=f"/course/attendance?id={course_id}")
+    state.load()
+    run_handler(state, "import_file", [_upload("名單.xlsx", xlsx(["身分證字號", "姓名", "時數"], rows))])
+    run_handler(state, "run_import")
+    assert "匯入 250 列" in state.notice_text and len(state.entries) == 250
+    assert (state.working, state.work_done, state.work_total, state.work_percent) == (False, 250, 250, 100)

@@ -9,7 +9,7 @@ import reflex as rx
 
 from tests.factories import make_account
 from tests.services.stats.test_dashboards import _build
-from tests.state.conftest import run_async, session_cookie
+from tests.state.conftest import run_async, run_handler, session_cookie
 from tpd_app.services.platform.db import transaction
 from tpd_app.state.stats import StatsState
 
@@ -68,9 +68,9 @@ def test_the_download_handler_exports_the_scoped_table_and_refuses_teacher_recor
     _accounts()
     state = _state(session_cookie("stats-tpe", "correct-horse-42"), "/stats/county", {"year": "114"})
     run_async(state.load_county())
-    event = run_async(state.download("area"))
+    event = run_handler(state, "download", "area")
     assert "download" in str(event)
-    refused = run_async(state.download("teacher_records"))
+    refused = run_handler(state, "download", "teacher_records")
     assert refused is None and "Excel" in state.error_text
 
 

@@ -35,13 +35,17 @@ class AccessLog:
         rid = new_request_id(_header(scope, b"x-request-id"))
         token = request_id.set(rid)
         began = time.perf_counter()
-        seen = {"status": 0, "bytes": 0}
+        seen = {"status": 0, "bytes": 0, "declared": 0}
 
         async def send_logged(message: Message) -> None:
             kind = message["type"]
             if kind == "http.response.start":
                 seen["status"] = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
+                headers = message.get("headers", [])
+                # Files may go out by the server's own path-send, past the body messages counted below.
+                seen["declared"] = next((int(v) for k, v in headers if k.lower() == b"content-length"
+                                         and v.isdigit()), 0)
+                message["headers"] = [*headers, (b"x-request-id", rid.encode())]
             elif kind == "http.response.body":
                 seen["bytes"] += len(message.get("body", b""))
             elif kind == "websocket.accept":
@@ -56,7 +60,7 @@ class AccessLog:
             client = scope.get("client")
             _log.info("%s %s %s", scope.get("method", "WS"), scope.get("path", ""), seen["status"], extra={"fields": {
                 "request_id": rid, "method": scope.get("method", "WEBSOCKET"), "path": scope.get("path", ""),
-                "status": seen["status"] or 500, "bytes": seen["bytes"],
+                "status": seen["status"] or 500, "bytes": seen["bytes"] or seen["declared"],
                 "ms": round((time.perf_counter() - began) * 1000, 1),
                 "client": client[0] if client else "", "user_agent": _header(scope, b"user-agent")[:200]}})
             request_id.reset(token)

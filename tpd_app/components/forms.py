@@ -100,3 +100,20 @@ def form(state: type[rx.State], *fields: rx.Component, max_width: str = "32rem",
         key=state.form_key,
         no_validate=True,
     )
+
+
+def work_progress(state: type[rx.State]) -> rx.Component:
+    """While a background job of `state` (`BackgroundWorkMixin`) runs: a labelled progress bar with how
+    far it is, announced politely to screen readers."""
+    return rx.cond(
+        state.working,
+        rx.hstack(
+            rx.spinner(size="2"),
+            rx.progress(value=state.work_percent, max=100, width="10rem", aria_label=tr("common.working")),
+            rx.text(tr("common.working"), size="2"),
+            rx.cond(state.work_total > 0,
+                    rx.text(state.work_done.to_string(), " / ", state.work_total.to_string(), size="2")),
+            align="center", wrap="wrap", spacing="2", role="status", aria_live="polite",
+            data_testid="work-progress",
+        ),
+    )

@@ -9,6 +9,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.courses import course_facts, kind_label, labelled, pager
+from tpd_app.components.forms import work_progress
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import data_table
@@ -145,7 +146,8 @@ def course_review_page() -> rx.Component:
         rx.cond(S.rows.length() == 0, rx.text(tr("review.empty"), color=tokens.MUTED, data_testid="review-empty")),
         rx.button(tr("review.action.bulk_approve"), " (", S.selected.length().to_string(), ")",
                   on_click=S.approve_selected, disabled=S.selected.length() == 0, color_scheme=tokens.OK,
-                  data_testid="bulk-approve"),
+                  loading=S.working, data_testid="bulk-approve"),
+        work_progress(S),
         pager(S.page, S.total, S.go_page(-1), S.go_page(1)),
         _late_form(),
     )

@@ -9,6 +9,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.courses import checkbox, kind_label, reason_dialog
+from tpd_app.components.forms import work_progress
 from tpd_app.components.hours import PRINT_CSS, messages
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
@@ -171,12 +172,13 @@ def _import_card() -> rx.Component:
                   border_radius=tokens.RADIUS, width="100%", data_testid="upload"),
         rx.text(rx.foreach(rx.selected_files(UPLOAD_ID), lambda f: rx.text(f, size="1"))),
         rx.hstack(
-            rx.button(tr("attendance.action.upload"), loading=S.uploading, type="button", data_testid="import",
+            rx.button(tr("attendance.action.upload"), loading=S.working, type="button", data_testid="import",
                       on_click=S.import_file(rx.upload_files(upload_id=UPLOAD_ID))),
             rx.cond(S.has_pending, rx.button(tr("attendance.action.import_good"), variant="soft",
                                                    on_click=S.import_good_rows, data_testid="import-good")),
             spacing="2",
         ),
+        work_progress(S),
         rx.cond(S.report.length() > 0, data_table(
             ("attendance.field.row", "attendance.field.national_id", "attendance.field.name",
              "attendance.field.hours", "attendance.field.result"), S.report, _report_row, testid="import-report")),
@@ -269,12 +271,13 @@ def confirm_lists_page() -> rx.Component:
                        testid="review-entries"),
             rx.hstack(
                 rx.button(tr("attendance.action.confirm"), color_scheme=tokens.OK, on_click=S.confirm,
-                          data_testid="confirm-list"),
+                          loading=S.working, data_testid="confirm-list"),
                 rx.button(tr("attendance.action.return"), color_scheme=tokens.CAUTION, variant="soft",
                           on_click=S.ask_return, data_testid="return-list"),
-                rx.button(tr("common.close"), variant="ghost", on_click=S.close_list),
+                rx.button(tr("common.close"), variant="ghost", on_click=S.close_list, disabled=S.working),
                 spacing="2",
             ),
+            work_progress(S),
             spacing="3", width="100%",
         ), width="100%")),
         reason_dialog(open_=S.return_open, title=S.info["title"].to(str), heading_key="attendance.action.return",

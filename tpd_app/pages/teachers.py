@@ -7,7 +7,7 @@ import reflex as rx
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
-from tpd_app.components.forms import field, notices, save_button
+from tpd_app.components.forms import field, notices, save_button, work_progress
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
@@ -189,8 +189,9 @@ def _bulk_entry() -> rx.Component:
                 data_testid="upload",
             ),
             rx.text(rx.foreach(rx.selected_files("teacher-xlsx"), lambda f: rx.text(f, size="1"))),
-            rx.button(tr("teachers.import"), loading=S.uploading, type="button", data_testid="import",
+            rx.button(tr("teachers.import"), loading=S.working, type="button", data_testid="import",
                       on_click=S.import_file(rx.upload_files(upload_id="teacher-xlsx"))),
+            work_progress(S),
             rx.cond(S.report.length() > 0,
                     rx.text(tr("import.summary"), " ", S.report_added, " / ", S.report_failed, size="2",
                             data_testid="import-summary")),

@@ -21,14 +21,16 @@ from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.guard import require
 from tpd_app.services.platform.ids import parse_id
 
+#: How often a background job's progress reaches the page (seconds).
+PROGRESS_SECONDS = 0.25
 #: One row of a list as the page shows it (ids as strings).
 Row = dict[str, str]
 #: What an upload field accepts: the server checks the same limits again (`platform.uploads`).
 MAX_UPLOAD_BYTES = uploads.MAX_BYTES
 XLSX_MIME = uploads.XLSX_MIME
 
-__all__ = ["MAX_UPLOAD_BYTES", "XLSX_MIME", "ActionMixin", "FormStateMixin", "PagedListMixin", "ReasonDialogMixin",
-           "Row", "form_strings", "parse_id", "uploaded_files"]
+__all__ = ["MAX_UPLOAD_BYTES", "XLSX_MIME", "ActionMixin", "BackgroundWorkMixin", "FormStateMixin",
+           "PagedListMixin", "ReasonDialogMixin", "Row", "form_strings", "parse_id", "uploaded_files"]
 
 
 def uploaded_files(files: object) -> list[rx.UploadFile] | None:
@@ -202,6 +204,96 @@ class ActionMixin(FormStateMixin, mixin=True):
         except DomainError as error:
             return self._fail(error)
         return None
+
+
+class BackgroundWorkMixin(ActionMixin, mixin=True):
+    """Long work (a list confirmation, a bulk approval, an import) as a background event: the tab's state
+    is locked only to read the request, to show progress and to write the outcome, never while the work
+    runs; the work runs in a thread in its own transaction, so other tabs and users go on, and a failure
+    after the commit cannot lose the answer (with Redis, a lock held past its expiry did exactly that)."""
+
+    working: bool = False
+    work_done: int = 0
+    work_total: int = 0
+    #: An uploaded file kept privately (not in the pickled state) until its background job takes it.
+    _upload_file: str = ""
+    _upload_name: str = ""
+
+    async def _keep_upload(self, files: object) -> bool:
+        """In an upload handler: keep the one uploaded file for the job; False (with the message) if not one."""
+        self._reset_messages()
+        received = uploaded_files(files)
+        if received is None or len(received) != 1:
+            self.error_text = self._t("import.error.one_file")  # type: ignore[attr-defined]
+            return False
+        # One byte past the limit is enough for the use case to refuse an oversized file.
+        data = await received[0].read(MAX_UPLOAD_BYTES + 1)
+        if self._upload_file:
+            uploads.discard(self._upload_file)
+        self._upload_file, self._upload_name = uploads.keep(data), received[0].name or ""
+        return True
+
+    async def _take_upload(self) -> tuple[str, bytes] | None:
+        """In the background job: the kept file's name and bytes (once), or None."""
+        async with self:
+            kept, name = self._upload_file, self._upload_name
+            self._upload_file = ""
+        data = uploads.read(kept) if kept else None
+        if kept:
+            uploads.discard(kept)
+        return None if data is None else (name, data)
+
+    @rx.var
+    def work_percent(self) -> int:
+        return min(100, self.work_done * 100 // self.work_total) if self.work_total else 0
+
+    async def _in_background(self, use_case: Callable[..., Any], *args: Any, notice: str = "", into: str = "",
+                             **kwargs: Any) -> tuple[bool, Any]:
+        """From a background event: `use_case(session, actor, *args, ip=…, progress=…)` in a thread.
+        (True, result), or (False, an event to return) when refused, already running or failed."""
+        async with self:
+            if self.working:
+                return False, None
+            self._reset_messages()
+            self.secret_text = self.secret_label = ""
+            if into:
+                setattr(self, into, "")
+            try:
+                signed_in = self._actor_or_raise()  # type: ignore[attr-defined]
+            except DomainError as error:
+                return False, self._fail(error, into)
+            ip = self._client_ip()  # type: ignore[attr-defined]
+            self.working, self.work_done, self.work_total = True, 0, 0
+        counts = [0, 0]
+
+        def progress(done: int, total: int) -> None:
+            counts[:] = [done, total]
+
+        def work() -> Any:
+            with transaction() as session:
+                return use_case(session, signed_in.actor, *args, ip=ip, progress=progress, **kwargs)
+
+        task = asyncio.ensure_future(asyncio.to_thread(work))
+        try:
+            while not task.done():
+                await asyncio.wait({task}, timeout=PROGRESS_SECONDS)
+                if not task.done() and counts[1]:
+                    async with self:
+                        self.work_done, self.work_total = counts
+            result = task.result()
+        except DomainError as error:
+            async with self:
+                self.working = False
+                return False, self._fail(error, into)
+        except BaseException:
+            async with self:
+                self.working = False  # the buttons come back whatever happened
+            raise
+        async with self:
+            self.working = False
+            self.work_done = self.work_total = counts[1]
+            self.notice_key = notice
+        return True, result
 
 
 class PagedListMixin(ActionMixin, mixin=True):

@@ -14,13 +14,12 @@ from tpd_app.services.hours import attendance, records
 from tpd_app.services.platform import uploads
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import (
-    MAX_UPLOAD_BYTES,
     XLSX_MIME,
     ActionMixin,
+    BackgroundWorkMixin,
     Row,
     form_strings,
     parse_id,
-    uploaded_files,
 )
 
 
@@ -63,7 +62,7 @@ class MyRecordState(ActionMixin, AppState):
         return rx.call_script("window.print()")
 
 
-class AttendanceState(ActionMixin, AppState):
+class AttendanceState(BackgroundWorkMixin, AppState):
     """名單上傳: the list of one ended course, walk-ins, hours, Excel import with a row report, submit."""
 
     FUNCTION: ClassVar = routes.page_function(routes.ATTENDANCE)
@@ -72,7 +71,6 @@ class AttendanceState(ActionMixin, AppState):
     entries: list[Row] = []
     history: list[Row] = []
     report: list[Row] = []
-    uploading: bool = False
     #: A file with bad rows, kept privately (not in the pickled state) until the user imports its good rows.
     _pending_file: str = ""
     _pending_name: str = ""
@@ -130,44 +128,47 @@ class AttendanceState(ActionMixin, AppState):
 
     @rx.event
     async def import_file(self, files: list[rx.UploadFile]):
-        self._reset_messages()
+        """Receives the file; the import itself is `run_import`, a background job."""
         self.report = []
-        files = uploaded_files(files)
-        if files is None or len(files) != 1:
-            self.error_text = self._t("import.error.one_file")
-            return
-        # One byte past the limit is enough to refuse an oversized file without reading all of it.
-        data = await files[0].read(MAX_UPLOAD_BYTES + 1)
-        name = files[0].name or ""
-        self.uploading = True
-        yield
-        ok, result = await self._attempt_slow(attendance.import_list, self._course_id(), name, data)
-        self.uploading = False
-        if not ok:
-            if self.field_errors.get("file"):
-                self.error_text = self._t(self.field_errors["file"])
-            yield result
-            return
-        self._forget_pending()
-        if result["errors"]:
-            self._pending_file, self._pending_name = uploads.keep(data), name
-            self.has_pending = True
-        self._show_report(result)
-        yield self._after(True, None)
+        if await self._keep_upload(files):
+            return AttendanceState.run_import
+        return None
 
-    @rx.event
+    @rx.event(background=True)
+    async def run_import(self):
+        """Checks every row of the uploaded file and imports them (all, or none while any is bad)."""
+        if (upload := await self._take_upload()) is None:
+            return None
+        name, data = upload
+        async with self:
+            course_id = self._course_id()
+        ok, result = await self._in_background(attendance.import_list, course_id, name, data)
+        async with self:
+            if not ok:
+                if self.field_errors.get("file"):
+                    self.error_text = self._t(self.field_errors["file"])
+                return result
+            self._forget_pending()
+            if result["errors"]:
+                self._pending_file, self._pending_name = uploads.keep(data), name
+                self.has_pending = True
+            self._show_report(result)
+            return self._after(True, None)
+
+    @rx.event(background=True)
     async def import_good_rows(self):
-        data = uploads.read(self._pending_file)
+        async with self:
+            kept, name, course_id = self._pending_file, self._pending_name, self._course_id()
+        data = uploads.read(kept) if kept else None
         if data is None:
-            return
-        ok, result = await self._attempt_slow(attendance.import_list, self._course_id(), self._pending_name,
-                                              data, accept_good_rows=True)
-        if not ok:
-            yield result
-            return
-        self._show_report(result)
-        self._forget_pending()
-        yield self._after(True, None)
+            return None
+        ok, result = await self._in_background(attendance.import_list, course_id, name, data, accept_good_rows=True)
+        async with self:
+            if not ok:
+                return result
+            self._show_report(result)
+            self._forget_pending()
+            return self._after(True, None)
 
     @rx.event
     def submit(self):
@@ -189,7 +190,7 @@ class AttendanceState(ActionMixin, AppState):
                               XLSX_MIME)
 
 
-class ConfirmListsState(ActionMixin, AppState):
+class ConfirmListsState(BackgroundWorkMixin, AppState):
     """名單確認: submitted lists of the centre's organizers (late ones flagged), confirm or return."""
 
     FUNCTION: ClassVar = routes.page_function(routes.CONFIRM_LISTS)
@@ -223,16 +224,20 @@ class ConfirmListsState(ActionMixin, AppState):
     def close_list(self):
         self.info, self.entries = {}, []
 
-    @rx.event
-    def confirm(self):
-        if (key := parse_id(self.info.get("id", ""))) is None:
+    @rx.event(background=True)
+    async def confirm(self):
+        """Credits every attendee: a background job with a progress bar (a list may hold thousands)."""
+        async with self:
+            key = parse_id(self.info.get("id", ""))
+        if key is None:
             return None
-        ok, result = self._attempt(attendance.confirm_list, key)
-        if ok:
+        ok, result = await self._in_background(attendance.confirm_list, key)
+        if not ok:
+            return result
+        async with self:
             self._say("attendance.notice.confirmed", count=result)
             self.info, self.entries = {}, []
-            result = None
-        return self._after(ok, result)
+            return self._after(True, None)
 
     @rx.event
     def ask_return(self):

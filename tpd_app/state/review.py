@@ -11,10 +11,10 @@ from tpd_app.domain.courses import Action
 from tpd_app.domain.permissions import Function
 from tpd_app.services.courses import review
 from tpd_app.state.base import AppState
-from tpd_app.state.handlers import ActionMixin, PagedListMixin, ReasonDialogMixin, parse_id
+from tpd_app.state.handlers import ActionMixin, BackgroundWorkMixin, PagedListMixin, ReasonDialogMixin, parse_id
 
 
-class ReviewState(PagedListMixin, AppState):
+class ReviewState(BackgroundWorkMixin, PagedListMixin, AppState):
     """研習課程資料確認: the queue, one course in full, decisions, bulk approval, late allowances."""
 
     FUNCTION: ClassVar = Function.COURSE_REVIEW
@@ -95,13 +95,18 @@ class ReviewState(PagedListMixin, AppState):
             self.current = {}
         return self._after(ok, event)
 
-    @rx.event
-    def approve_selected(self):
-        ids = [i for i in (parse_id(v) for v in self.selected) if i is not None]
-        ok, event = self._attempt(review.bulk_approve, ids, notice="review.notice.bulk", into="error_text")
-        if ok:
+    @rx.event(background=True)
+    async def approve_selected(self):
+        """Approves every selected course in one transaction, as a background job with a progress bar."""
+        async with self:
+            ids = [i for i in (parse_id(v) for v in self.selected) if i is not None]
+        ok, event = await self._in_background(review.bulk_approve, ids, notice="review.notice.bulk",
+                                              into="error_text")
+        if not ok:
+            return event
+        async with self:
             self.selected = []
-        return self._after(ok, event)
+            return self._after(True, None)
 
     @rx.event
     def allow_late(self, form_data: dict):

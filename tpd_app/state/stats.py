@@ -274,19 +274,27 @@ class StatsState(AppState):
         target = f"{self.area_kind}:{key}"
         return rx.redirect(self._link(target))
 
-    @rx.event
+    @rx.event(background=True)
     async def download(self, table: str):
-        """The table the viewer is looking at, as .xlsx (same scoped query as the page)."""
+        """The table the viewer is looking at, as .xlsx (same scoped query as the page), written in the
+        export process while the tab's state stays free (a national table takes seconds)."""
+        async with self:
+            try:
+                signed_in = self._actor_or_raise()
+                function = Function(self.function_key)
+            except NotAuthenticated:
+                return self._login_redirect()
+            except ValueError:
+                return None
+            self.error_text = ""
+            job = (export.export_table_job, signed_in.actor, function, self._filters(), str(table)[:32],
+                   self.query.get("county", "")[:8], _int(self.query.get("unit")), valid_lang(self.lang),
+                   self._client_ip())
         try:
-            signed_in = self._actor_or_raise()
-            function = Function(self.function_key)
-            name, data = await offload.run(export.export_table_job, signed_in.actor, function,
-                                           self._filters(), str(table)[:32], self.query.get("county", "")[:8],
-                                           _int(self.query.get("unit")), valid_lang(self.lang), self._client_ip())
-        except NotAuthenticated:
-            return self._login_redirect()
+            name, data = await offload.run(*job)
         except (DomainError, ValueError) as error:
-            self.error_text = self._error_text(error) if isinstance(error, DomainError) else ""
+            async with self:
+                self.error_text = self._error_text(error) if isinstance(error, DomainError) else ""
             return None
         return rx.download(data=data, filename=name, mime_type=XLSX_MIME)
 

@@ -10,13 +10,12 @@ from tpd_app.domain.permissions import Function
 from tpd_app.services.accounts import teacher_import, teachers
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import (
-    MAX_UPLOAD_BYTES,
     XLSX_MIME,
     ActionMixin,
+    BackgroundWorkMixin,
     Row,
     form_strings,
     parse_id,
-    uploaded_files,
 )
 
 
@@ -135,7 +134,7 @@ class TeacherRosterState(ActionMixin, AppState):
         return self._after(ok, event)
 
 
-class TeacherEntryState(ActionMixin, AppState):
+class TeacherEntryState(BackgroundWorkMixin, AppState):
     """教師資料登錄: one teacher by form, many from the Excel template, and transfers in."""
 
     FUNCTION: ClassVar = Function.TEACHERS_ENTER
@@ -143,7 +142,6 @@ class TeacherEntryState(ActionMixin, AppState):
     report: list[Row] = []
     report_added: int = 0
     report_failed: int = 0
-    uploading: bool = False
 
     @rx.event
     def load(self):
@@ -176,26 +174,24 @@ class TeacherEntryState(ActionMixin, AppState):
 
     @rx.event
     async def import_file(self, files: list[rx.UploadFile]):
-        self._reset_messages()
+        """Receives the file; the import itself is `run_import`, a background job."""
         self.report = []
-        files = uploaded_files(files)
-        if files is None or len(files) != 1:
-            self.error_text = self._t("import.error.one_file")
-            return
-        upload = files[0]
-        # Read one byte past the limit: enough to refuse an oversized file without loading all of it.
-        data = await upload.read(MAX_UPLOAD_BYTES + 1)
-        name = upload.name or ""
-        self.uploading = True
-        yield
-        ok, result = await self._attempt_slow(teacher_import.import_teachers, name, data, notice="import.done")
-        self.uploading = False
-        if not ok:
-            if self.field_errors.get("file"):
-                self.error_text = self._t(self.field_errors["file"])
-            yield result
-            return
-        self.report = result
-        self.report_added = sum(1 for r in result if r["outcome"] == "added")
-        self.report_failed = len(result) - self.report_added
+        if await self._keep_upload(files):
+            return TeacherEntryState.run_import
+        return None
+
+    @rx.event(background=True)
+    async def run_import(self):
+        """Adds every valid row of the uploaded file as a teacher and reports each row."""
+        if (upload := await self._take_upload()) is None:
+            return None
+        ok, result = await self._in_background(teacher_import.import_teachers, *upload, notice="import.done")
+        async with self:
+            if not ok:
+                if self.field_errors.get("file"):
+                    self.error_text = self._t(self.field_errors["file"])
+                return result
+            self.report = result
+            self.report_added = sum(1 for r in result if r["outcome"] == "added")
+            self.report_failed = len(result) - self.report_added
 

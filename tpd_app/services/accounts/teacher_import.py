@@ -6,6 +6,7 @@ The file is checked by `platform.uploads` (type, size, zip, rows) before openpyx
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from openpyxl import Workbook
 from sqlmodel import Session
@@ -43,8 +44,9 @@ def template_bytes() -> bytes:
 
 
 def import_teachers(session: Session, actor: Actor, filename: str, data: bytes, *,
-                    ip: str = "") -> list[dict[str, str]]:
-    """Add every valid row as a teacher of the own school; report each row (added or why not).
+                    ip: str = "", progress: Callable[[int, int], None] | None = None) -> list[dict[str, str]]:
+    """Add every valid row as a teacher of the own school; report each row (added or why not);
+    `progress(done, total)` hears of each hundred rows.
 
     Rows are checked one by one (checksum, duplicates in the file and in the database, dates);
     valid rows are added, invalid ones reported, in one transaction.
@@ -61,7 +63,10 @@ def import_teachers(session: Session, actor: Actor, filename: str, data: bytes, 
     report: list[dict[str, str]] = []
     seen: set[str] = set()
     added = 0
-    for number, raw in enumerate(read_rows(data, COLUMNS), start=2):
+    rows = list(read_rows(data, COLUMNS))
+    for number, raw in enumerate(rows, start=2):
+        if progress and number % 100 == 0:
+            progress(number - 2, len(rows))
         national_id = normalize_national_id(str(raw.get("national_id") or ""))
         shown = mask_national_id(national_id)
         if national_id in seen:

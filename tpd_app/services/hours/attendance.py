@@ -292,8 +292,10 @@ def remove_entry(session: Session, actor: Actor, course_id: Any, teacher_id: Any
 
 
 def import_list(session: Session, actor: Actor, course_id: Any, filename: str, data: bytes, *,
-                accept_good_rows: bool = False, ip: str = "", today: date | None = None) -> dict[str, Any]:
-    """Import attendees from the Excel template; report every row.
+                accept_good_rows: bool = False, ip: str = "", today: date | None = None,
+                progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Import attendees from the Excel template; report every row (`progress(done, total)` hears of each
+    hundred).
 
     Nothing is imported while any row is bad, unless `accept_good_rows` (the user saw the report and
     chose to import the good rows). The file is checked (type, size, zip, rows) before it is parsed.
@@ -310,7 +312,10 @@ def import_list(session: Session, actor: Actor, course_id: Any, filename: str, d
     report: list[dict[str, str]] = []
     good: list[tuple[int, int]] = []
     seen: set[str] = set()
-    for number, raw in enumerate(read_rows(data, COLUMNS), start=2):
+    rows = list(read_rows(data, COLUMNS))
+    for number, raw in enumerate(rows, start=2):
+        if progress and number % 100 == 0:
+            progress(number - 2, len(rows))
         national_id = normalize_national_id(str(raw.get("national_id") or ""))
         name = str(raw.get("name") or "").strip()
         minutes, problem = _parse_minutes(raw.get("hours"), course)
