@@ -8,8 +8,10 @@ from reflex_base.registry import RegistrationContext
 
 from tpd_app import pages
 from tpd_app.api.app import build_api
+from tpd_app.components.origin import origin_notice_script
 from tpd_app.services.platform.heap import freeze_startup_heap
 from tpd_app.services.platform.logs import configure_logging, redact_secrets_in_logs
+from tpd_app.state.failures import backend_failure
 from tpd_app.state.scope import page_scope_from
 
 redact_secrets_in_logs()
@@ -19,6 +21,8 @@ for _module in pkgutil.iter_modules(pages.__path__):
 
 app = rx.App(
     api_transformer=build_api(),
+    backend_exception_handler=backend_failure,
+    head_components=[origin_notice_script()],
     html_lang="zh-Hant-TW",
 )
 app.add_middleware(page_scope_from(RegistrationContext.ensure_context().decorated_pages))

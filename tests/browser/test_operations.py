@@ -4,6 +4,7 @@ keeps signed-in people signed in; the readiness check answers from the served ap
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 
 from playwright.sync_api import Page, expect
@@ -26,3 +27,22 @@ def test_a_restart_serves_the_same_build_and_keeps_the_signed_in_user(page: Page
     expect(page.get_by_test_id("header-unit")).to_have_text("臺北市大安區和平國民小學")
     with urllib.request.urlopen(f"{server.url}/api/ready", timeout=10) as response:
         assert json.load(response)["ready"] is True
+
+
+def test_a_page_opened_at_another_address_says_where_the_site_is(page: Page, server: Server):
+    """The websocket of a page opened at 127.0.0.1 is refused (CORS): say so instead of spinning."""
+    wrong = server.url.replace("localhost", "127.0.0.1")
+    page.goto(f"{wrong}/login")
+    notice = page.locator("#tpd-origin-notice")
+    expect(notice).to_be_visible(timeout=15_000)
+    expect(notice).to_contain_text("此網址無法連線到伺服器")
+    expect(notice).to_contain_text("This address cannot reach the server")
+    assert notice.get_by_role("link").first.get_attribute("href") == f"{server.url}/login/"
+    deadline = time.monotonic() + 10
+    while "refused: the site's address is TPD_PUBLIC_ORIGIN" not in server.log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, "the refusal is not explained in the log"
+        time.sleep(0.3)
+    page.goto("/login")  # the right address shows no notice
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
+    page.wait_for_timeout(2000)
+    expect(page.locator("#tpd-origin-notice")).to_have_count(0)

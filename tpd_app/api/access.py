@@ -11,8 +11,24 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tpd_app.services.platform.logs import new_request_id, request_id
+from tpd_app.settings import get_settings
 
 _log = logging.getLogger("tpd.access")
+_warn = logging.getLogger("tpd.origin")
+#: Foreign origins already explained in the log (once each per process, not once per retry).
+_explained: set[str] = set()
+
+
+def _explain_foreign_origin(origin: str) -> None:
+    """A websocket from another origin than the public one is refused by Reflex (CORS) and its page spins:
+    say why, once, where the operator looks."""
+    public = get_settings().public_origin
+    if not origin or origin == public or origin in _explained or len(_explained) > 100:
+        return
+    _explained.add(origin)
+    _warn.warning("websocket from %s refused: the site's address is TPD_PUBLIC_ORIGIN=%s. Open the site there, "
+                  "or set TPD_PUBLIC_ORIGIN to the address users open and rebuild (`python -m tpd_app.cli build`).",
+                  origin[:200], public)
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -32,6 +48,8 @@ class AccessLog:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
+        if scope["type"] == "websocket":
+            _explain_foreign_origin(_header(scope, b"origin"))
         rid = new_request_id(_header(scope, b"x-request-id"))
         token = request_id.set(rid)
         began = time.perf_counter()

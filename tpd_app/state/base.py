@@ -138,15 +138,19 @@ class AppState(rx.State):
             self._clear_identity()
             return None
         actor = signed_in.actor
-        self.signed_in = True
-        self.user_name = signed_in.name
-        self.login_label = signed_in.login_label
-        self.unit_name = signed_in.unit_name
-        self.unit_type_key = f"unit_type.{actor.unit.type}"
-        self.role_key = "category.teacher" if actor.is_teacher else f"category.{actor.category}"
-        self.must_change_password = signed_in.must_change_password
-        self.nav = navigation_for(signed_in)
+        self._show_identity(
+            signed_in=True, user_name=signed_in.name, login_label=signed_in.login_label,
+            unit_name=signed_in.unit_name, unit_type_key=f"unit_type.{actor.unit.type}",
+            role_key="category.teacher" if actor.is_teacher else f"category.{actor.category}",
+            must_change_password=signed_in.must_change_password, nav=navigation_for(signed_in))
         return signed_in
+
+    def _show_identity(self, **values: object) -> None:
+        """Set the header and menu vars that changed. Every event resolves the identity; assigning an
+        unchanged value would still mark it dirty and send it (the whole menu) to the browser again."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     def _keep_data_of(self, owner: str) -> None:
         if owner == self._data_owner:
@@ -168,11 +172,8 @@ class AppState(rx.State):
         return found
 
     def _clear_identity(self) -> None:
-        self.signed_in = False
-        self.user_name = self.login_label = self.unit_name = ""
-        self.role_key = self.unit_type_key = ""
-        self.must_change_password = False
-        self.nav = []
+        self._show_identity(signed_in=False, user_name="", login_label="", unit_name="", role_key="",
+                            unit_type_key="", must_change_password=False, nav=[])
 
     def _login_redirect(self) -> rx.event.EventSpec:
         path = self.router.url.path or routes.DASHBOARD
