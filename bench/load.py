@@ -51,6 +51,11 @@ HttpOnly cookie); their times are printed. The other sessions are minted in the 
 Teachers and staff accounts are used round robin, so with more clients than people several tabs share a
 person, each with its own session and token. The echo server and a minimal app get the same cookies.
 
+The default profile slows down with the number of tabs it has seen in the last hour (Reflex's disk
+state manager keeps a pickle per touched substate and tab in .states/ and stats every one of them on each
+pass of its write queue, several passes a second under load; `reflex run` empties .states/ at start):
+restart it before a run whose figures you compare, or run one step per start.
+
 The echo server (bench/echo_server.py: python-socketio on Granian, Reflex's socket settings) is started
 by the bench on `--echo-port` and answers every event with one frame; it is driven by the same client code
 and load model. Prints figures only; asserts nothing.
@@ -509,7 +514,7 @@ def main() -> int:
     parser.add_argument("--real-logins", type=int, default=4)
     parser.add_argument("--password", default="tpd-demo-2026")
     parser.add_argument("--connect-concurrency", type=int, default=8, help="tabs hydrating at once, in total")
-    parser.add_argument("--clients-per-proc", type=int, default=500)
+    parser.add_argument("--clients-per-proc", type=int, default=1000)
     parser.add_argument("--procs", type=int, default=0, help="client processes (default: clients/clients-per-proc)")
     parser.add_argument("--settle", type=float, default=2.0, help="pause between connecting and the load phase")
     parser.add_argument("--pause", type=float, default=5.0, help="pause between steps")
