@@ -233,6 +233,11 @@ class BackgroundWorkMixin(ActionMixin, mixin=True):
         self._upload_file, self._upload_name = uploads.keep(data), received[0].name or ""
         return True
 
+    def _say_file_refusal(self) -> None:
+        """An import refused as a whole: the reason given for its file becomes the page's message."""
+        if key := self.field_errors.get("file"):
+            self.error_text = self._t(key)  # type: ignore[attr-defined]
+
     async def _take_upload(self) -> tuple[str, bytes] | None:
         """In the background job: the kept file's name and bytes (once), or None."""
         async with self:

@@ -145,8 +145,7 @@ class AttendanceState(BackgroundWorkMixin, AppState):
         ok, result = await self._in_background(attendance.import_list, course_id, name, data)
         async with self:
             if not ok:
-                if self.field_errors.get("file"):
-                    self.error_text = self._t(self.field_errors["file"])
+                self._say_file_refusal()
                 return result
             self._forget_pending()
             if result["errors"]:

@@ -188,8 +188,7 @@ class TeacherEntryState(BackgroundWorkMixin, AppState):
         ok, result = await self._in_background(teacher_import.import_teachers, *upload, notice="import.done")
         async with self:
             if not ok:
-                if self.field_errors.get("file"):
-                    self.error_text = self._t(self.field_errors["file"])
+                self._say_file_refusal()
                 return result
             self.report = result
             self.report_added = sum(1 for r in result if r["outcome"] == "added")

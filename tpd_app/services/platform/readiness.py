@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import redis
@@ -37,6 +38,14 @@ class Check:
     detail: str
 
 
+@cache
+def _code_heads() -> frozenset[str]:
+    """The migration heads of this code (read once: a load balancer polls readiness every few seconds)."""
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "alembic"))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
 def _database() -> list[Check]:
     try:
         with get_engine().connect() as connection:
@@ -44,10 +53,7 @@ def _database() -> list[Check]:
             current = set(MigrationContext.configure(connection).get_current_heads())
     except Exception as error:  # any failure to reach it is the finding
         return [Check("database", False, f"the database does not answer ({type(error).__name__})")]
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
-    wanted = set(ScriptDirectory.from_config(config).get_heads())
-    if current != wanted:
+    if current != _code_heads():
         return [Check("database", True, "answers"),
                 Check("migrations", False, "not migrated to the code's schema: run `python -m tpd_app.cli migrate`")]
     return [Check("database", True, "answers"), Check("migrations", True, "at head")]
