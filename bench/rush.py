@@ -41,11 +41,10 @@ def main() -> int:
 
     from sqlmodel import col, select
 
-    from tests.factories import make_world, new_national_id
+    from tests.factories import actor_for_teacher, make_world, new_national_id
     from tests.services.hours_data import published_course, seats_held
     from tpd_app.cli import migrate
     from tpd_app.models import CourseRegistration, Teacher
-    from tpd_app.services.accounts.auth import actor_for_teacher
     from tpd_app.services.hours import registration
     from tpd_app.services.platform.db import get_engine, transaction
 

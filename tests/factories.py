@@ -14,7 +14,8 @@ from tpd_app.domain.national_id import check_digit
 from tpd_app.domain.permissions import Actor
 from tpd_app.domain.units import AccountCategory, UnitType
 from tpd_app.models import BusinessAccount, Teacher, Unit
-from tpd_app.services.accounts.auth import actor_for_account, actor_for_teacher
+from tpd_app.services.accounts.auth import actor_for_account
+from tpd_app.services.platform.guard import unit_ref
 from tpd_app.services.platform.passwords import hash_password
 
 PASSWORD = "correct-horse-42"
@@ -111,3 +112,9 @@ def make_world(session: Session) -> World:
         subject_center=make_unit(session, UnitType.SUBJECT_CENTER, reviewer=circle),
         university=make_unit(session, UnitType.TEACHER_ED_UNIVERSITY, reviewer=nc),
     )
+
+
+def actor_for_teacher(teacher: Teacher, school: Unit) -> Actor:
+    """The Actor of a teacher row (what signing in as her resolves to)."""
+    assert teacher.id is not None
+    return Actor(kind="teacher", id=teacher.id, unit=unit_ref(school))

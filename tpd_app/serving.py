@@ -78,8 +78,8 @@ def serve(*, host: str, port: int) -> None:
     """Serve the built frontend and the backend on one port with Reflex's production server (blocks).
 
     Refuses when there is no current build: serving an old bundle against new code breaks every page.
-    Reflex's on-disk tab states are kept across a restart of the same build (a tab reconnects where it
-    was) and dropped when the build changed (their shape may have changed with it).
+    Without Redis the tab states live in this process's memory (rxconfig.py): after a restart an open tab
+    reconnects, Reflex hydrates it again and the page reloads its data for the same signed-in person.
     """
     if not build_is_current():
         raise SystemExit("The frontend build is missing or older than the code: run `python -m tpd_app.cli build`.")
@@ -90,12 +90,6 @@ def serve(*, host: str, port: int) -> None:
         # cores and Redis (a third of one worker's throughput). One worker per core.
         os.environ["GRANIAN_WORKERS"] = str(workers_for(os.cpu_count() or 1))
     os.chdir(ROOT)
-    served = WEB / "tpd-served.json"  # the build whose tab states `.states/` holds
-    if not served.exists() or served.read_text() != STAMP.read_text():
-        from reflex.istate.manager import reset_disk_state_manager
-
-        reset_disk_state_manager()
-    served.write_text(STAMP.read_text())
     from reflex.config import get_config
     from reflex.utils import exec as reflex_exec
 

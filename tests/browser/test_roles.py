@@ -9,12 +9,13 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, create_engine, select
 
 from tests.browser.conftest import Server, screenshot, sign_in
+from tests.factories import actor_for_teacher
 from tpd_app import routes
 from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
 from tpd_app.domain.permissions import Function, allowed_functions
 from tpd_app.models import BusinessAccount, Teacher, Unit
-from tpd_app.services.accounts.auth import actor_for_account, actor_for_teacher
+from tpd_app.services.accounts.auth import actor_for_account
 
 DEMO_ACCOUNTS = [
     "demo-moe", "demo-national_center", "demo-k12ea", "demo-county_bureau", "demo-curriculum_circle",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from tests.factories import actor_for_teacher
 from tpd_app.devdata.demo import DEMO_TEACHER_ID, load_demo
 from tpd_app.models import AttendanceList, CourseRegistration, Teacher, Unit
-from tpd_app.services.accounts.auth import actor_for_teacher
 from tpd_app.services.hours import records
 from tpd_app.services.platform.db import transaction
 

@@ -119,3 +119,42 @@ def test_an_event_after_the_session_ended_empties_the_page_before_it_answers(db_
         teacher = s.exec(select(Teacher)).first()
     assert roster.reveal(str(teacher.id)) is not None  # sent to the login page
     assert _emptied(roster)
+
+
+def _in_event(run, txid: str):
+    """`run()` as inside the Reflex event `txid` (its own context, as each event's task has)."""
+    import contextvars
+
+    from reflex_base.event.context import EventContext
+
+    def inside():
+        EventContext.set(EventContext(token="tab", state_manager=None, enqueue_impl=None, txid=txid))  # type: ignore[arg-type]
+        return run()
+
+    return contextvars.copy_context().run(inside)
+
+
+def test_an_event_resolves_the_session_once_and_the_next_event_again(db_url: str, monkeypatch):
+    """A page load's guard, use case and header share one lookup; the next event sees the session ended."""
+    from tpd_app.services.accounts import auth
+
+    roster = _roster()
+    calls: list[str | None] = []
+    real = auth.resolve_session
+    monkeypatch.setattr(auth, "resolve_session", lambda token: calls.append(token) or real(token))
+
+    def load_and_reveal():
+        roster.load()
+        with transaction() as s:
+            teacher = s.exec(select(Teacher)).first()
+        roster.reveal(str(teacher.id))
+        return roster.revealed_value
+
+    assert _in_event(load_and_reveal, "event-1")
+    assert len(calls) == 1
+    with transaction() as s:
+        for row in s.exec(select(LoginSession)).all():
+            s.delete(row)
+    _in_event(load_and_reveal, "event-2")  # a new event: resolved again, and the session is gone
+    assert len(calls) == 2
+    assert _emptied(roster)

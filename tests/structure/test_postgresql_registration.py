@@ -33,9 +33,8 @@ def test_subscription_matching_on_postgresql(postgres_url: str, monkeypatch: pyt
     """The matcher reads the choice lists as JSON text (a cast PostgreSQL's json type must accept)."""
     import sqlalchemy as sa
 
-    from tests.factories import make_teacher
+    from tests.factories import actor_for_teacher, make_teacher
     from tpd_app.models import OutboxMessage, SubscriptionNotice
-    from tpd_app.services.accounts.auth import actor_for_teacher
     from tpd_app.services.hours import subscriptions
     from tpd_app.services.platform.db import transaction
 

@@ -22,7 +22,8 @@ class CourseRegistration(SQLModel, table=True):
     __tablename__ = "course_registration"
     __table_args__ = (
         sa.UniqueConstraint("course_id", "teacher_id", name="uq_course_registration_course_teacher"),
-        sa.Index("ix_course_registration_course_status", "course_id", "status"),
+        # The waiting list in order (promotion, positions) and the per-status counts of a course.
+        sa.Index("ix_course_registration_queue", "course_id", "status", "queued_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

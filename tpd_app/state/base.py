@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, ClassVar, TypedDict
 from urllib.parse import quote
 
 import reflex as rx
 from reflex.state import EventHandlerSetVar
+from reflex_base.event.context import EventContext
 from reflex_base.registry import RegistrationContext
 
 from tpd_app import routes
@@ -63,6 +66,30 @@ def navigation_for(signed_in: SignedIn) -> list[NavEntry]:
     for group, links in groups.items():
         rows += [NavEntry(kind="group", key=group, label_key=f"nav.group.{group}", href=""), *links]
     return rows
+
+
+#: The session this event resolved: (event id, token, when, who), so a page load's guard, its use case and
+#: the header cost one lookup. Keyed by Reflex's id of the running event (an event's context is its task's
+#: own, and a stale entry of another event never matches); the time bounds what a long background event
+#: reuses. Outside an event (tests calling a handler directly) nothing is kept.
+_RESOLVED: ContextVar[tuple[str, str | None, float, SignedIn | None] | None] = ContextVar("tpd_resolved",
+                                                                                          default=None)
+_RESOLVED_FOR_SECONDS = 1.0
+
+
+def _resolved(token: str | None) -> SignedIn | None:
+    """`auth.resolve_session(token)`, once per event."""
+    try:
+        event_id = EventContext.get().txid
+    except LookupError:
+        return auth.resolve_session(token)
+    now = time.monotonic()
+    cached = _RESOLVED.get()
+    if cached is not None and cached[:2] == (event_id, token) and now - cached[2] < _RESOLVED_FOR_SECONDS:
+        return cached[3]
+    signed_in = auth.resolve_session(token)
+    _RESOLVED.set((event_id, token, now, signed_in))
+    return signed_in
 
 
 class _InertSetVar(EventHandlerSetVar):
@@ -132,7 +159,7 @@ class AppState(rx.State):
         was disabled, or the cookie now belongs to someone else), every page state is emptied first.
         """
         token = self._session_token()
-        signed_in = auth.resolve_session(token)
+        signed_in = _resolved(token)
         self._keep_data_of(digest(token) if signed_in is not None and token else "")
         if signed_in is None:
             self._clear_identity()
@@ -260,6 +287,7 @@ class AppState(rx.State):
         records and revealed national IDs of the last one.
         """
         await asyncio.to_thread(auth.sign_out, self._session_token(), ip=self._client_ip())
+        _RESOLVED.set(None)
         self._clear_identity()
         for page_state in page_states():
             forget(await self.get_state(page_state))

@@ -48,8 +48,11 @@ class CatalogueState(AppState):
             "topic": query.topic, "from": query.date_from.isoformat() if query.date_from else "",
             "to": query.date_to.isoformat() if query.date_to else "", "open": "1" if query.open_now else "",
         }
-        self.topics = self._read(topic_options)
-        self.results, self.total = self._read(catalogue.search, query)
+        if (topics := self._read(topic_options)) != self.topics:  # unchanged lists are not sent again
+            self.topics = topics
+        results, self.total = self._read(catalogue.search, query)
+        if results != self.results:
+            self.results = results
         self.page = query.page
         self.total_text = f"{catalogue.COUNT_CAP:,}+" if self.total > catalogue.COUNT_CAP else f"{self.total:,}"
         pages = max(1, -(-self.total // catalogue.PAGE_SIZE))

@@ -8,12 +8,11 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from tests.factories import make_teacher, make_world
+from tests.factories import actor_for_teacher, make_teacher, make_world
 from tests.services.hours_data import published_course
 from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import AuditLog, TrainingRecord
-from tpd_app.services.accounts.auth import actor_for_teacher
 from tpd_app.services.hours import records
 from tpd_app.services.hours.records import RecordFilter
 from tpd_app.services.platform.db import transaction

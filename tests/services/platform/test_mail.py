@@ -12,11 +12,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from tests.factories import make_teacher, make_world
+from tests.factories import actor_for_teacher, make_teacher, make_world
 from tests.services.hours_data import published_course
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.models import OutboxMessage, Subscription, SubscriptionNotice
-from tpd_app.services.accounts.auth import actor_for_teacher
 from tpd_app.services.hours import subscriptions
 from tpd_app.services.platform import mail, outbox
 from tpd_app.services.platform.db import transaction

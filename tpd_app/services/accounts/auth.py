@@ -11,18 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http.cookies import SimpleCookie
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tpd_app.domain.accounts import AccountStatus
 from tpd_app.domain.errors import InvalidCredentials, NotAuthenticated, ValidationFailed
 from tpd_app.domain.national_id import looks_like_national_id, mask_national_id, normalize_national_id
-from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.permissions import Actor, Function, UnitRef
 from tpd_app.domain.timeutil import utcnow
-from tpd_app.domain.units import AccountCategory
+from tpd_app.domain.units import AccountCategory, UnitType
 from tpd_app.models import BusinessAccount, LoginSession, LoginTicket, Teacher, Unit
 from tpd_app.services.accounts import throttle
 from tpd_app.services.platform import audit
-from tpd_app.services.platform.db import transaction
+from tpd_app.services.platform.db import get_engine, transaction
 from tpd_app.services.platform.guard import require, unit_ref
 from tpd_app.services.platform.passwords import (
     MAX_PASSWORD_LENGTH,
@@ -68,12 +69,6 @@ def actor_for_account(account: BusinessAccount, unit: Unit) -> Actor:
         category=AccountCategory(account.category),
         grants=grants,
     )
-
-
-def actor_for_teacher(teacher: Teacher, school: Unit) -> Actor:
-    """The Actor of a teacher row."""
-    assert teacher.id is not None
-    return Actor(kind="teacher", id=teacher.id, unit=unit_ref(school))
 
 
 def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: str = "",
@@ -192,42 +187,6 @@ def exchange_ticket(ticket: str, *, ip: str = "", user_agent: str = "") -> str |
         return token
 
 
-def _load_principal(session: Session, row: LoginSession) -> SignedIn | None:
-    if row.account_id is not None:
-        account = session.get(BusinessAccount, row.account_id)
-        if account is None or account.status != ACTIVE:
-            return None
-        unit = session.get(Unit, account.unit_id)
-        if unit is None or unit.status != ACTIVE:
-            return None
-        assert row.id is not None
-        return SignedIn(
-            actor=actor_for_account(account, unit),
-            session_id=row.id,
-            name=account.name or account.username,
-            login_label=account.username,
-            unit_name=unit.name,
-            must_change_password=account.must_change_password,
-        )
-    if row.teacher_id is not None:
-        teacher = session.get(Teacher, row.teacher_id)
-        if teacher is None or teacher.status != ACTIVE:
-            return None
-        school = session.get(Unit, teacher.school_unit_id)
-        if school is None:
-            return None
-        assert row.id is not None
-        return SignedIn(
-            actor=actor_for_teacher(teacher, school),
-            session_id=row.id,
-            name=teacher.name,
-            login_label=mask_national_id(teacher.national_id),
-            unit_name=school.name,
-            must_change_password=teacher.must_change_password,
-        )
-    return None
-
-
 def _open_session(session: Session, token: str) -> LoginSession | None:
     row = session.exec(select(LoginSession).where(LoginSession.token_hash == digest(token[:100]))).first()
     return row if row is not None and row.ended_at is None else None
@@ -246,33 +205,71 @@ def session_token_in(cookie_header: str | None) -> str | None:
     return morsel.value if morsel else None
 
 
+_S, _A, _T, _U = (LoginSession.__table__, BusinessAccount.__table__,  # type: ignore[attr-defined]
+                  Teacher.__table__, Unit.__table__)  # type: ignore[attr-defined]
+#: Everything a resolution needs, in one statement: the session, its account or teacher, and that one's unit.
+_RESOLVE = (
+    sa.select(_S.c.id, _S.c.account_id, _S.c.teacher_id, _S.c.last_seen_at, _S.c.expires_at,
+              _A.c.status.label("account_status"), _A.c.category, _A.c.grants, _A.c.name.label("account_name"),
+              _A.c.username, _A.c.must_change_password.label("account_must_change"),
+              _T.c.status.label("teacher_status"), _T.c.name.label("teacher_name"), _T.c.national_id,
+              _T.c.must_change_password.label("teacher_must_change"),
+              _U.c.id.label("unit_id"), _U.c.type.label("unit_type"), _U.c.county, _U.c.reviewer_id,
+              _U.c.name.label("unit_name"), _U.c.status.label("unit_status"))
+    .select_from(_S.outerjoin(_A, _A.c.id == _S.c.account_id).outerjoin(_T, _T.c.id == _S.c.teacher_id)
+                 .outerjoin(_U, _U.c.id == sa.func.coalesce(_A.c.unit_id, _T.c.school_unit_id)))
+    .where(_S.c.token_hash == sa.bindparam("token_hash"), _S.c.ended_at.is_(None))
+)
+
+
+def _principal(row: sa.Row) -> SignedIn | None:
+    """Who a resolved row is, or None when the account (or its unit) or the teacher is not active."""
+    if row.unit_id is None:
+        return None
+    unit = UnitRef(id=row.unit_id, type=UnitType(row.unit_type), county=row.county, reviewer_id=row.reviewer_id)
+    if row.account_id is not None:
+        if row.account_status != ACTIVE or row.unit_status != ACTIVE:
+            return None
+        grants = frozenset(Function(g) for g in row.grants) if row.grants is not None else None
+        return SignedIn(
+            actor=Actor(kind="account", id=row.account_id, unit=unit, category=AccountCategory(row.category),
+                        grants=grants),
+            session_id=row.id, name=row.account_name or row.username, login_label=row.username,
+            unit_name=row.unit_name, must_change_password=row.account_must_change)
+    if row.teacher_id is not None and row.teacher_status == ACTIVE:
+        return SignedIn(
+            actor=Actor(kind="teacher", id=row.teacher_id, unit=unit),
+            session_id=row.id, name=row.teacher_name, login_label=mask_national_id(row.national_id),
+            unit_name=row.unit_name, must_change_password=row.teacher_must_change)
+    return None
+
+
 def resolve_session(token: str | None) -> SignedIn | None:
     """Who holds session id `token`, or None when it is unknown, ended, expired or disabled.
 
-    Checked on every privileged event and page load; idle and absolute expiry end the session.
+    Checked on every privileged event and page load, so it is one read; it writes only to end a session
+    (idle or absolute expiry, a disabled account) or to note it was used, at most once a minute.
     """
     if not token:
         return None
     settings = get_settings()
     now = utcnow()
+    with get_engine().connect() as connection:
+        row = connection.execute(_RESOLVE, {"token_hash": digest(token[:100])}).first()
+    if row is None:
+        return None
+    idle_limit = row.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    signed_in = None if row.expires_at <= now or idle_limit <= now else _principal(row)
+    if signed_in is None:
+        _update_session(row.id, ended_at=now)
+    elif now - row.last_seen_at >= _TOUCH_EVERY:
+        _update_session(row.id, last_seen_at=now)
+    return signed_in
+
+
+def _update_session(session_id: int, **values: datetime) -> None:
     with transaction() as session:
-        row = _open_session(session, token)
-        if row is None:
-            return None
-        idle_limit = row.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
-        if row.expires_at <= now or idle_limit <= now:
-            row.ended_at = now
-            session.add(row)
-            return None
-        signed_in = _load_principal(session, row)
-        if signed_in is None:
-            row.ended_at = now
-            session.add(row)
-            return None
-        if now - row.last_seen_at >= _TOUCH_EVERY:
-            row.last_seen_at = now
-            session.add(row)
-        return signed_in
+        session.execute(sa.update(_S).where(_S.c.id == session_id, _S.c.ended_at.is_(None)).values(**values))
 
 
 def sign_out(token: str | None, *, ip: str = "") -> None:

@@ -71,12 +71,17 @@ def course_facts(course: Course, *, in_catalogue: bool = False) -> CourseFacts:
     )
 
 
-def _lock_tally(session: Session, course_id: int) -> None:
-    """Create the tally row if missing and take the course's write lock before reading seats."""
-    session.exec(upsert_insert(session, RegistrationTally).values(course_id=course_id, seats_taken=0)  # type: ignore[call-overload]
-                 .on_conflict_do_nothing(index_elements=["course_id"]))
-    session.exec(sa.update(RegistrationTally).where(col(RegistrationTally.course_id) == course_id)  # type: ignore[call-overload]
-                 .values(seats_taken=RegistrationTally.seats_taken))
+def _lock_tally(session: Session, course_id: int) -> int:
+    """Take the course's write lock before reading seats (creating its tally row if missing); returns the
+    seats taken, read under that lock."""
+    touch = (sa.update(RegistrationTally).where(col(RegistrationTally.course_id) == course_id)
+             .values(seats_taken=RegistrationTally.seats_taken).returning(col(RegistrationTally.seats_taken)))
+    taken = session.execute(touch).scalar()
+    if taken is None:
+        session.exec(upsert_insert(session, RegistrationTally).values(course_id=course_id, seats_taken=0)  # type: ignore[call-overload]
+                     .on_conflict_do_nothing(index_elements=["course_id"]))
+        taken = session.execute(touch).scalar_one()
+    return int(taken)
 
 
 def _take_seat(session: Session, course: Course) -> bool:
@@ -186,14 +191,19 @@ def register(session: Session, actor: Actor, course_id: Any, *, ip: str = "",
         raise DomainError(key)
     teacher, _ = _teacher(session, actor)
     assert course.id is not None
-    _lock_tally(session, course.id)
+    taken = _lock_tally(session, course.id)
     # Re-read under the lock: a double click or a second tab may have registered meanwhile.
     existing = session.exec(select(CourseRegistration).where(CourseRegistration.course_id == course.id,
                                                              CourseRegistration.teacher_id == teacher.id)).first()
     if existing is not None and existing.status in ACTIVE:
         raise DomainError("registration.refused.already")
-    _promote_waiting(session, course)
-    status = R.PENDING if _take_seat(session, course) else R.WAITING
+    if course.capacity == 0 or taken < course.capacity:
+        # A free seat goes to whoever waits first (none, normally: a freed seat is passed on at once).
+        _promote_waiting(session, course)
+        status = R.PENDING if _take_seat(session, course) else R.WAITING
+    else:
+        # Full, read under the lock: the rush's common case costs no seat query and no waiting-list scan.
+        status = R.WAITING
     row = existing or CourseRegistration(course_id=course.id, teacher_id=teacher.id or 0)
     row.status, row.queued_at, row.updated_at, row.reason = status.value, utcnow(), utcnow(), ""
     row.decided_at, row.decided_by_account_id = None, None
