@@ -235,14 +235,21 @@ def search(session: Session, query: CatalogueQuery, *, page_size: int = PAGE_SIZ
     if total is None:
         capped = plan.stmt.with_only_columns(sa.literal(1)).limit(COUNT_CAP + 1).subquery()
         total = session.exec(select(func.count()).select_from(capped)).one()
-    rows = session.exec(
-        plan.stmt.order_by(col(CatalogueEntry.first_date).desc(), col(CatalogueEntry.id).desc())
+    rows = session.execute(  # execute, not exec: sqlmodel would return the first column of each row
+        plan.stmt.with_only_columns(*_RESULT_COLUMNS)
+        .order_by(col(CatalogueEntry.first_date).desc(), col(CatalogueEntry.id).desc())
         .offset((query.page - 1) * page_size).limit(page_size)
     ).all()
     return [_result(entry) for entry in rows], int(total)
 
 
-def _result(entry: CatalogueEntry) -> dict[str, str]:
+#: What a result line shows (not the detail document or the search text: a page of them is read per visit).
+_RESULT_COLUMNS = tuple(col(getattr(CatalogueEntry, name)) for name in (
+    "code", "title", "organizer_name", "county", "kind", "first_date", "last_date", "hours_minutes",
+    "online_registration", "registration_opens", "registration_closes"))
+
+
+def _result(entry: Any) -> dict[str, str]:
     return {
         "code": entry.code,
         "title": entry.title,
@@ -256,7 +263,7 @@ def _result(entry: CatalogueEntry) -> dict[str, str]:
     }
 
 
-def _registration_state(entry: CatalogueEntry) -> str:
+def _registration_state(entry: Any) -> str:
     # "none" is no `RegistrationWindow`: a course without online registration shows no badge.
     if not entry.online_registration or not entry.registration_opens or not entry.registration_closes:
         return "none"

@@ -84,9 +84,13 @@ def _topics_by_course(session: Session, course_ids: list[int]) -> dict[int, list
     return topics
 
 
-def _rows(session: Session, teacher_id: int) -> list[tuple[TrainingRecord, Course, str]]:
+def _rows(session: Session, teacher_id: int) -> list[Any]:
+    """The teacher's current ledger rows with what the record shows of each course (only those columns:
+    every visit of 個人研習紀錄 reads them)."""
     return list(session.exec(
-        select(TrainingRecord, Course, Unit.name)
+        select(TrainingRecord.calendar_year, TrainingRecord.school_year, TrainingRecord.minutes,
+               TrainingRecord.credited_on, Course.id.label("course_id"), Course.code, Course.title,  # type: ignore[union-attr]
+               Course.kind, Course.first_date, Unit.name.label("organizer"))  # type: ignore[attr-defined]
         .join(Course, col(Course.id) == TrainingRecord.course_id)
         .join(Unit, col(Unit.id) == TrainingRecord.organizer_unit_id)
         .where(TrainingRecord.teacher_id == teacher_id, col(TrainingRecord.superseded_at).is_(None))
@@ -108,25 +112,25 @@ def record_of(session: Session, teacher: Teacher, flt: RecordFilter | None = Non
     flt = flt or RecordFilter()
     school = session.get(Unit, teacher.school_unit_id)
     rows = _rows(session, teacher.id or 0)
-    topics = _topics_by_course(session, [c.id or 0 for _, c, _ in rows])
+    topics = _topics_by_course(session, [r.course_id for r in rows])
     by_year: dict[int, int] = defaultdict(int)
     by_school_year: dict[int, int] = defaultdict(int)
     items = []
-    for record, course, organizer in rows:
-        by_year[record.calendar_year] += record.minutes
-        by_school_year[record.school_year] += record.minutes
-        codes = [code for code, _ in topics[course.id or 0]]
-        if (flt.calendar_year and record.calendar_year != flt.calendar_year) \
-                or (flt.school_year and record.school_year != flt.school_year) \
-                or (flt.kind and course.kind != flt.kind) or (flt.topic and flt.topic not in codes):
+    for r in rows:
+        by_year[r.calendar_year] += r.minutes
+        by_school_year[r.school_year] += r.minutes
+        codes = [code for code, _ in topics[r.course_id]]
+        if (flt.calendar_year and r.calendar_year != flt.calendar_year) \
+                or (flt.school_year and r.school_year != flt.school_year) \
+                or (flt.kind and r.kind != flt.kind) or (flt.topic and flt.topic not in codes):
             continue
-        items.append({"code": course.code, "title": course.title, "organizer": organizer, "kind": course.kind,
-                      "topics": "、".join(name for _, name in topics[course.id or 0]),
-                      "date": format_date(course.first_date, roc=True) if course.first_date else "",
-                      "end": format_date(record.credited_on, roc=True),
-                      "hours": hours_text(record.minutes), "school_year": str(record.school_year)})
+        items.append({"code": r.code, "title": r.title, "organizer": r.organizer, "kind": r.kind,
+                      "topics": "、".join(name for _, name in topics[r.course_id]),
+                      "date": format_date(r.first_date, roc=True) if r.first_date else "",
+                      "end": format_date(r.credited_on, roc=True),
+                      "hours": hours_text(r.minutes), "school_year": str(r.school_year)})
     credited = [CreditedHours(day=r.credited_on, minutes=r.minutes,
-                              topics=frozenset(code for code, _ in topics[c.id or 0])) for r, c, _ in rows]
+                              topics=frozenset(code for code, _ in topics[r.course_id])) for r in rows]
     rules = load_rules(session, school.county if school else None)
     checks = progress(rules, credited, today or taipei_today())
     return {
@@ -144,7 +148,7 @@ def record_of(session: Session, teacher: Teacher, flt: RecordFilter | None = Non
                         "required": hours_text(p.rule.minutes), "done": hours_text(p.done_minutes),
                         "missing": hours_text(p.missing_minutes), "percent": p.percent,
                         "met": "1" if p.met else ""} for p in checks],
-        "total_hours": hours_text(sum(r.minutes for r, _, _ in rows)),
+        "total_hours": hours_text(sum(r.minutes for r in rows)),
     }
 
 
