@@ -6,7 +6,6 @@ offered in the registration form and the catalogue filter.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -17,6 +16,7 @@ from tpd_app.domain.permissions import Actor, Function
 from tpd_app.models import CourseTopic, CourseTopicLink
 from tpd_app.services.platform import audit
 from tpd_app.services.platform.guard import require
+from tpd_app.services.platform.refcache import ReferenceCache
 from tpd_app.services.platform.validation import clean
 
 
@@ -75,7 +75,7 @@ def save_topic(session: Session, actor: Actor, data: dict[str, Any], *, ip: str 
     if existing is None:
         topic = CourseTopic(code=code, active=True, **values)
         session.add(topic)
-        _forget_options()
+        _options.forget()
         session.flush()
         audit.record(session, action="topic.add", actor=actor, target_type="course_topic", target_id=code,
                      after=values, ip=ip)
@@ -84,7 +84,7 @@ def save_topic(session: Session, actor: Actor, data: dict[str, Any], *, ip: str 
     for key, value in values.items():
         setattr(existing, key, value)
     session.add(existing)
-    _forget_options()
+    _options.forget()
     old, new = audit.changed_fields(before, values)
     audit.record(session, action="topic.edit", actor=actor, target_type="course_topic", target_id=code,
                  before=old, after=new, ip=ip)
@@ -106,31 +106,23 @@ def set_topic_active(session: Session, actor: Actor, code: object, active: bool,
         return
     topic.active = bool(active)
     session.add(topic)
-    _forget_options()
+    _options.forget()
     audit.record(session, action="topic.activate" if active else "topic.retire", actor=actor,
                  target_type="course_topic", target_id=topic.code, before={"active": not active},
                  after={"active": bool(active)}, ip=ip)
 
 
-#: The active topics as last read, and when (monotonic): every catalogue, course form and dashboard visit
-#: shows them, and they change a few times a year. Emptied when this process changes a topic; another
-#: worker's change shows within `_OPTIONS_FOR_SECONDS`.
-_options: tuple[str, float, list[dict[str, str]]] | None = None
-_OPTIONS_FOR_SECONDS = 30.0
+def _read_options(session: Session) -> list[dict[str, str]]:
+    topics = session.exec(select(CourseTopic).where(CourseTopic.active)
+                          .order_by(col(CourseTopic.statutory).desc(), col(CourseTopic.sort_order))).all()
+    return [{"code": t.code, "name_zh": t.name_zh, "name_en": t.name_en,
+             "statutory": "1" if t.statutory else ""} for t in topics]
 
 
-def _forget_options() -> None:
-    global _options
-    _options = None
+#: Every catalogue, course form and dashboard visit shows them; they change a few times a year.
+_options = ReferenceCache(_read_options)
 
 
 def topic_options(session: Session) -> list[dict[str, str]]:
     """The active topics for the form and the catalogue filter, statutory ones first (a fresh list)."""
-    global _options
-    now, database = time.monotonic(), str(session.get_bind().url)
-    if _options is None or _options[0] != database or now - _options[1] >= _OPTIONS_FOR_SECONDS:
-        topics = session.exec(select(CourseTopic).where(CourseTopic.active)
-                              .order_by(col(CourseTopic.statutory).desc(), col(CourseTopic.sort_order))).all()
-        _options = (database, now, [{"code": t.code, "name_zh": t.name_zh, "name_en": t.name_en,
-                                     "statutory": "1" if t.statutory else ""} for t in topics])
-    return [dict(option) for option in _options[2]]
+    return _options.get(session)

@@ -44,6 +44,7 @@ from tpd_app.models import (
 from tpd_app.services.platform import audit
 from tpd_app.services.platform.guard import require, unit_ref
 from tpd_app.services.platform.ids import require_id
+from tpd_app.services.platform.refcache import ReferenceCache
 from tpd_app.services.platform.validation import clean
 
 #: The PDF is printed in Chinese whatever the UI language: it is an official record.
@@ -97,10 +98,18 @@ def _rows(session: Session, teacher_id: int) -> list[Any]:
         .order_by(col(TrainingRecord.credited_on).desc(), col(TrainingRecord.id).desc())).all())
 
 
+def _stored_rules(session: Session) -> list[ComplianceRule]:
+    return [ComplianceRule(r.key, r.topic, r.minutes, Period(r.period), r.county)
+            for r in session.exec(select(ComplianceRuleRow)).all()]
+
+
+#: Every record page reads them; a county sets them once a year or so.
+_rules = ReferenceCache(_stored_rules)
+
+
 def load_rules(session: Session, county: str | None) -> list[ComplianceRule]:
     """The rules for a county: national rows (or the built-in defaults) with the county's overrides."""
-    rows = session.exec(select(ComplianceRuleRow)).all()
-    stored = [ComplianceRule(r.key, r.topic, r.minutes, Period(r.period), r.county) for r in rows]
+    stored = _rules.get(session)
     national_keys = {r.key for r in stored if r.county is None}
     defaults = [r for r in NATIONAL_DEFAULTS if r.key not in national_keys]
     return [r for r in rules_for_county([*stored, *defaults], county) if r.minutes > 0]
@@ -357,5 +366,6 @@ def save_rule(session: Session, actor: Actor, key: Any, hours: Any, *, ip: str =
     row.minutes, row.updated_by_account_id, row.updated_at = minutes, actor.id, utcnow()
     session.add(row)
     session.flush()
+    _rules.forget()
     audit.record(session, action="records.rule", actor=actor, target_type="compliance_rule", target_id=rule.key,
                  before=before, after={"minutes": minutes, "county": county}, ip=ip)

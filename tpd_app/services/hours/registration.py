@@ -459,7 +459,8 @@ def open_courses(session: Session, actor: Actor, *, keyword: str = "", today: da
     rows = session.exec(stmt.order_by(col(Course.first_date), col(Course.id)).limit(100)).all()
     mine = dict(session.exec(select(CourseRegistration.course_id, CourseRegistration.status)
                              .where(CourseRegistration.teacher_id == teacher.id)).all())
-    held = dict(session.exec(select(RegistrationTally.course_id, RegistrationTally.seats_taken)).all())
+    held = dict(session.exec(select(RegistrationTally.course_id, RegistrationTally.seats_taken)
+                             .where(col(RegistrationTally.course_id).in_([c.id for c, _ in rows]))).all())
     result = []
     for course, unit in rows:
         reason = refusal(course_facts(course, in_catalogue=True),
