@@ -8,16 +8,20 @@
 
 Starting the targets (the bench does not start the app; it starts only the echo server):
 
-  default profile (one worker, SQLite, disk state manager), from a clone with its own .web:
-    cd /tmp/ci && source /work/main/.venv/bin/activate
-    export REFLEX_USE_SYSTEM_BUN=1 REFLEX_TELEMETRY_ENABLED=false REFLEX_CHECK_LATEST_VERSION=false \\
-           TPD_DATABASE_URL=sqlite:////tmp/bench-load/tpd.db TPD_PORT=3400 TPD_PUBLIC_ORIGIN=http://localhost:3400
-    python -m tpd_app.cli migrate && python -m tpd_app.cli load-demo && reflex run --env prod --frontend-port 3400
-  multi-worker profile: the same from a second clone (its own .web), with PostgreSQL and Redis, which makes
-  Reflex run min(2*CPU+1, 8) Granian workers (GRANIAN_WORKERS=N overrides):
-    export TPD_DATABASE_URL=postgresql+psycopg://USER:PW@localhost:5432/DB REFLEX_REDIS_URL=redis://localhost:6379/0 \\
-           TPD_PORT=3410 TPD_PUBLIC_ORIGIN=http://localhost:3410   # + the three REFLEX_* variables above
-    python -m tpd_app.cli migrate && python -m tpd_app.cli load-demo && reflex run --env prod --frontend-port 3410
+  default profile (one worker, SQLite, Reflex's memory state manager), from a copy of the repository with
+  its own .web (a build is stamped with the sources, so edits elsewhere do not stop it):
+    cd /tmp/bd && source /work/main/.venv/bin/activate && export PYTHONPATH=$PWD
+    export REFLEX_USE_SYSTEM_BUN=1 REFLEX_TELEMETRY_ENABLED=false REFLEX_CHECK_LATEST_VERSION=false \
+           TPD_DATABASE_URL=sqlite:////tmp/bl/tpd.db TPD_PORT=3400 TPD_PUBLIC_ORIGIN=http://localhost:3400 \
+           TPD_ACCESS_LOG=off
+    python -m tpd_app.cli migrate && python -m tpd_app.cli load-demo && python -m tpd_app.cli build
+    python -m tpd_app.cli serve --port 3400
+  multi-worker profile: the same from a second copy, with PostgreSQL and Redis; `cli serve` then runs one
+  Granian worker per core (GRANIAN_WORKERS=N overrides):
+    export TPD_DATABASE_URL=postgresql+psycopg://tpd@127.0.0.1:5544/tpd REFLEX_REDIS_URL=redis://127.0.0.1:6390/0 \
+           TPD_PORT=3410 TPD_PUBLIC_ORIGIN=http://localhost:3410   # + the REFLEX_* variables above
+    python -m tpd_app.cli migrate && python -m tpd_app.cli load-demo && python -m tpd_app.cli build
+    python -m tpd_app.cli serve --port 3410
   minimal Reflex app (optional, `--minimal`): any Reflex app whose every page has an on_load, e.g. one state,
   one handler and a `[[...splat]]` page, run with `reflex run --env prod --backend-only --backend-port 3420`.
 
@@ -51,10 +55,8 @@ HttpOnly cookie); their times are printed. The other sessions are minted in the 
 Teachers and staff accounts are used round robin, so with more clients than people several tabs share a
 person, each with its own session and token. The echo server and a minimal app get the same cookies.
 
-The default profile slows down with the number of tabs it has seen in the last hour (Reflex's disk
-state manager keeps a pickle per touched substate and tab in .states/ and stats every one of them on each
-pass of its write queue, several passes a second under load; `reflex run` empties .states/ at start):
-restart it before a run whose figures you compare, or run one step per start.
+The memory state manager keeps every tab seen in the last hour (about 0.2 MB each): restart the target
+before a run whose figures you compare.
 
 The echo server (bench/echo_server.py: python-socketio on Granian, Reflex's socket settings) is started
 by the bench on `--echo-port` and answers every event with one frame; it is driven by the same client code
