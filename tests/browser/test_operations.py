@@ -1,9 +1,11 @@
 """Operations on the running production server: a restart serves the same build again (no rebuild) and
-keeps signed-in people signed in; the readiness check answers from the served app."""
+keeps signed-in people signed in; the readiness check answers from the served app; a page opened at the
+wrong address says so; a slow answer says the request is being processed."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 
@@ -46,3 +48,42 @@ def test_a_page_opened_at_another_address_says_where_the_site_is(page: Page, ser
     expect(page.get_by_test_id("hydrated")).to_be_attached()
     page.wait_for_timeout(2000)
     expect(page.locator("#tpd-origin-notice")).to_have_count(0)
+
+
+def test_a_slow_answer_says_the_request_was_sent_and_goes_away_with_the_answer(page: Page, server: Server):
+    """An overloaded server answers late, not never: the page says the request is being processed (in the
+    person's language) so she does not press again, and the notice goes with the answer."""
+    held: list[str] = []
+    link: dict[str, object] = {"hold": False}
+
+    def route(ws) -> None:
+        upstream = ws.connect_to_server()
+        link["page"] = ws
+
+        def from_server(message: str | bytes) -> None:
+            if link["hold"] and isinstance(message, str) and message.startswith("42/_event,"):
+                held.append(message)  # the server's answer, kept back as a busy server would delay it
+            else:
+                ws.send(message)
+
+        upstream.on_message(from_server)
+
+    page.route_web_socket(re.compile(r".*/_event/.*"), route)
+    page.goto("/courses")
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
+    notice = page.locator("#tpd-busy-notice")
+    for language, words in (("zh-TW", "系統忙碌中，您的操作已送出"), ("en", "your request was sent")):
+        page.wait_for_timeout(500)
+        expect(notice).to_have_count(0)  # answered events show nothing
+        link["hold"] = True
+        page.get_by_test_id("lang-switch").click()
+        expect(notice).to_be_visible(timeout=10_000)
+        expect(notice).to_contain_text(words)
+        assert notice.get_attribute("role") == "status", language
+        link["hold"] = False
+        for message in held:
+            link["page"].send(message)  # type: ignore[attr-defined]
+        held.clear()
+        expect(notice).to_have_count(0)
+    # The two switches both went through: the page is back in Chinese.
+    expect(page.get_by_test_id("lang-switch")).to_contain_text("English")

@@ -103,7 +103,8 @@ def course_facts(d: rx.Var, *, topics: rx.Var, levels: rx.Var) -> list[rx.Compon
         rx.cond(d["online_url"], labelled("course.field.online_url",
                                           rx.link(d["online_url"], href=d["online_url"], is_external=True))),
         labelled("course.field.registration_window",
-                 rx.text(d["registration_opens"], " – ", d["registration_closes"], size="2")),
+                 rx.text(localized(d, "registration_opens_roc", "registration_opens"), " – ",
+                         localized(d, "registration_closes_roc", "registration_closes"), size="2")),
         labelled("course.field.contact_name",
                  rx.text(d["contact_name"], " ", d["contact_phone"], " ", d["contact_email"], size="2")),
     ]

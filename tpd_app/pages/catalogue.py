@@ -76,8 +76,9 @@ def _result(row: rx.Var) -> rx.Component:
             ),
             rx.text(row["organizer"], " · ", row["county"], " · ", kind_label(row["kind"]), size="2",
                     color=tokens.MUTED),
-            rx.text(tr("course.field.first_date"), ": ", row["first_date"], " · ", tr("course.field.hours_short"),
-                    ": ", row["hours"], " · ", tr("course.field.code"), ": ", row["code"], size="2"),
+            rx.text(tr("course.field.first_date"), ": ", localized(row, "first_date_roc", "first_date"), " · ",
+                    tr("course.field.hours_short"), ": ", row["hours"], " · ", tr("course.field.code"), ": ",
+                    row["code"], size="2"),
             spacing="1",
         ),
         width="100%",
@@ -107,7 +108,7 @@ def catalogue_page() -> rx.Component:
 
 
 def _detail_session(row: rx.Var) -> rx.Component:
-    return rx.table.row(rx.table.cell(row["day"]), rx.table.cell(row["start"], "–", row["end"]),
+    return rx.table.row(rx.table.cell(localized(row, "day_roc", "day")), rx.table.cell(row["start"], "–", row["end"]),
                         rx.table.cell(row["lecturer"]))
 
 

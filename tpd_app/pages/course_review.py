@@ -8,7 +8,7 @@ from reflex.vars.function import FunctionStringVar
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
-from tpd_app.components.courses import course_facts, kind_label, labelled, pager
+from tpd_app.components.courses import course_facts, kind_label, labelled, localized, pager
 from tpd_app.components.forms import work_progress
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
@@ -38,7 +38,7 @@ def _row(row: rx.Var) -> rx.Component:
 
 
 def _session(row: rx.Var) -> rx.Component:
-    return rx.text(row["day"], " ", row["start"], "–", row["end"], " ", row["lecturer"], size="2")
+    return rx.text(localized(row, "day_roc", "day"), " ", row["start"], "–", row["end"], " ", row["lecturer"], size="2")
 
 
 def _history(row: rx.Var) -> rx.Component:

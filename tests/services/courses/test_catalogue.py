@@ -107,3 +107,21 @@ def test_counts_stop_at_the_cap_when_filters_make_them_costly(db_url: str, monke
     assert _search(q="閱讀")[1] == 3  # keyword only: the index counts exactly
     assert _search(q="閱讀", county="TPE")[1] == 2  # capped: shown as "1+"
     assert _search()[1] == 3
+
+
+def test_dates_come_in_both_calendars_for_the_two_languages(db_url: str):
+    """zh-TW shows 民國 dates (115/12/23), English ISO ones: the list and the course page carry both."""
+    with transaction() as s:
+        world = make_world(s)
+    code = _approved(world, world.school_a, world.bureau_a, title="日期課程")
+    row = _search()[0][0]
+    first = row["first_date"]
+    year, month, day = (int(p) for p in first.split("-"))
+    assert row["first_date_roc"] == f"{year - 1911}/{month:02d}/{day:02d}"
+    with transaction() as s:
+        detail = catalogue.published_detail(s, code)
+    assert detail["sessions"] and all(
+        sess["day_roc"] == f"{int(sess['day'][:4]) - 1911}/{sess['day'][5:7]}/{sess['day'][8:]}"
+        for sess in detail["sessions"])
+    if detail["registration_opens"]:
+        assert detail["registration_opens_roc"].count("/") == 2

@@ -8,6 +8,7 @@ ZH = {
     "failure.database": "資料庫暫時無法連線，這次操作沒有完成，已儲存的資料不受影響。請稍候再試一次。",
     "failure.disk_full": "伺服器磁碟已滿，這次操作沒有儲存，已儲存的資料不受影響。請通知系統管理者。",
     "failure.busy": "系統忙碌中，這次操作沒有完成。請稍候再試一次。",
+    "busy.waiting": "系統忙碌中，您的操作已送出、仍在處理，請稍候，不必重按。",
     "common.working": "處理中，請稍候（可離開此頁，完成後結果仍會顯示在這裡）",
     "common.next": "下一頁",
     "common.prev": "上一頁",
@@ -223,6 +224,8 @@ EN = {
     "failure.database": "The database is briefly unavailable: this action did not go through, nothing saved before is affected. Please try again in a moment.",
     "failure.disk_full": "The server's disk is full: this action was not saved, nothing saved before is affected. Please tell the system administrator.",
     "failure.busy": "The system is busy: this action did not go through. Please try again in a moment.",
+    "busy.waiting": "The system is busy: your request was sent and is still being processed. Please wait; "
+                    "there is no need to press again.",
     "common.working": "Working, please wait (you may leave this page; the result is shown here when done)",
     "common.next": "Next",
     "common.prev": "Previous",

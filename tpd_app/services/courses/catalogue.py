@@ -17,7 +17,7 @@ from tpd_app.domain.courses import LEVEL_BITS, CourseKind, hours_text
 from tpd_app.domain.errors import NotFound
 from tpd_app.domain.registration import RegistrationWindow
 from tpd_app.domain.search_text import index_tokens, like_terms, match_query
-from tpd_app.domain.timeutil import taipei_today, utcnow
+from tpd_app.domain.timeutil import format_date, taipei_today, utcnow
 from tpd_app.domain.units import COUNTIES, county_name
 from tpd_app.models import CatalogueEntry, Course, CourseSession, CourseTopic, CourseTopicLink, Unit
 from tpd_app.services.platform.validation import clean
@@ -257,6 +257,7 @@ def _result(entry: Any) -> dict[str, str]:
         "county": county_name(entry.county),
         "kind": entry.kind,
         "first_date": entry.first_date.isoformat(),
+        "first_date_roc": format_date(entry.first_date, roc=True),
         "last_date": entry.last_date.isoformat(),
         "hours": hours_text(entry.hours_minutes),
         "registration": _registration_state(entry),
@@ -282,4 +283,16 @@ def published_detail(session: Session, code: str) -> dict[str, Any]:
     entry = session.exec(select(CatalogueEntry).where(CatalogueEntry.code == clean(code, 16))).first()
     if entry is None:
         raise NotFound()
-    return {**entry.detail, "registration": _registration_state(entry)}
+    return {**with_roc_dates(entry.detail), "registration": _registration_state(entry)}
+
+
+def _roc(iso: str) -> str:
+    return format_date(date.fromisoformat(iso), roc=True) if iso else ""
+
+
+def with_roc_dates(detail: dict[str, Any]) -> dict[str, Any]:
+    """The published document with each date also in the ROC calendar (`*_roc`), which zh-TW shows."""
+    return {**detail,
+            "registration_opens_roc": _roc(detail.get("registration_opens", "")),
+            "registration_closes_roc": _roc(detail.get("registration_closes", "")),
+            "sessions": [{**s, "day_roc": _roc(s.get("day", ""))} for s in detail.get("sessions", [])]}

@@ -65,9 +65,9 @@ def course_for_review(session: Session, actor: Actor, course_id: Any, *, ip: str
         NotFound, Forbidden: as `load_for_decision`.
     """
     course, organizer = load_for_decision(session, actor, course_id, Function.COURSE_REVIEW, ip=ip)
-    return {**catalogue.course_detail_dict(session, course), "id": course.id, "status": course.status,
-            "organizer": organizer.name, "history": history(session, course),
-            "late_allowed_reason": course.late_allowed_reason}
+    detail = catalogue.with_roc_dates(catalogue.course_detail_dict(session, course))
+    return {**detail, "id": course.id, "status": course.status, "organizer": organizer.name,
+            "history": history(session, course), "late_allowed_reason": course.late_allowed_reason}
 
 
 def _reason(action: Action, reason: Any) -> str:
