@@ -47,6 +47,11 @@ def test_register_handler_registers_the_signed_in_teacher(db_url: str):
     with transaction() as s:
         row = s.exec(select(CourseRegistration)).one()
     assert row.teacher_id == teacher.id and row.status == "pending"
+    # Her row shows the registration at once, as the next visit reads it.
+    shown = [(r["my_status"], r["refusal"]) for r in state.rows]
+    state.load()
+    assert shown == [(r["my_status"], r["refusal"]) for r in state.rows] == [
+        ("pending", "registration.refused.already")]
 
 
 def test_business_account_calling_the_register_handler_is_refused_and_audited(db_url: str):

@@ -44,12 +44,17 @@ class RegisterState(ActionMixin, AppState):
         if (key := parse_id(course_id)) is None:
             return None
         ok, result = self._attempt(registration.register, key)
-        if ok:
-            if result["status"] == "waiting":
-                self._say("registration.notice.waiting", position=result["position"])
-            else:
-                self._say("registration.notice.pending")
-        return self._after(ok, result)
+        if not ok:
+            return result
+        if result["status"] == "waiting":
+            self._say("registration.notice.waiting", position=result["position"])
+        else:
+            self._say("registration.notice.pending")
+        # Only her row changed for her: mark it instead of reading every open course again (in a rush each
+        # answer would cost a second query set; the next visit reads them all).
+        self.rows = [{**row, "my_status": result["status"], "refusal": "registration.refused.already"}
+                     if row.get("id") == str(key) else row for row in self.rows]
+        return None
 
 
 class MyRegistrationsState(ActionMixin, AppState):
