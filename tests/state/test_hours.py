@@ -42,7 +42,7 @@ def test_register_handler_registers_the_signed_in_teacher(db_url: str):
     state = build_state(RegisterState, cookie=session_cookie(teacher.national_id, PASSWORD), path="/me/register")
     state.load()
     assert [r["id"] for r in state.rows] == [str(course_id)]
-    state.register(str(course_id))
+    run_handler(state, "register", str(course_id))
     assert "報名成功" in state.notice_text
     with transaction() as s:
         row = s.exec(select(CourseRegistration)).one()
@@ -58,7 +58,7 @@ def test_business_account_calling_the_register_handler_is_refused_and_audited(db
     _, course_id, _, _ = _world()
     before = _denials()
     state = build_state(RegisterState, cookie=session_cookie("op-a", PASSWORD), path="/me/register")
-    state.register(str(course_id))
+    run_handler(state, "register", str(course_id))
     assert state.error_text
     with transaction() as s:
         assert s.exec(select(CourseRegistration)).all() == []
@@ -68,7 +68,7 @@ def test_business_account_calling_the_register_handler_is_refused_and_audited(db
 def test_register_handler_without_a_session_goes_to_the_login(db_url: str):
     _, course_id, _, _ = _world()
     state = build_state(RegisterState, path="/me/register")
-    event = state.register(str(course_id))
+    event = run_handler(state, "register", str(course_id))
     assert "/login" in str(event)
 
 

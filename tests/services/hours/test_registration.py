@@ -240,3 +240,31 @@ def test_raising_the_capacity_promotes_the_waiting_list_at_once(db_url: str):
     with transaction() as s:
         lifecycle.update_course(s, organizer, course_id, course_form(capacity="5"), submit=False)
     assert _statuses(course_id) == ["pending", "pending", "pending"]
+
+
+def test_a_batch_of_registrations_answers_each_in_order_and_refuses_only_the_refused(db_url: str):
+    """The rush desk's use case: one transaction for many teachers; a refusal stays that teacher's own."""
+    _, course_id, _, t = _setup(capacity=2)
+    _register(t[3], course_id)  # already registered before the batch
+    answers = registration.register_each([(t[0], course_id, ""), (t[3], course_id, ""), (t[1], course_id, ""),
+                                          (t[2], course_id, "")])
+    assert [a["status"] if isinstance(a, dict) else a.key for a in answers] == [
+        "pending", "registration.refused.already", "waiting", "waiting"]
+    assert [a["position"] for a in answers if isinstance(a, dict)] == [0, 1, 2]
+    assert seats_held(course_id) == (2, 2)
+
+
+def test_a_batch_that_fails_as_a_whole_is_retried_one_by_one(db_url: str, monkeypatch: pytest.MonkeyPatch):
+    _, course_id, _, t = _setup(capacity=5)
+    real, calls = registration.register, []
+
+    def flaky(session, actor, course, **kw):
+        calls.append(actor.id)
+        if len(calls) == 2:  # the second registration of the batch breaks the batch's transaction
+            raise RuntimeError("connection lost")
+        return real(session, actor, course, **kw)
+
+    monkeypatch.setattr(registration, "register", flaky)
+    answers = registration.register_each([(t[0], course_id, ""), (t[1], course_id, ""), (t[2], course_id, "")])
+    assert [a["status"] for a in answers] == ["pending"] * 3  # each retried alone, none lost
+    assert seats_held(course_id) == (3, 3)

@@ -34,6 +34,7 @@ from tpd_app.i18n import translate
 from tpd_app.models import CatalogueEntry, Course, CourseRegistration, CourseSession, RegistrationTally, Teacher, Unit
 from tpd_app.services.courses.access import load_managed
 from tpd_app.services.platform import audit, outbox
+from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.guard import require
 from tpd_app.services.platform.ids import require_id
 from tpd_app.services.platform.sql import upsert_insert
@@ -213,6 +214,40 @@ def register(session: Session, actor: Actor, course_id: Any, *, ip: str = "",
     audit.record(session, action="registration.register", actor=actor, target_type="course", target_id=course.code,
                  after={"status": row.status, "position": position}, ip=ip)
     return {"status": row.status, "position": position, "id": row.id}
+
+
+def register_each(requests: list[tuple[Actor, int, str]]) -> list[dict[str, Any] | Exception]:
+    """Several teachers' registrations, in arrival order, in one transaction (the rush: one commit and one
+    seat lock for the lot instead of one each): each request's answer, or the refusal for it alone.
+
+    A refusal (window, eligibility, already registered) is raised by `register` before it writes anything
+    but the no-op UPDATE that takes the lock, so the others go on. Any other failure rolls the batch back
+    and every request is tried again in a transaction of its own. The callers have checked that each actor
+    may register (a refusal there is audited in a transaction of its own, which SQLite's single writer
+    would make wait behind this one).
+    """
+    try:
+        with transaction() as session:
+            answers: list[dict[str, Any] | Exception] = []
+            for actor, course_id, ip in requests:
+                try:
+                    answers.append(register(session, actor, course_id, ip=ip))
+                except DomainError as refused:
+                    answers.append(refused)
+            return answers
+    except Exception:
+        if len(requests) == 1:
+            raise
+    return [_register_alone(request) for request in requests]
+
+
+def _register_alone(request: tuple[Actor, int, str]) -> dict[str, Any] | Exception:
+    actor, course_id, ip = request
+    try:
+        with transaction() as session:
+            return register(session, actor, course_id, ip=ip)
+    except Exception as failure:
+        return failure
 
 
 def withdraw(session: Session, actor: Actor, registration_id: Any, *, ip: str = "",
