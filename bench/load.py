@@ -22,8 +22,9 @@ Starting the targets (the bench does not start the app; it starts only the echo 
            TPD_PORT=3410 TPD_PUBLIC_ORIGIN=http://localhost:3410   # + the REFLEX_* variables above
     python -m tpd_app.cli migrate && python -m tpd_app.cli load-demo && python -m tpd_app.cli build
     python -m tpd_app.cli serve --port 3410
-  minimal Reflex app (optional, `--minimal`): any Reflex app whose every page has an on_load, e.g. one state,
-  one handler and a `[[...splat]]` page, run with `reflex run --env prod --backend-only --backend-port 3420`.
+  minimal Reflex app (optional, `--minimal`): bench/minimal_app (one state, one on_load handler, every path,
+  memory states), run from that folder with the REFLEX_* variables above:
+    cd bench/minimal_app && reflex run --env prod --backend-only --backend-port 3420
 
 What one simulated person does (bench/_reflex_client.py has the protocol, taken from a real Chromium
 session): a tab with its own token and the session cookie in the websocket handshake (`Origin` = the
