@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import load as L
+from _people import new_teachers
 from _reflex_client import APP, FIRST, Job, Spec, Tab
 
 CONFIRM_STATE = f"{APP}.tpd_app___state___hours____confirm_lists_state"
@@ -41,8 +42,7 @@ def make_big_list(db_url: str, entries: int) -> tuple[int, int]:
     from sqlmodel import select
 
     from tests.factories import make_account
-    from tpd_app.domain.national_id import check_digit
-    from tpd_app.models import AttendanceEntry, AttendanceList, Course, Teacher, Unit
+    from tpd_app.models import AttendanceEntry, AttendanceList, Course, Unit
     from tpd_app.services.platform.db import transaction
 
     with transaction() as session:
@@ -56,10 +56,7 @@ def make_big_list(db_url: str, entries: int) -> tuple[int, int]:
         assert organizer is not None
         reviewer = session.get(Unit, course.reviewer_unit_id or organizer.reviewer_id)
         assert reviewer is not None
-        base = random.randrange(10_000_000 - entries)  # a fresh run of IDs each time the bench runs
-        ids = [f"Y2{base + i:07d}" for i in range(entries)]
-        teachers = [Teacher(national_id=n + check_digit(n), name=f"研習{i}", school_unit_id=organizer.id,
-                            email=f"heavy{i}@example.edu.tw", status="active") for i, n in enumerate(ids)]
+        teachers = new_teachers(organizer.id or 0, entries, letter="Y", label="heavy")
         session.add_all(teachers)
         session.flush()
         roster = AttendanceList(course_id=course.id, organizer_unit_id=organizer.id, reviewer_unit_id=reviewer.id,

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import load as L
+from _people import new_teachers
 from _reflex_client import APP, FIRST, Job, Spec, Tab
 
 REGISTER = f"{APP}.tpd_app___state___registration____register_state.register"
@@ -41,8 +42,7 @@ def make_rush(db_url: str, teachers: int, seats: int) -> tuple[int, list[int]]:
     from sqlmodel import select
 
     from tests.services.hours_data import published_course
-    from tpd_app.domain.national_id import check_digit
-    from tpd_app.models import Teacher, Unit
+    from tpd_app.models import Unit
     from tpd_app.services.platform.db import transaction
 
     with transaction() as session:
@@ -52,9 +52,7 @@ def make_rush(db_url: str, teachers: int, seats: int) -> tuple[int, list[int]]:
         run = random.randrange(10_000_000 - teachers)
         course = published_course(session, organizer, capacity=seats, title="熱門研習：搶報名",
                                   code=f"R{run:08d}")
-        ids = [f"X2{run + i:07d}" for i in range(teachers)]
-        rows = [Teacher(national_id=n + check_digit(n), name=f"搶報{i}", school_unit_id=home.id,
-                        email=f"rush{i}@example.edu.tw", status="active") for i, n in enumerate(ids)]
+        rows = new_teachers(home.id or 0, teachers, letter="X", label="rush")
         session.add_all(rows)
         session.flush()
         return course.id or 0, [t.id or 0 for t in rows]

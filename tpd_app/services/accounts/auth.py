@@ -61,14 +61,18 @@ def _is_teacher_login(identifier: str, teacher_hint: bool) -> bool:
 def actor_for_account(account: BusinessAccount, unit: Unit) -> Actor:
     """The Actor of a business account row."""
     assert account.id is not None
-    grants = frozenset(Function(g) for g in account.grants) if account.grants is not None else None
     return Actor(
         kind="account",
         id=account.id,
         unit=unit_ref(unit),
         category=AccountCategory(account.category),
-        grants=grants,
+        grants=_grants(account.grants),
     )
+
+
+def _grants(stored: list[str] | None) -> frozenset[Function] | None:
+    """An account's stored grants as functions (None: everything its category allows)."""
+    return frozenset(Function(g) for g in stored) if stored is not None else None
 
 
 def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: str = "",
@@ -230,10 +234,9 @@ def _principal(row: sa.Row) -> SignedIn | None:
     if row.account_id is not None:
         if row.account_status != ACTIVE or row.unit_status != ACTIVE:
             return None
-        grants = frozenset(Function(g) for g in row.grants) if row.grants is not None else None
         return SignedIn(
             actor=Actor(kind="account", id=row.account_id, unit=unit, category=AccountCategory(row.category),
-                        grants=grants),
+                        grants=_grants(row.grants)),
             session_id=row.id, name=row.account_name or row.username, login_label=row.username,
             unit_name=row.unit_name, must_change_password=row.account_must_change)
     if row.teacher_id is not None and row.teacher_status == ACTIVE:

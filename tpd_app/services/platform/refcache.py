@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session
 
@@ -23,12 +23,12 @@ class ReferenceCache(Generic[T]):
     def __init__(self, load: Callable[[Session], T], *, seconds: float = 30.0) -> None:
         self._load = load
         self._seconds = seconds
-        self._kept: tuple[str, float, T] | None = None
+        self._kept: tuple[Any, float, T] | None = None
 
     def get(self, session: Session) -> T:
-        now, database = time.monotonic(), str(session.get_bind().url)
+        now, database = time.monotonic(), session.get_bind()  # one engine per database URL (db.get_engine)
         kept = self._kept
-        if kept is None or kept[0] != database or now - kept[1] >= self._seconds:
+        if kept is None or kept[0] is not database or now - kept[1] >= self._seconds:
             kept = self._kept = (database, now, self._load(session))
         return copy.deepcopy(kept[2])
 
