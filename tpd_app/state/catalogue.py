@@ -50,7 +50,7 @@ class CatalogueState(AppState):
         }
         if (topics := self._read(topic_options)) != self.topics:  # unchanged lists are not sent again
             self.topics = topics
-        results, self.total = self._read(catalogue.search, query)
+        results, self.total = self._read(catalogue.listing, query)
         if results != self.results:
             self.results = results
         self.page = query.page

@@ -19,6 +19,7 @@ from tpd_app.services.courses.access import load_managed
 from tpd_app.services.courses.lifecycle import list_attachments
 from tpd_app.services.platform import audit
 from tpd_app.services.platform.guard import unit_ref
+from tpd_app.services.platform.refcache import KeyedCache
 from tpd_app.settings import get_settings
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -109,10 +110,19 @@ def delete_attachment(session: Session, actor: Actor, attachment_id: int, *, ip:
     (storage_dir() / row.stored_name).unlink(missing_ok=True)
 
 
-def published_attachments(session: Session, code: str) -> list[dict[str, str]]:
-    """Attachments of a published course (for its public page)."""
+def _read_published_attachments(session: Session, code: str) -> list[dict[str, str]]:
     entry = session.exec(select(CatalogueEntry).where(CatalogueEntry.code == code)).first()
     return list_attachments(session, entry.course_id) if entry else []
+
+
+#: Read with every visit of a course page (`catalogue.published_detail` keeps the rest of it).
+_published = KeyedCache(_read_published_attachments, seconds=5.0, size=512,
+                        tables=("catalogue_entry", "course_attachment"))
+
+
+def published_attachments(session: Session, code: str) -> list[dict[str, str]]:
+    """Attachments of a published course (for its public page)."""
+    return _published.get(session, code)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from tpd_app.domain.search_text import index_tokens, like_terms, match_query
 from tpd_app.domain.timeutil import format_date, taipei_today, utcnow
 from tpd_app.domain.units import COUNTIES, county_name
 from tpd_app.models import CatalogueEntry, Course, CourseSession, CourseTopic, CourseTopicLink, Unit
+from tpd_app.services.platform.refcache import KeyedCache
 from tpd_app.services.platform.validation import clean
 
 PAGE_SIZE = 20
@@ -243,6 +244,22 @@ def search(session: Session, query: CatalogueQuery, *, page_size: int = PAGE_SIZ
     return [_result(entry) for entry in rows], int(total)
 
 
+def _copy_listing(kept: tuple[list[dict[str, str]], int]) -> tuple[list[dict[str, str]], int]:
+    return [dict(row) for row in kept[0]], kept[1]
+
+
+#: The catalogue page's searches, the same for every visitor: the plain first page and the common filters
+#: are asked for again and again. A write to the catalogue forgets them.
+_listings: KeyedCache[CatalogueQuery, tuple[list[dict[str, str]], int]] = KeyedCache(
+    lambda session, query: search(session, query), seconds=5.0, size=512, tables=("catalogue_entry",),
+    copy=_copy_listing)
+
+
+def listing(session: Session, query: CatalogueQuery) -> tuple[list[dict[str, str]], int]:
+    """`search(query)` for the catalogue page, kept a few seconds in this process."""
+    return _listings.get(session, query)
+
+
 #: What a result line shows (not the detail document or the search text: a page of them is read per visit).
 _RESULT_COLUMNS = tuple(col(getattr(CatalogueEntry, name)) for name in (
     "code", "title", "organizer_name", "county", "kind", "first_date", "last_date", "hours_minutes",
@@ -274,16 +291,28 @@ def _registration_state(entry: Any) -> str:
     return (RegistrationWindow.OPEN if today <= entry.registration_closes else RegistrationWindow.CLOSED).value
 
 
+def _read_detail(session: Session, code: str) -> dict[str, Any] | None:
+    entry = session.exec(select(CatalogueEntry).where(CatalogueEntry.code == code)).first()
+    if entry is None:
+        return None
+    return {**with_roc_dates(entry.detail), "registration": _registration_state(entry)}
+
+
+#: Course pages are the same for every visitor and change when the course is published again or withdrawn
+#: (a write to the catalogue forgets them); a popular course's page is opened by many at once.
+_details = KeyedCache(_read_detail, seconds=5.0, size=512, tables=("catalogue_entry",))
+
+
 def published_detail(session: Session, code: str) -> dict[str, Any]:
     """The approved version of one course, by its code.
 
     Raises:
         NotFound: no published course has this code.
     """
-    entry = session.exec(select(CatalogueEntry).where(CatalogueEntry.code == clean(code, 16))).first()
-    if entry is None:
+    detail = _details.get(session, clean(code, 16))
+    if detail is None:
         raise NotFound()
-    return {**with_roc_dates(entry.detail), "registration": _registration_state(entry)}
+    return detail
 
 
 def _roc(iso: str) -> str:

@@ -9,6 +9,7 @@ taken only by a conditional UPDATE (`seats_taken < capacity`), so no race can ov
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +38,7 @@ from tpd_app.services.platform import audit, outbox
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.guard import require
 from tpd_app.services.platform.ids import require_id
+from tpd_app.services.platform.refcache import KeyedCache
 from tpd_app.services.platform.sql import upsert_insert
 from tpd_app.services.platform.validation import clean
 
@@ -475,6 +477,42 @@ def _taipei_to_utc(day: date, hhmm: str) -> str:
     return (local - local.utcoffset()).replace(tzinfo=None).strftime("%Y%m%dT%H%M%SZ")  # type: ignore[operator]
 
 
+@dataclass(frozen=True)
+class _OpenCourse:
+    """What the online registration list shows of a course, the same for every teacher."""
+
+    id: int
+    code: str
+    title: str
+    organizer: str
+    first_date: date | None
+    closes: date | None
+    hours_minutes: int
+    capacity: int
+    facts: CourseFacts
+
+
+def _read_open(session: Session, key: tuple[date, str]) -> tuple[_OpenCourse, ...]:
+    today, keyword = key
+    stmt = (select(Course, Unit.name).join(Unit, col(Unit.id) == Course.organizer_unit_id)
+            .where(col(Course.status).in_([s.value for s in PUBLISHED])
+                   | col(Course.id).in_(select(CatalogueEntry.course_id)), Course.online_registration,
+                   col(Course.registration_closes) >= today, col(Course.first_date) > today))
+    if keyword:
+        stmt = stmt.where(col(Course.title).contains(keyword) | col(Course.code).contains(keyword))
+    rows = session.exec(stmt.order_by(col(Course.first_date), col(Course.id)).limit(100)).all()
+    return tuple(_OpenCourse(id=course.id or 0, code=course.code, title=course.title, organizer=organizer,
+                             first_date=course.first_date, closes=course.registration_closes,
+                             hours_minutes=course.hours_minutes, capacity=course.capacity,
+                             facts=course_facts(course, in_catalogue=True)) for course, organizer in rows)
+
+
+#: Every teacher on the registration page reads the same list (her own registrations and the seats taken
+#: are read for her each time); a change to a course, the catalogue or a unit's name forgets it.
+_open = KeyedCache(_read_open, seconds=5.0, size=128, tables=("course", "catalogue_entry", "unit"),
+                   copy=lambda kept: kept)
+
+
 def open_courses(session: Session, actor: Actor, *, keyword: str = "", today: date | None = None,
                  ip: str = "") -> list[dict[str, str]]:
     """Courses open for online registration today, with whether this teacher may register and why not.
@@ -485,31 +523,26 @@ def open_courses(session: Session, actor: Actor, *, keyword: str = "", today: da
     require(actor, Function.TEACHER_REGISTER, ip=ip)
     today = today or taipei_today()
     teacher, school = _teacher(session, actor)
-    stmt = (select(Course, Unit).join(Unit, col(Unit.id) == Course.organizer_unit_id)
-            .where(col(Course.status).in_([s.value for s in PUBLISHED])
-                   | col(Course.id).in_(select(CatalogueEntry.course_id)), Course.online_registration,
-                   col(Course.registration_closes) >= today, col(Course.first_date) > today))
-    if keyword := clean(keyword, 100):
-        stmt = stmt.where(col(Course.title).contains(keyword) | col(Course.code).contains(keyword))
-    rows = session.exec(stmt.order_by(col(Course.first_date), col(Course.id)).limit(100)).all()
+    courses = _open.get(session, (today, clean(keyword, 100)))
     mine = dict(session.exec(select(CourseRegistration.course_id, CourseRegistration.status)
                              .where(CourseRegistration.teacher_id == teacher.id)).all())
     held = dict(session.exec(select(RegistrationTally.course_id, RegistrationTally.seats_taken)
-                             .where(col(RegistrationTally.course_id).in_([c.id for c, _ in rows]))).all())
+                             .where(col(RegistrationTally.course_id).in_([c.id for c in courses]))).all())
+    facts = TeacherFacts(county=school.county, level=school.school_level, school_code=school.code,
+                         registered=False)
     result = []
-    for course, unit in rows:
-        reason = refusal(course_facts(course, in_catalogue=True),
-                         TeacherFacts(county=school.county, level=school.school_level, school_code=school.code,
-                                      registered=mine.get(course.id) in ACTIVE), today)
+    for course in courses:
+        status = mine.get(course.id, "")
+        reason = refusal(course.facts, replace(facts, registered=status in ACTIVE), today)
         taken = held.get(course.id, 0)
-        result.append({"id": str(course.id), "code": course.code, "title": course.title, "organizer": unit.name,
+        result.append({"id": str(course.id), "code": course.code, "title": course.title,
+                       "organizer": course.organizer,
                        "first_date": format_date(course.first_date, roc=True) if course.first_date else "",
-                       "closes": format_date(course.registration_closes, roc=True)
-                       if course.registration_closes else "",
+                       "closes": format_date(course.closes, roc=True) if course.closes else "",
                        "hours": hours_text(course.hours_minutes), "capacity": str(course.capacity),
                        "full": "1" if course.capacity and taken >= course.capacity else "",
                        "refusal": f"registration.refused.{reason.value}" if reason else "",
-                       "my_status": mine.get(course.id, "")})
+                       "my_status": status})
     return result
 
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlmodel import Session, create_engine
 
+from tpd_app.services.platform.refcache import note_written, watch_engine
 from tpd_app.settings import get_settings
 
 _engines: dict[str, sa.Engine] = {}
@@ -30,8 +31,10 @@ def make_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _configure_sqlite)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    watch_engine(engine)
+    return engine
 
 
 def get_engine() -> sa.Engine:
@@ -65,6 +68,7 @@ def bulk_insert(session: Session, table: sa.Table, columns: list[str], rows: Ite
     """Stream tuples into `table` in the session's transaction: COPY on PostgreSQL, DB-API executemany
     elsewhere (bulk loads and rollup rebuilds; values go in as they are, without ORM type processing)."""
     conn = session.connection()
+    note_written(conn, table.name)
     raw = conn.connection.driver_connection
     count = 0
     if conn.dialect.name == "postgresql":
