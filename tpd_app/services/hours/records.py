@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from sqlmodel import Session, col, select
@@ -74,13 +75,28 @@ class RecordFilter:
                    kind=clean(params.get("kind"), 32), topic=clean(params.get("topic"), 32))
 
 
+#: Built once: every visit of 個人研習紀錄 runs them (SQLAlchemy then only looks up its compiled form).
+_TOPICS_OF_COURSES = (
+    select(CourseTopicLink.course_id, CourseTopic.code, CourseTopic.name_zh)
+    .join(CourseTopic, col(CourseTopic.id) == CourseTopicLink.topic_id)
+    .where(col(CourseTopicLink.course_id).in_(sa.bindparam("course_ids", expanding=True))))
+_LEDGER_ROWS = (
+    select(TrainingRecord.calendar_year, TrainingRecord.school_year, TrainingRecord.minutes,
+           TrainingRecord.credited_on, Course.id.label("course_id"), Course.code, Course.title,  # type: ignore[union-attr]
+           Course.kind, Course.first_date, Unit.name.label("organizer"))  # type: ignore[attr-defined]
+    .join(Course, col(Course.id) == TrainingRecord.course_id)
+    .join(Unit, col(Unit.id) == TrainingRecord.organizer_unit_id)
+    .where(TrainingRecord.teacher_id == sa.bindparam("teacher_id"), col(TrainingRecord.superseded_at).is_(None))
+    .order_by(col(TrainingRecord.credited_on).desc(), col(TrainingRecord.id).desc()))
+_WHO = (select(Teacher.id, Teacher.name, Teacher.national_id, Unit.name.label("school"),  # type: ignore[attr-defined]
+               Unit.county)
+        .outerjoin(Unit, col(Unit.id) == Teacher.school_unit_id).where(Teacher.id == sa.bindparam("teacher_id")))
+
+
 def _topics_by_course(session: Session, course_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     topics: dict[int, list[tuple[str, str]]] = defaultdict(list)
     if course_ids:
-        for course_id, code, name in session.exec(
-                select(CourseTopicLink.course_id, CourseTopic.code, CourseTopic.name_zh)
-                .join(CourseTopic, col(CourseTopic.id) == CourseTopicLink.topic_id)
-                .where(col(CourseTopicLink.course_id).in_(course_ids))).all():
+        for course_id, code, name in session.execute(_TOPICS_OF_COURSES, {"course_ids": sorted(set(course_ids))}):
             topics[course_id].append((code, name))
     return topics
 
@@ -88,14 +104,7 @@ def _topics_by_course(session: Session, course_ids: list[int]) -> dict[int, list
 def _rows(session: Session, teacher_id: int) -> list[Any]:
     """The teacher's current ledger rows with what the record shows of each course (only those columns:
     every visit of 個人研習紀錄 reads them)."""
-    return list(session.exec(
-        select(TrainingRecord.calendar_year, TrainingRecord.school_year, TrainingRecord.minutes,
-               TrainingRecord.credited_on, Course.id.label("course_id"), Course.code, Course.title,  # type: ignore[union-attr]
-               Course.kind, Course.first_date, Unit.name.label("organizer"))  # type: ignore[attr-defined]
-        .join(Course, col(Course.id) == TrainingRecord.course_id)
-        .join(Unit, col(Unit.id) == TrainingRecord.organizer_unit_id)
-        .where(TrainingRecord.teacher_id == teacher_id, col(TrainingRecord.superseded_at).is_(None))
-        .order_by(col(TrainingRecord.credited_on).desc(), col(TrainingRecord.id).desc())).all())
+    return list(session.execute(_LEDGER_ROWS, {"teacher_id": teacher_id}).all())
 
 
 def _stored_rules(session: Session) -> list[ComplianceRule]:
@@ -115,12 +124,29 @@ def load_rules(session: Session, county: str | None) -> list[ComplianceRule]:
     return [r for r in rules_for_county([*stored, *defaults], county) if r.minutes > 0]
 
 
+@dataclass(frozen=True)
+class _Whose:
+    """Whose record it is: what its header shows and the county whose rules apply."""
+
+    id: int
+    name: str
+    national_id: str
+    school: str
+    county: str | None
+
+
 def record_of(session: Session, teacher: Teacher, flt: RecordFilter | None = None,
               today: date | None = None) -> dict[str, Any]:
     """The record of one teacher (the caller has checked access): rows, totals, compliance."""
-    flt = flt or RecordFilter()
     school = session.get(Unit, teacher.school_unit_id)
-    rows = _rows(session, teacher.id or 0)
+    whose = _Whose(id=teacher.id or 0, name=teacher.name, national_id=teacher.national_id,
+                   school=school.name if school else "", county=school.county if school else None)
+    return _record(session, whose, flt, today)
+
+
+def _record(session: Session, whose: _Whose, flt: RecordFilter | None, today: date | None) -> dict[str, Any]:
+    flt = flt or RecordFilter()
+    rows = _rows(session, whose.id)
     topics = _topics_by_course(session, [r.course_id for r in rows])
     by_year: dict[int, int] = defaultdict(int)
     by_school_year: dict[int, int] = defaultdict(int)
@@ -140,11 +166,11 @@ def record_of(session: Session, teacher: Teacher, flt: RecordFilter | None = Non
                       "hours": hours_text(r.minutes), "school_year": str(r.school_year)})
     credited = [CreditedHours(day=r.credited_on, minutes=r.minutes,
                               topics=frozenset(code for code, _ in topics[r.course_id])) for r in rows]
-    rules = load_rules(session, school.county if school else None)
+    rules = load_rules(session, whose.county)
     checks = progress(rules, credited, today or taipei_today())
     return {
-        "teacher": {"name": teacher.name, "national_id": mask_national_id(teacher.national_id),
-                    "school": school.name if school else ""},
+        "teacher": {"name": whose.name, "national_id": mask_national_id(whose.national_id),
+                    "school": whose.school},
         "rows": items,
         "shown_hours": hours_text(sum(parse_hours(i["hours"]) or 0 for i in items)),
         "calendar_years": [{"year": str(y), "roc": str(roc_year(y)), "hours": hours_text(m)}
@@ -168,10 +194,11 @@ def my_record(session: Session, actor: Actor, flt: RecordFilter | None = None, *
         Forbidden: not a teacher.
     """
     require(actor, Function.TEACHER_RECORDS, ip=ip)
-    teacher = session.get(Teacher, actor.id)
-    if teacher is None:
+    row = session.execute(_WHO, {"teacher_id": actor.id}).first()
+    if row is None:
         raise NotFound()
-    return record_of(session, teacher, flt)
+    return _record(session, _Whose(id=row.id, name=row.name, national_id=row.national_id, school=row.school or "",
+                                   county=row.county), flt, None)
 
 
 def record_pdf(session: Session, actor: Actor, *, ip: str = "") -> bytes:

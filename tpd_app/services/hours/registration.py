@@ -138,16 +138,21 @@ def seats_added(session: Session, course: Course) -> list[int]:
     return _promote_waiting(session, course)
 
 
-def waiting_position(session: Session, registration: CourseRegistration) -> int:
-    """1 for the first on the waiting list; 0 when not waiting."""
+#: Those ahead of one waiting registration: the earlier queued, then the same instant with a lower id.
+_AHEAD = select(func.count()).select_from(CourseRegistration).where(
+    CourseRegistration.course_id == sa.bindparam("course_id"),
+    CourseRegistration.status == R.WAITING.value,
+    sa.or_(col(CourseRegistration.queued_at) < sa.bindparam("queued_at"),
+           sa.and_(col(CourseRegistration.queued_at) == sa.bindparam("queued_at"),
+                   col(CourseRegistration.id) < sa.bindparam("registration_id"))))
+
+
+def waiting_position(session: Session, registration: Any) -> int:
+    """1 for the first on the waiting list; 0 when not waiting (`registration`: a row or a table row)."""
     if registration.status != R.WAITING.value:
         return 0
-    ahead = session.exec(select(func.count()).select_from(CourseRegistration).where(
-        CourseRegistration.course_id == registration.course_id,
-        CourseRegistration.status == R.WAITING.value,
-        sa.or_(col(CourseRegistration.queued_at) < registration.queued_at,
-               sa.and_(col(CourseRegistration.queued_at) == registration.queued_at,
-                       col(CourseRegistration.id) < registration.id)))).one()
+    ahead = session.execute(_AHEAD, {"course_id": registration.course_id, "queued_at": registration.queued_at,
+                                     "registration_id": registration.id}).scalar_one()
     return int(ahead) + 1
 
 
@@ -412,6 +417,18 @@ def registrants_xlsx(session: Session, actor: Actor, course_id: Any, *, ip: str 
     return out.getvalue()
 
 
+#: Built once: every visit of 線上報名記錄 runs it.
+_MY_REGISTRATIONS = (
+    select(CourseRegistration.id, CourseRegistration.course_id, CourseRegistration.status,
+           CourseRegistration.reason, CourseRegistration.queued_at, Course.code, Course.title,
+           Course.first_date, Course.hours_minutes, Unit.name.label("organizer"))  # type: ignore[attr-defined]
+    .join(Course, col(Course.id) == CourseRegistration.course_id)
+    .join(Unit, col(Unit.id) == Course.organizer_unit_id)
+    .where(CourseRegistration.teacher_id == sa.bindparam("teacher_id"))
+    .order_by(col(CourseRegistration.created_at).desc(), col(CourseRegistration.id).desc())
+    .limit(500))
+
+
 def my_registrations(session: Session, actor: Actor, *, ip: str = "") -> list[dict[str, str]]:
     """線上報名記錄: every registration of the teacher, newest first, with status and waiting position.
 
@@ -420,19 +437,14 @@ def my_registrations(session: Session, actor: Actor, *, ip: str = "") -> list[di
     """
     require(actor, Function.TEACHER_REGISTRATIONS, ip=ip)
     today = taipei_today()
-    rows = session.exec(select(CourseRegistration, Course, Unit)
-                        .join(Course, col(Course.id) == CourseRegistration.course_id)
-                        .join(Unit, col(Unit.id) == Course.organizer_unit_id)
-                        .where(CourseRegistration.teacher_id == actor.id)
-                        .order_by(col(CourseRegistration.created_at).desc(), col(CourseRegistration.id).desc())
-                        .limit(500)).all()
-    return [{"id": str(reg.id), "code": course.code, "title": course.title, "organizer": unit.name,
-             "first_date": format_date(course.first_date, roc=True) if course.first_date else "",
-             "hours": hours_text(course.hours_minutes), "status": reg.status, "reason": reg.reason,
+    rows = session.execute(_MY_REGISTRATIONS, {"teacher_id": actor.id}).all()
+    return [{"id": str(reg.id), "code": reg.code, "title": reg.title, "organizer": reg.organizer,
+             "first_date": format_date(reg.first_date, roc=True) if reg.first_date else "",
+             "hours": hours_text(reg.hours_minutes), "status": reg.status, "reason": reg.reason,
              "position": str(waiting_position(session, reg) or ""),
-             "can_withdraw": "1" if may_withdraw(reg.status, course.first_date, today) else "",
+             "can_withdraw": "1" if may_withdraw(reg.status, reg.first_date, today) else "",
              "ics": "1" if reg.status == R.ACCEPTED.value else ""}
-            for reg, course, unit in rows]
+            for reg in rows]
 
 
 def _ics_text(value: str) -> str:
@@ -513,6 +525,15 @@ _open = KeyedCache(_read_open, seconds=5.0, size=128, tables=("course", "catalog
                    copy=lambda kept: kept)
 
 
+_SCHOOL_OF_TEACHER = (select(Unit.county, Unit.school_level, Unit.code)
+                      .join(Teacher, col(Teacher.school_unit_id) == Unit.id)
+                      .where(Teacher.id == sa.bindparam("teacher_id")))
+_STATUS_BY_COURSE = (select(CourseRegistration.course_id, CourseRegistration.status)
+                     .where(CourseRegistration.teacher_id == sa.bindparam("teacher_id")))
+_SEATS_TAKEN = (select(RegistrationTally.course_id, RegistrationTally.seats_taken)
+                .where(col(RegistrationTally.course_id).in_(sa.bindparam("course_ids", expanding=True))))
+
+
 def open_courses(session: Session, actor: Actor, *, keyword: str = "", today: date | None = None,
                  ip: str = "") -> list[dict[str, str]]:
     """Courses open for online registration today, with whether this teacher may register and why not.
@@ -522,12 +543,12 @@ def open_courses(session: Session, actor: Actor, *, keyword: str = "", today: da
     """
     require(actor, Function.TEACHER_REGISTER, ip=ip)
     today = today or taipei_today()
-    teacher, school = _teacher(session, actor)
+    school = session.execute(_SCHOOL_OF_TEACHER, {"teacher_id": actor.id}).first()
+    if school is None:
+        raise NotFound()
     courses = _open.get(session, (today, clean(keyword, 100)))
-    mine = dict(session.exec(select(CourseRegistration.course_id, CourseRegistration.status)
-                             .where(CourseRegistration.teacher_id == teacher.id)).all())
-    held = dict(session.exec(select(RegistrationTally.course_id, RegistrationTally.seats_taken)
-                             .where(col(RegistrationTally.course_id).in_([c.id for c in courses]))).all())
+    mine = dict(session.execute(_STATUS_BY_COURSE, {"teacher_id": actor.id}).all())
+    held = dict(session.execute(_SEATS_TAKEN, {"course_ids": [c.id for c in courses]}).all()) if courses else {}
     facts = TeacherFacts(county=school.county, level=school.school_level, school_code=school.code,
                          registered=False)
     result = []
