@@ -43,6 +43,7 @@ from tpd_app.models import (
 )
 from tpd_app.services.platform import audit
 from tpd_app.services.platform.guard import require, unit_ref
+from tpd_app.services.platform.refcache import KeyedCache
 from tpd_app.services.stats.rollups import EVERY
 
 #: The breakdown tables of a dashboard, in page order (also the export's table names).
@@ -307,6 +308,11 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
         Forbidden: the function is not the actor's, or the county/unit lies outside their scope.
     """
     scope, crumbs = resolve_scope(session, actor, function, county=county, unit_id=unit_id, ip=ip)
+    return _dashboards.get(session, (scope, tuple(crumbs), filters))
+
+
+def _figures(session: Session, key: tuple[StatsScope, tuple[tuple[str, str], ...], StatsFilters]) -> Dashboard:
+    scope, crumbs, filters = key
     months = _table_for(scope)
     # A national or county page reads the yearly sums unless a month range asks for months.
     yearly = _uses_month_table(scope) and not (filters.month_from or filters.month_to)
@@ -321,7 +327,7 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
     elif scope.level is ScopeLevel.REVIEWED:
         grid["area"] = _by(session, scope, filters, table, table.c.unit_id)
     distinct, compliance = _teacher_figures(session, scope, filters)
-    dashboard = Dashboard(scope=scope, title=crumbs[-1][0], breadcrumb=crumbs,
+    dashboard = Dashboard(scope=scope, title=crumbs[-1][0], breadcrumb=list(crumbs),
                           totals=_sum(by_kind.values()), distinct_teachers=distinct,
                           compliance=compliance)
     if scope.level is ScopeLevel.NATIONAL:
@@ -357,6 +363,13 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
     to_roc = 1911 if filters.period_type is PeriodType.CALENDAR else 0
     dashboard.tables["trend"] = _rows(by_year, {y: str(y - to_roc) for y in by_year})
     return dashboard
+
+
+#: A dashboard is the same for everyone allowed to see its scope (`open_dashboard` checks that first) and
+#: changes when the rollups do (a list confirmed, a rebuild): a write to them forgets it.
+_dashboards = KeyedCache(_figures, seconds=30.0, size=256, tables=(
+    "stats_month", "stats_year", "stats_unit", "stats_unit_year", "stats_teacher_period", "stats_teacher_dist",
+    "stats_course_fact", "stats_roster", "unit", "course_topic"))
 
 
 def _unit_names(session: Session, scope: StatsScope, unit_ids: set[int]) -> dict[int, str]:
