@@ -142,7 +142,9 @@ def probe_bundle(url: str) -> tuple[list[str] | None, str | None, str | None]:
                     hashes = json.loads(raw) if raw.startswith("[") else raw.strip("`").split(".")
                 if schema is None and (m := re.search(r"stateSchema\s*=\s*[`\"']([0-9a-f]+)[`\"']", text)):
                     schema = m.group(1)
-                if version is None and (m := re.search(r"\bversion\s*=\s*[`\"'](\d+\.\d+\.\d+[\w.]*)[`\"']", text)):
+                # Reflex's own `version` sits next to `project_hash` (other bundles, React's among them, have one too).
+                if version is None and (m := re.search(r"\bversion\s*=\s*`(\d+\.\d+\.\d+[\w.]*)`\s*,\s*project_hash",
+                                                       text)):
                     version = m.group(1)
                 if hashes and schema and version:
                     break

@@ -194,13 +194,32 @@ def test_full_course_waiting_list_and_promotion_after_a_withdrawal(page: Page, s
 
     _as_teacher(page, colleague.national_id)
     page.goto("/me/registrations")
-    page.get_by_test_id("my-registration").filter(has_text=title).get_by_test_id("withdraw").click()
+    theirs = page.get_by_test_id("my-registration").filter(has_text=title)
+    # Withdrawing asks first, naming the course and what happens to the seat; cancelling changes nothing.
+    theirs.get_by_test_id("withdraw").click()
+    dialog = page.get_by_test_id("withdraw-dialog")
+    expect(dialog).to_contain_text(title)
+    expect(dialog).to_contain_text("名額將釋出")
+    expect(dialog).to_contain_text("可再次報名")
+    screenshot(page, "hours-08b-withdraw-confirmation")
+    page.get_by_test_id("withdraw-cancel").click()
+    expect(dialog).to_have_count(0)
+    expect(theirs).to_contain_text("待審核")
+    theirs.get_by_test_id("withdraw").click()
+    page.get_by_test_id("withdraw-confirm").click()
     expect(page.get_by_test_id("notice")).to_contain_text("已取消報名")
+    expect(theirs).to_contain_text("已取消報名")
     _sign_out(page)
 
     _as_teacher(page, DEMO_TEACHER)
     _expect_promoted(page, title)
     screenshot(page, "hours-09-promoted")
+    _sign_out(page)
+
+    # The colleague changes her mind while registration is open: the seat has gone, so she queues at the end.
+    _as_teacher(page, colleague.national_id)
+    _register_for(page, title)
+    expect(page.get_by_test_id("notice")).to_contain_text("候補第 1 位")
 
 
 def test_ineligible_teacher_sees_why_she_cannot_register(page: Page, server: Server):

@@ -74,6 +74,7 @@ PUBLIC_BY_DESIGN: dict[str, str] = {
 OWN_RECORD: dict[str, frozenset[str]] = {
     "ReportPermissionState.save": frozenset({"report_permission"}),
     "RegisterState.register": frozenset({"course_registration", "registration_tally", "outbox_message"}),
+    "CourseDetailState.register": frozenset({"course_registration", "registration_tally", "outbox_message"}),
     "SubscriptionState.save": frozenset({"subscription"}),
     "ProfileState.save": frozenset({"teacher", "business_account"}),
     "PasswordState.save": frozenset({"teacher", "business_account", "login_session"}),
@@ -90,7 +91,7 @@ GUARDED: dict[str, str] = {
     "AutoReviewSettingsState": "load save",
     "CatalogueState": "",
     "ConfirmListsState": "ask_return close_list close_return confirm confirm_return load open_list",
-    "CourseDetailState": "",
+    "CourseDetailState": "withdraw",
     "CourseFormState": "add_session delete_attachment load_edit load_new remove_session save upload",
     "DirectoryState": "acknowledge choose_kind load report",
     "LoginState": "",

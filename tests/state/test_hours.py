@@ -14,9 +14,11 @@ from tests.state.conftest import build_state, run_handler, session_cookie
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import AttendanceList, AuditLog, BusinessAccount, CourseRegistration, TrainingRecord, Unit
 from tpd_app.services.accounts.auth import actor_for_account
+from tpd_app.services.courses import catalogue
 from tpd_app.services.hours import attendance
 from tpd_app.services.platform.db import transaction
 from tpd_app.state.hours import AttendanceState, ConfirmListsState, MyRecordState, ReportPermissionState
+from tpd_app.state.catalogue import CourseDetailState
 from tpd_app.state.registration import RegisterState, RegistrantsState
 
 
@@ -52,6 +54,32 @@ def test_register_handler_registers_the_signed_in_teacher(db_url: str):
     state.load()
     assert shown == [(r["my_status"], r["refusal"]) for r in state.rows] == [
         ("pending", "registration.refused.already")]
+
+
+def test_a_teacher_registers_and_withdraws_from_the_course_page(db_url: str):
+    with transaction() as s:
+        world = make_world(s)
+        course = published_course(s, world.school_a, capacity=5)
+        catalogue.publish(s, course)
+        teacher = make_teacher(s, world.school_a)
+        code = course.code
+    path = f"/courses/{code}"
+    anonymous = build_state(CourseDetailState, path=path)
+    anonymous.load()
+    assert anonymous.found and anonymous.standing["action"] == "sign_in"
+    assert "/login" in str(run_handler(anonymous, "register"))  # a forged 報名 without a session
+    state = build_state(CourseDetailState, cookie=session_cookie(teacher.national_id, PASSWORD), path=path)
+    state.load()
+    assert (state.standing["action"], state.standing["seats_left"]) == ("register", "5")
+    run_handler(state, "register")
+    assert "報名成功" in state.notice_text
+    assert (state.standing["action"], state.standing["status"], state.standing["seats_left"]) == (
+        "registered", "pending", "4")
+    run_handler(state, "withdraw")
+    assert state.notice_key == "registration.notice.withdrawn"
+    assert state.standing["action"] == "register" and state.standing["status"] == "withdrawn"
+    with transaction() as s:
+        assert s.exec(select(CourseRegistration.status)).all() == ["withdrawn"]
 
 
 def test_business_account_calling_the_register_handler_is_refused_and_audited(db_url: str):

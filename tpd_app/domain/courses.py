@@ -261,6 +261,20 @@ def course_code(roc_year: int, serial: int) -> str:
     return f"{roc_year:03d}{serial:06d}"
 
 
+#: Digits of a course code (`course_code`): the ROC year, then the serial.
+CODE_LENGTH = 9
+
+
+def code_range(text: str) -> tuple[str, str] | None:
+    """The codes a search box entry may mean: a whole code, or its first digits (at least the three of the
+    year), as the first and last code they cover; None for anything else (a keyword)."""
+    digits = (text or "").strip()
+    if not (3 <= len(digits) <= CODE_LENGTH and digits.isascii() and digits.isdigit()):
+        return None
+    pad = CODE_LENGTH - len(digits)
+    return digits + "0" * pad, digits + "9" * pad
+
+
 def may_manage_topics(actor: Actor) -> bool:
     """課程類別 are national reference data: the ministry and the national centre keep them."""
     return not actor.is_teacher and actor.unit.type in NATIONWIDE and may(actor, Function.COURSE_REVIEW)

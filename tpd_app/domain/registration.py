@@ -63,6 +63,18 @@ class Refusal(StrEnum):
     ALREADY = "already"
 
 
+class Standing(StrEnum):
+    """What a course page offers the person looking at it (`course_standing`)."""
+
+    NONE = "none"  # no online registration
+    SIGN_IN = "sign_in"  # not signed in, registration open or upcoming
+    REGISTER = "register"  # she may register and a seat is free
+    JOIN_WAITING = "join_waiting"  # she may register; the course is full
+    REGISTERED = "registered"  # she holds a seat or a waiting place
+    REFUSED = "refused"  # she may not (the reason says why)
+    STAFF = "staff"  # a business account: registration is for teachers
+
+
 @dataclass(frozen=True)
 class CourseFacts:
     """What the registration rules read of a course."""

@@ -7,11 +7,13 @@ import reflex as rx
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
+from tpd_app.components.confirm import confirm_action
 from tpd_app.components.courses import checkbox, course_facts, kind_label, localized
+from tpd_app.components.hours import messages
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import page_frame
 from tpd_app.components.tables import data_table
-from tpd_app.domain.registration import RegistrationWindow
+from tpd_app.domain.registration import RegistrationStatus, RegistrationWindow, Standing
 from tpd_app.state.catalogue import CatalogueState, CourseDetailState
 from tpd_app.state.courses import COUNTY_OPTIONS, KIND_OPTIONS, LEVEL_OPTIONS
 
@@ -112,6 +114,71 @@ def _detail_session(row: rx.Var) -> rx.Component:
                         rx.table.cell(row["lecturer"]))
 
 
+def _seats(st: rx.Var) -> rx.Component:
+    return rx.cond(
+        st["capacity"] == "0", rx.text(tr("course.standing.no_limit"), size="2"),
+        rx.cond(st["full"] == "1",
+                rx.text(tr("course.standing.full"), " ", tr("course.standing.waiting_now"), " ", st["waiting"],
+                        size="2", weight="medium", data_testid="seats-left"),
+                rx.text(tr("course.standing.seats_left"), " ", st["seats_left"], " / ", st["capacity"], size="2",
+                        weight="medium", data_testid="seats-left")))
+
+
+def _call_to_action(st: rx.Var) -> rx.Component:
+    register = rx.button(tr("registration.action.register"), on_click=D.register, data_testid="course-register")
+    withdraw = confirm_action(
+        rx.button(tr("registration.action.withdraw"), variant="soft", color_scheme=tokens.DANGER,
+                  data_testid="withdraw"),
+        title=rx.text(tr("registration.withdraw.title"), D.detail["title"]),
+        consequence=[rx.cond(st["status"] == RegistrationStatus.WAITING.value, tr("registration.withdraw.waiting"),
+                             tr("registration.withdraw.seat")), tr("registration.withdraw.again")],
+        confirm_key="registration.withdraw.confirm", on_confirm=D.withdraw, testid="withdraw")
+    return rx.match(
+        st["action"],
+        (Standing.SIGN_IN.value, rx.link(rx.button(tr("course.standing.sign_in")),
+                                         href=routes.LOGIN + "?next=" + routes.CATALOGUE + "/" + st["code"],
+                                         data_testid="course-sign-in")),
+        (Standing.REGISTER.value, register),
+        (Standing.JOIN_WAITING.value, rx.vstack(
+            rx.button(tr("course.standing.join_waiting"), on_click=D.register, data_testid="course-register"),
+            rx.text(tr("course.standing.would_be"), " ", st["would_be"], size="2", data_testid="would-be"),
+            spacing="1")),
+        (Standing.REGISTERED.value, rx.hstack(
+            status_badge(st["status"], RegistrationStatus),
+            rx.cond(st["position"] != "", rx.text(tr("registration.field.position"), " ", st["position"], size="2",
+                                                  data_testid="position")),
+            rx.cond(st["ics"] == "1", rx.link(tr("registration.action.ics"),
+                                              href="/api/me/registrations/" + st["registration_id"] + ".ics",
+                                              is_external=True, size="2", data_testid="ics")),
+            rx.cond(st["can_withdraw"] == "1", withdraw),
+            spacing="3", align="center", wrap="wrap")),
+        (Standing.REFUSED.value, rx.text(tr(st["refusal"]), size="2", data_testid="refusal")),
+        (Standing.STAFF.value, rx.text(tr("course.standing.teachers_only"), size="2", color=tokens.MUTED)),
+        rx.text(tr("course.standing.no_online"), size="2", color=tokens.MUTED),
+    )
+
+
+def _standing() -> rx.Component:
+    """Registration, in place: seats left, the window, and what this person can do now."""
+    st = D.standing
+    return rx.card(
+        rx.vstack(
+            rx.heading(tr("course.standing.title"), size="4", as_="h2"),
+            rx.cond(st["action"] != Standing.NONE.value, rx.vstack(
+                _seats(st),
+                rx.cond(st["opens"] != "", rx.text(
+                    tr("course.standing.window"), " ", localized(st, "opens_roc", "opens"), " – ",
+                    localized(st, "closes_roc", "closes"), size="2", data_testid="registration-window")),
+                spacing="1")),
+            messages(D),
+            _call_to_action(st),
+            spacing="3",
+        ),
+        width="100%",
+        data_testid="course-standing",
+    )
+
+
 def _detail() -> rx.Component:
     d = D.detail
     return rx.vstack(
@@ -119,6 +186,7 @@ def _detail() -> rx.Component:
         rx.hstack(rx.badge(kind_label(d["kind"])),
                   status_badge(d["registration"], RegistrationWindow, testid=None, fallback=rx.fragment()),
                   spacing="2"),
+        _standing(),
         *course_facts(d, topics=D.detail_topics, levels=D.detail_levels),
         rx.heading(tr("course.field.sessions"), size="4", as_="h2"),
         data_table((), D.detail_sessions, _detail_session, empty_key=None, variant="ghost", size="2"),

@@ -8,6 +8,7 @@ import reflex as rx
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
+from tpd_app.components.confirm import confirm_action
 from tpd_app.components.courses import reason_dialog
 from tpd_app.components.hours import messages
 from tpd_app.components.i18n import tr
@@ -23,6 +24,13 @@ from tpd_app.domain.registration import RegistrationStatus
 from tpd_app.state.registration import MyRegistrationsState, ParticipantsState, RegisterState, RegistrantsState
 
 
+def _course_title(row: rx.Var) -> rx.Component:
+    """The title, linked to the course's page (details, seats left, her status), and the organizer."""
+    return rx.vstack(rx.link(row["title"], href=routes.CATALOGUE + "/" + row["code"].to(str), weight="medium",
+                             data_testid="course-link"),
+                     rx.text(row["organizer"], size="1", color=tokens.MUTED), spacing="0")
+
+
 def _open_row(row: rx.Var) -> rx.Component:
     S = RegisterState
     action = rx.cond(
@@ -35,8 +43,7 @@ def _open_row(row: rx.Var) -> rx.Component:
     )
     return rx.table.row(
         cell(row["code"]),
-        cell(rx.vstack(rx.text(row["title"], weight="medium"), rx.text(row["organizer"], size="1",
-                                                                        color=tokens.MUTED), spacing="0")),
+        cell(_course_title(row)),
         cell(row["first_date"], white_space="nowrap"),
         cell(row["closes"], white_space="nowrap"),
         cell(row["hours"]),
@@ -70,8 +77,7 @@ def _mine_row(row: rx.Var) -> rx.Component:
     S = MyRegistrationsState
     return rx.table.row(
         cell(row["code"]),
-        cell(rx.vstack(rx.text(row["title"], weight="medium"), rx.text(row["organizer"], size="1",
-                                                                        color=tokens.MUTED), spacing="0")),
+        cell(_course_title(row)),
         cell(row["first_date"], white_space="nowrap"),
         cell(row["hours"]),
         cell(rx.vstack(
@@ -85,9 +91,14 @@ def _mine_row(row: rx.Var) -> rx.Component:
             rx.cond(row["ics"] == "1", rx.link(tr("registration.action.ics"),
                                                href="/api/me/registrations/" + row["id"].to(str) + ".ics",
                                                is_external=True, size="1", data_testid="ics")),
-            rx.cond(row["can_withdraw"] == "1",
-                    rx.button(tr("registration.action.withdraw"), size="1", variant="soft", color_scheme=tokens.DANGER,
-                              on_click=S.withdraw(row["id"]), data_testid="withdraw")),
+            rx.cond(row["can_withdraw"] == "1", confirm_action(
+                rx.button(tr("registration.action.withdraw"), size="1", variant="soft", color_scheme=tokens.DANGER,
+                          data_testid="withdraw"),
+                title=rx.text(tr("registration.withdraw.title"), row["title"]),
+                consequence=[rx.cond(row["status"] == RegistrationStatus.WAITING.value,
+                                     tr("registration.withdraw.waiting"), tr("registration.withdraw.seat")),
+                             tr("registration.withdraw.again")],
+                confirm_key="registration.withdraw.confirm", on_confirm=S.withdraw(row["id"]), testid="withdraw")),
             spacing="2")),
         data_testid="my-registration",
     )

@@ -8,11 +8,16 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from tpd_app import routes
-from tpd_app.domain.errors import NotFound
+from tpd_app.domain.errors import DomainError, NotFound
+from tpd_app.domain.permissions import Function
+from tpd_app.services.accounts.auth import SignedIn
 from tpd_app.services.courses import attachments, catalogue
 from tpd_app.services.courses.catalogue import CatalogueQuery
 from tpd_app.services.courses.topics import topic_options
+from tpd_app.services.hours import registration
+from tpd_app.services.platform.guard import require
 from tpd_app.state.base import AppState
+from tpd_app.state.handlers import ActionMixin, parse_id
 
 FILTER_PARAMS = ("q", "county", "level", "kind", "topic", "from", "to", "open")
 
@@ -70,8 +75,9 @@ class CatalogueState(AppState):
         return rx.redirect(query_string(params))
 
 
-class CourseDetailState(AppState):
-    """One published course, addressed by its code (`/courses/<code>`)."""
+class CourseDetailState(ActionMixin, AppState):
+    """One published course, addressed by its code (`/courses/<code>`): what it is, and where the person
+    looking at it stands (seats left, the registration window, her call to action)."""
 
     detail: dict[str, str] = {}
     detail_sessions: list[dict[str, str]] = []
@@ -79,17 +85,22 @@ class CourseDetailState(AppState):
     detail_levels: list[str] = []
     detail_files: list[dict[str, str]] = []
     found: bool = False
+    #: `registration.course_standing` for the signed-in person (or nobody).
+    standing: dict[str, str] = {}
+    _code: str = ""
 
     @rx.event
     def load(self):
-        self._identity()
+        self._reset_messages()
+        signed_in = self._identity()
         self.page_status = "ok"
-        code = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        self._code = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         try:
-            data = self._read(catalogue.published_detail, code)
-            self.detail_files = self._read(attachments.published_attachments, code)
+            data = self._read(catalogue.published_detail, self._code)
+            self.detail_files = self._read(attachments.published_attachments, self._code)
+            self._stand(signed_in)
         except NotFound:
-            self.found, self.detail = False, {}
+            self.found, self.detail, self.standing = False, {}, {}
             return
         self.found = True
         self.detail_sessions = data.pop("sessions")
@@ -98,3 +109,41 @@ class CourseDetailState(AppState):
         data.pop("eligible_counties")
         self.detail = {k: ", ".join(map(str, v)) if isinstance(v, list) else str(v if v is not None else "")
                        for k, v in data.items()}
+
+    def _stand(self, signed_in: SignedIn | None) -> None:
+        self.standing = self._read(registration.course_standing, signed_in.actor if signed_in else None,
+                                   self._code)
+
+    @rx.event
+    async def register(self):
+        """報名 from the course page: the same desk and checks as the registration list."""
+        self._reset_messages()
+        course_id = parse_id(self.standing.get("course_id", ""))
+        if course_id is None:
+            return None
+        try:
+            signed_in = self._actor_or_raise()
+            require(signed_in.actor, Function.TEACHER_REGISTER, ip=self._client_ip())
+            result = await registration.desk.submit((signed_in.actor, course_id, self._client_ip()))
+        except DomainError as error:
+            return self._fail(error)
+        if result["status"] == "waiting":
+            self._say("registration.notice.waiting", position=result["position"])
+        else:
+            self._say("registration.notice.pending")
+        return self._restand()
+
+    @rx.event
+    def withdraw(self):
+        """取消報名 of her registration for this course (the page's confirmation dialog asked first)."""
+        if (key := parse_id(self.standing.get("registration_id", ""))) is None:
+            return None
+        ok, event = self._attempt(registration.withdraw, key, notice="registration.notice.withdrawn")
+        return self._restand() if ok else event
+
+    def _restand(self) -> Any:
+        try:
+            self._stand(self._identity())
+        except DomainError as error:
+            return self._fail(error)
+        return None

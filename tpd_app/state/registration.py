@@ -4,15 +4,14 @@ with registrations and each course's registrants.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import reflex as rx
 
 from tpd_app import routes
 from tpd_app.domain.errors import DomainError
-from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.permissions import Function
 from tpd_app.services.hours import attendance, registration
-from tpd_app.services.platform.batching import Batcher
 from tpd_app.services.platform.guard import require
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import ActionMixin, Row, form_strings, parse_id
@@ -44,14 +43,15 @@ class RegisterState(ActionMixin, AppState):
 
     @rx.event
     async def register(self, course_id: str):
-        """報名: queued with everyone else's who pressed at the same moment (`_desk`), answered in order."""
+        """報名: queued with everyone else's who pressed at the same moment (`registration.desk`), answered in
+        order."""
         if (key := parse_id(course_id)) is None:
             return None
         self._reset_messages()
         try:
             signed_in = self._actor_or_raise()
             require(signed_in.actor, Function.TEACHER_REGISTER, ip=self._client_ip())
-            result = await _desk.submit((signed_in.actor, key, self._client_ip()))
+            result = await registration.desk.submit((signed_in.actor, key, self._client_ip()))
         except DomainError as error:
             return self._fail(error)
         if result["status"] == "waiting":
@@ -63,10 +63,6 @@ class RegisterState(ActionMixin, AppState):
         self.rows = [{**row, "my_status": result["status"], "refusal": "registration.refused.already"}
                      if row.get("id") == str(key) else row for row in self.rows]
         return None
-
-
-#: This process's registration desk: the 報名 of all its tabs, 50 per transaction, in arrival order.
-_desk: Batcher[tuple[Actor, int, str], dict[str, Any]] = Batcher(registration.register_each)
 
 
 class MyRegistrationsState(ActionMixin, AppState):

@@ -125,3 +125,20 @@ def test_dates_come_in_both_calendars_for_the_two_languages(db_url: str):
         for sess in detail["sessions"])
     if detail["registration_opens"]:
         assert detail["registration_opens_roc"].count("/") == 2
+
+
+def test_a_course_is_found_by_its_whole_code_or_its_first_digits(db_url: str):
+    with transaction() as s:
+        world = make_world(s)
+    codes = [_approved(world, world.school_a, world.bureau_a, title=f"數學課程{n}", days_ahead=20 + n)
+             for n in range(3)]
+    whole, total = _search(q=codes[1])
+    assert [r["code"] for r in whole] == [codes[1]] and total == 1
+    assert [r["code"] for r in _search(q=f"  {codes[2]} ")[0]] == [codes[2]]  # as pasted from a letter
+    shared = codes[0][:7]  # the year and the first serial digits: every code of this test, in code order
+    assert [r["code"] for r in _search(q=shared)[0]] == sorted(codes)
+    assert _search(q=codes[0], county="KHH")[0] == []  # the other filters still apply
+    assert _search(q="999999999") == ([], 0)  # no such course, and no text contains it
+    # Digits that start no code are a keyword like any other; words are never taken for a code.
+    assert {r["code"] for r in _search(q="數學")[0]} == set(codes)
+    assert _search(q="12")[1] == 0

@@ -166,6 +166,50 @@ def test_simultaneous_registrations_never_exceed_capacity(db_url: str):
     assert seats_held(course_id) == (3, 3)
 
 
+def test_a_teacher_who_withdrew_registers_again_at_the_end_of_the_waiting_list(db_url: str):
+    _, course_id, _, t = _setup(capacity=1)
+    first = _register(t[0], course_id)
+    _register(t[1], course_id)
+    with transaction() as s:
+        registration.withdraw(s, t[0], first["id"])
+    _register(t[2], course_id)  # full again: t[1] was promoted, t[2] waits
+    again = _register(t[0], course_id)
+    assert (again["status"], again["position"], again["id"]) == ("waiting", 2, first["id"])  # her row, requeued
+    assert _statuses(course_id) == ["waiting", "pending", "waiting"]
+    with transaction() as s:
+        positions = {row["id"]: row["position"] for row in registration.my_registrations(s, t[0])}
+    assert positions == {str(first["id"]): "2"}
+    with pytest.raises(DomainError, match="already"):
+        _register(t[0], course_id)  # registered again means registered: no second place
+    # Withdrawing from the waiting list and coming back while a seat is free takes the seat.
+    with transaction() as s:
+        registration.withdraw(s, t[0], first["id"])
+        pending = s.exec(select(CourseRegistration).where(CourseRegistration.course_id == course_id,
+                                                          CourseRegistration.status == "pending")).one()
+        registration.withdraw(s, t[1], pending.id)  # the seat passes to t[2]
+    assert _statuses(course_id) == ["withdrawn", "withdrawn", "pending"]
+    assert seats_held(course_id) == (1, 1)
+
+
+def test_teachers_registering_again_while_others_register_never_overfill(db_url: str):
+    with transaction() as s:
+        world = make_world(s)
+        course_id = published_course(s, world.school_a, capacity=3).id
+        teachers = [world.teacher_actor(s) for _ in range(10)]
+    for teacher in teachers[:3]:
+        row = _register(teacher, course_id)
+        with transaction() as s:
+            registration.withdraw(s, teacher, row["id"])
+    outcomes, errors = register_all_at_once(teachers, course_id)  # the three come back with seven others
+    assert errors == []
+    assert outcomes.count("pending") == 3 and outcomes.count("waiting") == 7
+    assert seats_held(course_id) == (3, 3)
+    with transaction() as s:
+        waiting = s.exec(select(CourseRegistration).where(CourseRegistration.course_id == course_id,
+                                                          CourseRegistration.status == "waiting")).all()
+        assert sorted(registration.waiting_position(s, row) for row in waiting) == list(range(1, 8))
+
+
 def test_cancelling_the_course_cancels_registrations_and_tells_the_teachers(db_url: str):
     _, course_id, organizer, t = _setup()
     _register(t[0], course_id)

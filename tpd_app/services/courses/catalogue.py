@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from tpd_app.domain.courses import LEVEL_BITS, CourseKind, hours_text
+from tpd_app.domain.courses import LEVEL_BITS, CourseKind, code_range, hours_text
 from tpd_app.domain.errors import NotFound
 from tpd_app.domain.registration import RegistrationWindow
 from tpd_app.domain.search_text import index_tokens, like_terms, match_query
@@ -168,10 +168,14 @@ COUNT_CAP = 1000
 DENSE_RATIO = 500
 
 
+_NEWEST_FIRST = (col(CatalogueEntry.first_date).desc(), col(CatalogueEntry.id).desc())
+
+
 @dataclass(frozen=True)
 class _Plan:
     stmt: Any
     exact_total: int | None
+    order: tuple[Any, ...] = _NEWEST_FIRST
 
 
 def _fts_ids(fts: str) -> Any:
@@ -179,11 +183,22 @@ def _fts_ids(fts: str) -> Any:
     return ids.columns(sa.column("rowid", sa.Integer))
 
 
+def _by_code(query: CatalogueQuery) -> Any:
+    """The course codes the keyword may be (a whole code or its first digits), as a condition; or None."""
+    codes = code_range(query.keyword)
+    return col(CatalogueEntry.code).between(*codes) if codes else None
+
+
 def _plan(session: Session, query: CatalogueQuery, *, use_index: bool = True) -> _Plan:
     stmt = select(CatalogueEntry)
     exact_total: int | None = None
     filtered = any([query.county, query.level, query.kind, query.topic, query.date_from, query.date_to,
                     query.open_now])
+    by_code = _by_code(query)
+    if by_code is not None and session.execute(select(CatalogueEntry.id).where(by_code).limit(1)).first():
+        # The code from an official letter: its course (or, for its first digits, those codes in order).
+        return _Plan(stmt=_filtered(stmt.where(by_code), query), exact_total=None,
+                     order=(col(CatalogueEntry.code),))
     if query.keyword:
         fts = match_query(query.keyword) if use_index and _dialect(session) == "sqlite" else None
         if fts:
@@ -202,6 +217,14 @@ def _plan(session: Session, query: CatalogueQuery, *, use_index: bool = True) ->
             contains = column.like if _dialect(session) == "sqlite" else column.ilike
             for term in like_terms(query.keyword):
                 stmt = stmt.where(contains(f"%{term}%"))
+    stmt = _filtered(stmt, query)
+    if not query.keyword and not filtered:
+        exact_total = session.exec(select(func.count()).select_from(CatalogueEntry)).one()
+    return _Plan(stmt=stmt, exact_total=exact_total)
+
+
+def _filtered(stmt: Any, query: CatalogueQuery) -> Any:
+    """`stmt` with the filters other than the keyword."""
     if query.county:
         stmt = stmt.where(CatalogueEntry.county == query.county)
     if query.level:
@@ -219,9 +242,7 @@ def _plan(session: Session, query: CatalogueQuery, *, use_index: bool = True) ->
         stmt = stmt.where(col(CatalogueEntry.online_registration).is_(True),
                           col(CatalogueEntry.registration_opens) <= today,
                           col(CatalogueEntry.registration_closes) >= today)
-    if not query.keyword and not filtered:
-        exact_total = session.exec(select(func.count()).select_from(CatalogueEntry)).one()
-    return _Plan(stmt=stmt, exact_total=exact_total)
+    return stmt
 
 
 def search(session: Session, query: CatalogueQuery, *, page_size: int = PAGE_SIZE,
@@ -238,7 +259,7 @@ def search(session: Session, query: CatalogueQuery, *, page_size: int = PAGE_SIZ
         total = session.exec(select(func.count()).select_from(capped)).one()
     rows = session.execute(  # execute, not exec: sqlmodel would return the first column of each row
         plan.stmt.with_only_columns(*_RESULT_COLUMNS)
-        .order_by(col(CatalogueEntry.first_date).desc(), col(CatalogueEntry.id).desc())
+        .order_by(*plan.order)
         .offset((query.page - 1) * page_size).limit(page_size)
     ).all()
     return [_result(entry) for entry in rows], int(total)

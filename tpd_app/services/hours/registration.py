@@ -20,12 +20,14 @@ from sqlmodel import Session, col, func, select
 from tpd_app.domain.courses import PUBLISHED, CourseStatus, hours_text
 from tpd_app.domain.errors import DomainError, NotFound, ValidationFailed
 from tpd_app.domain.national_id import mask_national_id
-from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.permissions import Actor, Function, may
 from tpd_app.domain.registration import (
     ACTIVE,
     HOLDS_SEAT,
     CourseFacts,
+    Refusal,
     RegistrationStatus,
+    Standing,
     TeacherFacts,
     may_withdraw,
     refusal,
@@ -35,6 +37,7 @@ from tpd_app.i18n import translate
 from tpd_app.models import CatalogueEntry, Course, CourseRegistration, CourseSession, RegistrationTally, Teacher, Unit
 from tpd_app.services.courses.access import load_managed
 from tpd_app.services.platform import audit, outbox
+from tpd_app.services.platform.batching import Batcher
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.guard import require
 from tpd_app.services.platform.ids import require_id
@@ -182,6 +185,68 @@ def check_eligibility(session: Session, actor: Actor, course_id: Any, *, today: 
     return f"registration.refused.{reason.value}" if reason else None
 
 
+_WAITING_COUNT = (select(func.count()).select_from(CourseRegistration)
+                  .where(CourseRegistration.course_id == sa.bindparam("course_id"),
+                         CourseRegistration.status == R.WAITING.value))
+
+
+def course_standing(session: Session, actor: Actor | None, code: str, *, today: date | None = None) -> dict[str, str]:
+    """The registration part of a published course's page for this person (None: not signed in): seats
+    left, the registration window and her call to action (`action`, a `Standing`), with her status,
+    waiting position or the reason she may not register, or the place she would get on the waiting list.
+
+    Raises:
+        NotFound: no published course has this code.
+    """
+    today = today or taipei_today()
+    course = session.exec(select(Course).join(CatalogueEntry, col(CatalogueEntry.course_id) == Course.id)
+                          .where(CatalogueEntry.code == clean(code, 16))).first()
+    if course is None or course.id is None:
+        raise NotFound()
+    taken = session.execute(select(RegistrationTally.seats_taken)
+                            .where(RegistrationTally.course_id == course.id)).scalar() or 0
+    waiting = int(session.execute(_WAITING_COUNT, {"course_id": course.id}).scalar_one())
+    full = bool(course.capacity) and taken >= course.capacity
+    standing = {"course_id": str(course.id), "code": course.code, "capacity": str(course.capacity),
+                "seats_left": str(max(0, course.capacity - taken)) if course.capacity else "",
+                "full": "1" if full else "", "waiting": str(waiting),
+                "opens": course.registration_opens.isoformat() if course.registration_opens else "",
+                "opens_roc": format_date(course.registration_opens, roc=True) if course.registration_opens else "",
+                "closes": course.registration_closes.isoformat() if course.registration_closes else "",
+                "closes_roc": format_date(course.registration_closes, roc=True)
+                if course.registration_closes else "",
+                "action": "", "status": "", "position": "", "would_be": "", "refusal": "", "registration_id": "",
+                "can_withdraw": "", "ics": ""}
+    facts = course_facts(course, in_catalogue=True)
+    anyone = refusal(facts, TeacherFacts(county=None, level=None, school_code="", registered=False), today)
+    if not course.online_registration or anyone in (Refusal.CANCELLED, Refusal.NOT_PUBLISHED):
+        return {**standing, "action": Standing.NONE.value}
+    if actor is None:
+        open_or_soon = anyone in (None, Refusal.NOT_OPEN_YET, Refusal.COUNTY, Refusal.LEVEL, Refusal.SCHOOL)
+        return {**standing, "action": Standing.SIGN_IN.value if open_or_soon else Standing.REFUSED.value,
+                "refusal": "" if open_or_soon else f"registration.refused.{anyone.value}"}  # type: ignore[union-attr]
+    if not actor.is_teacher or not may(actor, Function.TEACHER_REGISTER):
+        return {**standing, "action": Standing.STAFF.value}
+    mine = session.exec(select(CourseRegistration).where(CourseRegistration.course_id == course.id,
+                                                         CourseRegistration.teacher_id == actor.id)).first()
+    if mine is not None and mine.status in ACTIVE:
+        return {**standing, "action": Standing.REGISTERED.value, "status": mine.status,
+                "position": str(waiting_position(session, mine) or ""), "registration_id": str(mine.id),
+                "can_withdraw": "1" if may_withdraw(mine.status, course.first_date, today) else "",
+                "ics": "1" if mine.status == R.ACCEPTED.value else ""}
+    school = session.execute(_SCHOOL_OF_TEACHER, {"teacher_id": actor.id}).first()
+    if school is None:
+        raise NotFound()
+    reason = refusal(facts, TeacherFacts(county=school.county, level=school.school_level, school_code=school.code,
+                                         registered=False), today)
+    past = {"status": mine.status} if mine is not None else {}
+    if reason is not None:
+        return {**standing, **past, "action": Standing.REFUSED.value, "refusal": f"registration.refused.{reason.value}"}
+    if full:
+        return {**standing, **past, "action": Standing.JOIN_WAITING.value, "would_be": str(waiting + 1)}
+    return {**standing, **past, "action": Standing.REGISTER.value}
+
+
 def register(session: Session, actor: Actor, course_id: Any, *, ip: str = "",
              today: date | None = None) -> dict[str, Any]:
     """線上報名: take a seat (pending the organizer's acceptance) or join the waiting list.
@@ -246,6 +311,11 @@ def register_each(requests: list[tuple[Actor, int, str]]) -> list[dict[str, Any]
         if len(requests) == 1:
             raise
     return [_register_alone(request) for request in requests]
+
+
+#: This process's registration desk: the 報名 of all its tabs (the registration list and course pages), 50
+#: per transaction, in arrival order.
+desk: Batcher[tuple[Actor, int, str], dict[str, Any]] = Batcher(register_each)
 
 
 def _register_alone(request: tuple[Actor, int, str]) -> dict[str, Any] | Exception:
