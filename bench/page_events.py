@@ -172,7 +172,8 @@ def main() -> int:
             rows[best] = row  # the quietest round: this machine's CPU time is shared
     base_ms = rows[0][2] + rows[0][4]  # the minimal handler
     print(f"database: {get_engine().url.render_as_string(hide_password=True)}; {args.repeat} runs a page after one"
-          f" warm-up, the quietest of {args.rounds} rounds; median and p95 of one handler run, then the delta and its JSON (Reflex's part)")
+          f" warm-up, the quietest of {args.rounds} rounds; median and p95 of one handler run, then the delta"
+          " and its JSON (Reflex's part)")
     print(f"{'page':22} {'person':12} {'handler ms':>10} {'p95':>7} {'delta ms':>9} {'delta KB':>9} "
           f"{'SQL/run':>8} {'+ms':>7}")
     for page, person, med, p95, dms, size, sql in rows:

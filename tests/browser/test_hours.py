@@ -17,6 +17,7 @@ from tests.factories import xlsx
 from tests.services.hours_data import published_course
 from tpd_app.domain.timeutil import taipei_today
 from tpd_app.models import BusinessAccount, Course, CourseSession, Teacher, Unit
+from tpd_app.services.courses import catalogue
 
 DEMO_TEACHER = "A123456789"
 
@@ -33,6 +34,17 @@ def _demo_school(session: Session) -> Unit:
 def _course(server: Server, title: str, **fields) -> Course:
     with _db(server) as session:
         course = published_course(session, _demo_school(session), title=title, **fields)
+        session.commit()
+        return course
+
+
+def _in_catalogue(server: Server, title: str, **fields) -> Course:
+    """A published course with its catalogue entry (its page `/courses/<code>` exists) and a code of the
+    real form (ROC year and serial; year 119, which the demo data never reaches)."""
+    with _db(server) as session:
+        course = published_course(session, _demo_school(session), title=title,
+                                  code=f"119{secrets.randbelow(10 ** 6):06d}", **fields)
+        catalogue.publish(session, course)
         session.commit()
         return course
 
@@ -220,6 +232,63 @@ def test_full_course_waiting_list_and_promotion_after_a_withdrawal(page: Page, s
     _as_teacher(page, colleague.national_id)
     _register_for(page, title)
     expect(page.get_by_test_id("notice")).to_contain_text("候補第 1 位")
+
+
+def test_the_course_page_registers_withdraws_after_asking_and_queues_a_second_try(page: Page, server: Server):
+    title = f"數學領域素養導向教學 {secrets.token_hex(2)}"
+    course = _in_catalogue(server, title, capacity=1, audience_subjects="數學", venue="高雄市苓雅區和平一路116號",
+                           contact_name="蔡佩玲", contact_phone="07-7172930", contact_email="math@demo.tpd.edu.tw")
+    # Found by the code an official letter gives, then opened by someone not signed in.
+    page.goto("/courses")
+    page.get_by_test_id("catalogue-q").fill(course.code)
+    page.get_by_test_id("catalogue-search").click()
+    expect(page.get_by_test_id("catalogue-result")).to_have_count(1)
+    page.get_by_test_id("catalogue-result").get_by_role("link", name=title).click()
+    panel = page.get_by_test_id("course-standing")
+    expect(panel.get_by_test_id("seats-left")).to_contain_text("1 / 1")
+    expect(panel.get_by_test_id("registration-window")).to_contain_text("報名期間")
+    sign_in = panel.get_by_test_id("course-sign-in")
+    expect(sign_in).to_have_attribute("href", re.compile(rf"next=/courses/{course.code}"))
+    # Every field the organizer filled in, labelled: the subject, the venue with a map, the contact split up.
+    expect(page.get_by_text("研習對象領域／科目")).to_be_visible()
+    expect(page.get_by_test_id("venue-map")).to_have_attribute("href", re.compile(r"google\.com/maps/search/.*query="))
+    mail = page.get_by_role("link", name="math@demo.tpd.edu.tw")
+    expect(mail).to_have_attribute("href", "mailto:math@demo.tpd.edu.tw")
+    expect(page.get_by_text("聯絡電話")).to_be_visible()
+
+    _as_teacher(page, DEMO_TEACHER)
+    page.goto(f"/courses/{course.code}")
+    panel.get_by_test_id("course-register").click()
+    expect(panel.get_by_test_id("notice")).to_contain_text("報名成功")
+    expect(panel).to_contain_text("待審核")
+    expect(panel.get_by_test_id("seats-left")).to_contain_text("已額滿")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "hours-14-course-page-registered-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    panel.get_by_test_id("withdraw").click()
+    expect(page.get_by_test_id("withdraw-dialog")).to_contain_text(title)
+    page.get_by_test_id("withdraw-confirm").click()
+    expect(panel.get_by_test_id("notice")).to_contain_text("已取消報名")
+    expect(panel.get_by_test_id("course-register")).to_be_visible()
+    _sign_out(page)
+
+    colleague = _colleague(server)  # takes the seat meanwhile
+    _as_teacher(page, colleague.national_id)
+    _register_for(page, title)
+    expect(page.get_by_test_id("notice")).to_contain_text("報名成功")
+    _sign_out(page)
+
+    _as_teacher(page, DEMO_TEACHER)
+    page.goto(f"/courses/{course.code}")
+    expect(panel.get_by_test_id("would-be")).to_contain_text("1")
+    panel.get_by_test_id("course-register").click()
+    expect(panel.get_by_test_id("notice")).to_contain_text("候補第 1 位")
+    expect(panel.get_by_test_id("position")).to_contain_text("1")
+    # Her registration history links the title back to this page.
+    page.goto("/me/registrations")
+    page.get_by_test_id("my-registration").filter(has_text=title).get_by_test_id("course-link").click()
+    page.wait_for_url(re.compile(rf"/courses/{course.code}/?$"))
+    expect(page.get_by_test_id("course-title")).to_have_text(title)
 
 
 def test_ineligible_teacher_sees_why_she_cannot_register(page: Page, server: Server):

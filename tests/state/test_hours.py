@@ -17,8 +17,8 @@ from tpd_app.services.accounts.auth import actor_for_account
 from tpd_app.services.courses import catalogue
 from tpd_app.services.hours import attendance
 from tpd_app.services.platform.db import transaction
-from tpd_app.state.hours import AttendanceState, ConfirmListsState, MyRecordState, ReportPermissionState
 from tpd_app.state.catalogue import CourseDetailState
+from tpd_app.state.hours import AttendanceState, ConfirmListsState, MyRecordState, ReportPermissionState
 from tpd_app.state.registration import RegisterState, RegistrantsState
 
 

@@ -41,7 +41,8 @@ def course_data(title: str, first: date, *, kind: str = "lecture", topics: list[
         "sessions": [{"day": (first + timedelta(days=7 * i)).isoformat(), "start": start, "end": end,
                       "lecturer": rng.choice(LECTURERS)} for i in range(sessions)],
         "online_registration": online,
-        "registration_opens": (first - timedelta(days=12)).isoformat() if online else "",
+        # Open for a month before the start: the demo's nearer courses take registrations today.
+        "registration_opens": (first - timedelta(days=30)).isoformat() if online else "",
         "registration_closes": (first - timedelta(days=2)).isoformat() if online else "",
         "contact_name": contact[0], "contact_phone": contact[1], "contact_email": contact[2],
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import reflex as rx
 
@@ -19,6 +19,8 @@ from tpd_app.services.platform.guard import require
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import ActionMixin, parse_id
 
+#: A map search for the venue's address (the venue is free text: a school's hall, a street address).
+MAP_SEARCH = "https://www.google.com/maps/search/?api=1&query="
 FILTER_PARAMS = ("q", "county", "level", "kind", "topic", "from", "to", "open")
 
 
@@ -109,6 +111,8 @@ class CourseDetailState(ActionMixin, AppState):
         data.pop("eligible_counties")
         self.detail = {k: ", ".join(map(str, v)) if isinstance(v, list) else str(v if v is not None else "")
                        for k, v in data.items()}
+        if venue := self.detail.get("venue", ""):
+            self.detail["venue_map"] = f"{MAP_SEARCH}{quote(venue)}"
 
     def _stand(self, signed_in: SignedIn | None) -> None:
         self.standing = self._read(registration.course_standing, signed_in.actor if signed_in else None,

@@ -79,7 +79,7 @@ def test_refusals_and_courses_without_online_registration(db_url: str):
     assert _standing(None, upcoming.code)["action"] == "sign_in"
 
     yesterday = taipei_today() - timedelta(days=1)
-    _, closed, t3, _ = _course(registration_closes=yesterday)
+    _, closed, _, _ = _course(registration_closes=yesterday)
     assert (_standing(None, closed.code)["action"], _standing(None, closed.code)["refusal"]) == (
         "refused", "registration.refused.closed")
 

@@ -172,6 +172,9 @@ def test_a_teacher_who_withdrew_registers_again_at_the_end_of_the_waiting_list(d
     _register(t[1], course_id)
     with transaction() as s:
         registration.withdraw(s, t[0], first["id"])
+        listed = {row["id"]: row for row in registration.open_courses(s, t[0])}
+    # The registration list offers 報名 again, not her withdrawn status.
+    assert (listed[str(course_id)]["my_status"], listed[str(course_id)]["refusal"]) == ("", "")
     _register(t[2], course_id)  # full again: t[1] was promoted, t[2] waits
     again = _register(t[0], course_id)
     assert (again["status"], again["position"], again["id"]) == ("waiting", 2, first["id"])  # her row, requeued

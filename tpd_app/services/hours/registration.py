@@ -633,7 +633,8 @@ def open_courses(session: Session, actor: Actor, *, keyword: str = "", today: da
                        "hours": hours_text(course.hours_minutes), "capacity": str(course.capacity),
                        "full": "1" if course.capacity and taken >= course.capacity else "",
                        "refusal": f"registration.refused.{reason.value}" if reason else "",
-                       "my_status": status})
+                       # A withdrawn or declined registration is history: she may register again.
+                       "my_status": status if status in ACTIVE else ""})
     return result
 
 
