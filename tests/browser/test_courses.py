@@ -51,6 +51,7 @@ def _submit_new_course(page: Page, title: str, **kwargs) -> str:
     page.wait_for_url(re.compile(r"/course/manage/?\?saved="))
     notice = page.get_by_test_id("notice")
     expect(notice).to_contain_text("課程代碼")
+    expect(notice).to_contain_text(re.compile("已送審至臺北市政府教育局|已核准並刊登於課程總表"))  # where it went
     return re.search(r"\d{9}", notice.inner_text()).group(0)
 
 
@@ -100,7 +101,7 @@ def test_register_return_resubmit_approve_then_find_it_in_the_catalogue(page: Pa
     page.fill("#field-venue", "和平國小視聽教室（捷運信義安和站步行 5 分鐘）")
     page.get_by_test_id("session-lecturer-0").fill("陳怡安教授（國立臺灣師範大學特殊教育學系）")
     page.get_by_test_id("submit-course").click()
-    expect(page.get_by_test_id("notice")).to_contain_text("已儲存")
+    expect(page.get_by_test_id("notice")).to_contain_text("已送審至臺北市政府教育局")
     expect(page.get_by_test_id("status-badge").first).to_have_text("待審核")
     screenshot(page, "course-edit-resubmitted")
     _sign_out(page)

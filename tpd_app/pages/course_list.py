@@ -88,8 +88,11 @@ def _row(row: rx.Var) -> rx.Component:
 
 def own_courses() -> rx.Component:
     return rx.vstack(
-        rx.cond(S.saved_code, rx.callout(rx.text(tr("course.notice.registered"), " ", rx.text.strong(S.saved_code)),
-                                         icon="circle-check", color_scheme=tokens.OK, data_testid="notice")),
+        rx.cond(S.notice_text, rx.callout(S.notice_text, icon="circle-check", color_scheme=tokens.OK, role="status",
+                                          data_testid="notice"),
+                rx.cond(S.saved_code, rx.callout(rx.text(tr("course.notice.registered"), " ",
+                                                         rx.text.strong(S.saved_code)),
+                                                 icon="circle-check", color_scheme=tokens.OK, data_testid="notice"))),
         rx.cond(S.notice_key, rx.callout(tr(S.notice_key), icon="circle-check", color_scheme=tokens.OK,
                                          data_testid="notice")),
         rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme=tokens.DANGER)),

@@ -22,6 +22,19 @@ from tpd_app.services.courses.topics import topic_options
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import ActionMixin, PagedListMixin, ReasonDialogMixin, parse_id, uploaded_files
 
+
+def outcome_notice(outcome: dict[str, str], *, back_to_review: bool = False) -> tuple[str, dict[str, str]]:
+    """The notice after a save, saying where the course went: (message key, its parameters)."""
+    params = {"code": outcome["code"], "reviewer": outcome["reviewer"]}
+    status = outcome["status"]
+    if status == CourseStatus.SUBMITTED.value:
+        return ("course.outcome.back_to_review" if back_to_review else "course.outcome.submitted"), params
+    if status in {s.value for s in PUBLISHED}:
+        return "course.outcome.published", params
+    if status == CourseStatus.DRAFT.value:
+        return "course.outcome.draft", params
+    return "course.notice.saved", params
+
 MAX_FORM_SESSIONS = 30
 TEXT_FIELDS = ("title", "kind", "description", "venue", "online_url", "hours", "credits", "capacity",
                "audience_subjects", "audience_roles", "registration_opens", "registration_closes",
@@ -167,7 +180,11 @@ class CourseFormState(ActionMixin, AppState):
         back_to_review = (self.course_status in {s.value for s in PUBLISHED}
                           and status == CourseStatus.SUBMITTED.value)
         self.course_status = status
-        self.notice_key = "course.notice.saved_for_review" if back_to_review else "course.notice.saved"
+        try:
+            key, params = outcome_notice(self._use(lifecycle.where_it_went, code), back_to_review=back_to_review)
+        except DomainError:
+            key, params = ("course.notice.saved_for_review" if back_to_review else "course.notice.saved"), {}
+        self._say(key, **params)
         return None
 
     @rx.event
@@ -237,7 +254,14 @@ class OwnCoursesState(PagedListMixin, ReasonDialogMixin, AppState):
         saved = self.router.url.query_parameters.get("saved", "")
         self.saved_code = saved if isinstance(saved, str) and saved.isdigit() else ""
         self.filters, self.page = {}, 1
-        return self._load_page(function)
+        event = self._load_page(function)
+        if event is None and self.saved_code and self.page_status == "ok":
+            try:  # the course just registered: say where it went, not a bare "saved"
+                key, params = outcome_notice(self._use(lifecycle.where_it_went, self.saved_code))
+                self._say(key, **params)
+            except DomainError:
+                self.notice_text = ""
+        return event
 
     @rx.event
     def load_browse(self):

@@ -10,7 +10,7 @@ from sqlmodel import select
 from tests.factories import make_world
 from tests.services.course_data import course_form, first_day
 from tpd_app.domain.courses import Action
-from tpd_app.domain.errors import DomainError, Forbidden, ValidationFailed
+from tpd_app.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.timeutil import taipei_today
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import AuditLog, CatalogueEntry, Course
@@ -231,3 +231,32 @@ def test_returned_course_keeps_its_place_under_the_14_day_rule(db_url: str):
     with transaction() as s:
         assert lifecycle.update_course(s, operator, course.id, data, submit=True,
                                      today=taipei_today() + timedelta(days=3)) == "submitted"
+
+
+def test_the_organizer_is_told_where_each_saved_course_went(db_url: str):
+    from tpd_app.i18n import translate
+    from tpd_app.state.courses import outcome_notice
+
+    world, operator, bureau = _setup()
+    with transaction() as s:
+        draft = lifecycle.register_course(s, operator, course_form(), submit=False)
+        sent = lifecycle.register_course(s, operator, course_form(), submit=True)
+        other = world.actor(s, world.school_b, AccountCategory.OPERATOR)
+    with transaction() as s:
+        went = {code: lifecycle.where_it_went(s, operator, code) for code in (draft, sent)}
+        with pytest.raises(NotFound):
+            lifecycle.where_it_went(s, other, sent)  # another school's course is not theirs to ask about
+    assert went[draft]["status"] == "draft"
+    assert (went[sent]["status"], went[sent]["reviewer"]) == ("submitted", world.bureau_a.name)
+    key, params = outcome_notice(went[sent])
+    assert translate(key, "zh-TW", **params) == (f"已送審至{world.bureau_a.name}（課程代碼 {sent}）。"
+                                                 "核准後即刊登於課程總表。")
+    assert world.bureau_a.name in translate(key, "en", **params)
+    draft_key, draft_params = outcome_notice(went[draft])
+    assert "草稿" in translate(draft_key, "zh-TW", **draft_params)
+    with transaction() as s:
+        review.decide(s, bureau, _course(sent).id, Action.APPROVE)
+        approved = lifecycle.where_it_went(s, operator, sent)
+    assert outcome_notice(approved)[0] == "course.outcome.published"
+    edited = {**approved, "status": "submitted"}  # a material edit of the published course
+    assert outcome_notice(edited, back_to_review=True)[0] == "course.outcome.back_to_review"

@@ -125,6 +125,10 @@ ZH = {
     "course.history.action": "處理",
 
     "course.notice.saved": "已儲存。",
+    "course.outcome.draft": "已儲存為草稿（課程代碼 {code}）。送審前不會出現在課程總表。",
+    "course.outcome.submitted": "已送審至{reviewer}（課程代碼 {code}）。核准後即刊登於課程總表。",
+    "course.outcome.back_to_review": "已儲存並送回{reviewer}審核（課程代碼 {code}）；核准前課程總表仍顯示原核定版本，報名照常進行。",
+    "course.outcome.published": "已核准並刊登於課程總表（課程代碼 {code}）。",
     "course.notice.saved_for_review": "已儲存。這次修改了須審核的內容，課程已送回審核；核准前課程總表仍顯示原核定版本，報名照常進行。",
     "course.notice.registered": "研習課程已儲存，課程代碼：",
     "course.notice.cancelled": "研習課程已取消。",
@@ -355,6 +359,11 @@ EN = {
     "course.history.action": "What",
 
     "course.notice.saved": "Saved.",
+    "course.outcome.draft": "Saved as a draft (course code {code}). It is not in the catalogue until it is submitted.",
+    "course.outcome.submitted": "Sent for review to {reviewer} (course code {code}). It is published once approved.",
+    "course.outcome.back_to_review": "Saved and back in review at {reviewer} (course code {code}); until it is approved "
+                                     "the catalogue keeps the approved version and registration goes on.",
+    "course.outcome.published": "Approved and published in the catalogue (course code {code}).",
     "course.notice.saved_for_review": "Saved. The change needs review, so the course went back to its reviewer; until it is approved the catalogue shows the approved version and registration goes on.",
     "course.notice.registered": "The course was saved. Course code:",
     "course.notice.cancelled": "The course was cancelled.",

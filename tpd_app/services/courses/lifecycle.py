@@ -307,6 +307,22 @@ def row(course: Course, organizer_name: str = "") -> dict[str, str]:
     }
 
 
+def where_it_went(session: Session, actor: Actor, code: str, *, ip: str = "") -> dict[str, str]:
+    """What became of the own unit's course just saved: its status and, once submitted, the unit that
+    reviews it (for the organizer's notice: "sent for review to 臺北市政府教育局", "approved automatically").
+
+    Raises:
+        Forbidden: the actor may not browse its unit's courses. NotFound: not a course of the actor's unit.
+    """
+    require(actor, Function.COURSE_BROWSE_OWN, ip=ip)
+    row = session.execute(select(Course.code, Course.status, Unit.name)
+                          .outerjoin(Unit, col(Unit.id) == Course.reviewer_unit_id)
+                          .where(Course.code == clean(code, 16), Course.organizer_unit_id == actor.unit.id)).first()
+    if row is None:
+        raise NotFound()
+    return {"code": row.code, "status": row.status, "reviewer": row.name or ""}
+
+
 def list_own_courses(session: Session, actor: Actor, *, status: str = "", keyword: str = "", kind: str = "",
                      date_from: date | None = None, date_to: date | None = None, page: int = 1,
                      ip: str = "") -> tuple[list[dict[str, str]], int, dict[str, int]]:
