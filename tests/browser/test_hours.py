@@ -240,8 +240,11 @@ def test_the_course_page_registers_withdraws_after_asking_and_queues_a_second_tr
                            contact_name="蔡佩玲", contact_phone="07-7172930", contact_email="math@demo.tpd.edu.tw")
     # Found by the code an official letter gives, then opened by someone not signed in.
     page.goto("/courses")
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
+    expect(page.get_by_test_id("catalogue-result").first).to_be_visible()  # loaded: the form is not redrawn
     page.get_by_test_id("catalogue-q").fill(course.code)
     page.get_by_test_id("catalogue-search").click()
+    page.wait_for_url(re.compile(rf"/courses/?\?q={course.code}"))
     expect(page.get_by_test_id("catalogue-result")).to_have_count(1)
     page.get_by_test_id("catalogue-result").get_by_role("link", name=title).click()
     panel = page.get_by_test_id("course-standing")
