@@ -65,6 +65,8 @@ def test_apply_activate_set_up_accounts_and_enter_a_teacher(page: Page, server: 
     expect(page.get_by_test_id("applications")).not_to_contain_text("apply-wufu-chief")
     screenshot(page, "accounts-02-county-queue")
     page.get_by_test_id("approve-xingya-chief").click()
+    expect(page.get_by_test_id("approve-xingya-chief-dialog")).to_contain_text("xingya-chief")
+    page.get_by_test_id("approve-xingya-chief-confirm").click()
     expect(page.get_by_test_id("notice")).to_contain_text("帳號已啟用")
     expect(page.get_by_test_id("account-xingya-chief")).to_contain_text("總負責人")
 
@@ -212,6 +214,10 @@ def test_a_teacher_applies_and_her_school_confirms(page: Page, server: Server):
     _open(page, "/teachers")
     row = page.get_by_test_id("teacher-applications").get_by_role("row").filter(has_text="吳申請")
     row.get_by_role("button", name="確認").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("吳申請")  # asks first, naming the applicant and what confirming does
+    expect(dialog).to_contain_text("教師名冊")
+    dialog.get_by_role("button", name="確認").click()
     expect(page.get_by_test_id("notice")).to_contain_text("教師帳號申請已處理")
 
     _fresh(page)

@@ -85,9 +85,24 @@ def _sign_out(page: Page) -> None:
 
 
 def _register_for(page: Page, title: str) -> None:
-    page.goto("/me/register")
+    _open_registration(page, title).get_by_test_id("register").click()
+
+
+def _open_registration(page: Page, title: str):
+    """Her row for the course on /me/register. The tests add courses straight to the database, past the
+    server, whose list of open courses is kept a few seconds (`registration._open`): look again until it
+    shows, as a teacher would reload."""
     row = page.get_by_test_id("open-course").filter(has_text=title)
-    row.get_by_test_id("register").click()
+    for _ in range(8):
+        page.goto("/me/register")
+        expect(page.get_by_test_id("hydrated")).to_be_attached()
+        try:
+            expect(row).to_be_visible(timeout=1500)
+            return row
+        except AssertionError:
+            continue
+    expect(row).to_be_visible()
+    return row
 
 
 def _seat_taken_and_the_demo_teacher_waiting(page: Page, server: Server, title: str) -> Teacher:
@@ -175,6 +190,12 @@ def test_register_accept_upload_confirm_and_the_teacher_prints_her_record(page: 
     expect(page.get_by_test_id("review-entries")).to_contain_text("A12****789")
     screenshot(page, "hours-05-bureau-reviews-list")
     page.get_by_test_id("confirm-list").click()
+    # It writes lifelong records: the dialog names the list and says so before anything is written.
+    dialog = page.get_by_test_id("confirm-list-dialog")
+    expect(dialog).to_contain_text(title)
+    expect(dialog).to_contain_text("終身研習紀錄")
+    screenshot(page, "hours-05b-confirm-list-dialog")
+    page.get_by_test_id("confirm-list-confirm").click()
     expect(page.get_by_test_id("notice")).to_contain_text("2 位教師")
     _sign_out(page)
 
@@ -298,8 +319,7 @@ def test_ineligible_teacher_sees_why_she_cannot_register(page: Page, server: Ser
     title = f"高雄市國中數學教師研習 {secrets.token_hex(2)}"
     _course(server, title, eligible_counties=["KHH"])
     _as_teacher(page, DEMO_TEACHER)
-    page.goto("/me/register")
-    row = page.get_by_test_id("open-course").filter(has_text=title)
+    row = _open_registration(page, title)
     expect(row.get_by_test_id("refusal")).to_contain_text("限定特定縣市")
     expect(row.get_by_test_id("register")).to_have_count(0)
     screenshot(page, "hours-10-ineligible")

@@ -10,7 +10,8 @@ from tpd_app.components.i18n import tr
 
 
 def confirm_action(trigger: rx.Component, *, title: rx.Component, consequence: list[rx.Var | str],
-                   confirm_key: str, on_confirm: rx.event.EventType, testid: str) -> rx.Component:
+                   confirm_key: str, on_confirm: rx.event.EventType, testid: str | rx.Var,
+                   colour: str = tokens.DANGER) -> rx.Component:
     """`trigger` opens the dialog; `title` names the object, `consequence` (sentences, one per line) what
     confirming does."""
     lines: list[rx.Component] = []
@@ -24,12 +25,12 @@ def confirm_action(trigger: rx.Component, *, title: rx.Component, consequence: l
             rx.alert_dialog.description(*lines, size="2"),  # a <p>: inline content only
             rx.flex(
                 rx.alert_dialog.cancel(rx.button(tr("common.cancel"), variant="soft", color_scheme="gray",
-                                                 data_testid=f"{testid}-cancel")),
-                rx.alert_dialog.action(rx.button(tr(confirm_key), color_scheme=tokens.DANGER, on_click=on_confirm,
-                                                 data_testid=f"{testid}-confirm")),
+                                                 data_testid=testid + "-cancel")),
+                rx.alert_dialog.action(rx.button(tr(confirm_key), color_scheme=colour, on_click=on_confirm,
+                                                 data_testid=testid + "-confirm")),
                 spacing="3", justify="end", margin_top="1rem", wrap="wrap",
             ),
             max_width="28rem",
-            data_testid=f"{testid}-dialog",
+            data_testid=testid + "-dialog",
         ),
     )

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import reflex as rx
 
 from tpd_app.components import tokens
+from tpd_app.components.confirm import confirm_action
 from tpd_app.components.i18n import tr
 
 #: A column header: a message key ("" for an unlabelled column), a Var holding one, or a ready header cell.
@@ -121,12 +122,26 @@ def form_card(title_key: str, on_submit: rx.event.EventHandler, *children: rx.Co
     )
 
 
+def confirmed_button(label_key: str, on_click: rx.event.EventSpec, *, testid: str | rx.Var, name: rx.Var | str,
+                     consequence_key: str, colour: str = tokens.NEUTRAL) -> rx.Component:
+    """An action button that asks first: the dialog names `name` and says `consequence_key`; the
+    dialog's buttons are `<testid>-confirm` and `<testid>-cancel`."""
+    return confirm_action(
+        action_button(label_key, rx.noop(), colour=colour, testid=testid),
+        title=rx.text(tr(label_key), "：", name), consequence=[tr(consequence_key)], confirm_key=label_key,
+        on_confirm=on_click, testid=testid, colour=colour)
+
+
 def decision_buttons(approve_key: str, on_approve: rx.event.EventSpec, on_reject: rx.event.EventSpec,
-                     testid: rx.Var) -> rx.Component:
-    """Approve and reject buttons of one queue row; test ids `approve-…` / `reject-…`."""
+                     testid: rx.Var, *, name: rx.Var | str, approve_consequence: str,
+                     reject_consequence: str = "confirm.reject") -> rx.Component:
+    """Approve and reject buttons of one queue row, each asking first (naming `name`); test ids
+    `approve-…` / `reject-…`, their dialogs' `approve-…-confirm` / `reject-…-confirm`."""
     return rx.hstack(
-        action_button(approve_key, on_approve, colour=tokens.OK, testid="approve-" + testid),
-        action_button("accounts.reject", on_reject, colour=tokens.DANGER, testid="reject-" + testid),
+        confirmed_button(approve_key, on_approve, colour=tokens.OK, testid="approve-" + testid, name=name,
+                         consequence_key=approve_consequence),
+        confirmed_button("accounts.reject", on_reject, colour=tokens.DANGER, testid="reject-" + testid, name=name,
+                         consequence_key=reject_consequence),
         spacing="1",
     )
 

@@ -13,6 +13,7 @@ from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
     action_button,
     cell,
+    confirmed_button,
     data_table,
     decision_buttons,
     form_card,
@@ -45,7 +46,8 @@ def _application_table(state: AccountState) -> rx.Component:
                  rx.cond(r["chief_change"], rx.badge(tr("accounts.chief_change"), color_scheme=tokens.WARN))),
             cell(r["created_at"]),
             cell(decision_buttons("accounts.activate", state.activate(r["id"]), state.reject(r["id"]),
-                                  r["username"].to(str))),
+                                  r["username"].to(str), name=r["username"].to(str),
+                                  approve_consequence="confirm.activate_account")),
         )
 
     return section(
@@ -61,9 +63,10 @@ def _account_actions(state: AccountState, r: rx.Var, *extra: rx.Component) -> rx
     return rx.hstack(
         *extra,
         rx.cond(r["status"] == "active",
-                action_button("accounts.disable", state.disable(r["id"]), colour=tokens.DANGER,
-                              testid="disable-" + name),
-                action_button("accounts.enable", state.enable(r["id"]), colour=tokens.OK, testid="enable-" + name)),
+                confirmed_button("accounts.disable", state.disable(r["id"]), colour=tokens.DANGER,
+                                 testid="disable-" + name, name=name, consequence_key="confirm.disable_account"),
+                confirmed_button("accounts.enable", state.enable(r["id"]), colour=tokens.OK, testid="enable-" + name,
+                                 name=name, consequence_key="confirm.enable_account")),
         action_button("accounts.reset_password", state.reset_password(r["id"]), testid="reset-" + name),
         spacing="1", wrap="wrap",
     )
@@ -106,7 +109,8 @@ def _chief_changes() -> rx.Component:
             cell(r["unit_code"], " ", r["unit_name"]), cell(r["username"], " ", r["name"]), cell(r["reason"]),
             cell(r["created_at"]),
             cell(decision_buttons("accounts.approve", S.decide_chief_change(r["id"], True),
-                                  S.decide_chief_change(r["id"], False), "chief-" + r["id"].to(str))),
+                                  S.decide_chief_change(r["id"], False), "chief-" + r["id"].to(str),
+                                  name=r["username"].to(str), approve_consequence="confirm.chief_change")),
         )
 
     return rx.cond(

@@ -252,6 +252,8 @@ def course_edit_page() -> rx.Component:
                   status_badge(S.course_status, CourseStatus), spacing="3", align="center"),
         rx.cond(S.notice_key, rx.callout(tr(S.notice_key.to(str)), icon="circle-check", color_scheme=tokens.OK,
                                          role="status", data_testid="notice")),
+        rx.cond(S.notice_text, rx.callout(S.notice_text, icon="circle-check", color_scheme=tokens.OK,
+                                          role="status", data_testid="notice")),
         rx.cond(
             S.decision_reason,
             rx.callout(rx.text(rx.text.strong(tr("course.field.decision_reason")), " ", S.decision_reason),

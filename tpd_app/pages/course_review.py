@@ -8,6 +8,7 @@ from reflex.vars.function import FunctionStringVar
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
+from tpd_app.components.confirm import confirm_action
 from tpd_app.components.courses import course_facts, kind_label, labelled, localized, pager
 from tpd_app.components.forms import work_progress
 from tpd_app.components.i18n import tr
@@ -144,9 +145,13 @@ def course_review_page() -> rx.Component:
         data_table(["", "course.field.code", "course.field.organizer", "course.field.title", "course.field.kind",
                     "course.field.first_date", ""], S.rows, _row, empty_key=None, variant="ghost", size="2"),
         rx.cond(S.rows.length() == 0, rx.text(tr("review.empty"), color=tokens.MUTED, data_testid="review-empty")),
-        rx.button(tr("review.action.bulk_approve"), " (", S.selected.length().to_string(), ")",
-                  on_click=S.approve_selected, disabled=S.selected.length() == 0, color_scheme=tokens.OK,
-                  loading=S.working, data_testid="bulk-approve"),
+        confirm_action(
+            rx.button(tr("review.action.bulk_approve"), " (", S.selected.length().to_string(), ")",
+                      disabled=S.selected.length() == 0, color_scheme=tokens.OK, loading=S.working,
+                      data_testid="bulk-approve"),
+            title=rx.text(tr("review.action.bulk_approve"), "：", S.selected.length().to_string()),
+            consequence=[tr("confirm.bulk_approve")], confirm_key="review.action.bulk_approve",
+            on_confirm=S.approve_selected, testid="bulk-approve", colour=tokens.OK),
         work_progress(S),
         pager(S.page, S.total, S.go_page(-1), S.go_page(1)),
         _late_form(),

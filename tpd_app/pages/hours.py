@@ -8,6 +8,7 @@ import reflex as rx
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
+from tpd_app.components.confirm import confirm_action
 from tpd_app.components.courses import checkbox, kind_label, reason_dialog
 from tpd_app.components.forms import work_progress
 from tpd_app.components.hours import PRINT_CSS, messages
@@ -270,8 +271,15 @@ def confirm_lists_page() -> rx.Component:
                         "attendance.field.hours", "attendance.field.source"), S.entries, _review_entry,
                        testid="review-entries"),
             rx.hstack(
-                rx.button(tr("attendance.action.confirm"), color_scheme=tokens.OK, on_click=S.confirm,
-                          loading=S.working, data_testid="confirm-list"),
+                confirm_action(
+                    rx.button(tr("attendance.action.confirm"), color_scheme=tokens.OK, loading=S.working,
+                              data_testid="confirm-list"),
+                    title=rx.text(tr("attendance.action.confirm"), "：", S.info["title"]),
+                    consequence=[tr("attendance.field.count") + "：" + S.info["count"].to(str) + "　"
+                                 + tr("attendance.field.total_hours") + "：" + S.info["total_hours"].to(str),
+                                 tr("confirm.attendance_list")],
+                    confirm_key="attendance.action.confirm", on_confirm=S.confirm, testid="confirm-list",
+                    colour=tokens.OK),
                 rx.button(tr("attendance.action.return"), color_scheme=tokens.CAUTION, variant="soft",
                           on_click=S.ask_return, data_testid="return-list"),
                 rx.button(tr("common.close"), variant="ghost", on_click=S.close_list, disabled=S.working),

@@ -104,7 +104,8 @@ def _applications() -> rx.Component:
                  rx.cond(a["registered"], rx.badge(tr("teachers.registered"), color_scheme=tokens.WARN))),
             cell(a["name"]), cell(a["email"]), cell(a["birth_date"]), cell(a["created_at"]),
             cell(decision_buttons("teachers.confirm", S.decide_application(a["id"], True),
-                                  S.decide_application(a["id"], False), "application-" + a["id"].to(str))),
+                                  S.decide_application(a["id"], False), "application-" + a["id"].to(str),
+                                  name=a["name"].to(str), approve_consequence="confirm.teacher_application")),
         )
 
     return rx.cond(

@@ -127,7 +127,7 @@ ZH = {
     "course.notice.saved": "已儲存。",
     "course.outcome.draft": "已儲存為草稿（課程代碼 {code}）。送審前不會出現在課程總表。",
     "course.outcome.submitted": "已送審至{reviewer}（課程代碼 {code}）。核准後即刊登於課程總表。",
-    "course.outcome.back_to_review": "已儲存並送回{reviewer}審核（課程代碼 {code}）；核准前課程總表仍顯示原核定版本，報名照常進行。",
+    "course.outcome.back_to_review": "已儲存，課程已送回審核（{reviewer}，課程代碼 {code}）；核准前課程總表仍顯示原核定版本，報名照常進行。",
     "course.outcome.published": "已核准並刊登於課程總表（課程代碼 {code}）。",
     "course.notice.saved_for_review": "已儲存。這次修改了須審核的內容，課程已送回審核；核准前課程總表仍顯示原核定版本，報名照常進行。",
     "course.notice.registered": "研習課程已儲存，課程代碼：",
