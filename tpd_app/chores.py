@@ -1,9 +1,9 @@
 """The daily chores, run by the worker beside the web server (`python -m tpd_app.cli worker`).
 
-Directory changes whose effective date has come are applied, the report-deadline reminders queued
-and the subscription digests queued, each once per Taipei day: a chore is claimed in `chore_run` in
-the same transaction as its work, so however many workers run it happens once, and a chore that
-fails leaves its claim unmade and is tried again on the next round.
+Directory changes whose effective date has come are applied, the report-deadline reminders queued,
+the subscription digests and the reminders of tomorrow's courses queued, each once per Taipei day: a
+chore is claimed in `chore_run` in the same transaction as its work, so however many workers run it
+happens once, and a chore that fails leaves its claim unmade and is tried again on the next round.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlmodel import Session
 from tpd_app.domain.timeutil import to_taipei, utcnow
 from tpd_app.models import ChoreRun
 from tpd_app.services.accounts.directory import apply_due_changes, queue_reminders
+from tpd_app.services.hours.registration import send_reminders
 from tpd_app.services.hours.subscriptions import send_digests
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.sql import upsert_insert
@@ -38,6 +39,8 @@ CHORES: tuple[Chore, ...] = (
     Chore("apply-directory-changes", lambda session, today: apply_due_changes(session, today)),
     Chore("send-directory-reminders", lambda session, today: queue_reminders(session, today)),
     Chore("send-digests", lambda session, _today: send_digests(session), from_hour=DIGEST_HOUR),
+    # The day before a course: its registered teachers are reminded, in the morning like the digest.
+    Chore("send-course-reminders", lambda session, today: send_reminders(session, today), from_hour=DIGEST_HOUR),
 )
 
 

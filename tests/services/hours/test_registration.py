@@ -4,7 +4,7 @@ no overfilling under simultaneous registrations, history, .ics, Excel export."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -15,7 +15,7 @@ from tests.services.course_data import course_form
 from tests.services.hours_data import published_course, register_all_at_once, seats_held
 from tpd_app.domain.courses import Action
 from tpd_app.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from tpd_app.domain.timeutil import taipei_today
+from tpd_app.domain.timeutil import TAIPEI, taipei_today
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import Course, CourseRegistration, OutboxMessage
 from tpd_app.services.courses import lifecycle, review
@@ -211,6 +211,26 @@ def test_teachers_registering_again_while_others_register_never_overfill(db_url:
         waiting = s.exec(select(CourseRegistration).where(CourseRegistration.course_id == course_id,
                                                           CourseRegistration.status == "waiting")).all()
         assert sorted(registration.waiting_position(s, row) for row in waiting) == list(range(1, 8))
+
+
+def test_the_day_before_a_course_each_teacher_holding_a_seat_is_reminded_once(db_url: str):
+    from tpd_app.chores import run_due_chores
+
+    _, course_id, organizer, t = _setup(capacity=2, days_ahead=20)
+    for teacher in t[:3]:
+        _register(teacher, course_id)  # two seats, one waiting
+    with transaction() as s:
+        registration.accept(s, organizer, course_id, [r.id for r in s.exec(
+            select(CourseRegistration).where(CourseRegistration.teacher_id == t[0].id))])
+        first = s.get(Course, course_id).first_date
+    eve = datetime.combine(first - timedelta(days=1), time(8), tzinfo=TAIPEI)
+    assert run_due_chores(eve - timedelta(days=1))["send-course-reminders"] == 0  # two days before: nothing
+    assert run_due_chores(eve)["send-course-reminders"] == 2
+    assert "send-course-reminders" not in run_due_chores(eve + timedelta(hours=3))  # once a day
+    with transaction() as s:
+        mails = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reminder")).all()
+    assert len(mails) == 2 and all("明天開始" in m.subject for m in mails)
+    assert all("13:30–16:30" in m.body and "本校視聽教室" in m.body and "取消報名" in m.body for m in mails)
 
 
 def test_cancelling_the_course_cancels_registrations_and_tells_the_teachers(db_url: str):

@@ -173,6 +173,9 @@ ZH = {
     "subscriptions.unsubscribed": "已取消訂閱，您不會再收到課程通知。",
     "subscriptions.bad_link": "此取消訂閱連結無效。",
 
+    "mail.reminder.subject": "【研習提醒】明天開始：{title}",
+    "mail.reminder.body": "{name} 老師您好：\n\n提醒您，您報名的研習「{title}」（課程代碼 {code}）明天（{first}）開始。\n"
+                          "時間：{time}\n地點：{venue}\n\n如無法參加，請至「線上報名記錄」取消報名，讓候補的老師遞補。\n",
     "mail.promoted.subject": "【研習候補遞補】{title}",
     "mail.promoted.body": "{name} 老師您好：\n\n您候補的研習「{title}」（課程代碼 {code}，{first} 開始）已有名額，"
                           "您已遞補為報名者，等待辦理單位審核。\n\n全國教師在職進修資訊網",
@@ -401,6 +404,10 @@ EN = {
     "subscriptions.unsubscribed": "Unsubscribed; you will receive no more course notices.",
     "subscriptions.bad_link": "This unsubscribe link is not valid.",
 
+    "mail.reminder.subject": "[Reminder] Starting tomorrow: {title}",
+    "mail.reminder.body": "Dear {name},\n\nThe course you registered for, \"{title}\" (code {code}), starts tomorrow "
+                          "({first}).\nTime: {time}\nVenue: {venue}\n\nIf you cannot attend, please withdraw under "
+                          "\"My registrations\" so that someone on the waiting list gets the seat.\n",
     "mail.promoted.subject": "[Waiting list] A seat for {title}",
     "mail.promoted.body": "Dear {name},\n\nA seat became free in \"{title}\" (code {code}, starting {first}); you "
                           "moved up from the waiting list and await the organizer's decision.\n\nTPD",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -111,6 +111,35 @@ def _mail(session: Session, teacher: Teacher, course: Course, kind: str, **param
               "first": format_date(course.first_date, roc=True) if course.first_date else "", **params}
     outbox.queue(session, to=teacher.email, subject=translate(f"mail.{kind}.subject", "zh-TW", **values),
                  body=translate(f"mail.{kind}.body", "zh-TW", name=teacher.name, **values), kind=kind)
+
+
+def send_reminders(session: Session, today: date) -> int:
+    """The day before a course starts, remind each teacher who holds a seat (pending or accepted): when,
+    where, and how to withdraw so that the waiting list moves. Run once a day (`chores`); returns how many
+    mails were queued."""
+    tomorrow = today + timedelta(days=1)
+    rows = session.execute(
+        select(Teacher.name, Teacher.email, Course.id, Course.code, Course.title, Course.venue, Course.first_date)
+        .join(CourseRegistration, col(CourseRegistration.teacher_id) == Teacher.id)
+        .join(Course, col(Course.id) == CourseRegistration.course_id)
+        .where(Course.first_date == tomorrow, col(Course.status).in_([s.value for s in PUBLISHED]),
+               col(CourseRegistration.status).in_(sorted(HOLDS_SEAT)))
+        .order_by(col(Course.id), col(Teacher.id))).all()
+    if not rows:
+        return 0
+    first_sessions = {course_id: (start, end) for course_id, start, end in session.execute(
+        select(CourseSession.course_id, CourseSession.start_time, CourseSession.end_time)
+        .where(col(CourseSession.course_id).in_({r.id for r in rows}), CourseSession.day == tomorrow)
+        .order_by(col(CourseSession.start_time).desc()))}
+    messages = []
+    for r in rows:
+        start, end = first_sessions.get(r.id, ("", ""))
+        values = {"title": r.title, "code": r.code, "first": format_date(r.first_date, roc=True),
+                  "time": f"{start}–{end}" if start else "", "venue": r.venue or ""}
+        messages.append({"to": r.email, "kind": "reminder",
+                         "subject": translate("mail.reminder.subject", "zh-TW", **values),
+                         "body": translate("mail.reminder.body", "zh-TW", name=r.name, **values)})
+    return outbox.queue_many(session, messages)
 
 
 def _promote_waiting(session: Session, course: Course) -> list[int]:
