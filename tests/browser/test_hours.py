@@ -161,6 +161,18 @@ def test_register_accept_upload_confirm_and_the_teacher_prints_her_record(page: 
     _move_to_the_past(server, course.id, days=3)
     page.goto(f"/course/attendance?id={course.id}")
     expect(page.get_by_test_id("entry")).to_have_count(1)
+    # The walk-in line names the field and its reason, and keeps the list as it was.
+    page.get_by_test_id("walk-in-id").fill("A123456780")
+    page.get_by_test_id("walk-in-hours").fill("3")
+    page.get_by_test_id("walk-in-add").click()
+    expect(page.get_by_test_id("error-walk-in-national_id")).to_contain_text("身分證字號：身分證字號檢查碼錯誤")
+    expect(page.get_by_test_id("walk-in-id")).to_have_attribute("aria-invalid", "true")
+    page.get_by_test_id("walk-in-id").fill(colleague.national_id)
+    page.get_by_test_id("walk-in-hours").fill("9")
+    page.get_by_test_id("walk-in-add").click()
+    expect(page.get_by_test_id("error-walk-in-hours")).to_contain_text("時數超過課程時數")
+    expect(page.get_by_test_id("error-walk-in-national_id")).to_have_count(0)
+    expect(page.get_by_test_id("entry")).to_have_count(1)
     bad = tmp_path / "名單-有錯.xlsx"
     bad.write_bytes(_attendance_file([(DEMO_TEACHER, "林怡君", 3), ("A123456780", "錯號", 3),
                                       (colleague.national_id, colleague.name, 9)]))

@@ -208,12 +208,19 @@ def attendance_page() -> rx.Component:
                                                              i["return_reason"]), color_scheme=tokens.CAUTION,
                                                      icon="undo-2", data_testid="return-reason")),
         rx.cond(i["editable"] == "1", rx.vstack(
-            rx.form(rx.hstack(
-                rx.input(name="national_id", placeholder=tr("attendance.field.national_id"), max_length=10,
-                         data_testid="walk-in-id"),
-                rx.input(name="hours", placeholder=tr("attendance.field.hours"), max_length=5, width="6rem"),
-                rx.button(tr("attendance.action.add"), type="submit", data_testid="walk-in-add"),
-                spacing="2", align="center"), on_submit=S.add, key=S.form_key),
+            rx.form(rx.vstack(
+                rx.hstack(
+                    _walk_in_field("national_id", "attendance.field.national_id", 10, "walk-in-id"),
+                    _walk_in_field("hours", "attendance.field.hours", 5, "walk-in-hours", width="6rem"),
+                    rx.button(tr("attendance.action.add"), type="submit", data_testid="walk-in-add"),
+                    spacing="2", align="center", wrap="wrap"),
+                # Each field's own reason, next to the form (the walk-in line has no room beside each input).
+                *[rx.cond(S.field_errors[name], rx.text(tr(label), "：", tr(S.field_errors[name].to(str)),
+                                                        id=f"walk-in-{name}-error", color=tokens.ERROR, size="1",
+                                                        role="alert", data_testid=f"error-walk-in-{name}"))
+                  for name, label in (("national_id", "attendance.field.national_id"),
+                                      ("hours", "attendance.field.hours"))],
+                spacing="1"), on_submit=S.add, key=S.form_key),
             _import_card(),
             spacing="3", width="100%",
         )),
@@ -292,6 +299,14 @@ def confirm_lists_page() -> rx.Component:
                       on_submit=S.confirm_return, on_close=S.close_return, error=S.return_error,
                       confirm_key="attendance.action.return", testid="return"),
     )
+
+
+def _walk_in_field(name: str, label_key: str, max_length: int, testid: str, **props) -> rx.Component:
+    """One input of the walk-in line, tied to its own error message (`aria-invalid`, `aria-describedby`)."""
+    S = AttendanceState
+    return rx.input(name=name, placeholder=tr(label_key), aria_label=tr(label_key), max_length=max_length,
+                    aria_invalid=rx.cond(S.field_errors[name], "true", "false"),
+                    aria_describedby=f"walk-in-{name}-error", data_testid=testid, **props)
 
 
 def _school_row(row: rx.Var) -> rx.Component:
