@@ -12,7 +12,7 @@ from tests.factories import PASSWORD, make_account, make_teacher, make_world, xl
 from tests.services.hours_data import published_course
 from tests.state.conftest import build_state, run_handler, session_cookie
 from tpd_app.domain.units import AccountCategory
-from tpd_app.models import AttendanceList, AuditLog, BusinessAccount, CourseRegistration, TrainingRecord, Unit
+from tpd_app.models import AttendanceList, AuditLog, BusinessAccount, Course, CourseRegistration, TrainingRecord, Unit
 from tpd_app.services.accounts.auth import actor_for_account
 from tpd_app.services.courses import catalogue
 from tpd_app.services.hours import attendance
@@ -80,6 +80,24 @@ def test_a_teacher_registers_and_withdraws_from_the_course_page(db_url: str):
     assert state.standing["action"] == "register" and state.standing["status"] == "withdrawn"
     with transaction() as s:
         assert s.exec(select(CourseRegistration.status)).all() == ["withdrawn"]
+
+
+def test_a_business_account_pressing_register_on_a_course_page_is_refused_and_audited(db_url: str):
+    _, course_id, _, _ = _world()
+    with transaction() as s:
+        course = s.get(Course, course_id)
+        catalogue.publish(s, course)
+        code = course.code
+    before = _denials()
+    state = build_state(CourseDetailState, cookie=session_cookie("op-a", PASSWORD), path=f"/courses/{code}")
+    state.load()
+    assert state.standing["action"] == "staff"  # the page offers her nothing; a forged event is refused
+    run_handler(state, "register")
+    run_handler(state, "withdraw")
+    assert state.error_text
+    with transaction() as s:
+        assert s.exec(select(CourseRegistration)).all() == []
+    assert _denials() == before + 1
 
 
 def test_business_account_calling_the_register_handler_is_refused_and_audited(db_url: str):

@@ -6,18 +6,19 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import reflex as rx
+from sqlmodel import Session
 
 from tpd_app import routes
 from tpd_app.domain.errors import DomainError, NotFound
-from tpd_app.domain.permissions import Function
+from tpd_app.domain.permissions import Actor
 from tpd_app.services.accounts.auth import SignedIn
 from tpd_app.services.courses import attachments, catalogue
 from tpd_app.services.courses.catalogue import CatalogueQuery
 from tpd_app.services.courses.topics import topic_options
 from tpd_app.services.hours import registration
-from tpd_app.services.platform.guard import require
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import ActionMixin, parse_id
+from tpd_app.state.registration import register_at_desk
 
 #: A map search for the venue's address (the venue is free text: a school's hall, a street address).
 MAP_SEARCH = "https://www.google.com/maps/search/?api=1&query="
@@ -77,6 +78,13 @@ class CatalogueState(AppState):
         return rx.redirect(query_string(params))
 
 
+def _course_page(session: Session, code: str, actor: Actor | None) -> tuple[dict[str, Any], list[dict[str, str]],
+                                                                          dict[str, str]]:
+    """A course page's reads in one transaction: the published course, its attachments, where `actor` stands."""
+    return (catalogue.published_detail(session, code), attachments.published_attachments(session, code),
+            registration.course_standing(session, actor, code))
+
+
 class CourseDetailState(ActionMixin, AppState):
     """One published course, addressed by its code (`/courses/<code>`): what it is, and where the person
     looking at it stands (seats left, the registration window, her call to action)."""
@@ -98,9 +106,8 @@ class CourseDetailState(ActionMixin, AppState):
         self.page_status = "ok"
         self._code = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         try:
-            data = self._read(catalogue.published_detail, self._code)
-            self.detail_files = self._read(attachments.published_attachments, self._code)
-            self._stand(signed_in)
+            data, self.detail_files, self.standing = self._read(_course_page, self._code,
+                                                                signed_in.actor if signed_in else None)
         except NotFound:
             self.found, self.detail, self.standing = False, {}, {}
             return
@@ -121,21 +128,10 @@ class CourseDetailState(ActionMixin, AppState):
     @rx.event
     async def register(self):
         """報名 from the course page: the same desk and checks as the registration list."""
-        self._reset_messages()
-        course_id = parse_id(self.standing.get("course_id", ""))
-        if course_id is None:
+        if (course_id := parse_id(self.standing.get("course_id", ""))) is None:
             return None
-        try:
-            signed_in = self._actor_or_raise()
-            require(signed_in.actor, Function.TEACHER_REGISTER, ip=self._client_ip())
-            result = await registration.desk.submit((signed_in.actor, course_id, self._client_ip()))
-        except DomainError as error:
-            return self._fail(error)
-        if result["status"] == "waiting":
-            self._say("registration.notice.waiting", position=result["position"])
-        else:
-            self._say("registration.notice.pending")
-        return self._restand()
+        result, event = await register_at_desk(self, course_id)
+        return event if result is None else self._restand()
 
     @rx.event
     def withdraw(self):

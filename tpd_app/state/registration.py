@@ -4,7 +4,7 @@ with registrations and each course's registrants.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import reflex as rx
 
@@ -15,6 +15,25 @@ from tpd_app.services.hours import attendance, registration
 from tpd_app.services.platform.guard import require
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import ActionMixin, Row, form_strings, parse_id
+
+
+async def register_at_desk(state: ActionMixin, course_id: int) -> tuple[dict[str, Any] | None, Any]:
+    """報名 as the tab's signed-in teacher, queued at `registration.desk` with everyone else's who pressed at
+    the same moment and answered in order (the registration list and the course page both use it): (her
+    answer, None) with the notice said, or (None, the event to return: the login, or None with the error)."""
+    state._reset_messages()
+    try:
+        signed_in = state._actor_or_raise()  # type: ignore[attr-defined]
+        ip = state._client_ip()  # type: ignore[attr-defined]
+        require(signed_in.actor, Function.TEACHER_REGISTER, ip=ip)
+        result = await registration.desk.submit((signed_in.actor, course_id, ip))
+    except DomainError as error:
+        return None, state._fail(error)
+    if result["status"] == "waiting":
+        state._say("registration.notice.waiting", position=result["position"])
+    else:
+        state._say("registration.notice.pending")
+    return result, None
 
 
 class RegisterState(ActionMixin, AppState):
@@ -47,17 +66,9 @@ class RegisterState(ActionMixin, AppState):
         order."""
         if (key := parse_id(course_id)) is None:
             return None
-        self._reset_messages()
-        try:
-            signed_in = self._actor_or_raise()
-            require(signed_in.actor, Function.TEACHER_REGISTER, ip=self._client_ip())
-            result = await registration.desk.submit((signed_in.actor, key, self._client_ip()))
-        except DomainError as error:
-            return self._fail(error)
-        if result["status"] == "waiting":
-            self._say("registration.notice.waiting", position=result["position"])
-        else:
-            self._say("registration.notice.pending")
+        result, event = await register_at_desk(self, key)
+        if result is None:
+            return event
         # Only her row changed for her: mark it instead of reading every open course again (in a rush each
         # answer would cost a second query set; the next visit reads them all).
         self.rows = [{**row, "my_status": result["status"], "refusal": "registration.refused.already"}

@@ -214,9 +214,13 @@ def check_eligibility(session: Session, actor: Actor, course_id: Any, *, today: 
     return f"registration.refused.{reason.value}" if reason else None
 
 
-_WAITING_COUNT = (select(func.count()).select_from(CourseRegistration)
-                  .where(CourseRegistration.course_id == sa.bindparam("course_id"),
-                         CourseRegistration.status == R.WAITING.value))
+#: A course's seats taken and how many wait, in one read.
+_SEATS_AND_WAITING = sa.select(
+    select(RegistrationTally.seats_taken).where(RegistrationTally.course_id == sa.bindparam("course_id"))
+    .scalar_subquery(),
+    select(func.count()).select_from(CourseRegistration)
+    .where(CourseRegistration.course_id == sa.bindparam("course_id"), CourseRegistration.status == R.WAITING.value)
+    .scalar_subquery())
 
 
 def course_standing(session: Session, actor: Actor | None, code: str, *, today: date | None = None) -> dict[str, str]:
@@ -232,9 +236,8 @@ def course_standing(session: Session, actor: Actor | None, code: str, *, today: 
                           .where(CatalogueEntry.code == clean(code, 16))).first()
     if course is None or course.id is None:
         raise NotFound()
-    taken = session.execute(select(RegistrationTally.seats_taken)
-                            .where(RegistrationTally.course_id == course.id)).scalar() or 0
-    waiting = int(session.execute(_WAITING_COUNT, {"course_id": course.id}).scalar_one())
+    taken, waiting = session.execute(_SEATS_AND_WAITING, {"course_id": course.id}).one()
+    taken, waiting = int(taken or 0), int(waiting)
     full = bool(course.capacity) and taken >= course.capacity
     standing = {"course_id": str(course.id), "code": course.code, "capacity": str(course.capacity),
                 "seats_left": str(max(0, course.capacity - taken)) if course.capacity else "",

@@ -18,6 +18,7 @@ import re
 import threading
 import time
 import weakref
+from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic, TypeVar
@@ -34,7 +35,7 @@ _WRITE = re.compile(r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\
 _WRITTEN = "tpd_written_tables"
 
 
-class _Watching:
+class _Watching(ABC):
     """A cache that forgets when one of `tables` is written."""
 
     def __init__(self, tables: Iterable[str]) -> None:
@@ -57,8 +58,9 @@ class _Watching:
         self._generation += 1
         self._drop()
 
+    @abstractmethod
     def _drop(self) -> None:
-        raise NotImplementedError
+        """Drop what is kept (each kind keeps it its own way)."""
 
 
 def note_written(connection: sa.Connection, table: str) -> None:
