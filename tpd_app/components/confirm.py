@@ -26,8 +26,9 @@ def confirm_action(trigger: rx.Component, *, title: rx.Component, consequence: l
             rx.flex(
                 rx.alert_dialog.cancel(rx.button(tr("common.cancel"), variant="soft", color_scheme="gray",
                                                  data_testid=testid + "-cancel")),
-                rx.alert_dialog.action(rx.button(tr(confirm_key), color_scheme=colour, on_click=on_confirm,
-                                                 data_testid=testid + "-confirm")),
+                # High contrast: a solid red or green button with white text falls short of WCAG AA (3.9:1).
+                rx.alert_dialog.action(rx.button(tr(confirm_key), color_scheme=colour, high_contrast=True,
+                                                 on_click=on_confirm, data_testid=testid + "-confirm")),
                 spacing="3", justify="end", margin_top="1rem", wrap="wrap",
             ),
             max_width="28rem",
