@@ -52,3 +52,24 @@ def test_downloads_need_the_right_session(db_url: str):
     assert client.get(f"/api/courses/{course.id}/registrants.xlsx", cookies=_cookie("org-b")).status_code == 404
     assert client.get(f"/api/courses/{course.id}/registrants.xlsx", cookies=_cookie(mine_id)).status_code == 404
     assert client.get("/api/unsubscribe?token=1.forged").status_code == 400
+
+
+def test_the_calendar_feed_is_served_by_its_address_alone(db_url: str):
+    from tpd_app.services.hours import calendar
+
+    with transaction() as s:
+        world = make_world(s)
+        course = published_course(s, world.school_a, title="食農教育研習")
+        her = world.teacher_actor(s)
+        s.add(CourseRegistration(course_id=course.id, teacher_id=her.id, status="accepted"))
+    with transaction() as s:
+        path = calendar.make_feed(s, her).split("://", 1)[1].split("/", 1)[1]
+    client = _client()
+    feed = client.get("/" + path)  # no cookie: a calendar application polls it
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    assert "食農教育研習" in feed.text and feed.headers["cache-control"] == "private, no-store"
+    key = path.rsplit("/", 1)[1].split(".", 1)[0]
+    assert client.get(f"/api/calendar/{key}.{'f' * 32}.ics").status_code == 404
+    with transaction() as s:
+        calendar.stop_feed(s, her)
+    assert client.get("/" + path).status_code == 404

@@ -385,6 +385,41 @@ def test_teacher_subscribes_and_unsubscribes_with_the_mailed_link(page: Page, se
     expect(page.get_by_test_id("active")).not_to_be_checked()
 
 
+def test_teacher_subscribes_her_calendar_and_a_new_address_ends_the_old_one(page: Page, server: Server):
+    title = f"戶外教育實務 {secrets.token_hex(2)}"
+    course = _course(server, title)
+    with _db(server) as session:  # accepted, as after the organizer's decision
+        from tpd_app.models import CourseRegistration
+
+        teacher_id = session.exec(select(Teacher.id).where(Teacher.national_id == DEMO_TEACHER)).one()
+        session.add(CourseRegistration(course_id=course.id, teacher_id=teacher_id, status="accepted"))
+        session.commit()
+    _as_teacher(page, DEMO_TEACHER)
+    page.goto("/me/registrations")
+    card = page.get_by_test_id("calendar-feed")
+    card.get_by_test_id("feed-make").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("已建立新的行事曆訂閱網址")
+    address = card.get_by_test_id("feed-address")
+    expect(address).to_have_value(re.compile(r"/api/calendar/[0-9a-f]{32}\.[0-9a-f]{32}\.ics$"))
+    expect(card.get_by_test_id("feed-last-read")).to_contain_text("尚未有行事曆讀取")
+    first = "/api/calendar/" + address.input_value().rsplit("/", 1)[1]
+    feed = page.context.request.get(first)  # what a calendar application polls
+    assert feed.status == 200 and title in feed.text() and feed.headers["content-type"].startswith("text/calendar")
+    page.reload()
+    expect(card.get_by_test_id("feed-last-read")).to_contain_text(re.compile(r"1\d\d/\d\d/\d\d \d\d:\d\d"))
+    screenshot(page, "hours-15-calendar-feed")
+    card.get_by_test_id("feed-remake").click()
+    expect(page.get_by_test_id("feed-remake-dialog")).to_contain_text("目前的網址會立即失效")
+    page.get_by_test_id("feed-remake-confirm").click()
+    expect(address).not_to_have_value(re.compile(re.escape(first.rsplit("/", 1)[1]) + "$"))
+    second = "/api/calendar/" + address.input_value().rsplit("/", 1)[1]
+    assert page.context.request.get(first).status == 404 and page.context.request.get(second).status == 200
+    card.get_by_test_id("feed-stop").click()
+    page.get_by_test_id("feed-stop-confirm").click()
+    expect(card.get_by_test_id("feed-make")).to_be_visible()
+    assert page.context.request.get(second).status == 404
+
+
 def test_raising_the_capacity_gives_the_seat_to_the_first_waiting_teacher(page: Page, server: Server):
     title = f"環境教育：校園食農實作 {secrets.token_hex(2)}"
     course = _course(server, title, capacity=1, topics=("environment",), audience_levels=["elementary"],

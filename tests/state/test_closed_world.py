@@ -76,6 +76,8 @@ OWN_RECORD: dict[str, frozenset[str]] = {
     "RegisterState.register": frozenset({"course_registration", "registration_tally", "outbox_message"}),
     "CourseDetailState.register": frozenset({"course_registration", "registration_tally", "outbox_message"}),
     "SubscriptionState.save": frozenset({"subscription"}),
+    "MyRegistrationsState.make_feed": frozenset({"calendar_feed"}),
+    "MyRegistrationsState.stop_feed": frozenset({"calendar_feed"}),
     "ProfileState.save": frozenset({"teacher", "business_account"}),
     "PasswordState.save": frozenset({"teacher", "business_account", "login_session"}),
 }
@@ -346,6 +348,7 @@ REFLEX_ENDPOINTS: dict[str, str] = {
 HTTP_PUBLIC_BY_DESIGN: dict[str, str] = {
     "POST /api/auth/session": "signing in: a forged or used ticket is refused",
     "GET /api/unsubscribe": "the one-click unsubscribe link: a signed token, no sign-in",
+    "GET /api/calendar/{token}.ics": "a teacher's calendar feed: the signed random key is the address",
     "GET /api/attendance/template.xlsx": "an empty template for any signed-in person",
     "GET /api/me/records.pdf": "the caller's own training record",
     "GET /api/ready": "readiness: which checks pass, no one's data",

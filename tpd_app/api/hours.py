@@ -1,6 +1,7 @@
 """Registration and hours downloads (SPEC §3.2, §3.3), authorized by the HttpOnly session cookie like every page:
 the record PDF, a registration's .ics, an organizer's registrant list (Excel, masked IDs), the
-attendance template; and the one-click unsubscribe link, which needs no login (a signed token)."""
+attendance template; and two addresses that need no login (each a signed token): the one-click unsubscribe
+link and a teacher's personal calendar feed."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tpd_app.domain.errors import DomainError, Forbidden, NotFound
 from tpd_app.domain.permissions import Actor
 from tpd_app.i18n import translate
 from tpd_app.services.accounts import auth
-from tpd_app.services.hours import attendance, records, registration, subscriptions
+from tpd_app.services.hours import attendance, calendar, records, registration, subscriptions
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.uploads import XLSX_MIME
 from tpd_app.settings import get_settings
@@ -105,10 +106,27 @@ async def unsubscribe(request: Request) -> Response:
     return HTMLResponse(page, status_code=200 if ok else 400)
 
 
+async def calendar_feed(request: Request) -> Response:
+    """A teacher's calendar subscription: polled by calendar applications, so the address is the key."""
+    token = request.path_params.get("token", "")[:80]
+
+    def work() -> bytes | None:
+        with transaction() as session:
+            return calendar.feed_calendar(session, token)
+
+    data = await asyncio.to_thread(work)
+    if data is None:
+        return Response("not found", status_code=404)
+    return Response(data, media_type="text/calendar; charset=utf-8",
+                    headers={"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex",
+                             "Referrer-Policy": "no-referrer"})
+
+
 ROUTES = [
     Route("/api/me/records.pdf", record_pdf, methods=["GET"]),
     Route("/api/me/registrations/{registration_id}.ics", registration_ics, methods=["GET"]),
     Route("/api/courses/{course_id}/registrants.xlsx", registrants_xlsx, methods=["GET"]),
     Route("/api/attendance/template.xlsx", attendance_template, methods=["GET"]),
     Route("/api/unsubscribe", unsubscribe, methods=["GET"]),
+    Route("/api/calendar/{token}.ics", calendar_feed, methods=["GET"]),
 ]

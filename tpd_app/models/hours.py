@@ -158,3 +158,18 @@ class SubscriptionNotice(SQLModel, table=True):
     course_id: int = Field(foreign_key="course.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True, index=True))
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A teacher's personal calendar subscription (行事曆訂閱): the random key of her secret feed address.
+
+    The address is the key with the installation's signature, so a copy of the database alone does not
+    give the addresses; making a new one replaces the key and every old address stops working."""
+
+    __tablename__ = "calendar_feed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    teacher_id: int = Field(foreign_key="teacher.id", unique=True)
+    feed_key: str = Field(max_length=32, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    last_read_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))

@@ -9,7 +9,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.confirm import confirm_action
-from tpd_app.components.courses import reason_dialog
+from tpd_app.components.courses import localized, reason_dialog
 from tpd_app.components.hours import messages
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
@@ -111,7 +111,47 @@ def teacher_registrations_page() -> rx.Component:
     return app_shell("func.teacher.registrations", messages(S), data_table(
         ("course.field.code", "course.field.title", "course.field.first_date", "course.field.hours_short",
          "course.field.status", "common.actions"), S.rows, _mine_row, testid="my-registrations",
-        empty_key="registration.mine_empty"))
+        empty_key="registration.mine_empty"), _calendar_feed())
+
+
+def _calendar_feed() -> rx.Component:
+    """Her personal calendar subscription: the secret address, copy, make a new one, stop."""
+    S = MyRegistrationsState
+    remake = confirm_action(
+        rx.button(tr("registration.feed.remake"), variant="soft", data_testid="feed-remake"),
+        title=rx.text(tr("registration.feed.remake_title")), consequence=[tr("registration.feed.remake_consequence")],
+        confirm_key="registration.feed.remake", on_confirm=S.make_feed, testid="feed-remake",
+        colour=tokens.WARN)
+    stop = confirm_action(
+        rx.button(tr("registration.feed.stop"), variant="soft", color_scheme=tokens.DANGER, data_testid="feed-stop"),
+        title=rx.text(tr("registration.feed.stop_title")), consequence=[tr("registration.feed.stop_consequence")],
+        confirm_key="registration.feed.stop", on_confirm=S.stop_feed, testid="feed-stop")
+    return rx.card(rx.vstack(
+        rx.heading(tr("registration.feed.title"), size="4", as_="h2"),
+        rx.text(tr("registration.feed.about"), size="2", color=tokens.MUTED),
+        rx.cond(
+            S.feed["address"] != "",
+            rx.vstack(
+                rx.el.label(tr("registration.feed.address"), html_for="feed-address", font_size="0.875rem",
+                            font_weight="500"),
+                rx.input(value=S.feed["address"], read_only=True, id="feed-address", width="100%",
+                         on_focus=rx.call_script("document.getElementById('feed-address').select()"),
+                         data_testid="feed-address"),
+                rx.flex(
+                    rx.button(rx.icon("copy", size=16, aria_hidden="true"), tr("registration.feed.copy"),
+                              on_click=rx.set_clipboard(S.feed["address"].to(str)), data_testid="feed-copy"),
+                    remake, stop, gap=tokens.SPACE_2, wrap="wrap"),
+                rx.text(tr("registration.feed.last_read"), "：",
+                        rx.cond(S.feed["last_read"] != "", localized(S.feed, "last_read_roc", "last_read"),
+                                tr("registration.feed.never_read")),
+                        size="1", color=tokens.MUTED, data_testid="feed-last-read"),
+                spacing="2", width="100%"),
+            rx.vstack(
+                rx.text(tr("registration.feed.none"), size="2"),
+                rx.button(tr("registration.feed.make"), on_click=S.make_feed, data_testid="feed-make"),
+                spacing="2"),
+        ),
+        spacing="3", width="100%"), width="100%", data_testid="calendar-feed")
 
 
 def _upcoming_row(row: rx.Var) -> rx.Component:

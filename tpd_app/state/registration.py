@@ -11,7 +11,7 @@ import reflex as rx
 from tpd_app import routes
 from tpd_app.domain.errors import DomainError
 from tpd_app.domain.permissions import Function
-from tpd_app.services.hours import attendance, registration
+from tpd_app.services.hours import attendance, calendar, registration
 from tpd_app.services.platform.guard import require
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import ActionMixin, Row, form_strings, parse_id
@@ -82,9 +82,12 @@ class MyRegistrationsState(ActionMixin, AppState):
     FUNCTION: ClassVar = Function.TEACHER_REGISTRATIONS
 
     rows: list[Row] = []
+    #: Her personal calendar subscription: address ("" when she has none), last_read(_roc).
+    feed: Row = {}
 
     def _refresh(self) -> None:
         self.rows = self._use(registration.my_registrations)
+        self.feed = self._use(calendar.my_feed)
 
     @rx.event
     def load(self):
@@ -95,6 +98,17 @@ class MyRegistrationsState(ActionMixin, AppState):
         if (key := parse_id(registration_id)) is None:
             return None
         ok, result = self._attempt(registration.withdraw, key, notice="registration.notice.withdrawn")
+        return self._after(ok, result)
+
+    @rx.event
+    def make_feed(self):
+        """A new calendar address (an earlier one stops working)."""
+        ok, result = self._attempt(calendar.make_feed, notice="registration.feed.made")
+        return self._after(ok, result)
+
+    @rx.event
+    def stop_feed(self):
+        ok, result = self._attempt(calendar.stop_feed, notice="registration.feed.stopped")
         return self._after(ok, result)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,6 +36,7 @@ from tpd_app.domain.timeutil import TAIPEI, format_date, taipei_today, utcnow
 from tpd_app.i18n import translate
 from tpd_app.models import CatalogueEntry, Course, CourseRegistration, CourseSession, RegistrationTally, Teacher, Unit
 from tpd_app.services.courses.access import load_managed
+from tpd_app.services.hours import calendar
 from tpd_app.services.platform import audit, outbox
 from tpd_app.services.platform.batching import Batcher
 from tpd_app.services.platform.db import transaction
@@ -549,10 +550,6 @@ def my_registrations(session: Session, actor: Actor, *, ip: str = "") -> list[di
             for reg in rows]
 
 
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
 def ics(session: Session, actor: Actor, registration_id: Any, *, ip: str = "") -> tuple[str, bytes]:
     """An iCalendar file with every session of an accepted registration: (filename, bytes).
 
@@ -565,30 +562,9 @@ def ics(session: Session, actor: Actor, registration_id: Any, *, ip: str = "") -
         raise NotFound()
     course = _load_course(session, row.course_id)
     organizer = session.get(Unit, course.organizer_unit_id)
-    meetings = session.exec(select(CourseSession).where(CourseSession.course_id == course.id)
-                            .order_by(col(CourseSession.day), col(CourseSession.start_time))).all()
-    location = course.venue or course.online_url
-    description = f"{course.code} {organizer.name if organizer else ''}"
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//TPD//inservice//ZH-TW", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH"]
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
-    for index, meeting in enumerate(meetings):
-        lines += ["BEGIN:VEVENT", f"UID:tpd-{course.code}-{row.id}-{index}@inservice",
-                  f"DTSTAMP:{stamp}",
-                  f"DTSTART:{_taipei_to_utc(meeting.day, meeting.start_time)}",
-                  f"DTEND:{_taipei_to_utc(meeting.day, meeting.end_time)}",
-                  f"SUMMARY:{_ics_text(course.title)}",
-                  f"LOCATION:{_ics_text(location)}",
-                  f"DESCRIPTION:{_ics_text(description)}",
-                  "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return f"{course.code}.ics", ("\r\n".join(lines) + "\r\n").encode()
-
-
-def _taipei_to_utc(day: date, hhmm: str) -> str:
-    hour, minute = (int(p) for p in hhmm.split(":"))
-    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=TAIPEI)
-    return (local - local.utcoffset()).replace(tzinfo=None).strftime("%Y%m%dT%H%M%SZ")  # type: ignore[operator]
+    events = calendar.vevents(course, organizer.name if organizer else "",
+                              calendar.course_sessions(session, course.id or 0), row.id)
+    return f"{course.code}.ics", calendar.calendar(events)
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,8 @@ def deliver_due(*, limit: int = BATCH) -> dict[str, int]:
     return {"sent": sent, "failed": failed}
 
 
-def _secret() -> bytes:
+def secret_key() -> bytes:
+    """The installation's signing key: TPD_SECRET_KEY, else a key made once next to the database."""
     raw = os.environ.get("TPD_SECRET_KEY", "")
     if raw:
         return raw.encode()
@@ -153,7 +154,7 @@ def _secret() -> bytes:
 
 def signer(purpose: str) -> Callable[[int], str]:
     """`sign` for many values, the key read once (a course approval signs a link for every subscriber)."""
-    key = _secret()
+    key = secret_key()
 
     def sign_value(value: int) -> str:
         digest = hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
