@@ -9,6 +9,7 @@ from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
 from tpd_app.domain.permissions import Actor
 from tpd_app.domain.permissions import Function as F
+from tpd_app.domain.workqueue import Queue
 
 HOME = "/"
 LOGIN = "/login"
@@ -97,3 +98,22 @@ def safe_next(path: str) -> str:
     """Only our own pages are acceptable after sign-in (no open redirect)."""
     path = path.rstrip("/") if path != "/" else path
     return path if path in _SAFE_NEXT else DASHBOARD
+
+
+#: Where each work queue of the home page is handled: the page that lists what waits, filtered.
+QUEUE_ROUTES: dict[Queue, str] = {
+    Queue.COURSES_TO_REVIEW: FUNCTION_ROUTES[F.COURSE_REVIEW],
+    Queue.LISTS_TO_CONFIRM: CONFIRM_LISTS,
+    Queue.RETURNED_COURSES: FUNCTION_ROUTES[F.COURSE_MANAGE] + "?status=returned",
+    Queue.LISTS_OVERDUE: PARTICIPANTS,
+    Queue.LISTS_DUE: PARTICIPANTS,
+    Queue.REGISTRANTS_WAITING: PARTICIPANTS,
+    Queue.TEACHERS_BELOW: FUNCTION_ROUTES[F.TEACHERS_RECORDS] + "?below=1",
+    Queue.ACCOUNT_APPLICATIONS: FUNCTION_ROUTES[F.ACCOUNTS_SUBORDINATE],
+    Queue.CHIEF_CHANGES: FUNCTION_ROUTES[F.ACCOUNTS_SUBORDINATE],
+    Queue.UNIT_APPLICATIONS: FUNCTION_ROUTES[F.ACCOUNTS_OWN_UNIT],
+    Queue.TEACHER_APPLICATIONS: FUNCTION_ROUTES[F.TEACHERS_MANAGE],
+    Queue.UPCOMING_COURSES: FUNCTION_ROUTES[F.TEACHER_REGISTRATIONS],
+    Queue.WAITING_POSITIONS: FUNCTION_ROUTES[F.TEACHER_REGISTRATIONS],
+    Queue.HOURS_MISSING: FUNCTION_ROUTES[F.TEACHER_RECORDS],
+}

@@ -84,7 +84,8 @@ OWN_RECORD: dict[str, frozenset[str]] = {
 
 #: Everything else: refused for a caller without the right, writes nothing, shows no one else's data.
 GUARDED: dict[str, str] = {
-    "AppState": "load_dashboard",
+    "AppState": "",
+    "HomeState": "load",
     "ApplyState": "",
     "AttendanceState": "add correct download_template import_file import_good_rows load remove run_import set_hours "
                        "submit",

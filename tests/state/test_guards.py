@@ -12,6 +12,7 @@ from tpd_app.services.platform.db import transaction
 from tpd_app.state.accounts import OwnUnitState
 from tpd_app.state.auth import LoginState
 from tpd_app.state.base import AppState
+from tpd_app.state.home import HomeState
 from tpd_app.state.profile import PasswordState, ProfileState, UnitContactState
 
 CONTACT = {"contact_name": "新承辦", "phone": "02-23456789", "fax": "", "email": "new@school.edu.tw",
@@ -87,8 +88,8 @@ def test_chief_opening_own_unit_accounts_gets_the_page(db_url: str):
 
 def test_navigation_lists_exactly_the_allowed_functions(db_url: str):
     _world_with_accounts()
-    state = build_state(AppState, cookie=session_cookie("operator-a", PASSWORD))
-    state.load_dashboard()
+    state = build_state(HomeState, cookie=session_cookie("operator-a", PASSWORD))
+    state.load()
     items = [row["key"] for row in state.nav if row["kind"] == "item"]
     assert items == ["course.register", "course.manage", "course.browse_own", "unit.contact",
                      "profile.edit", "profile.password", "stats.school", "participants"]

@@ -99,7 +99,6 @@ MESSAGES: dict[str, str] = {
     "login.expired": "Your session has expired or was ended; please sign in again.",
     "dashboard.title": "Workspace",
     "dashboard.welcome": "Welcome",
-    "dashboard.functions": "Functions available to you",
     "dashboard.must_change_password": "Your password is temporary; please change it first.",
     "forbidden.title": "Not allowed",
     "forbidden.body": "Your account may not use this function. This attempt has been recorded.",

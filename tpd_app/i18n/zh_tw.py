@@ -105,7 +105,6 @@ MESSAGES: dict[str, str] = {
     # Dashboard
     "dashboard.title": "工作區",
     "dashboard.welcome": "歡迎使用",
-    "dashboard.functions": "您可使用的功能",
     "dashboard.must_change_password": "您的密碼為臨時密碼，請先變更登入密碼。",
     # Guard
     "forbidden.title": "權限不足",

@@ -26,6 +26,8 @@ def _filters() -> rx.Component:
                 rx.el.option(tr("course.filter.all_statuses"), value=""),
                 *[rx.el.option(tr(f"course.status.{s}"), value=s) for s in STATUS_OPTIONS],
                 name="status", aria_label="status", style=_SELECT_STYLE, data_testid="filter-status",
+                # Opened filtered (the home page's "returned" queue): show the filter; remount when it changes.
+                default_value=S.filters["status"].to(str), key=S.filters["status"].to(str),
             ),
             rx.el.select(
                 rx.el.option(tr("course.filter.all_kinds"), value=""),

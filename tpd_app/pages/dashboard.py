@@ -1,4 +1,5 @@
-"""The signed-in home page (工作區): who you are and what you may use."""
+"""The signed-in home page (工作區): who you are and what waits for you, each count opening the page that
+handles it (the menu beside it lists what you may use)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,67 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
-from tpd_app.state.base import AppState, NavEntry
+from tpd_app.state.base import AppState
+from tpd_app.state.home import HomeState
 
 
-def _function_card(entry: NavEntry) -> rx.Component:
-    return rx.cond(
-        entry["kind"] == "item",
-        rx.link(
-            rx.card(rx.text(tr(entry["label_key"]), weight="medium"), width="100%"),
-            href=entry["href"],
-            underline="none",
-            width="15rem",
+def _queue_card(row: rx.Var) -> rx.Component:
+    """One queue: its count (or the hours still missing), its label, its urgent part; a link to its page."""
+    key = row["key"].to(str)
+    urgent = row["state"] == "urgent"
+    colour = rx.match(row["state"], ("urgent", tokens.ERROR), ("waiting", f"var(--{tokens.ACCENT}-11)"), tokens.MUTED)
+    figure = rx.cond(
+        key == "hours_missing",
+        rx.cond(row["count"] == "0", tr("queue.hours_missing.met"),
+                tr("queue.hours_missing.figure").replace("{n}", row["figure"].to(str))),
+        "",
+    )
+    return rx.link(
+        rx.card(
+            rx.hstack(
+                rx.cond(key != "hours_missing",
+                        rx.text(row["count"], size="7", weight="bold", color=colour,
+                                data_testid="queue-count"),
+                        rx.icon(rx.cond(row["count"] == "0", "circle-check", "clock"), size=28,
+                                color=colour, aria_hidden="true")),
+                rx.vstack(
+                    rx.text(tr("queue." + key), weight="medium"),
+                    rx.cond(figure != "", rx.text(figure, size="2", data_testid="queue-figure")),
+                    rx.cond(urgent & (row["urgent"] != ""),
+                            rx.text(tr("queue." + key + ".urgent").replace("{n}", row["urgent"].to(str)),
+                                    size="2", color=tokens.ERROR, data_testid="queue-urgent")),
+                    spacing="1",
+                ),
+                spacing="3", align="center",
+            ),
+            width="100%",
+            variant=rx.cond(row["state"] == "done", "surface", "classic"),
         ),
+        href=row["href"],
+        underline="none",
+        width=["100%", "100%", "19rem"],
+        data_testid="queue-" + key,
+        data_state=row["state"],
     )
 
 
-@rx.page(route=routes.DASHBOARD, on_load=AppState.load_dashboard, title="工作區 | 全國教師在職進修資訊網")
+def _work_queue() -> rx.Component:
+    S = HomeState
+    return rx.vstack(
+        rx.heading(tr("queue.title"), size="4", as_="h2"),
+        rx.cond(
+            S.queue.length() > 0,
+            rx.fragment(
+                rx.cond(S.queue[0]["state"] == "done",
+                        rx.text(tr("queue.all_clear"), color=tokens.MUTED, data_testid="queue-all-clear")),
+                rx.flex(rx.foreach(S.queue, _queue_card), gap=tokens.SPACE_2, wrap="wrap", width="100%"),
+            ),
+        ),
+        spacing="3", width="100%", data_testid="work-queue",
+    )
+
+
+@rx.page(route=routes.DASHBOARD, on_load=HomeState.load, title="工作區 | 全國教師在職進修資訊網")
 def dashboard() -> rx.Component:
     return app_shell(
         "dashboard.title",
@@ -37,6 +83,5 @@ def dashboard() -> rx.Component:
             ),
             width="100%",
         ),
-        rx.heading(tr("dashboard.functions"), size="4", as_="h2"),
-        rx.flex(rx.foreach(AppState.nav, _function_card), gap=tokens.SPACE_2, wrap="wrap"),
+        _work_queue(),
     )

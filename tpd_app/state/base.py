@@ -273,12 +273,6 @@ class AppState(rx.State):
         self.page_status = "ok"
 
     @rx.event
-    def load_dashboard(self):
-        """on_load of the signed-in home page."""
-        _, event = self._enter_page()
-        return event
-
-    @rx.event
     async def logout(self):
         """End the session on the server, empty every page's state, then let the endpoint clear the cookie.
 

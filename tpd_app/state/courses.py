@@ -253,7 +253,9 @@ class OwnCoursesState(PagedListMixin, ReasonDialogMixin, AppState):
         self.manage = function is Function.COURSE_MANAGE
         saved = self.router.url.query_parameters.get("saved", "")
         self.saved_code = saved if isinstance(saved, str) and saved.isdigit() else ""
-        self.filters, self.page = {}, 1
+        wanted = self.router.url.query_parameters.get("status", "")  # e.g. from the home page's queue
+        self.filters = {"status": wanted} if wanted in {s.value for s in CourseStatus} else {}
+        self.page = 1
         event = self._load_page(function)
         if event is None and self.saved_code and self.page_status == "ok":
             try:  # the course just registered: say where it went, not a bare "saved"

@@ -20,6 +20,7 @@ from tpd_app.domain.errors import DomainError, Forbidden, NotFound, ValidationFa
 from tpd_app.domain.permissions import Actor, Function, UnitRef, grantable_functions, may
 from tpd_app.domain.timeutil import format_datetime, utcnow
 from tpd_app.domain.units import NATIONWIDE, AccountCategory, UnitType
+from tpd_app.domain.workqueue import Queue, QueueItem
 from tpd_app.models import AccountApplication, BusinessAccount, ChiefChangeRequest, Unit
 from tpd_app.services.accounts.admin import username_problem
 from tpd_app.services.accounts.auth import end_sessions
@@ -582,3 +583,17 @@ def decide_chief_change(session: Session, actor: Actor, request_id: object, *, a
                      subject="全國教師在職進修資訊網 總負責人異動結果",
                      body=f"{candidate.name} 您好：\n\n「{unit.name}」總負責人異動申請"
                           + ("已核准，您已成為總負責人。" if approve else "未獲核准。"))
+
+
+def work_queue(session: Session, actor: Actor) -> list[QueueItem]:
+    """The home page's account work: applications for accounts of the units it oversees, chief changes
+    (the national centre), applications for its own unit. Only the queues of functions the actor holds."""
+    items: list[QueueItem] = []
+    if may(actor, Function.ACCOUNTS_SUBORDINATE):
+        waiting = pending_applications(session, actor, scope=SUBORDINATE)
+        items.append(QueueItem(Queue.ACCOUNT_APPLICATIONS, len(waiting)))
+        if actor.unit.type == UnitType.NATIONAL_CENTER:
+            items.append(QueueItem(Queue.CHIEF_CHANGES, len(pending_chief_changes(session, actor))))
+    if may(actor, Function.ACCOUNTS_OWN_UNIT):
+        items.append(QueueItem(Queue.UNIT_APPLICATIONS, len(pending_applications(session, actor, scope=OWN_UNIT))))
+    return items

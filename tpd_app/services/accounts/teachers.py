@@ -16,9 +16,10 @@ from sqlmodel import Session, col, select
 from tpd_app.domain.accounts import ApplicationStatus, Employment
 from tpd_app.domain.errors import NotFound, ValidationFailed
 from tpd_app.domain.national_id import is_valid_national_id, mask_national_id, normalize_national_id
-from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.permissions import Actor, Function, may
 from tpd_app.domain.timeutil import format_date, format_datetime, utcnow
 from tpd_app.domain.units import TEACHER_UNITS
+from tpd_app.domain.workqueue import Queue, QueueItem
 from tpd_app.models import Teacher, TeacherApplication, TeacherPlacement, Unit
 from tpd_app.services.accounts.auth import end_sessions
 from tpd_app.services.accounts.business import check_public_rate, one_time_password
@@ -427,3 +428,10 @@ def decide_teacher_application(session: Session, actor: Actor, application_id: o
                  subject="全國教師在職進修資訊網 教師帳號申請結果",
                  body=f"{application.name} 老師您好：\n\n您向「{school.name}」申請的教師帳號"
                       + ("已確認，請以身分證字號及申請時設定的密碼登入。" if approve else "未獲確認，請洽學校承辦人。"))
+
+
+def work_queue(session: Session, actor: Actor) -> list[QueueItem]:
+    """The home page's roster work: teachers' applications naming the actor's school."""
+    if not may(actor, Function.TEACHERS_MANAGE):
+        return []
+    return [QueueItem(Queue.TEACHER_APPLICATIONS, len(pending_teacher_applications(session, actor)))]

@@ -5,15 +5,17 @@ allowances, auto-review settings and the auto-review browse page with revocation
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from tpd_app.domain.courses import MAX_REASON, Action, CourseKind, CourseStatus, next_status
 from tpd_app.domain.errors import DomainError, NotFound, ValidationFailed
-from tpd_app.domain.permissions import Actor, Function
-from tpd_app.domain.timeutil import utcnow
+from tpd_app.domain.permissions import Actor, Function, may
+from tpd_app.domain.timeutil import taipei_today, utcnow
 from tpd_app.domain.units import NATIONWIDE, county_name
+from tpd_app.domain.workqueue import SOON_DAYS, Queue, QueueItem
 from tpd_app.models import AutoReviewSetting, Course, Unit
 from tpd_app.services.courses import catalogue
 from tpd_app.services.courses.access import load_for_decision
@@ -253,3 +255,21 @@ def revoke(session: Session, actor: Actor, course_id: Any, reason: Any, *, ip: s
     record_decision(session, course, actor, Action.REVOKE.value, before, text)
     audit.record(session, action="course.revoke", actor=actor, target_type="course", target_id=course.code,
                  before={"status": before}, after={"status": course.status, "reason": text}, ip=ip)
+
+
+def work_queue(session: Session, actor: Actor, *, today: date | None = None) -> list[QueueItem]:
+    """The home page's course work: for a reviewing centre the courses waiting for its decision (urgent:
+    starting within a week); for an organizer its courses returned for changes (urgent: all of them, a
+    returned course cannot take registrations). Only the queues of functions the actor holds."""
+    today = today or taipei_today()
+    items: list[QueueItem] = []
+    if may(actor, Function.COURSE_REVIEW):
+        waiting = _scope(select(func.count(), func.count().filter(col(Course.first_date) <= today
+                                                                   + timedelta(days=SOON_DAYS))), actor)
+        total, soon = session.exec(waiting.where(Course.status == CourseStatus.SUBMITTED.value)).one()
+        items.append(QueueItem(Queue.COURSES_TO_REVIEW, int(total), int(soon)))
+    if may(actor, Function.COURSE_MANAGE):
+        returned = session.exec(select(func.count()).where(Course.organizer_unit_id == actor.unit.id,
+                                                           Course.status == CourseStatus.RETURNED.value)).one()
+        items.append(QueueItem(Queue.RETURNED_COURSES, int(returned), int(returned)))
+    return items

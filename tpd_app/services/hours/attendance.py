@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from openpyxl import Workbook
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from tpd_app.domain.courses import MAX_REASON, PUBLISHED, hours_text, parse_hours
 from tpd_app.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -20,11 +20,12 @@ from tpd_app.domain.national_id import (
     mask_national_id,
     normalize_national_id,
 )
-from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.permissions import Actor, Function, may
 from tpd_app.domain.registration import EDITABLE, ListStatus, attendance_deadline, hours_problem, is_late
 from tpd_app.domain.timeutil import format_date, format_datetime, taipei_today, utcnow
 from tpd_app.domain.training_years import school_year_of
 from tpd_app.domain.units import NATIONWIDE
+from tpd_app.domain.workqueue import SOON_DAYS, Queue, QueueItem
 from tpd_app.i18n import translate
 from tpd_app.models import (
     AttendanceEntry,
@@ -543,3 +544,28 @@ def return_list(session: Session, actor: Actor, list_id: Any, reason: Any, *, ip
 
 def _t(key: str, **params: object) -> str:
     return translate(key, "zh-TW", **params)
+
+
+def work_queue(session: Session, actor: Actor, *, today: date | None = None) -> list[QueueItem]:
+    """The home page's attendance work: for a reviewing centre the lists waiting for its confirmation
+    (urgent: submitted late); for an organizer its lists past the one-month deadline and those due within
+    a week (not yet submitted). Only the queues of functions the actor holds."""
+    today = today or taipei_today()
+    items: list[QueueItem] = []
+    if may(actor, Function.COURSE_REVIEW):
+        waiting = _scope(select(func.count(), func.count().filter(col(AttendanceList.late))), actor)
+        total, late = session.exec(waiting.where(AttendanceList.status == L.SUBMITTED.value)).one()
+        items.append(QueueItem(Queue.LISTS_TO_CONFIRM, int(total), int(late)))
+    if may(actor, Function.COURSE_MANAGE):
+        ended = session.exec(select(Course.last_date)
+                             .join(AttendanceList, col(AttendanceList.course_id) == Course.id, isouter=True)
+                             .where(Course.organizer_unit_id == actor.unit.id,
+                                    col(Course.status).in_([s.value for s in PUBLISHED]),
+                                    col(Course.last_date) < today,
+                                    col(AttendanceList.id).is_(None)
+                                    | col(AttendanceList.status).in_([s.value for s in EDITABLE]))).all()
+        deadlines = [attendance_deadline(day) for day in ended if day is not None]
+        overdue = sum(1 for deadline in deadlines if today > deadline)
+        soon = sum(1 for deadline in deadlines if today <= deadline <= today + timedelta(days=SOON_DAYS))
+        items += [QueueItem(Queue.LISTS_OVERDUE, overdue, overdue), QueueItem(Queue.LISTS_DUE, soon, soon)]
+    return items

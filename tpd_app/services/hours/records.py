@@ -29,9 +29,10 @@ from tpd_app.domain.compliance import (
 from tpd_app.domain.courses import hours_text, parse_hours
 from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.national_id import mask_national_id
-from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.permissions import Actor, Function, may
 from tpd_app.domain.timeutil import format_date, roc_year, taipei_today, utcnow
 from tpd_app.domain.units import UnitType
+from tpd_app.domain.workqueue import Queue, QueueItem
 from tpd_app.models import (
     ComplianceRuleRow,
     Course,
@@ -396,3 +397,14 @@ def save_rule(session: Session, actor: Actor, key: Any, hours: Any, *, ip: str =
     _rules.forget()
     audit.record(session, action="records.rule", actor=actor, target_type="compliance_rule", target_id=rule.key,
                  before=before, after={"minutes": minutes, "county": county}, ip=ip)
+
+
+def work_queue(session: Session, actor: Actor) -> list[QueueItem]:
+    """The home page's hours work of a teacher: the statutory rules she has not met yet in their current
+    period, with the hours the 18-hour school-year rule still needs."""
+    if not may(actor, Function.TEACHER_RECORDS):
+        return []
+    checks = my_record(session, actor)["compliance"]
+    overall = next((c for c in checks if c["key"] == "overall"), None)
+    unmet = sum(1 for c in checks if not c["met"])
+    return [QueueItem(Queue.HOURS_MISSING, unmet, figure=overall["missing"] if overall else "")]

@@ -33,6 +33,7 @@ from tpd_app.domain.registration import (
     refusal,
 )
 from tpd_app.domain.timeutil import TAIPEI, format_date, taipei_today, utcnow
+from tpd_app.domain.workqueue import SOON_DAYS, Queue, QueueItem
 from tpd_app.i18n import translate
 from tpd_app.models import CatalogueEntry, Course, CourseRegistration, CourseSession, RegistrationTally, Teacher, Unit
 from tpd_app.services.courses.access import load_managed
@@ -672,3 +673,30 @@ def organizer_courses(session: Session, actor: Actor, *, today: date | None = No
              "pending": str(counts.get((c.id or 0, R.PENDING.value), 0)),
              "accepted": str(counts.get((c.id or 0, R.ACCEPTED.value), 0)),
              "waiting": str(counts.get((c.id or 0, R.WAITING.value), 0))} for c in rows]
+
+
+def work_queue(session: Session, actor: Actor, *, today: date | None = None) -> list[QueueItem]:
+    """The home page's registration work: for a teacher her courses to come (urgent: within a week) and
+    her places on waiting lists; for an organizer the registrations waiting for its decision on courses
+    that have not started (urgent: the course starts within a week)."""
+    today = today or taipei_today()
+    soon = today + timedelta(days=SOON_DAYS)
+    items: list[QueueItem] = []
+    if may(actor, Function.TEACHER_REGISTRATIONS):
+        counts = session.exec(
+            select(CourseRegistration.status, func.count(), func.count().filter(col(Course.first_date) <= soon))
+            .join(Course, col(Course.id) == CourseRegistration.course_id)
+            .where(CourseRegistration.teacher_id == actor.id, col(Course.first_date) >= today,
+                   col(CourseRegistration.status).in_([R.ACCEPTED.value, R.WAITING.value]))
+            .group_by(CourseRegistration.status)).all()
+        by_status = {status: (int(total), int(near)) for status, total, near in counts}
+        accepted, waiting = by_status.get(R.ACCEPTED.value, (0, 0)), by_status.get(R.WAITING.value, (0, 0))
+        items += [QueueItem(Queue.UPCOMING_COURSES, *accepted), QueueItem(Queue.WAITING_POSITIONS, waiting[0])]
+    if may(actor, Function.COURSE_MANAGE):
+        total, near = session.exec(
+            select(func.count(), func.count().filter(col(Course.first_date) <= soon)).select_from(CourseRegistration)
+            .join(Course, col(Course.id) == CourseRegistration.course_id)
+            .where(Course.organizer_unit_id == actor.unit.id, CourseRegistration.status == R.PENDING.value,
+                   col(Course.status).in_([s.value for s in PUBLISHED]), col(Course.first_date) >= today)).one()
+        items.append(QueueItem(Queue.REGISTRANTS_WAITING, int(total), int(near)))
+    return items

@@ -1,0 +1,45 @@
+"""The signed-in home page (工作區): what waits for this account, each count linked to the page that
+handles it. Every feature counts its own queues, only for the functions the account holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from sqlmodel import Session
+
+from tpd_app import routes
+from tpd_app.domain.permissions import Actor
+from tpd_app.domain.workqueue import QueueItem, in_order
+from tpd_app.services.accounts import business, teachers
+from tpd_app.services.courses import review
+from tpd_app.services.hours import attendance, records, registration
+from tpd_app.state.base import AppState
+from tpd_app.state.handlers import ActionMixin, Row
+
+
+def work_queue(session: Session, actor: Actor, *, ip: str = "") -> list[QueueItem]:
+    """Every queue of the account, in one transaction, urgent work first."""
+    del ip  # counting reads only the caller's own queues; nothing to refuse or record
+    return in_order([*review.work_queue(session, actor), *attendance.work_queue(session, actor),
+                     *registration.work_queue(session, actor), *records.work_queue(session, actor),
+                     *business.work_queue(session, actor), *teachers.work_queue(session, actor)])
+
+
+def _row(item: QueueItem) -> Row:
+    state = "urgent" if item.urgent else "waiting" if item.waiting else "done"
+    return {"key": item.queue.value, "count": str(item.count), "urgent": str(item.urgent) if item.urgent else "",
+            "figure": item.figure, "href": routes.QUEUE_ROUTES[item.queue], "state": state}
+
+
+class HomeState(ActionMixin, AppState):
+    """工作區: the account's work queues (any signed-in person: it declares no function)."""
+
+    queue: list[Row] = []
+
+    def _refresh(self) -> None:
+        self.queue = [_row(item) for item in self._use(work_queue)]
+
+    @rx.event
+    def load(self) -> Any:
+        return self._load_page()
