@@ -224,3 +224,16 @@ def test_a_teacher_applies_and_her_school_confirms(page: Page, server: Server):
     sign_in(page, national_id, "Teacher-own-2026", teacher_tab=True)
     page.wait_for_url(re.compile(r"/home/?$"))
     expect(page.get_by_test_id("header-unit")).to_contain_text("臺北市大安區和平國民小學")
+
+
+def test_a_chief_change_without_a_choice_names_the_field_beside_it(page: Page, server: Server):
+    _signed_in(page, "demo-school")
+    _open(page, "/accounts/unit")
+    chosen = page.get_by_test_id("new-chief")
+    expect(chosen).to_have_attribute("aria-invalid", "false")
+    page.get_by_test_id("chief-request").click()
+    error = page.get_by_test_id("error-new_chief")
+    expect(error).to_have_text("新任總負責人：請選擇本單位一個啟用中的聯絡人或作業人員帳號。")
+    expect(chosen).to_have_attribute("aria-invalid", "true")
+    expect(chosen).to_have_attribute("aria-describedby", "field-new_chief-error")
+    expect(page.locator("#field-new_chief-error")).to_be_visible()

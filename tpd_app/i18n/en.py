@@ -13,6 +13,7 @@ MESSAGES: dict[str, str] = {
     "common.saving": "Saving…",
     "common.saved": "Saved",
     "common.cancel": "Cancel",
+    "common.colon": ": ",
     "confirm.reject": "Rejected, the request does not take effect.",
     "confirm.activate_account": "Once activated, this account can sign in.",
     "confirm.chief_change": "Once approved, this account becomes the unit's chief and the former chief a contact.",

@@ -214,11 +214,15 @@ def _chief_request_form() -> rx.Component:
 
     return form_card(
         "accounts.chief_request", S.request_chief_change,
-        rx.el.label(tr("accounts.new_chief"), html_for="field-new_chief"),
+        rx.el.label(tr("accounts.new_chief"), " *", html_for="field-new_chief"),
         rx.el.select(rx.el.option("—", value=""), rx.foreach(S.rows, candidate), id="field-new_chief",
-                     name="new_chief", style={"padding": "0.35rem", "border": tokens.BORDER}),
+                     name="new_chief", style={"padding": "0.35rem", "border": tokens.BORDER},
+                     aria_invalid=rx.cond(S.field_errors["new_chief"], "true", "false"),
+                     aria_describedby="field-new_chief-error", data_testid="new-chief"),
         rx.cond(S.field_errors["new_chief"],
-                rx.text(tr(S.field_errors["new_chief"].to(str)), color=tokens.ERROR, size="1")),
+                rx.text(tr("accounts.new_chief"), tr("common.colon"), tr(S.field_errors["new_chief"].to(str)),
+                        id="field-new_chief-error", color=tokens.ERROR, size="1", role="alert",
+                        data_testid="error-new_chief")),
         rx.el.label(tr("accounts.reason"), html_for="field-reason"),
         rx.input(id="field-reason", name="reason", max_length=300, width="100%"),
         rx.button(tr("accounts.chief_request_submit"), type="submit", data_testid="chief-request"),
