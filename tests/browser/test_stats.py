@@ -127,12 +127,12 @@ def test_moe_generates_the_annual_report_and_it_matches_the_page(page: Page):
     assert download.value.suggested_filename == "tpd-annual-report-114.xlsx"
     book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert book.sheetnames[:2] == ["摘要", "法定研習時數達成情形"]
-    assert {"各縣市／單位", "研習性質", "課程類別", "月份", "歷年趨勢"} <= set(book.sheetnames)
+    assert {"各縣市", "研習性質", "課程類別", "月份", "歷年趨勢"} <= set(book.sheetnames)
     summary = book["摘要"]
     assert "全國" in summary["A1"].value and "114 學年度" in summary["A1"].value
     figures = {r[0]: r[1] for r in summary.iter_rows(min_row=3, values_only=True)}
     assert figures["參與人次"] == participants
-    area = {r[0]: r for r in book["各縣市／單位"].iter_rows(min_row=3, values_only=True)}
+    area = {r[0]: r for r in book["各縣市"].iter_rows(min_row=3, values_only=True)}
     assert area["臺北市"][3] == taipei_participants and area["合計"][3] == participants
 
 

@@ -145,13 +145,38 @@ def test_compliance_shares_follow_the_rules(db_url: str):
     with transaction() as session:
         data = _build(session)
         moe = data.world.actor(session, data.world.moe)
-        board = dashboards.open_dashboard(session, moe, F.STATS_NATIONAL, SY114)
+        board = dashboards.open_dashboard(session, moe, F.STATS_NATIONAL, StatsFilters(year=115))
         rules = {c["rule"]: c for c in board.compliance}
         assert rules["overall"]["met"] == 0 and rules["overall"]["roster"] == 4
         # Environment 4 h in calendar 2026: t1, t2, t4 had 240 minutes of it (c2).
         assert rules["environment"]["met"] == 3 and rules["environment"]["period"] == 2026
-        assert rules["special_education"]["met"] == 3
         assert rules["environment"]["share"] == pytest.approx(0.75)
+        special = {c["rule"]: c for c in dashboards.open_dashboard(session, moe, F.STATS_NATIONAL, SY114).compliance}
+        assert special["special_education"]["met"] == 3
+
+
+def test_the_environment_rule_is_judged_in_the_calendar_year_of_the_chosen_year_never_a_later_one(db_url: str):
+    """School year 114 runs 2025-08 … 2026-07: its environment-education figure is calendar year 114 (2025),
+    which had begun with it, not 2026. Here only c1 (2025-09, 3 h of environment) falls in 2025, so nobody
+    has met 4 h; the 4 h that t1, t2 and t4 earned in 2026-03 count for school year 115 and calendar 115."""
+    with transaction() as session:
+        data = _build(session)
+        moe = data.world.actor(session, data.world.moe)
+
+        def periods(filters: StatsFilters) -> dict[str, tuple[str, int, int]]:
+            board = dashboards.open_dashboard(session, moe, F.STATS_NATIONAL, filters)
+            return {c["rule"]: (c["period_type"], c["period"], c["met"]) for c in board.compliance}
+
+        school_114 = periods(SY114)
+        assert school_114["environment"] == ("calendar", 2025, 0)
+        assert school_114["overall"][:2] == ("school", 114)
+        assert periods(StatsFilters(year=115))["environment"] == ("calendar", 2026, 3)
+        calendar_115 = periods(StatsFilters(period_type=PeriodType.CALENDAR, year=115))
+        assert calendar_115["environment"] == ("calendar", 2026, 3)
+        # The school-year rules of calendar 2026 are judged in school year 114 (2025-08 … 2026-07), which
+        # began before it, not in 115, which begins in its August.
+        assert calendar_115["overall"][:2] == calendar_115["special_education"][:2] == ("school", 114)
+        assert calendar_115["special_education"][2] == 3
 
 
 def test_county_school_and_subject_centre_dashboards(db_url: str):
