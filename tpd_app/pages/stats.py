@@ -162,6 +162,7 @@ def figures_table(rows: rx.Var, first_key: str | rx.Var, testid: str, *, drill: 
 def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *, drill: bool = False,
             table_rows: rx.Var | None = None, heading_key: str | rx.Var = "") -> rx.Component:
     """A breakdown: chart, its table (`table_rows` when the table shows a part at first), Excel download."""
+    heading = heading_key if isinstance(heading_key, rx.Var) or heading_key else f"stats.table.{table}"
     click = {"on_click": S.drill} if drill else {}
     # The state sends the figure as plotly JSON (a dict), which is what rx.plotly renders.
     # An empty template: rx.plotly's default merges plotly's whole theme into every chart, restyling each label.
@@ -178,7 +179,7 @@ def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *
         rows.length() > 0,
         rx.vstack(
             rx.hstack(
-                rx.heading(tr(heading_key or f"stats.table.{table}"), size="4", as_="h2"),
+                rx.heading(tr(heading), size="4", as_="h2"),
                 rx.spacer(),
                 rx.button(rx.icon("file-spreadsheet", size=14), tr("stats.export.xlsx"), size="1", variant="soft",
                           on_click=S.download(table), data_testid=f"download-{table}"),
@@ -188,7 +189,7 @@ def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *
             *hint,
             # `contain` keeps plotly's label measurements from laying out the rest of the page.
             rx.box(when_visible(chart, min_height="300px"), width="100%", role="img",
-                   aria_label=tr(heading_key or f"stats.table.{table}"), contain="content",
+                   aria_label=tr(heading), contain="content",
                    data_testid=f"chart-{table}"),
             figures_table(rows if table_rows is None else table_rows, first_key, f"table-{table}", drill=drill),
             *more,

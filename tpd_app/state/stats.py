@@ -78,8 +78,9 @@ def _view_row(key: str, label: str, figures: dashboards.Figures) -> dict[str, st
 
 
 def _view_rows(dashboard: dashboards.Dashboard, table: str, lang: str) -> list[dict[str, str]]:
-    return [_view_row(r.key, row_label(table, r, lang, area_kind=dashboard.area_kind, topics=dashboard.topic_names),
-                      r.figures) for r in dashboard.tables.get(table, [])]
+    return [_view_row(r.key, row_label(table, r, lang, area_kind=dashboard.area_kind, topics=dashboard.topic_names,
+                                       in_progress=dashboard.trend_in_progress), r.figures)
+            for r in dashboard.tables.get(table, [])]
 
 
 def _compliance_view(compliance: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
@@ -133,6 +134,8 @@ class StatsState(AppState):
     _area_rows: list[tuple[str, str, int, int, int, int]] = []
     #: The dashboard URL without a county or unit, for the area rows' links.
     _link_base: str = ""
+    #: The trend's row of the period still under way.
+    _trend_in_progress: str = ""
     area_show_all: bool = False
     area_kind: str = ""
     topics: list[dict[str, str]] = []
@@ -189,6 +192,7 @@ class StatsState(AppState):
         self._link_base = f"{path}?{urlencode(params)}" if params else path
         self._crumbs = [tuple(crumb) for crumb in dashboard.breadcrumb]  # type: ignore[misc]
         self.months_apply = dashboard.months_apply
+        self._trend_in_progress = dashboard.trend_in_progress
         self._totals = tuple(dashboard.totals)  # type: ignore[assignment]
         self._teachers = -1 if dashboard.distinct_teachers is None else dashboard.distinct_teachers
         self._compliance = list(dashboard.compliance)
@@ -233,7 +237,7 @@ class StatsState(AppState):
         for key, label, *figures in self._tables.get(table, []):
             shown = english.get(key, label) if table == "topic" else label
             row = dashboards.Row(key, shown, dashboards.Figures(*figures))
-            rows.append(_view_row(key, row_label(table, row, lang), row.figures))
+            rows.append(_view_row(key, row_label(table, row, lang, in_progress=self._trend_in_progress), row.figures))
         return rows
 
     @rx.var

@@ -12,6 +12,9 @@ from tpd_app.i18n import translate, valid_lang
 #: Tick labels wider than this many Chinese characters are shortened with "…" (the bar's hover shows the
 #: whole name); a Latin letter counts half, so an English label gets about twice as many letters.
 TICK_CHARS = 9
+#: The same where many labels share the axis (a dozen topics): each gets less room.
+CROWDED_TICK_CHARS = 6
+CROWDED_LABELS = 12
 #: Tick labels stay level while all of them together are this wide.
 LEVEL_TICK_CHARS = 24
 #: Below this many participants plotly would tick 0.5, 1.5 …: a count of people gets whole steps.
@@ -23,13 +26,13 @@ def _width(text: str) -> float:
     return sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)
 
 
-def _shortened(label: str) -> str:
-    if _width(label) <= TICK_CHARS:
+def _shortened(label: str, limit: float) -> str:
+    if _width(label) <= limit:
         return label
     kept, width = [], 0.0
     for ch in label:
         width += _width(ch)
-        if width > TICK_CHARS - 1:
+        if width > limit - 1:
             break
         kept.append(ch)
     return "".join(kept).rstrip() + "…"
@@ -57,8 +60,9 @@ def figure(rows: list[dict[str, str]], *, kind: str, name: str, hover: str, x_ti
     xaxis: dict[str, Any] = {"type": "category", "automargin": False, "tickangle": 0 if level else -35}
     if x_title:
         xaxis["title"] = {"text": x_title, "standoff": 8}
-    if any(_width(label) > TICK_CHARS for label in labels):
-        xaxis.update(tickmode="array", tickvals=labels, ticktext=[_shortened(label) for label in labels])
+    limit = TICK_CHARS if len(labels) <= CROWDED_LABELS else CROWDED_TICK_CHARS
+    if any(_width(label) > limit for label in labels):
+        xaxis.update(tickmode="array", tickvals=labels, ticktext=[_shortened(label, limit) for label in labels])
     yaxis: dict[str, Any] = {"title": {"text": name}, "rangemode": "tozero", "automargin": False,
                              "tickformat": ",d"}
     if max(trace["y"], default=0) < WHOLE_STEPS_BELOW:

@@ -8,6 +8,7 @@ hours ledger per request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -32,6 +33,7 @@ from tpd_app.domain.stats import (
     ym_of,
 )
 from tpd_app.domain.timeutil import taipei_today
+from tpd_app.domain.training_years import school_year_of
 from tpd_app.domain.units import COUNTIES, SchoolLevel, county_name
 from tpd_app.models import (
     DIST_CAP_MINUTES,
@@ -113,6 +115,8 @@ class Dashboard:
     months_apply: bool = True
     #: Topic names by code, (zh-TW, English), for the topic table's labels.
     topic_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: The trend row of the period still under way (its figures are so far, not the year's): its key.
+    trend_in_progress: str = ""
 
 
 def _forbid(actor: Actor, function: Function, detail: str, ip: str) -> Forbidden:
@@ -422,6 +426,9 @@ def _figures(session: Session, key: tuple[StatsScope, tuple[Crumb, ...], StatsFi
     to_roc = 1911 if filters.period_type is PeriodType.CALENDAR else 0
     years = _years_shown(by_year)
     dashboard.tables["trend"] = _rows(by_year, {y: str(y - to_roc) for y in years}, years)
+    this_year, month = divmod(this_month, 100)
+    dashboard.trend_in_progress = str(this_year if filters.period_type is PeriodType.CALENDAR
+                                      else school_year_of(date(this_year, month, 1)))
     return dashboard
 
 

@@ -372,8 +372,9 @@ def table_sheet(dashboard: dashboards.Dashboard, table: str, lang: str = "zh-TW"
     colon = ": " if lang == "en" else "："
     title = _title(lang, f"{_t('stats.report.title', lang)}{colon}{_t(table_heading_key(table, kind), lang)}",
                    dashboard)
-    rows = [_figure_values(row_label(table, r, lang, area_kind=dashboard.area_kind, topics=dashboard.topic_names),
-                           r.figures) for r in dashboard.tables.get(table, [])]
+    rows = [_figure_values(row_label(table, r, lang, area_kind=dashboard.area_kind, topics=dashboard.topic_names,
+                                     in_progress=dashboard.trend_in_progress), r.figures)
+            for r in dashboard.tables.get(table, [])]
     # A topic's rows repeat a course under each of its topics, and the trend spans several years: neither
     # adds up to the period's total, so neither ends with one.
     if table not in ("trend", "topic"):

@@ -51,9 +51,12 @@ def period_label(period_type: str, period: int, lang: str) -> str:
 
 
 def row_label(table: str, row: Row, lang: str, *, area_kind: str = "",
-              topics: dict[str, tuple[str, str]] | None = None) -> str:
-    """A breakdown row's name as the page and the workbook show it in `lang`."""
+              topics: dict[str, tuple[str, str]] | None = None, in_progress: str = "") -> str:
+    """A breakdown row's name as the page and the workbook show it in `lang`; the trend's year still under
+    way says so (115（至今）), so its smaller figures do not read as a fall."""
     lang = valid_lang(lang)
+    if table == "trend" and in_progress and row.key == in_progress:
+        return row.label + translate("stats.trend.so_far", lang)
     if table == "kind":
         return translate(f"course.kind.{row.key}", lang)
     if table == "level":
