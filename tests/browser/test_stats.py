@@ -217,7 +217,7 @@ def test_a_failed_export_says_so_and_the_next_one_works(page: Page, server: Serv
         worker.wait(timeout=10)
 
     downloads: list[object] = []
-    page.on("download", downloads.append)
+    page.on("download", lambda d: downloads.append(d))
     page.get_by_test_id("download-kind").click()
     message = page.get_by_test_id("export-error-kind")
     expect(message).to_be_visible()

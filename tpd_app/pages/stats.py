@@ -109,9 +109,10 @@ def summary() -> rx.Component:
 
 def _share_bar(share: rx.Var) -> rx.Component:
     """A small bar as wide as the share (decorative: the number beside it carries the meaning)."""
+    # Hidden on a phone, where its 6rem squeezed the figures' columns to one character a line.
     return rx.box(rx.box(width=share, height="100%", background=f"var(--{tokens.ACCENT}-9)"),
                   width="6rem", height="0.5rem", background="var(--gray-4)", border_radius=tokens.RADIUS,
-                  overflow="hidden", aria_hidden="true")
+                  overflow="hidden", aria_hidden="true", display=["none", "block"])
 
 
 def _measure_headers() -> list[rx.Component]:
