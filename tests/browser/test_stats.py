@@ -6,10 +6,11 @@ from __future__ import annotations
 import io
 import re
 
+import psutil
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import Server, screenshot, sign_in
 
 
 def _signed_in(page: Page, username: str) -> None:
@@ -127,12 +128,12 @@ def test_moe_generates_the_annual_report_and_it_matches_the_page(page: Page):
     assert download.value.suggested_filename == "tpd-annual-report-114.xlsx"
     book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert book.sheetnames[:2] == ["摘要", "法定研習時數達成情形"]
-    assert {"各縣市／單位", "研習性質", "課程類別", "月份", "歷年趨勢"} <= set(book.sheetnames)
+    assert {"各縣市", "研習性質", "課程類別", "月份", "歷年趨勢"} <= set(book.sheetnames)
     summary = book["摘要"]
     assert "全國" in summary["A1"].value and "114 學年度" in summary["A1"].value
     figures = {r[0]: r[1] for r in summary.iter_rows(min_row=3, values_only=True)}
     assert figures["參與人次"] == participants
-    area = {r[0]: r for r in book["各縣市／單位"].iter_rows(min_row=3, values_only=True)}
+    area = {r[0]: r for r in book["各縣市"].iter_rows(min_row=3, values_only=True)}
     assert area["臺北市"][3] == taipei_participants and area["合計"][3] == participants
 
 
@@ -150,3 +151,97 @@ def test_the_annual_report_is_not_offered_without_the_statistics_function(page: 
     page.goto("/stats/report?fn=stats.national&year=114")
     expect(page.get_by_test_id("forbidden")).to_be_visible()
     expect(page.get_by_test_id("report-title")).to_have_count(0)
+
+
+def _export_workers(server: Server) -> list[psutil.Process]:
+    """The server's export worker processes (`services.platform.offload`, spawned by multiprocessing)."""
+    assert server.process is not None
+    children = psutil.Process(server.process.pid).children(recursive=True)
+    return [p for p in children if "spawn_main" in " ".join(p.cmdline())]
+
+
+def test_moe_reads_and_exports_the_statistics_in_english(page: Page):
+    """In English the scope, the counties, the months and the periods are English and every export is a
+    workbook Excel opens (a sheet named "By county / unit" made the download fail without a word)."""
+    _signed_in(page, "demo-moe")
+    page.goto("/stats/national?year=114")
+    expect(page.get_by_test_id("scope-title")).to_have_text("全國")
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_test_id("scope-title")).to_have_text("Nationwide")
+    expect(page.get_by_test_id("breadcrumb")).to_have_count(0)  # the home scope: nothing wider to go back to
+    expect(page.get_by_test_id("table-area-row")).to_have_count(22)
+    expect(page.get_by_test_id("table-area")).to_contain_text("Lienchiang County")
+    expect(page.get_by_test_id("compliance-table")).to_contain_text("Calendar year 114 (2025)")
+    page.get_by_test_id("chart-area").scroll_into_view_if_needed()
+    expect(page.get_by_test_id("chart-area").locator(".xtitle")).to_have_text("County")
+    screenshot(page, "stats-national-en")
+
+    labels: dict[str, list[str]] = {}
+    for table, sheet_name in (("area", "By county"), ("month", "By month"), ("topic", "By topic")):
+        with page.expect_download() as download:
+            page.get_by_test_id(f"download-{table}").click()
+        book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+        assert book.sheetnames == [sheet_name]
+        sheet = book.worksheets[0]
+        assert "Scope: Nationwide" in sheet["A1"].value and "School year 114 (2025–26)" in sheet["A1"].value
+        assert sheet["B2"].value == "Courses held"
+        labels[table] = [str(r[0]) for r in sheet.iter_rows(min_row=3, values_only=True)]
+        assert all(label.isascii() for label in labels[table]), labels[table]
+    assert len(labels["area"]) == 23 and labels["area"][-1] == "Total"
+    assert labels["month"][0] == "2025-08" and labels["month"][-1] == "Total"
+    assert "Total" not in labels["topic"]  # a course counts under each of its topics: they add up to no total
+
+    with page.expect_download() as download:
+        page.get_by_test_id("annual-report").click()
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert book.sheetnames[:2] == ["Summary", "Compliance"] and "By county" in book.sheetnames
+    assert all(len(name) <= 31 and not set(name) & set("[]:*?/\\") for name in book.sheetnames)
+    expect(page.get_by_test_id("export-error-report")).to_have_count(0)
+
+
+def test_a_failed_export_says_so_and_the_next_one_works(page: Page, server: Server):
+    """The export runs in a worker process; if that process dies (the operating system killed it for
+    memory, say), the download fails: the page says so beside the button, in the viewer's language, and
+    hands out no file; the next download gets a fresh worker and works."""
+    _signed_in(page, "demo-county_bureau")
+    page.goto("/stats/county?year=114")
+    expect(page.get_by_test_id("scope-title")).to_have_text("臺北市")
+    expect(page.get_by_test_id("breadcrumb")).to_have_count(0)
+    expect(page.get_by_test_id("filter-from")).to_be_visible()  # a county keeps months
+    with page.expect_download():
+        page.get_by_test_id("download-kind").click()
+    workers = _export_workers(server)
+    assert workers, "the export ran in no worker process"
+    for worker in workers:
+        worker.kill()
+        worker.wait(timeout=10)
+
+    downloads: list[object] = []
+    page.on("download", lambda d: downloads.append(d))
+    page.get_by_test_id("download-kind").click()
+    message = page.get_by_test_id("export-error-kind")
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("Excel 檔案未能產生，沒有下載任何檔案")
+    expect(message).to_have_attribute("role", "alert")
+    page.wait_for_timeout(1000)
+    assert downloads == []
+    screenshot(page, "stats-export-failed")
+
+    with page.expect_download() as download:
+        page.get_by_test_id("download-kind").click()
+    assert load_workbook(io.BytesIO(download.value.path().read_bytes())).sheetnames == ["研習性質"]
+    expect(message).to_have_count(0)
+
+
+def test_a_schools_dashboard_offers_no_month_range_and_names_its_scope_once(page: Page):
+    _signed_in(page, "demo-school")
+    page.goto("/stats/school?year=114&from=2026-01&to=2026-03")
+    expect(page.get_by_test_id("scope-title")).to_have_text("臺北市大安區和平國民小學")
+    expect(page.get_by_role("heading", name="臺北市大安區和平國民小學", exact=True)).to_have_count(0)  # h1 only
+    expect(page.get_by_test_id("filter-from")).to_have_count(0)
+    with page.expect_download() as download:
+        page.get_by_test_id("download-kind").click()
+    title = load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0]["A1"].value
+    assert "月份區間" not in title and "114 學年度" in title
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "stats-school-390")

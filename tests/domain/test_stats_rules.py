@@ -24,12 +24,24 @@ def _actor(unit_type: UnitType, county: str | None = "TPE", unit_id: int = 1) ->
                  category=AccountCategory.CHIEF)
 
 
-def test_a_school_year_pairs_with_the_calendar_year_it_ends_in():
-    assert StatsFilters(PeriodType.SCHOOL, 114).compliance_periods() == {PeriodType.SCHOOL: 114,
+def test_each_period_pairs_with_the_other_kind_of_period_that_had_begun_with_it():
+    """School year 115 (2026-08 … 2027-07) pairs with calendar year 115 (2026), never with 2027, which has
+    not begun for most of it; calendar year 115 pairs with school year 114 (2025-08 … 2026-07)."""
+    assert StatsFilters(PeriodType.SCHOOL, 115).compliance_periods() == {PeriodType.SCHOOL: 115,
                                                                          PeriodType.CALENDAR: 2026}
+    assert StatsFilters(PeriodType.SCHOOL, 114).compliance_periods()[PeriodType.CALENDAR] == 2025
     assert StatsFilters(PeriodType.CALENDAR, 115).compliance_periods() == {PeriodType.CALENDAR: 2026,
                                                                            PeriodType.SCHOOL: 114}
     assert ym_of(date(2026, 8, 15)) == 202608
+
+
+def test_a_period_has_its_months_in_order_inside_the_month_range():
+    school = StatsFilters(PeriodType.SCHOOL, 115).months()
+    assert school[0] == 202608 and school[-1] == 202707 and len(school) == 12
+    assert StatsFilters(PeriodType.CALENDAR, 115).months() == [202600 + m for m in range(1, 13)]
+    ranged = StatsFilters(PeriodType.SCHOOL, 115, month_from=202611, month_to=202702)
+    assert ranged.months() == [202611, 202612, 202701, 202702]
+    assert ranged.without_months().months() == school
 
 
 def test_each_unit_type_starts_from_its_own_scope():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
+import pytest
 import reflex as rx
 
 from tests.factories import make_account
@@ -111,3 +112,86 @@ def test_switching_the_language_relabels_the_figures_already_on_the_page(db_url:
     assert [r["participants"] for r in state.kind_rows] == zh["figures"]
     assert "Participants" in go.Figure(state.kind_figure).data[0].hovertemplate
     assert state.totals["teachers"] == "4"
+
+
+def test_the_scope_is_named_once_and_wider_scopes_link_back_in_the_viewers_language(db_url: str):
+    """The page's heading names the scope; the line above it lists only the wider scopes, as links back
+    (none on the home scope), so "全國" is not written three times over the figures."""
+    _accounts()
+    cookie = session_cookie("stats-moe", "correct-horse-42")
+    home = _state(cookie, "/stats/national", {"year": "114"})
+    run_async(home.load_national())
+    assert home.scope_title == "全國" and home.breadcrumb == []
+    drilled = _state(cookie, "/stats/national", {"year": "114", "county": "KHH"})
+    run_async(drilled.load_national())
+    assert drilled.scope_title == "高雄市"
+    assert drilled.breadcrumb == [{"label": "全國", "href": "/stats/national?year=114&period=school"}]
+    drilled.toggle_language()
+    assert drilled.scope_title == "Kaohsiung City" and drilled.breadcrumb[0]["label"] == "Nationwide"
+    assert drilled.compliance[1]["period"] == "Calendar year 114 (2025)"
+
+
+def test_the_national_chart_has_every_county_and_a_click_on_an_english_bar_drills_down(db_url: str):
+    _accounts()
+    state = _state(session_cookie("stats-moe", "correct-horse-42"), "/stats/national", {"year": "114"})
+    run_async(state.load_national())
+    assert len(state.area_figure["data"][0]["x"]) == 22 and len(state.area_table_rows) == 22
+    assert state.area_figure["layout"]["xaxis"]["title"]["text"] == "縣市"
+    state.toggle_language()
+    assert "Lienchiang County" in state.area_figure["data"][0]["x"]
+    assert state.area_figure["layout"]["xaxis"]["title"]["text"] == "County"
+    event = state.drill([{"x": "Kaohsiung City", "y": 1}])
+    assert "county=KHH" in str(event)
+
+
+def test_a_failed_download_says_so_beside_its_button_and_hands_out_nothing(db_url: str,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    """The export's worker process gone (killed, out of memory): the viewer reads why nothing came, in her
+    language, next to the table she asked for; the failure is audited."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    import sqlalchemy as sa
+
+    from tpd_app.models import AuditLog
+    from tpd_app.services.platform import offload
+
+    _accounts()
+    state = _state(session_cookie("stats-tpe", "correct-horse-42"), "/stats/county", {"year": "114"})
+    run_async(state.load_county())
+
+    async def dead(*_args):
+        raise BrokenProcessPool("A child process terminated abruptly")
+
+    monkeypatch.setattr(offload, "run", dead)
+    state.toggle_language()
+    event = run_handler(state, "download", "kind")
+    assert event is None
+    assert state.failed_export == "kind"
+    assert state.error_text.startswith("The Excel file could not be produced, and nothing was downloaded")
+    with transaction() as session:
+        failed = session.execute(sa.select(AuditLog.action, AuditLog.target_id)
+                                 .where(AuditLog.outcome == "failed")).all()
+    assert ("statistics.export", "kind") in failed
+    # The next download that works clears the message.
+    async def works(*_args):
+        return "t.xlsx", b"PK"
+
+    monkeypatch.setattr(offload, "run", works)
+    assert "download" in str(run_handler(state, "download", "kind"))
+    assert state.failed_export == "" and state.error_text == ""
+
+
+def test_a_failed_annual_report_says_so_and_brings_the_button_back(db_url: str, monkeypatch: pytest.MonkeyPatch):
+    from tpd_app.services.stats import export
+
+    _accounts()
+    state = _state(session_cookie("stats-moe", "correct-horse-42"), "/stats/national", {"year": "114"})
+    run_async(state.load_national())
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(export, "write_workbook", broken)
+    items = run_handler(state, "annual_report")
+    assert items == [] and not state.report_running
+    assert state.failed_export == "report" and state.error_text.startswith("統計年報未能產生")

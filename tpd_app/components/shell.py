@@ -214,8 +214,11 @@ def page_frame(*children: rx.Component) -> rx.Component:
     )
 
 
-def app_shell(title_key: str, *content: rx.Component) -> rx.Component:
-    """A signed-in page: the content renders only once the server-side guard said yes."""
+def app_shell(title_key: str, *content: rx.Component, heading: rx.Component | None = None) -> rx.Component:
+    """A signed-in page: the content renders only once the server-side guard said yes.
+
+    `heading` replaces the page's h1 (the title key's text) where the heading names what is shown,
+    e.g. a statistics dashboard's scope, so the page does not name it twice."""
     return rx.vstack(
         hydration_marker(),
         skip_link(),
@@ -224,7 +227,7 @@ def app_shell(title_key: str, *content: rx.Component) -> rx.Component:
             rx.cond(AppState.signed_in, sidebar()),
             rx.el.main(
                 rx.vstack(
-                    rx.heading(tr(title_key), size="6", as_="h1"),
+                    heading if heading is not None else rx.heading(tr(title_key), size="6", as_="h1"),
                     rx.match(
                         AppState.page_status,
                         ("ok", rx.vstack(*content, spacing="4", width="100%")),

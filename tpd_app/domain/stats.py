@@ -7,12 +7,12 @@ filter built from a scope can never reach further than the permission matrix all
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
 from tpd_app.domain.permissions import Actor, Function, UnitRef
-from tpd_app.domain.training_years import school_year_of
+from tpd_app.domain.training_years import calendar_year_bounds, school_year_bounds, school_year_of
 from tpd_app.domain.units import COUNTIES, NATIONWIDE, TEACHER_UNITS, UnitType
 
 #: The rollup rows that count each record once (other rows repeat it per topic of its course).
@@ -68,11 +68,34 @@ class StatsFilters:
         return self.year + 1911
 
     def compliance_periods(self) -> dict[PeriodType, int]:
-        """The period each kind of compliance rule is judged in: a school year pairs with the calendar
-        year it ends in (school year 114 ↔ 2026), so both kinds of rule have one answer."""
+        """The period each kind of compliance rule is judged in (school years in ROC, calendar years AD).
+
+        The other kind of period is the one that had begun when the chosen one began, never a later one:
+        school year 115 (2026-08 … 2027-07) pairs with calendar year 115 (2026), not with 2027, which
+        has not begun for most of that school year; calendar year 115 pairs with school year 114
+        (2025-08 … 2026-07), not with 115, which begins in its August."""
         if self.period_type is PeriodType.SCHOOL:
-            return {PeriodType.SCHOOL: self.year, PeriodType.CALENDAR: self.year + 1912}
+            return {PeriodType.SCHOOL: self.year, PeriodType.CALENDAR: self.calendar_year_ad}
         return {PeriodType.CALENDAR: self.calendar_year_ad, PeriodType.SCHOOL: self.year - 1}
+
+    def months(self) -> list[int]:
+        """Every month (YYYYMM) of the chosen period inside the chosen month range, in order."""
+        if self.period_type is PeriodType.SCHOOL:
+            start, end = school_year_bounds(self.year)
+        else:
+            start, end = calendar_year_bounds(self.calendar_year_ad)
+        months = []
+        year, month = start.year, start.month
+        while year * 100 + month <= ym_of(end):
+            ym = year * 100 + month
+            if (not self.month_from or ym >= self.month_from) and (not self.month_to or ym <= self.month_to):
+                months.append(ym)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return months
+
+    def without_months(self) -> StatsFilters:
+        """The same filters without a month range (for scopes whose rollups keep no months)."""
+        return replace(self, month_from=0, month_to=0)
 
 
 def default_filters(today: date) -> StatsFilters:
@@ -131,6 +154,12 @@ def may_open_unit(actor: Actor, home: StatsScope, target: UnitRef) -> bool:
     if home.level is ScopeLevel.REVIEWED:
         return target.reviewer_id == home.reviewer_id
     return target.id == home.unit_id
+
+
+def keeps_months(scope: StatsScope) -> bool:
+    """Whether a scope's rollups keep months: the national and county ones do; a unit's or a centre's
+    keep years only, so a month range means nothing there (and is not offered)."""
+    return scope.level in (ScopeLevel.NATIONAL, ScopeLevel.COUNTY)
 
 
 def unit_scope(target: UnitRef) -> StatsScope:

@@ -40,10 +40,11 @@ def filters() -> rx.Component:
             _labelled("stats.filter.year", rx.el.select(
                 rx.foreach(S.year_options, lambda y: rx.el.option(y, value=y)), name="year",
                 default_value=S.query["year"].to(str), style=_SELECT, data_testid="filter-year")),
-            _labelled("stats.filter.from", rx.input(type="month", name="from", default_value=S.query["from"].to(str),
-                                                    data_testid="filter-from")),
-            _labelled("stats.filter.to", rx.input(type="month", name="to", default_value=S.query["to"].to(str),
-                                                  data_testid="filter-to")),
+            # A month range only where the rollups keep months (national, county): elsewhere it would be ignored.
+            rx.cond(S.months_apply, _labelled("stats.filter.from", rx.input(
+                type="month", name="from", default_value=S.query["from"].to(str), data_testid="filter-from"))),
+            rx.cond(S.months_apply, _labelled("stats.filter.to", rx.input(
+                type="month", name="to", default_value=S.query["to"].to(str), data_testid="filter-to"))),
             _labelled("stats.filter.kind", _select("kind", [all_option] + [
                 rx.el.option(tr(f"course.kind.{k}"), value=k) for k in KIND_VALUES], "filter-kind")),
             _labelled("stats.filter.topic", rx.el.select(
@@ -61,16 +62,31 @@ def filters() -> rx.Component:
 
 
 def breadcrumb() -> rx.Component:
-    return rx.el.nav(
-        rx.hstack(
-            rx.foreach(S.breadcrumb, lambda c, i: rx.hstack(
-                rx.cond(i > 0, rx.text("›", color=tokens.MUTED)),
-                rx.link(c["label"], href=c["href"], data_testid="crumb"),
-                spacing="2", align="center")),
-            spacing="2", wrap="wrap",
+    """The wider scopes above the one shown, as links back up; the scope itself is named by the heading."""
+    return rx.cond(
+        S.breadcrumb.length() > 0,
+        rx.el.nav(
+            rx.hstack(
+                rx.text(tr("stats.back_to"), color=tokens.MUTED, size="2"),
+                rx.foreach(S.breadcrumb, lambda c, i: rx.hstack(
+                    rx.cond(i > 0, rx.text("›", color=tokens.MUTED, aria_hidden="true")),
+                    rx.link(c["label"], href=c["href"], data_testid="crumb"),
+                    spacing="2", align="center")),
+                spacing="2", wrap="wrap", align="center",
+            ),
+            aria_label=tr("stats.scope.up"),
+            data_testid="breadcrumb",
         ),
-        aria_label="breadcrumb",
-        data_testid="breadcrumb",
+    )
+
+
+def page_heading() -> rx.Component:
+    """The page's h1 names the scope shown, once: 統計圖表：臺北市 (only for the figures of this URL)."""
+    return rx.heading(
+        tr("stats.page.title"),
+        rx.cond(S.shown_url == rx.State.router.url,
+                rx.fragment(tr("stats.page.separator"), rx.el.span(S.scope_title, data_testid="scope-title"))),
+        size="6", as_="h1",
     )
 
 
@@ -93,13 +109,21 @@ def summary() -> rx.Component:
 
 def _share_bar(share: rx.Var) -> rx.Component:
     """A small bar as wide as the share (decorative: the number beside it carries the meaning)."""
+    # Hidden on a phone, where its 6rem squeezed the figures' columns to one character a line.
     return rx.box(rx.box(width=share, height="100%", background=f"var(--{tokens.ACCENT}-9)"),
                   width="6rem", height="0.5rem", background="var(--gray-4)", border_radius=tokens.RADIUS,
-                  overflow="hidden", aria_hidden="true")
+                  overflow="hidden", aria_hidden="true", display=["none", "block"])
 
 
 def _measure_headers() -> list[rx.Component]:
     return [rx.table.column_header_cell(tr(k), text_align="right") for _, k in _MEASURES]
+
+
+def _export_failure(table: str) -> rx.Component:
+    """The message of a failed download, beside the button that asked for it."""
+    return rx.cond(S.failed_export == table, rx.callout(
+        S.error_text, icon="triangle-alert", color_scheme=tokens.DANGER, role="alert",
+        data_testid=f"export-error-{table}", width="100%"))
 
 
 def _compliance_row(c: rx.Var) -> rx.Component:
@@ -137,8 +161,9 @@ def figures_table(rows: rx.Var, first_key: str | rx.Var, testid: str, *, drill: 
 
 
 def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *, drill: bool = False,
-            table_rows: rx.Var | None = None) -> rx.Component:
+            table_rows: rx.Var | None = None, heading_key: str | rx.Var = "") -> rx.Component:
     """A breakdown: chart, its table (`table_rows` when the table shows a part at first), Excel download."""
+    heading = heading_key if isinstance(heading_key, rx.Var) or heading_key else f"stats.table.{table}"
     click = {"on_click": S.drill} if drill else {}
     # The state sends the figure as plotly JSON (a dict), which is what rx.plotly renders.
     # An empty template: rx.plotly's default merges plotly's whole theme into every chart, restyling each label.
@@ -155,16 +180,18 @@ def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *
         rows.length() > 0,
         rx.vstack(
             rx.hstack(
-                rx.heading(tr(f"stats.table.{table}"), size="4", as_="h2"),
+                rx.heading(tr(heading), size="4", as_="h2"),
                 rx.spacer(),
                 rx.button(rx.icon("file-spreadsheet", size=14), tr("stats.export.xlsx"), size="1", variant="soft",
                           on_click=S.download(table), data_testid=f"download-{table}"),
                 width="100%", align="center",
             ),
+            _export_failure(table),
             *hint,
             # `contain` keeps plotly's label measurements from laying out the rest of the page.
             rx.box(when_visible(chart, min_height="300px"), width="100%", role="img",
-                   aria_label=tr(f"stats.table.{table}"), contain="content", data_testid=f"chart-{table}"),
+                   aria_label=tr(heading), contain="content",
+                   data_testid=f"chart-{table}"),
             figures_table(rows if table_rows is None else table_rows, first_key, f"table-{table}", drill=drill),
             *more,
             width="100%", spacing="2",
@@ -179,8 +206,10 @@ def report_tools() -> rx.Component:
         rx.cond(S.report_running, rx.hstack(rx.progress(value=S.report_progress, max=100, width="10rem"),
                                             rx.text(tr("stats.report.progress"), size="1"), align="center",
                                             data_testid="report-progress")),
-        rx.link(rx.icon("printer", size=14), tr("stats.report.print"), href=S.report_href, data_testid="report-print"),
-        spacing="3", align="center", wrap="wrap",
+        rx.link(rx.hstack(rx.icon("printer", size=14), tr("stats.report.print"), spacing="1", align="center"),
+                href=S.report_href, data_testid="report-print"),
+        _export_failure("report"),
+        spacing="3", align="center", wrap="wrap", width="100%",
     )
 
 
@@ -193,15 +222,16 @@ def figures() -> rx.Component:
     area_key = rx.cond(S.area_kind == "unit", "stats.area.unit", "stats.area.county")
     return rx.vstack(
         breadcrumb(),
-        rx.heading(S.scope_title, size="5", as_="h2", data_testid="scope-title"),
         filters(),
-        rx.cond(S.error_text, rx.callout(S.error_text, icon="triangle-alert", color_scheme=tokens.DANGER,
-                                         role="alert")),
+        rx.cond((S.error_text != "") & (S.failed_export == ""), rx.callout(
+            S.error_text, icon="triangle-alert", color_scheme=tokens.DANGER, role="alert", data_testid="stats-error")),
         summary(),
-        rx.text(tr("stats.note.distinct"), size="1", color=tokens.MUTED),
+        rx.text(rx.cond(S.months_apply, tr("stats.note.distinct"), tr("stats.note.distinct_unit")), size="1",
+                color=tokens.MUTED),
         report_tools(),
         compliance(),
-        section("area", S.area_table_rows, S.area_figure, area_key, drill=True, table_rows=S.area_table_rows),
+        section("area", S.area_table_rows, S.area_figure, area_key, drill=True, table_rows=S.area_table_rows,
+                heading_key=S.area_heading_key),
         section("kind", S.kind_rows, S.kind_figure, "stats.table.kind.label"),
         section("topic", S.topic_rows, S.topic_figure, "stats.table.topic.label"),
         section("level", S.level_rows, S.level_figure, "stats.table.level.label"),
@@ -216,22 +246,22 @@ _TITLE = "統計圖表 | 全國教師在職進修資訊網"
 
 @rx.page(route=routes.FUNCTION_ROUTES[Function.STATS_NATIONAL], on_load=S.load_national, title=_TITLE)
 def national_page() -> rx.Component:
-    return app_shell("func.stats.national", dashboard())
+    return app_shell("func.stats.national", dashboard(), heading=page_heading())
 
 
 @rx.page(route=routes.FUNCTION_ROUTES[Function.STATS_COUNTY], on_load=S.load_county, title=_TITLE)
 def county_page() -> rx.Component:
-    return app_shell("func.stats.county", dashboard())
+    return app_shell("func.stats.county", dashboard(), heading=page_heading())
 
 
 @rx.page(route=routes.FUNCTION_ROUTES[Function.STATS_SCHOOL], on_load=S.load_school, title=_TITLE)
 def school_page() -> rx.Component:
-    return app_shell("func.stats.school", dashboard())
+    return app_shell("func.stats.school", dashboard(), heading=page_heading())
 
 
 @rx.page(route=routes.FUNCTION_ROUTES[Function.STATS_SUBJECT_CENTER], on_load=S.load_subject_center, title=_TITLE)
 def subject_center_page() -> rx.Component:
-    return app_shell("func.stats.subject_center", dashboard())
+    return app_shell("func.stats.subject_center", dashboard(), heading=page_heading())
 
 
 R = StatsReportState
@@ -248,8 +278,8 @@ def _report_row(r: rx.Var) -> rx.Component:
 
 
 def _report_compliance_row(c: rx.Var) -> rx.Component:
-    return rx.table.row(rx.table.row_header_cell(c["rule"]), rx.table.cell(c["met"]), rx.table.cell(c["roster"]),
-                        rx.table.cell(c["share"]))
+    return rx.table.row(rx.table.row_header_cell(c["rule"]), rx.table.cell(c["period"]), rx.table.cell(c["met"]),
+                        rx.table.cell(c["roster"]), rx.table.cell(c["share"]))
 
 
 @rx.page(route=REPORT_ROUTE, on_load=R.load, title="統計年報 | 全國教師在職進修資訊網")
@@ -257,16 +287,15 @@ def report_page() -> rx.Component:
     return app_shell(
         "stats.report.annual",
         rx.vstack(
-            rx.heading(R.title, " ", R.year, " ", tr("stats.report.school_year"), size="5", as_="h2",
-                       data_testid="report-title"),
+            rx.heading(R.title, size="5", as_="h2", data_testid="report-title"),
             rx.button(rx.icon("printer", size=14), tr("stats.report.print"), on_click=rx.call_script("window.print()"),
                       class_name="no-print", variant="soft"),
             rx.hstack(*[rx.vstack(rx.text(tr(k), size="1"), rx.text(R.totals[name], weight="bold"), spacing="0")
                         for name, k in (*_MEASURES, ("teachers", "stats.measure.distinct_teachers"))],
                       spacing="5", wrap="wrap"),
-            data_table(("stats.compliance.rule", "stats.compliance.met", "stats.compliance.roster",
-                        "stats.compliance.share"), R.compliance, _report_compliance_row, empty_key=None,
-                       variant="ghost"),
+            data_table(("stats.compliance.rule", "stats.compliance.period", "stats.compliance.met",
+                        "stats.compliance.roster", "stats.compliance.share"), R.compliance, _report_compliance_row,
+                       empty_key=None, variant="ghost"),
             data_table(("", *_measure_headers()), R.rows, _report_row, testid="report-table", empty_key=None,
                        variant="ghost"),
             rx.el.style("@media print { header, nav, footer, .no-print { display: none !important; } }"),

@@ -25,7 +25,7 @@ from tpd_app.services.platform import offload
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.uploads import XLSX_MIME
 from tpd_app.services.stats import charts, dashboards, export
-from tpd_app.services.stats.export import row_label
+from tpd_app.services.stats.labels import crumb_label, period_label, row_label, scope_path
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import parse_id
 
@@ -78,7 +78,16 @@ def _view_row(key: str, label: str, figures: dashboards.Figures) -> dict[str, st
 
 
 def _view_rows(dashboard: dashboards.Dashboard, table: str, lang: str) -> list[dict[str, str]]:
-    return [_view_row(r.key, row_label(table, r, lang), r.figures) for r in dashboard.tables.get(table, [])]
+    return [_view_row(r.key, row_label(table, r, lang, area_kind=dashboard.area_kind, topics=dashboard.topic_names,
+                                       in_progress=dashboard.trend_in_progress), r.figures)
+            for r in dashboard.tables.get(table, [])]
+
+
+def _compliance_view(compliance: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
+    return [{"rule": translate(f"stats.rule.{c['rule']}", lang),
+             "period": period_label(c["period_type"], c["period"], lang),
+             "met": _fmt_int(c["met"]), "roster": _fmt_int(c["roster"]), "share": f"{c['share'] * 100:.1f}%"}
+            for c in compliance]
 
 
 def _target_link(base: str, target: str) -> str:
@@ -107,9 +116,11 @@ class StatsState(AppState):
     FUNCTION: ClassVar = _STATS_FUNCTIONS
 
     function_key: str = ""
-    scope_title: str = ""
-    breadcrumb: list[dict[str, str]] = []
+    #: The way from the home scope to the one shown, as (name, drill target, message key naming it).
+    _crumbs: list[tuple[str, str, str]] = []
     query: dict[str, str] = {}
+    #: Whether a month range applies to the scope shown (a unit's rollups keep no months).
+    months_apply: bool = True
     #: The dashboard's figures as the services gave them, in no language: the page's totals, compliance
     #: and tables are computed from them in the viewer's current language (switching it relabels them).
     _totals: tuple[int, int, int, int] = (0, 0, 0, 0)
@@ -123,11 +134,15 @@ class StatsState(AppState):
     _area_rows: list[tuple[str, str, int, int, int, int]] = []
     #: The dashboard URL without a county or unit, for the area rows' links.
     _link_base: str = ""
+    #: The trend's row of the period still under way.
+    _trend_in_progress: str = ""
     area_show_all: bool = False
     area_kind: str = ""
     topics: list[dict[str, str]] = []
     year_options: list[str] = []
     error_text: str = ""
+    #: The table ("area", "kind", …, or "report") whose download failed: its message shows beside it.
+    failed_export: str = ""
     report_running: bool = False
     report_progress: int = 0
     form_key: int = 0
@@ -140,7 +155,7 @@ class StatsState(AppState):
         return filters_from(self.query, codes)
 
     async def _open(self, function: Function):
-        self.error_text = ""
+        self.error_text, self.failed_export = "", ""
         signed_in, event = self._enter_page(function)
         if signed_in is None:
             return event
@@ -175,9 +190,9 @@ class StatsState(AppState):
         params = {k: v for k, v in self.query.items() if k not in ("county", "unit") and v}
         path = routes.FUNCTION_ROUTES[Function(self.function_key)]
         self._link_base = f"{path}?{urlencode(params)}" if params else path
-        self.scope_title = dashboard.title
-        self.breadcrumb = [{"label": label, "href": self._link(target), "target": target}
-                           for label, target in dashboard.breadcrumb]
+        self._crumbs = [tuple(crumb) for crumb in dashboard.breadcrumb]  # type: ignore[misc]
+        self.months_apply = dashboard.months_apply
+        self._trend_in_progress = dashboard.trend_in_progress
         self._totals = tuple(dashboard.totals)  # type: ignore[assignment]
         self._teachers = -1 if dashboard.distinct_teachers is None else dashboard.distinct_teachers
         self._compliance = list(dashboard.compliance)
@@ -189,6 +204,20 @@ class StatsState(AppState):
         self._tables = rows
 
     @rx.var
+    def scope_title(self) -> str:
+        """The scope shown, named once (in the viewer's language), as the page's heading."""
+        if not self._crumbs:
+            return ""
+        return crumb_label(dashboards.Crumb(*self._crumbs[-1]), valid_lang(self.lang))
+
+    @rx.var
+    def breadcrumb(self) -> list[dict[str, str]]:
+        """The wider scopes above the one shown, each a link back (none on the home scope)."""
+        lang = valid_lang(self.lang)
+        return [{"label": crumb_label(dashboards.Crumb(*crumb), lang), "href": self._link(crumb[1])}
+                for crumb in self._crumbs[:-1]]
+
+    @rx.var
     def totals(self) -> dict[str, str]:
         courses, offered, participants, credited = self._totals
         teachers = (translate("stats.measure.not_applicable", valid_lang(self.lang)) if self._teachers < 0
@@ -198,11 +227,7 @@ class StatsState(AppState):
 
     @rx.var
     def compliance(self) -> list[dict[str, str]]:
-        lang = valid_lang(self.lang)
-        return [{"rule": translate(f"stats.rule.{c['rule']}", lang),
-                 "period": str(c["period"] - (1911 if c["period_type"] == "calendar" else 0)),
-                 "met": _fmt_int(c["met"]), "roster": _fmt_int(c["roster"]), "share": f"{c['share'] * 100:.1f}%"}
-                for c in self._compliance]
+        return _compliance_view(self._compliance, valid_lang(self.lang))
 
     def _table_view(self, table: str) -> list[dict[str, str]]:
         """A table's rows labelled in the viewer's language (kinds, levels; topics by their English name)."""
@@ -212,7 +237,7 @@ class StatsState(AppState):
         for key, label, *figures in self._tables.get(table, []):
             shown = english.get(key, label) if table == "topic" else label
             row = dashboards.Row(key, shown, dashboards.Figures(*figures))
-            rows.append(_view_row(key, row_label(table, row, lang), row.figures))
+            rows.append(_view_row(key, row_label(table, row, lang, in_progress=self._trend_in_progress), row.figures))
         return rows
 
     @rx.var
@@ -268,7 +293,7 @@ class StatsState(AppState):
         if not isinstance(points, list) or not points or not isinstance(points[0], dict):
             return None
         label = str(points[0].get("x", ""))
-        key = next((r[0] for r in self._area_rows if r[1] == label), None)
+        key = next((r["key"] for r in self._area_view(self._area_rows, links=False) if r["label"] == label), None)
         if key is None or self.area_kind not in ("county", "unit"):
             return None
         target = f"{self.area_kind}:{key}"
@@ -286,15 +311,23 @@ class StatsState(AppState):
                 return self._login_redirect()
             except ValueError:
                 return None
-            self.error_text = ""
-            job = (export.export_table_job, signed_in.actor, function, self._filters(), str(table)[:32],
+            self.error_text, self.failed_export = "", ""
+            table = str(table)[:32]
+            job = (export.export_table_job, signed_in.actor, function, self._filters(), table,
                    self.query.get("county", "")[:8], _int(self.query.get("unit")), valid_lang(self.lang),
                    self._client_ip())
         try:
             name, data = await offload.run(*job)
-        except (DomainError, ValueError) as error:
+        except DomainError as error:
             async with self:
-                self.error_text = self._error_text(error) if isinstance(error, DomainError) else ""
+                self.error_text = self._error_text(error)
+                self.failed_export = table if isinstance(error, export.ExportFailed) else ""
+            return None
+        except Exception as error:  # the export's process itself failed (killed, out of memory): say so
+            failure = await asyncio.to_thread(export.export_failed, signed_in.actor, "statistics.export", table,
+                                              error, ip=job[-1])
+            async with self:
+                self.error_text, self.failed_export = self._error_text(failure), table
             return None
         return rx.download(data=data, filename=name, mime_type=XLSX_MIME)
 
@@ -309,7 +342,7 @@ class StatsState(AppState):
                 function = Function(self.function_key)
             except (NotAuthenticated, ValueError):
                 return
-            self.report_running, self.report_progress, self.error_text = True, 5, ""
+            self.report_running, self.report_progress, self.error_text, self.failed_export = True, 5, "", ""
             filters = self._filters()
             county, unit_id = self.query.get("county", "")[:8], _int(self.query.get("unit"))
             lang, ip = valid_lang(self.lang), self._client_ip()
@@ -328,12 +361,14 @@ class StatsState(AppState):
                 self.report_progress = max([self.report_progress, *progress])
         try:
             name, data = await task
-        except Exception as error:  # the flag must come down whatever happened; only domain errors are shown
+        except Exception as error:  # the flag comes down and the viewer is told, whatever happened
+            if not isinstance(error, DomainError):
+                error = await asyncio.to_thread(export.export_failed, actor, "statistics.annual_report",
+                                                str(filters.year), error, ip=ip)
             async with self:
                 self.report_running = False
-                self.error_text = self._error_text(error) if isinstance(error, DomainError) else ""
-            if not isinstance(error, DomainError):
-                raise
+                self.error_text = self._error_text(error)
+                self.failed_export = "report" if isinstance(error, export.ExportFailed) else ""
             return
         async with self:
             self.report_running, self.report_progress = False, 100
@@ -347,16 +382,25 @@ class StatsState(AppState):
 
     def _area_view(self, rows: list[tuple[str, str, int, int, int, int]], *, links: bool = True
                    ) -> list[dict[str, str]]:
-        """Formatted area rows; with `links`, each with its drill-down URL (the chart needs none)."""
+        """Formatted area rows labelled in the viewer's language; with `links`, each with its drill-down URL
+        (the chart needs none; units filed under no county have no page of their own)."""
         drill = links and self.area_kind in ("county", "unit")
-        return [{**_view_row(key, label, dashboards.Figures(*figures)),
-                 "href": _target_link(self._link_base, f"{self.area_kind}:{key}") if drill else ""}
-                for key, label, *figures in rows]
+        lang = valid_lang(self.lang)
+        views = []
+        for key, label, *figures in rows:
+            row = dashboards.Row(key, label, dashboards.Figures(*figures))
+            views.append({**_view_row(key, row_label("area", row, lang, area_kind=self.area_kind), row.figures),
+                          "href": _target_link(self._link_base, f"{self.area_kind}:{key}") if drill and key else ""})
+        return views
+
+    @rx.var
+    def area_heading_key(self) -> str:
+        return export.table_heading_key("area", self.area_kind)
 
     @rx.var
     def area_figure(self) -> dict[str, Any]:
         return charts.participants_chart(self._area_view(self._area_rows[:AREA_CHART_ROWS], links=False), self.lang,
-                                   "bar")
+                                         "bar", f"stats.area.{self.area_kind or 'county'}")
 
     @rx.var
     def area_table_rows(self) -> list[dict[str, str]]:
@@ -383,23 +427,23 @@ class StatsState(AppState):
 
     @rx.var
     def kind_figure(self) -> dict[str, Any]:
-        return charts.participants_chart(self.kind_rows, self.lang, "bar")
+        return charts.participants_chart(self.kind_rows, self.lang, "bar", "stats.table.kind.label")
 
     @rx.var
     def topic_figure(self) -> dict[str, Any]:
-        return charts.participants_chart(self.topic_rows, self.lang, "bar")
+        return charts.participants_chart(self.topic_rows, self.lang, "bar", "stats.table.topic.label")
 
     @rx.var
     def level_figure(self) -> dict[str, Any]:
-        return charts.participants_chart(self.level_rows, self.lang, "bar")
+        return charts.participants_chart(self.level_rows, self.lang, "bar", "stats.table.level.label")
 
     @rx.var
     def month_figure(self) -> dict[str, Any]:
-        return charts.participants_chart(self.month_rows, self.lang, "line")
+        return charts.participants_chart(self.month_rows, self.lang, "line", "stats.table.month.label")
 
     @rx.var
     def trend_figure(self) -> dict[str, Any]:
-        return charts.participants_chart(self.trend_rows, self.lang, "line")
+        return charts.participants_chart(self.trend_rows, self.lang, "line", "stats.table.trend.label")
 
 
 class StatsReportState(AppState):
@@ -408,12 +452,14 @@ class StatsReportState(AppState):
     FUNCTION: ClassVar = _STATS_FUNCTIONS
 
     function_key: str = ""
-    title: str = ""
     year: str = ""
+    #: The scope's way (as `StatsState._crumbs`), the compliance rules and every table's rows in no language:
+    #: the page names them in the viewer's current one.
+    _crumbs: list[tuple[str, str, str]] = []
+    _compliance: list[dict[str, Any]] = []
     totals: dict[str, str] = {}
-    compliance: list[dict[str, str]] = []
-    #: Every table's rows in page order; a row with kind "heading" starts a table.
-    rows: list[dict[str, str]] = []
+    #: The report's figures as the service gave them (a few dozen rows: the report is one school year).
+    _dashboard: dashboards.Dashboard | None = None
 
     @rx.event
     async def load(self):
@@ -427,7 +473,6 @@ class StatsReportState(AppState):
         signed_in, event = self._enter_page(function)
         if signed_in is None:
             return event
-        lang = valid_lang(self.lang)
         filters = StatsFilters(period_type=PeriodType.SCHOOL,
                                year=_int(params.get("year"), default_filters(taipei_today()).year))
         try:
@@ -438,19 +483,38 @@ class StatsReportState(AppState):
             self.page_status, self.forbidden_key = "forbidden", refusal.key
             return None
         self.function_key, self.year = function.value, str(filters.year)
-        self.title = " > ".join(c[0] for c in dashboard.breadcrumb)
+        self._crumbs = [tuple(crumb) for crumb in dashboard.breadcrumb]  # type: ignore[misc]
         t = dashboard.totals
         self.totals = {"courses": _fmt_int(t.courses), "offered": _fmt_hours(t.offered_minutes),
                        "participants": _fmt_int(t.participants), "credited": _fmt_hours(t.credited_minutes),
                        "teachers": "—" if dashboard.distinct_teachers is None
                        else _fmt_int(dashboard.distinct_teachers)}
-        self.compliance = [{"rule": translate(f"stats.rule.{c['rule']}", lang), "met": _fmt_int(c["met"]),
-                            "roster": _fmt_int(c["roster"]), "share": f"{c['share'] * 100:.1f}%"}
-                           for c in dashboard.compliance]
+        self._compliance = list(dashboard.compliance)
+        self._dashboard = dashboard
+        return None
+
+    @rx.var
+    def title(self) -> str:
+        """The report's heading: the scope (named once) and the school year."""
+        lang = valid_lang(self.lang)
+        scope = scope_path([dashboards.Crumb(*c) for c in self._crumbs], lang)
+        return translate("stats.report.heading", lang, scope=scope, year=self.year) if self._crumbs else ""
+
+    @rx.var
+    def compliance(self) -> list[dict[str, str]]:
+        return _compliance_view(self._compliance, valid_lang(self.lang))
+
+    @rx.var
+    def rows(self) -> list[dict[str, str]]:
+        """Every table's rows in page order, labelled in the viewer's language; a "heading" row starts a table."""
+        dashboard = self._dashboard
+        if dashboard is None:
+            return []
+        lang = valid_lang(self.lang)
         rows: list[dict[str, str]] = []
         for table in dashboards.TABLES:
             if dashboard.tables.get(table):
-                rows.append({"kind": "heading", "label": translate(f"stats.table.{table}", lang)})
+                heading = export.table_heading_key(table, dashboard.area_kind)
+                rows.append({"kind": "heading", "label": translate(heading, lang)})
                 rows += [{**r, "kind": "row"} for r in _view_rows(dashboard, table, lang)]
-        self.rows = rows
-        return None
+        return rows

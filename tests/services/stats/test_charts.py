@@ -31,3 +31,24 @@ def test_a_chart_is_a_valid_plotly_figure_labelled_in_the_page_language():
         assert zh.data[0].type == ("scatter" if kind == "line" else "bar")
         assert zh.layout.yaxis.title.text == "參與人次" and en.layout.yaxis.title.text == "Participants"
         assert "Participants" in en.data[0].hovertemplate and "參與人次" in zh.data[0].hovertemplate
+
+
+def test_both_axes_are_titled_in_the_page_language_and_counts_tick_in_whole_numbers():
+    """A chart without an x-axis title leaves the reader guessing what the bars are; a count of people
+    ticked 0.5, 1.5 … suggests half a person."""
+    zh = go.Figure(charts.participants_chart(ROWS, "zh-TW", "bar", "stats.area.county"))
+    en = go.Figure(charts.participants_chart(ROWS, "en", "line", "stats.table.month.label"))
+    assert zh.layout.xaxis.title.text == "縣市" and zh.layout.yaxis.title.text == "參與人次"
+    assert en.layout.xaxis.title.text == "Month" and en.layout.yaxis.title.text == "Participants"
+    assert zh.layout.yaxis.tickformat == ",d" and zh.layout.yaxis.dtick is None  # 12 at most: plotly steps 2 or 5
+    few = [{**ROWS[0], "participants_n": "3"}, {**ROWS[1], "participants_n": "1"}]
+    assert go.Figure(charts.participants_chart(few, "zh-TW", "bar")).layout.yaxis.dtick == 1
+
+
+def test_english_labels_get_room_for_as_many_letters_as_chinese_characters_take():
+    """A Latin letter is about half as wide as a Chinese character: "Online course" fits where 線上課程 does,
+    and is not cut to "Online c…"."""
+    rows = [{**ROWS[0], "label": "Online course"}, {**ROWS[1], "label": "Professional learning community"}]
+    figure = go.Figure(charts.figure(rows, kind="bar", name="Participants", hover=""))
+    assert figure.layout.xaxis.ticktext[0] == "Online course"
+    assert figure.layout.xaxis.ticktext[1].endswith("…") and len(figure.layout.xaxis.ticktext[1]) > 9

@@ -145,13 +145,38 @@ def test_compliance_shares_follow_the_rules(db_url: str):
     with transaction() as session:
         data = _build(session)
         moe = data.world.actor(session, data.world.moe)
-        board = dashboards.open_dashboard(session, moe, F.STATS_NATIONAL, SY114)
+        board = dashboards.open_dashboard(session, moe, F.STATS_NATIONAL, StatsFilters(year=115))
         rules = {c["rule"]: c for c in board.compliance}
         assert rules["overall"]["met"] == 0 and rules["overall"]["roster"] == 4
         # Environment 4 h in calendar 2026: t1, t2, t4 had 240 minutes of it (c2).
         assert rules["environment"]["met"] == 3 and rules["environment"]["period"] == 2026
-        assert rules["special_education"]["met"] == 3
         assert rules["environment"]["share"] == pytest.approx(0.75)
+        special = {c["rule"]: c for c in dashboards.open_dashboard(session, moe, F.STATS_NATIONAL, SY114).compliance}
+        assert special["special_education"]["met"] == 3
+
+
+def test_the_environment_rule_is_judged_in_the_calendar_year_of_the_chosen_year_never_a_later_one(db_url: str):
+    """School year 114 runs 2025-08 … 2026-07: its environment-education figure is calendar year 114 (2025),
+    which had begun with it, not 2026. Here only c1 (2025-09, 3 h of environment) falls in 2025, so nobody
+    has met 4 h; the 4 h that t1, t2 and t4 earned in 2026-03 count for school year 115 and calendar 115."""
+    with transaction() as session:
+        data = _build(session)
+        moe = data.world.actor(session, data.world.moe)
+
+        def periods(filters: StatsFilters) -> dict[str, tuple[str, int, int]]:
+            board = dashboards.open_dashboard(session, moe, F.STATS_NATIONAL, filters)
+            return {c["rule"]: (c["period_type"], c["period"], c["met"]) for c in board.compliance}
+
+        school_114 = periods(SY114)
+        assert school_114["environment"] == ("calendar", 2025, 0)
+        assert school_114["overall"][:2] == ("school", 114)
+        assert periods(StatsFilters(year=115))["environment"] == ("calendar", 2026, 3)
+        calendar_115 = periods(StatsFilters(period_type=PeriodType.CALENDAR, year=115))
+        assert calendar_115["environment"] == ("calendar", 2026, 3)
+        # The school-year rules of calendar 2026 are judged in school year 114 (2025-08 … 2026-07), which
+        # began before it, not in 115, which begins in its August.
+        assert calendar_115["overall"][:2] == calendar_115["special_education"][:2] == ("school", 114)
+        assert calendar_115["special_education"][2] == 3
 
 
 def test_county_school_and_subject_centre_dashboards(db_url: str):
@@ -342,3 +367,65 @@ def test_the_roster_follows_every_change_to_teachers(db_url: str):
 
         assert rollups.rebuild_roster(session) == 2
         assert _roster_counts(session)[0] == counted
+
+
+def test_every_county_is_in_the_national_table_with_zeros_where_nothing_happened(db_url: str):
+    """The demo world has figures in two counties; the table (and so the chart and the Excel file) still
+    lists all 22 in the official order, a county without courses or participants as zeros."""
+    from tpd_app.domain.units import COUNTIES
+
+    with transaction() as session:
+        data = _build(session)
+        moe = data.world.actor(session, data.world.moe)
+        board = dashboards.open_dashboard(session, moe, F.STATS_NATIONAL, SY114)
+        area = board.tables["area"]
+        assert [r.key for r in area] == list(COUNTIES) and len(area) == 22
+        rows = {r.key: r for r in area}
+        assert rows["LIE"].label == "連江縣" and rows["LIE"].figures == dashboards.Figures(0, 0, 0, 0)
+        assert rows["TPE"].figures.participants > 0
+        assert sum(r.figures.participants for r in area) == board.totals.participants
+        # A filter that leaves one county with figures still lists every county.
+        workshop = dashboards.open_dashboard(session, moe, F.STATS_NATIONAL, StatsFilters(year=114, kind="workshop"))
+        assert len(workshop.tables["area"]) == 22
+
+
+def test_every_kind_level_and_begun_month_is_listed_with_zeros(db_url: str, monkeypatch: pytest.MonkeyPatch):
+    """A breakdown that lists only what happened hides what did not: every course kind and school level
+    is a row, and the month table runs through every month of the school year that has begun, without
+    gaps a line chart would join across, and without months to come (a drop to zero that is no fall)."""
+    from tpd_app.domain.courses import CourseKind
+
+    monkeypatch.setattr(dashboards, "taipei_today", lambda: date(2026, 12, 3))
+    with transaction() as session:
+        data = _build(session)
+        moe = data.world.actor(session, data.world.moe)
+        board = dashboards.open_dashboard(session, moe, F.STATS_NATIONAL, SY114)
+        assert [r.key for r in board.tables["kind"]] == [k.value for k in CourseKind]
+        kinds = {r.key: r.figures for r in board.tables["kind"]}
+        assert kinds["observation"] == dashboards.Figures(0, 0, 0, 0)
+        assert [r.key for r in board.tables["level"]][:4] == ["kindergarten", "elementary", "junior_high",
+                                                              "senior_high"]
+        months = [r.key for r in board.tables["month"]]
+        assert months == [str(ym) for ym in SY114.months()] and len(months) == 12
+        assert {r.key: r.figures.participants for r in board.tables["month"]}["202510"] == 0
+        chosen = dashboards.open_dashboard(session, moe, F.STATS_NATIONAL, StatsFilters(year=114, kind="lecture"))
+        assert [r.key for r in chosen.tables["kind"]] == ["lecture"]
+        # In March 2026 the school year's months from April on have not begun: they are not listed.
+        monkeypatch.setattr(dashboards, "taipei_today", lambda: date(2026, 3, 20))
+        early = dashboards.open_dashboard(session, moe, F.STATS_NATIONAL, SY114)
+        assert [r.key for r in early.tables["month"]][-1] == "202603" and len(early.tables["month"]) == 8
+        assert early.trend_in_progress == "114"
+
+
+def test_a_month_range_is_not_claimed_where_the_scope_keeps_no_months(db_url: str):
+    """A school's rollups keep years, not months: the range is dropped from the filters the figures were
+    computed with (the page then offers none, the export's title names none)."""
+    with transaction() as session:
+        data = _build(session)
+        w = data.world
+        ranged = StatsFilters(year=114, month_from=202601, month_to=202603)
+        school = dashboards.open_dashboard(session, w.actor(session, w.school_a), F.STATS_SCHOOL, ranged)
+        assert not school.months_apply and (school.filters.month_from, school.filters.month_to) == (0, 0)
+        national = dashboards.open_dashboard(session, w.actor(session, w.moe), F.STATS_NATIONAL, ranged)
+        assert national.months_apply and national.filters == ranged
+        assert [r.key for r in national.tables["month"]] == ["202601", "202602", "202603"]

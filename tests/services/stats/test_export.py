@@ -98,7 +98,7 @@ def test_the_annual_report_has_one_sheet_per_table(db_url: str):
                                                 progress=lambda done, total: steps.append(done))
     book = _open(content)
     assert book.sheetnames[:2] == ["摘要", "法定研習時數達成情形"]
-    assert {"各縣市／單位", "研習性質", "課程類別", "月份", "歷年趨勢"} <= set(book.sheetnames)
+    assert {"各縣市", "研習性質", "課程類別", "月份", "歷年趨勢"} <= set(book.sheetnames)
     summary = {r[0].value: r[1].value for r in book["摘要"].iter_rows(min_row=3)}
     assert summary["參與人次"] == 5 and summary["參與教師數"] == 4
     assert steps == [1, 2, 3]
@@ -209,3 +209,118 @@ def test_an_empty_sheet_still_has_its_title_and_headers():
     sheet = book["空"]
     assert sheet["A1"].value == "標題" and [c.value for c in sheet[2]] == ["名稱", "場次", "時數", "備註"]
     assert sheet.max_row == 2
+
+
+_EXCEL_FORBIDDEN = set("[]:*?/\\")
+
+
+def _valid_sheet_names(book) -> bool:
+    names = [n.casefold() for n in book.sheetnames]
+    return (len(set(names)) == len(names)
+            and all(0 < len(n) <= 31 and not (set(n) & _EXCEL_FORBIDDEN) and n[0] != "'" and n[-1] != "'"
+                    for n in book.sheetnames))
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_every_table_exports_in_english_with_sheet_names_excel_accepts(db_url: str):
+    """The English table names ("By county / unit" once) failed silently as sheet titles: every table of
+    every scope now exports in English, titled and labelled in English, the counties by their English
+    names (only units keep their own names)."""
+    with transaction() as session:
+        data = _build(session)
+        w = data.world
+        viewers = [(w.actor(session, w.moe), F.STATS_NATIONAL), (w.actor(session, w.bureau_a), F.STATS_COUNTY),
+                   (w.actor(session, w.school_a), F.STATS_SCHOOL), (w.actor(session, w.circle), F.STATS_SUBJECT_CENTER)]
+    for actor, function in viewers:
+        for table in ("area", "kind", "topic", "level", "month", "trend"):
+            with transaction() as session:
+                name, content = export.export_table(session, actor, function, SY114, table, lang="en")
+            book = _open(content)
+            assert name.endswith(".xlsx") and _valid_sheet_names(book), (function, table, book.sheetnames)
+            sheet = book.worksheets[0]
+            assert sheet["A1"].value.startswith("Teacher in-service training statistics: ")
+            assert "School year 114 (2025–26)" in sheet["A1"].value
+            assert [c.value for c in sheet[2]][1:] == ["Courses held", "Hours offered", "Participants",
+                                                       "Hours credited"]
+            if function is F.STATS_NATIONAL:
+                assert not _has_cjk(sheet["A1"].value)
+                assert not any(_has_cjk(str(r[0])) for r in sheet.iter_rows(min_row=3, values_only=True))
+    with transaction() as session:
+        _, content = export.export_table(session, viewers[0][0], F.STATS_NATIONAL, SY114, "area", lang="en")
+    sheet = _open(content)["By county"]
+    labels = [r[0] for r in sheet.iter_rows(min_row=3, values_only=True)]
+    assert labels[0] == "Taipei City" and labels[-1] == "Total" and len(labels) == 23
+    assert "Scope: Nationwide" in sheet["A1"].value
+
+
+def test_the_annual_report_works_in_english_for_every_scope(db_url: str):
+    with transaction() as session:
+        data = _build(session)
+        w = data.world
+        viewers = [(w.actor(session, w.moe), F.STATS_NATIONAL), (w.actor(session, w.bureau_a), F.STATS_COUNTY),
+                   (w.actor(session, w.school_a), F.STATS_SCHOOL), (w.actor(session, w.circle), F.STATS_SUBJECT_CENTER)]
+    for actor, function in viewers:
+        with transaction() as session:
+            _, content = export.annual_report(session, actor, function, 114, lang="en")
+        book = _open(content)
+        assert _valid_sheet_names(book), book.sheetnames
+        assert book.sheetnames[:2] == ["Summary", "Compliance"]
+        assert {"By course kind", "By topic", "Trend across years"} <= set(book.sheetnames)
+    with transaction() as session:
+        national = _open(export.annual_report(session, *viewers[0], 114, lang="en")[1])
+    assert {"By county", "By month"} <= set(national.sheetnames)
+    compliance = [r for r in national["Compliance"].iter_rows(min_row=3, values_only=True)]
+    periods = {r[0]: r[1] for r in compliance}
+    assert periods["Environmental education, 4 hours a year"] == "Calendar year 114 (2025)"
+    assert periods["18 hours per school year"] == "School year 114 (2025–26)"
+
+
+def test_sheet_titles_are_made_valid_for_excel():
+    taken: set[str] = set()
+    assert export.sheet_title("By county / unit", taken) == "By county - unit"
+    assert export.sheet_title("a[b]:c*d?e\\f", taken) == "a b c d e-f"
+    assert export.sheet_title("'quoted'", taken) == "quoted"
+    long = "Compliance with the statutory hours"
+    assert export.sheet_title(long, taken) == long[:31]
+    assert export.sheet_title(long, taken, part=2) == long[:27].rstrip() + " (2)"
+    again = export.sheet_title("BY COUNTY / UNIT", taken)
+    assert again.casefold() != "by county - unit" and len(again) <= 31
+    assert export.sheet_title("", taken) == "Sheet"
+    book = _open(write_workbook([Sheet("a/b", "t", [Column("x")], [["1"]]), Sheet("A/B", "t", [Column("x")], [])]))
+    assert _valid_sheet_names(book) and len(book.sheetnames) == 2
+
+
+def test_a_failed_export_is_logged_audited_and_raised_as_a_message(db_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                                  caplog: pytest.LogCaptureFixture):
+    """Whatever breaks while the workbook is written, the viewer gets a message in her language (not a
+    silent nothing, not half a file), the operator a log line with the traceback, the audit log a failed
+    attempt."""
+    import sqlalchemy as sa
+
+    from tpd_app.i18n import translate
+    from tpd_app.models import AuditLog
+
+    with transaction() as session:
+        data = _build(session)
+        moe = data.world.actor(session, data.world.moe)
+
+    def broken(*_args, **_kwargs):
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(export, "write_workbook", broken)
+    with transaction() as session, pytest.raises(export.ExportFailed) as failed:
+        export.export_table(session, moe, F.STATS_NATIONAL, SY114, "kind", lang="en")
+    assert translate(failed.value.key, "en").startswith("The Excel file could not be produced")
+    assert translate(failed.value.key, "zh-TW").startswith("Excel 檔案未能產生，沒有下載任何檔案")
+    with transaction() as session, pytest.raises(export.ExportFailed) as report:
+        export.annual_report(session, moe, F.STATS_NATIONAL, 114)
+    assert report.value.key == "stats.error.report_failed"
+    assert any("statistics.export of kind failed" in r.getMessage() and r.exc_info for r in caplog.records)
+    with transaction() as session:
+        rows = session.execute(sa.select(AuditLog.action, AuditLog.outcome, AuditLog.target_id)
+                               .where(AuditLog.outcome == "failed")).all()
+    assert ("statistics.export", "failed", "kind") in rows
+    assert ("statistics.annual_report", "failed", "114") in rows

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from tpd_app.settings import get_settings
@@ -48,8 +49,17 @@ def _lower_priority(niceness: int) -> None:
 
 
 async def run(job: Callable[..., T], *args: Any) -> T:
-    """Run `job(*args)` in the worker process and wait for it without blocking the event loop."""
-    return await asyncio.get_running_loop().run_in_executor(pool(), job, *args)
+    """Run `job(*args)` in the worker process and wait for it without blocking the event loop.
+
+    Raises:
+        BrokenProcessPool: the worker process died (killed, out of memory) before answering. The pool is
+            dropped, so the next job gets a fresh worker instead of the same error until a restart.
+    """
+    try:
+        return await asyncio.get_running_loop().run_in_executor(pool(), job, *args)
+    except BrokenProcessPool:
+        shutdown()
+        raise
 
 
 def shutdown() -> None:

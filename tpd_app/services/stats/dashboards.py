@@ -8,12 +8,14 @@ hours ledger per request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from tpd_app.domain.compliance import NATIONAL_DEFAULTS, Period, rules_for_county
+from tpd_app.domain.courses import CourseKind
 from tpd_app.domain.errors import Forbidden
 from tpd_app.domain.permissions import Actor, Function
 from tpd_app.domain.stats import (
@@ -24,11 +26,15 @@ from tpd_app.domain.stats import (
     StatsFilters,
     StatsScope,
     home_scope,
+    keeps_months,
     may_open_county,
     may_open_unit,
     unit_scope,
+    ym_of,
 )
-from tpd_app.domain.units import COUNTIES, county_name
+from tpd_app.domain.timeutil import taipei_today
+from tpd_app.domain.training_years import school_year_of
+from tpd_app.domain.units import COUNTIES, SchoolLevel, county_name
 from tpd_app.models import (
     DIST_CAP_MINUTES,
     CourseTopic,
@@ -73,19 +79,44 @@ class Row(NamedTuple):
     figures: Figures
 
 
+class Crumb(NamedTuple):
+    """One step of the way to a scope: its name, its drill target ("" | "county:XXX" | "unit:N") and, for
+    the scopes that are not proper names (the country, a county), the message key that names it."""
+
+    label: str
+    target: str
+    name_key: str = ""
+
+
+#: The message key naming the national scope (全國 / Nationwide).
+NATIONAL_NAME_KEY = "stats.scope.national"
+#: The area table's row of units filed under no county (none in the directory today, but the national
+#: table must still add up to the national total if one ever is).
+NO_COUNTY = ""
+
+
 @dataclass
 class Dashboard:
     """Everything one dashboard shows for one scope and filter set."""
 
     scope: StatsScope
     title: str
-    breadcrumb: list[tuple[str, str]]
+    breadcrumb: list[Crumb]
     totals: Figures
     distinct_teachers: int | None
     compliance: list[dict[str, Any]]
     tables: dict[str, list[Row]] = field(default_factory=dict)
     #: What the area table's rows are ("county", "unit" or "" when there is none).
     area_kind: str = ""
+    #: The filters the figures were computed with: those asked for, less what the scope cannot apply
+    #: (a month range where the rollups keep no months), so titles never claim a filter that was ignored.
+    filters: StatsFilters = field(default_factory=StatsFilters)
+    #: Whether a month range applies to this scope (the page offers one only then).
+    months_apply: bool = True
+    #: Topic names by code, (zh-TW, English), for the topic table's labels.
+    topic_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: The trend row of the period still under way (its figures are so far, not the year's): its key.
+    trend_in_progress: str = ""
 
 
 def _forbid(actor: Actor, function: Function, detail: str, ip: str) -> Forbidden:
@@ -95,8 +126,8 @@ def _forbid(actor: Actor, function: Function, detail: str, ip: str) -> Forbidden
 
 
 def resolve_scope(session: Session, actor: Actor, function: Function, *, county: str = "", unit_id: int = 0,
-                  ip: str = "") -> tuple[StatsScope, list[tuple[str, str]]]:
-    """The scope to show and its breadcrumb [(label, "" | "county:XXX" | "unit:N")], after every check.
+                  ip: str = "") -> tuple[StatsScope, list[Crumb]]:
+    """The scope to show and its breadcrumb, from the home scope to it, after every check.
 
     Raises:
         Forbidden: the function is not the actor's, or the county/unit lies outside their scope.
@@ -109,26 +140,30 @@ def resolve_scope(session: Session, actor: Actor, function: Function, *, county:
 
 
 def _checked_scope(session: Session, actor: Actor, function: Function, *, county: str, unit_id: int,
-                   ip: str) -> tuple[StatsScope, list[tuple[str, str]]]:
+                   ip: str) -> tuple[StatsScope, list[Crumb]]:
     require(actor, function, ip=ip, detail="stats")
     home = home_scope(actor, function)
-    crumbs = [(_home_label(session, home), "")]
+    crumbs = [_home_crumb(session, home)]
     if unit_id:
         unit = session.get(Unit, unit_id)
         if unit is None or not (may_open_unit(actor, home, unit_ref(unit)) or _merged_into(session, unit, home)):
             raise _forbid(actor, function, f"unit:{unit_id}", ip)
         if home.level is ScopeLevel.NATIONAL and unit.county:
-            crumbs.append((county_name(unit.county), f"county:{unit.county}"))
+            crumbs.append(_county_crumb(unit.county, f"county:{unit.county}"))
         if home.level is not ScopeLevel.UNIT or unit.id != home.unit_id:
-            crumbs.append((unit.name, f"unit:{unit.id}"))
+            crumbs.append(Crumb(unit.name, f"unit:{unit.id}"))
         return unit_scope(unit_ref(unit)), crumbs
     if county:
         if not may_open_county(home, county):
             raise _forbid(actor, function, f"county:{county}", ip)
         if home.level is ScopeLevel.NATIONAL:
-            crumbs.append((county_name(county), f"county:{county}"))
+            crumbs.append(_county_crumb(county, f"county:{county}"))
         return StatsScope(ScopeLevel.COUNTY, county=county), crumbs
     return home, crumbs
+
+
+def _county_crumb(county: str, target: str) -> Crumb:
+    return Crumb(county_name(county), target, f"stats.county.{county}" if county in COUNTIES else "")
 
 
 def _merged_into(session: Session, unit: Unit, home: StatsScope) -> bool:
@@ -136,13 +171,13 @@ def _merged_into(session: Session, unit: Unit, home: StatsScope) -> bool:
     return home.level is ScopeLevel.UNIT and unit.merged_into_id == home.unit_id
 
 
-def _home_label(session: Session, scope: StatsScope) -> str:
+def _home_crumb(session: Session, scope: StatsScope) -> Crumb:
     if scope.level is ScopeLevel.NATIONAL:
-        return "全國"
+        return Crumb("全國", "", NATIONAL_NAME_KEY)
     if scope.level is ScopeLevel.COUNTY:
-        return county_name(scope.county)
+        return _county_crumb(scope.county, "")
     unit = session.get(Unit, scope.unit_id or scope.reviewer_id)
-    return unit.name if unit else ""
+    return Crumb(unit.name if unit else "", "")
 
 
 def _unit_ids_clause(scope: StatsScope, column: Any) -> Any:
@@ -165,7 +200,7 @@ def _scope_clause(scope: StatsScope, table: Any) -> Any:
 
 
 def _uses_month_table(scope: StatsScope) -> bool:
-    return scope.level in (ScopeLevel.NATIONAL, ScopeLevel.COUNTY)
+    return keeps_months(scope)
 
 
 def _filter_clauses(table: Any, filters: StatsFilters, *, with_period: bool = True,
@@ -289,15 +324,32 @@ def _roster(session: Session, scope: StatsScope, filters: StatsFilters) -> int:
     return int(session.execute(statement).scalar_one())
 
 
-def _topic_names(session: Session) -> dict[str, str]:
-    return {t.code: t.name_zh for t in session.exec(select(CourseTopic))}
+def _topic_names(session: Session) -> dict[str, tuple[str, str]]:
+    topics = session.exec(select(CourseTopic).order_by(col(CourseTopic.sort_order), col(CourseTopic.code)))
+    return {t.code: (t.name_zh, t.name_en) for t in topics}
 
 
 def _rows(found: dict[Any, Figures], labels: dict[Any, str] | None = None, order: list[Any] | None = None) -> list[Row]:
-    keys = order if order is not None else sorted(found, key=lambda k: (str(k)))
+    """Rows in `order` (every key of it, with zeros where nothing was found, then any other key found),
+    or every key found in sorted order."""
+    keys = sorted(found, key=lambda k: (str(k))) if order is None else \
+        [*order, *sorted((k for k in found if k not in set(order)), key=str)]
     labels = labels or {}
-    return [Row(key=str(k), label=labels.get(k, str(k)), figures=found.get(k) or _NOTHING) for k in keys
-            if k in found or order is not None]
+    return [Row(key=str(k), label=labels.get(k, str(k)), figures=found.get(k) or _NOTHING) for k in keys]
+
+
+def _months_shown(filters: StatsFilters, found: dict[Any, Figures], this_month: int) -> list[int]:
+    """The months a month table lists: every month of the period (inside the month range) that has begun,
+    with zeros where nothing happened, and any later month that already has courses. A line chart over
+    only the months with figures would join 115/08 straight to 115/11, as if the months between did
+    not exist; one over the whole school year would drop to zero in months still to come."""
+    last = max([this_month, *found])
+    return [ym for ym in filters.months() if ym <= last]
+
+
+def _years_shown(found: dict[Any, Figures]) -> list[int]:
+    """Every year from the first to the last with figures (a year with none is a zero, not a gap)."""
+    return list(range(min(found), max(found) + 1)) if found else []
 
 
 def open_dashboard(session: Session, actor: Actor, function: Function, filters: StatsFilters, *,
@@ -308,11 +360,13 @@ def open_dashboard(session: Session, actor: Actor, function: Function, filters: 
         Forbidden: the function is not the actor's, or the county/unit lies outside their scope.
     """
     scope, crumbs = resolve_scope(session, actor, function, county=county, unit_id=unit_id, ip=ip)
-    return _dashboards.get(session, (scope, tuple(crumbs), filters))
+    if not keeps_months(scope):
+        filters = filters.without_months()
+    return _dashboards.get(session, (scope, tuple(crumbs), filters, ym_of(taipei_today())))
 
 
-def _figures(session: Session, key: tuple[StatsScope, tuple[tuple[str, str], ...], StatsFilters]) -> Dashboard:
-    scope, crumbs, filters = key
+def _figures(session: Session, key: tuple[StatsScope, tuple[Crumb, ...], StatsFilters, int]) -> Dashboard:
+    scope, crumbs, filters, this_month = key
     months = _table_for(scope)
     # A national or county page reads the yearly sums unless a month range asks for months.
     yearly = _uses_month_table(scope) and not (filters.month_from or filters.month_to)
@@ -327,13 +381,16 @@ def _figures(session: Session, key: tuple[StatsScope, tuple[tuple[str, str], ...
     elif scope.level is ScopeLevel.REVIEWED:
         grid["area"] = _by(session, scope, filters, table, table.c.unit_id)
     distinct, compliance = _teacher_figures(session, scope, filters)
-    dashboard = Dashboard(scope=scope, title=crumbs[-1][0], breadcrumb=list(crumbs),
+    topic_names = _topic_names(session)
+    dashboard = Dashboard(scope=scope, title=crumbs[-1].label, breadcrumb=list(crumbs),
                           totals=_sum(by_kind.values()), distinct_teachers=distinct,
-                          compliance=compliance)
+                          compliance=compliance, filters=filters, months_apply=keeps_months(scope),
+                          topic_names=topic_names)
     if scope.level is ScopeLevel.NATIONAL:
+        # Every county, in the official order, with zeros where nothing happened: a county missing from
+        # the table or the chart reads as "no data", not as "none". Units filed under no county follow.
         by_county = grid["area"]
-        dashboard.tables["area"] = _rows(by_county, {c: n for c, (n, _) in COUNTIES.items()},
-                                         [c for c in COUNTIES if c in by_county])
+        dashboard.tables["area"] = _rows(by_county, {c: n for c, (n, _) in COUNTIES.items()}, list(COUNTIES))
         dashboard.area_kind = "county"
     elif scope.level in (ScopeLevel.COUNTY, ScopeLevel.REVIEWED):
         if scope.level is ScopeLevel.COUNTY:
@@ -350,18 +407,28 @@ def _figures(session: Session, key: tuple[StatsScope, tuple[tuple[str, str], ...
         dashboard.area_kind = "unit"
     else:
         dashboard.tables["area"] = []
-    dashboard.tables["kind"] = _rows(grid["kind"])
-    topic_names = _topic_names(session)
-    dashboard.tables["topic"] = _rows(_by(session, scope, filters, table, table.c.topic,
-                                          topics=[filters.topic] if filters.topic else sorted(topic_names),
-                                          dimension_first=True), topic_names)
-    dashboard.tables["level"] = _rows(grid["level"])
-    by_month = grid.get("month", {})
-    dashboard.tables["month"] = _rows(by_month, {ym: f"{ym // 100 - 1911}/{ym % 100:02d}" for ym in by_month})
+    # Every kind, topic and level is listed (zeros included) unless the filters chose one.
+    dashboard.tables["kind"] = _rows(grid["kind"], order=[filters.kind] if filters.kind else list(CourseKind))
+    topic_order = [filters.topic] if filters.topic else list(topic_names)
+    dashboard.tables["topic"] = _rows(_by(session, scope, filters, table, table.c.topic, topics=topic_order,
+                                          dimension_first=True),
+                                      {code: zh for code, (zh, _) in topic_names.items()}, topic_order)
+    levels = [filters.level] if filters.level else [level.value for level in SchoolLevel]
+    dashboard.tables["level"] = _rows(grid["level"], order=levels)
+    if "month" in grid:
+        by_month = grid["month"]
+        months = _months_shown(filters, by_month, this_month)
+        dashboard.tables["month"] = _rows(by_month, {ym: str(ym) for ym in months}, months)
+    else:
+        dashboard.tables["month"] = []
     by_year = _by(session, scope, filters, table, _period_column(table, filters), with_period=False,
                   dimension_first=True)
     to_roc = 1911 if filters.period_type is PeriodType.CALENDAR else 0
-    dashboard.tables["trend"] = _rows(by_year, {y: str(y - to_roc) for y in by_year})
+    years = _years_shown(by_year)
+    dashboard.tables["trend"] = _rows(by_year, {y: str(y - to_roc) for y in years}, years)
+    this_year, month = divmod(this_month, 100)
+    dashboard.trend_in_progress = str(this_year if filters.period_type is PeriodType.CALENDAR
+                                      else school_year_of(date(this_year, month, 1)))
     return dashboard
 
 

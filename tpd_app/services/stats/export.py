@@ -11,9 +11,11 @@ Teachers' individual training records are never exported (SPEC §3.6).
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,13 +28,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlmodel import Session
 
-from tpd_app.domain.errors import Forbidden
+from tpd_app.domain.errors import DomainError, Forbidden
 from tpd_app.domain.permissions import Actor, Function
 from tpd_app.domain.stats import PeriodType, StatsFilters, looks_like_formula
 from tpd_app.i18n import translate
 from tpd_app.services.platform import audit
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.stats import dashboards
+from tpd_app.services.stats.labels import month_label, period_label, row_label, scope_path
 
 #: Excel's limit is 1,048,576 rows; the title and header rows repeat on every sheet.
 EXCEL_MAX_ROWS = 1_048_576
@@ -41,6 +44,18 @@ HOURS = "#,##0.0"
 PERCENT = "0.0%"
 #: Tables whose rows are individual teachers: never exported, whoever asks (SPEC §3.6).
 TEACHER_RECORD_TABLES = frozenset({"teacher_records", "records", "teachers"})
+#: Excel refuses a sheet title longer than this or holding one of these characters (openpyxl raises).
+SHEET_TITLE_CHARS = 31
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+_log = logging.getLogger("tpd.stats.export")
+
+
+class ExportFailed(DomainError):
+    """An export or annual report could not be produced (the cause is logged and audited); nothing was
+    handed out."""
+
+    key = "stats.error.export_failed"
 
 
 @dataclass(frozen=True)
@@ -178,13 +193,32 @@ class _RowSerializer:
         return "".join(parts)
 
 
+def sheet_title(name: str, taken: set[str], part: int = 1) -> str:
+    """A sheet title Excel accepts: without []:*?/\\ (a slash becomes "-", the others a space), no
+    leading or trailing apostrophe, at most 31 characters with the part number, and unlike every title in
+    `taken` (Excel compares them ignoring case); "By county / unit" becomes "By county - unit"."""
+    clean = _SHEET_TITLE_FORBIDDEN.sub(lambda m: "-" if m.group() in "/\\" else " ", name)
+    clean = " ".join(clean.split()).strip("'") or "Sheet"
+    suffix = f" ({part})" if part > 1 else ""
+    title = clean[:SHEET_TITLE_CHARS - len(suffix)].rstrip() + suffix
+    number = 2
+    while title.casefold() in taken:
+        extra = f" ~{number}"
+        title = clean[:SHEET_TITLE_CHARS - len(suffix) - len(extra)].rstrip() + suffix + extra
+        number += 1
+    taken.add(title.casefold())
+    return title
+
+
 def write_workbook(sheets: Iterable[Sheet], *, max_rows: int = EXCEL_MAX_ROWS,
                    progress: Callable[[int], None] | None = None) -> bytes:
     """Stream `sheets` into one .xlsx; a sheet longer than `max_rows` continues on "name (2)", ….
 
-    Memory stays flat: data rows are serialized and written a batch at a time.
+    Memory stays flat: data rows are serialized and written a batch at a time. Sheet titles are made
+    valid for Excel (`sheet_title`) whatever the language gave them.
     """
     book = Workbook(write_only=True)
+    taken: set[str] = set()
     written = 0
     for sheet in sheets:
         part, body_limit = 1, max_rows - 2
@@ -198,7 +232,7 @@ def write_workbook(sheets: Iterable[Sheet], *, max_rows: int = EXCEL_MAX_ROWS,
                 if worksheet is not None:
                     _flush(worksheet, batch)
                     part += 1
-                worksheet, cells = _start_sheet(book, sheet, part)
+                worksheet, cells = _start_sheet(book, sheet, sheet_title(sheet.name, taken, part))
                 serializer = _RowSerializer(worksheet, sheet.columns)
                 count = 0
             assert serializer is not None
@@ -215,7 +249,7 @@ def write_workbook(sheets: Iterable[Sheet], *, max_rows: int = EXCEL_MAX_ROWS,
             if progress is not None and written % 10_000 == 0:
                 progress(written)
         if worksheet is None:
-            _start_sheet(book, sheet, 1)
+            _start_sheet(book, sheet, sheet_title(sheet.name, taken))
         else:
             _flush(worksheet, batch)
     buffer = io.BytesIO()
@@ -253,9 +287,8 @@ def _quoted(worksheet: Any, value: str) -> WriteOnlyCell:
     return cell
 
 
-def _start_sheet(book: Workbook, sheet: Sheet, part: int) -> tuple[_BulkWorksheet, list[WriteOnlyCell]]:
-    name = sheet.name[:31] if part == 1 else f"{sheet.name[:26]} ({part})"
-    worksheet = _BulkWorksheet(parent=book, title=name)
+def _start_sheet(book: Workbook, sheet: Sheet, title: str) -> tuple[_BulkWorksheet, list[WriteOnlyCell]]:
+    worksheet = _BulkWorksheet(parent=book, title=title)
     book._add_sheet(worksheet)
     worksheet.freeze_panes = "A3"
     for index, column in enumerate(sheet.columns, start=1):
@@ -285,31 +318,40 @@ def _t(key: str, lang: str) -> str:
     return translate(key, lang)
 
 
-def filters_text(filters: StatsFilters, lang: str = "zh-TW") -> str:
-    """The filters in words for the title row: 114 學年度・研習性質：工作坊 …"""
+def filters_text(filters: StatsFilters, lang: str = "zh-TW", topics: dict[str, tuple[str, str]] | None = None) -> str:
+    """The filters in words for the title row: 114 學年度・研習性質：工作坊 … (School year 114 (2025–26);
+    Course kind: Workshop … in English)."""
+    english = lang == "en"
+    colon, glue = (": ", "; ") if english else ("：", "・")
     school = filters.period_type is PeriodType.SCHOOL
-    period = _t("stats.period.school_year" if school else "stats.period.calendar_year", lang)
-    parts = [f"{filters.year} {period}"]
+    parts = [period_label(filters.period_type.value, filters.year if school else filters.calendar_year_ad, lang)]
     if filters.month_from or filters.month_to:
         def ym(v: int) -> str:
-            return f"{v // 100 - 1911}/{v % 100:02d}" if v else "…"
-        parts.append(f"{_t('stats.filter.months', lang)}：{ym(filters.month_from)}–{ym(filters.month_to)}")
+            return month_label(v, lang) if v else "…"
+        parts.append(f"{_t('stats.filter.months', lang)}{colon}{ym(filters.month_from)}–{ym(filters.month_to)}")
     if filters.kind:
-        parts.append(f"{_t('stats.filter.kind', lang)}：{_t('course.kind.' + filters.kind, lang)}")
+        parts.append(f"{_t('stats.filter.kind', lang)}{colon}{_t('course.kind.' + filters.kind, lang)}")
     if filters.topic:
-        parts.append(f"{_t('stats.filter.topic', lang)}：{filters.topic}")
+        zh, en = (topics or {}).get(filters.topic, (filters.topic, filters.topic))
+        parts.append(f"{_t('stats.filter.topic', lang)}{colon}{(en or zh) if english else zh}")
     if filters.level:
-        parts.append(f"{_t('stats.filter.level', lang)}：{_t('course.level.' + filters.level, lang)}")
-    return "・".join(parts)
+        parts.append(f"{_t('stats.filter.level', lang)}{colon}{_t('course.level.' + filters.level, lang)}")
+    return glue.join(parts)
 
 
-def row_label(table: str, row: dashboards.Row, lang: str) -> str:
-    """A row's name as the dashboard shows it."""
-    if table == "kind":
-        return _t(f"course.kind.{row.key}", lang)
-    if table == "level":
-        return _t(f"course.level.{row.key}", lang) if row.key else _t("stats.level.none", lang)
-    return row.label
+def _title(lang: str, head: str, dashboard: dashboards.Dashboard, *, scope: bool = True) -> str:
+    """A sheet's title row: what it is, the scope (once) and the filters the figures were computed with."""
+    filters = filters_text(dashboard.filters, lang, dashboard.topic_names)
+    if lang == "en":
+        where = f"{_t('stats.scope', lang)}: {scope_path(dashboard.breadcrumb, lang)}; " if scope else ""
+        return f"{head} ({where}{filters})"
+    where = f"{_t('stats.scope', lang)}：{scope_path(dashboard.breadcrumb, lang)}；" if scope else ""
+    return f"{head}（{where}{filters}）"
+
+
+def table_heading_key(table: str, area_kind: str) -> str:
+    """The message key of a breakdown's heading: the area table says whether its rows are counties or units."""
+    return f"stats.table.area.{area_kind or 'county'}" if table == "area" else f"stats.table.{table}"
 
 
 def _figure_columns(lang: str, first_key: str) -> list[Column]:
@@ -323,16 +365,22 @@ def _figure_values(label: str, figures: dashboards.Figures) -> list[Any]:
     return [label, figures.courses, figures.offered_minutes / 60, figures.participants, figures.credited_minutes / 60]
 
 
-def table_sheet(dashboard: dashboards.Dashboard, table: str, filters: StatsFilters, lang: str = "zh-TW") -> Sheet:
-    """One dashboard table as a sheet (the same rows the page shows)."""
-    first = f"stats.table.{table}.label" if table != "area" else f"stats.area.{dashboard.area_kind or 'county'}"
-    scope = " > ".join(c[0] for c in dashboard.breadcrumb)
-    title = (f"{_t('stats.report.title', lang)}：{_t('stats.table.' + table, lang)}"
-             f"（{_t('stats.scope', lang)}：{scope}；{filters_text(filters, lang)}）")
-    rows = [_figure_values(row_label(table, r, lang), r.figures) for r in dashboard.tables.get(table, [])]
-    rows.append(_figure_values(_t("stats.total", lang), dashboard.totals) if table != "trend" else [])
-    return Sheet(name=_t("stats.table." + table, lang), title=title, columns=_figure_columns(lang, first),
-                 rows=[r for r in rows if r])
+def table_sheet(dashboard: dashboards.Dashboard, table: str, lang: str = "zh-TW") -> Sheet:
+    """One dashboard table as a sheet (the same rows the page shows, labelled in `lang`)."""
+    kind = dashboard.area_kind or "county"
+    first = f"stats.table.{table}.label" if table != "area" else f"stats.area.{kind}"
+    colon = ": " if lang == "en" else "："
+    title = _title(lang, f"{_t('stats.report.title', lang)}{colon}{_t(table_heading_key(table, kind), lang)}",
+                   dashboard)
+    rows = [_figure_values(row_label(table, r, lang, area_kind=dashboard.area_kind, topics=dashboard.topic_names,
+                                     in_progress=dashboard.trend_in_progress), r.figures)
+            for r in dashboard.tables.get(table, [])]
+    # A topic's rows repeat a course under each of its topics, and the trend spans several years: neither
+    # adds up to the period's total, so neither ends with one.
+    if table not in ("trend", "topic"):
+        rows.append(_figure_values(_t("stats.total", lang), dashboard.totals))
+    sheet_key = f"stats.sheet.area.{kind}" if table == "area" else f"stats.sheet.{table}"
+    return Sheet(name=_t(sheet_key, lang), title=title, columns=_figure_columns(lang, first), rows=rows)
 
 
 def export_table(session: Session, actor: Actor, function: Function, filters: StatsFilters, table: str, *,
@@ -342,41 +390,74 @@ def export_table(session: Session, actor: Actor, function: Function, filters: St
     Raises:
         Forbidden: teachers' individual records were asked for, the function is not the actor's, or
             the county/unit is outside their scope.
+        ExportFailed: the workbook could not be written (logged and audited; no file is returned).
     """
     if table in TEACHER_RECORD_TABLES or table not in dashboards.TABLES:
         audit.record_now(action="statistics.export_refused", actor=actor, outcome="denied", target_type="export",
                          target_id=table[:64], ip=ip)
         raise Forbidden("stats.error.no_teacher_records" if table in TEACHER_RECORD_TABLES else "error.forbidden")
     dashboard = dashboards.open_dashboard(session, actor, function, filters, county=county, unit_id=unit_id, ip=ip)
-    data = write_workbook([table_sheet(dashboard, table, filters, lang)])
+    scope = dashboard.breadcrumb[-1].target or "home"
+    with _failures_told(actor, "statistics.export", table, scope, filters.year, lang, ip):
+        data = write_workbook([table_sheet(dashboard, table, lang)])
     audit.record(session, action="statistics.export", actor=actor, target_type="stats", target_id=table,
-                 after={"scope": dashboard.breadcrumb[-1][1] or "home", "year": filters.year}, ip=ip)
+                 after={"scope": scope, "year": filters.year, "lang": lang}, ip=ip)
     return f"tpd-stats-{table}-{filters.year}.xlsx", data
 
 
-def compliance_sheet(dashboard: dashboards.Dashboard, filters: StatsFilters, lang: str) -> Sheet:
-    columns = [Column(_t("stats.compliance.rule", lang), width=24), Column(_t("stats.compliance.period", lang)),
+@contextmanager
+def _failures_told(actor: Actor, action: str, target: str, scope: str, year: int, lang: str,
+                   ip: str) -> Iterator[None]:
+    """Around writing a workbook: an unexpected error is logged with its traceback, audited as a failed
+    attempt (in a transaction of its own, since the caller's rolls back) and raised as `ExportFailed`,
+    which the page shows in the viewer's language. Domain errors pass through unchanged."""
+    try:
+        yield
+    except DomainError:
+        raise
+    except Exception as error:
+        raise export_failed(actor, action, target, error, after={"scope": scope, "year": year, "lang": lang},
+                            ip=ip) from error
+
+
+def export_failed(actor: Actor, action: str, target: str, error: BaseException, *, after: dict[str, Any] | None = None,
+                  ip: str = "") -> ExportFailed:
+    """Log and audit an export that failed outside the rules; the `ExportFailed` to raise or show.
+
+    Also for failures around the export (its worker process gone): `state.stats` calls it then.
+    """
+    _log.error("%s of %s failed: %s", action, target, type(error).__name__, exc_info=error)
+    try:
+        audit.record_now(action=action, actor=actor, outcome="failed", target_type="stats", target_id=target[:64],
+                         after={**(after or {}), "error": type(error).__name__}, ip=ip)
+    except Exception:  # the database may be what failed: the log line above still tells the operator
+        _log.exception("could not audit the failed %s", action)
+    return ExportFailed("stats.error.report_failed" if action == "statistics.annual_report" else None)
+
+
+def compliance_sheet(dashboard: dashboards.Dashboard, lang: str) -> Sheet:
+    columns = [Column(_t("stats.compliance.rule", lang), width=30),
+               Column(_t("stats.compliance.period", lang), width=24),
                Column(_t("stats.compliance.required_hours", lang), HOURS),
                Column(_t("stats.compliance.met", lang), INTEGER), Column(_t("stats.compliance.roster", lang), INTEGER),
                Column(_t("stats.compliance.share", lang), PERCENT)]
-    rows = [[_t(f"stats.rule.{c['rule']}", lang), str(c["period"] - (1911 if c["period_type"] == "calendar" else 0)),
+    rows = [[_t(f"stats.rule.{c['rule']}", lang), period_label(c["period_type"], c["period"], lang),
              c["minutes"] / 60, c["met"], c["roster"], c["share"]] for c in dashboard.compliance]
-    return Sheet(name=_t("stats.compliance.title", lang),
-                 title=f"{_t('stats.compliance.title', lang)}（{filters_text(filters, lang)}）", columns=columns,
-                 rows=rows)
+    return Sheet(name=_t("stats.sheet.compliance", lang),
+                 title=_title(lang, _t("stats.compliance.title", lang), dashboard), columns=columns, rows=rows)
 
 
-def summary_sheet(dashboard: dashboards.Dashboard, filters: StatsFilters, lang: str) -> Sheet:
+def summary_sheet(dashboard: dashboards.Dashboard, lang: str) -> Sheet:
     t = dashboard.totals
     rows = [[_t("stats.measure.courses", lang), t.courses],
             [_t("stats.measure.offered_hours", lang), t.offered_minutes / 60],
             [_t("stats.measure.participants", lang), t.participants],
             [_t("stats.measure.distinct_teachers", lang), dashboard.distinct_teachers if dashboard.distinct_teachers
-             is not None else "—"],
+             is not None else _t("stats.measure.not_applicable", lang)],
             [_t("stats.measure.credited_hours", lang), t.credited_minutes / 60]]
-    return Sheet(name=_t("stats.report.summary", lang),
-                 title=(f"{_t('stats.report.annual', lang)}：{' > '.join(c[0] for c in dashboard.breadcrumb)}"
-                        f"（{filters_text(filters, lang)}）"),
+    colon = ": " if lang == "en" else "："
+    head = f"{_t('stats.report.annual', lang)}{colon}{scope_path(dashboard.breadcrumb, lang)}"
+    return Sheet(name=_t("stats.sheet.summary", lang), title=_title(lang, head, dashboard, scope=False),
                  columns=[Column(_t("stats.report.item", lang), width=24), Column(_t("stats.report.value", lang),
                                                                                  HOURS, 18)],
                  rows=rows)
@@ -389,20 +470,21 @@ def annual_report(session: Session, actor: Actor, function: Function, school_yea
 
     Raises:
         Forbidden: the function is not the actor's, or the county/unit is outside their scope.
+        ExportFailed: the workbook could not be written (logged and audited; no file is returned).
     """
     filters = StatsFilters(period_type=PeriodType.SCHOOL, year=school_year)
     dashboard = dashboards.open_dashboard(session, actor, function, filters, county=county, unit_id=unit_id, ip=ip)
     if progress:
         progress(1, 3)
-    sheets = [summary_sheet(dashboard, filters, lang), compliance_sheet(dashboard, filters, lang)]
-    sheets += [table_sheet(dashboard, table, filters, lang)
-               for table in dashboards.TABLES if dashboard.tables.get(table)]
-    if progress:
-        progress(2, 3)
-    data = write_workbook(sheets)
+    scope = dashboard.breadcrumb[-1].target or "home"
+    with _failures_told(actor, "statistics.annual_report", str(school_year), scope, school_year, lang, ip):
+        sheets = [summary_sheet(dashboard, lang), compliance_sheet(dashboard, lang)]
+        sheets += [table_sheet(dashboard, table, lang) for table in dashboards.TABLES if dashboard.tables.get(table)]
+        if progress:
+            progress(2, 3)
+        data = write_workbook(sheets)
     audit.record(session, action="statistics.annual_report", actor=actor, target_type="stats",
-                 target_id=str(school_year),
-                 after={"scope": dashboard.breadcrumb[-1][1] or "home"}, ip=ip)
+                 target_id=str(school_year), after={"scope": scope, "lang": lang}, ip=ip)
     if progress:
         progress(3, 3)
     return f"tpd-annual-report-{school_year}{'-' + county if county else ''}.xlsx", data
@@ -414,6 +496,7 @@ def export_table_job(actor: Actor, function: Function, filters: StatsFilters, ta
 
     Raises:
         Forbidden: as `export_table`.
+        ExportFailed: as `export_table`.
     """
     with transaction() as session:
         return export_table(session, actor, function, filters, table, county=county, unit_id=unit_id, lang=lang,
