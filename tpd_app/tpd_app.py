@@ -8,8 +8,11 @@ from reflex_base.registry import RegistrationContext
 
 from tpd_app import pages
 from tpd_app.api.app import build_api
+from tpd_app.components import tokens
 from tpd_app.components.busy import busy_notice_script
 from tpd_app.components.origin import origin_notice_script
+from tpd_app.components.shell import DOCUMENT_SCRIPT
+from tpd_app.components.tables import TABLE_FOCUS_SCRIPT
 from tpd_app.services.platform.heap import freeze_startup_heap
 from tpd_app.services.platform.logs import configure_logging, redact_secrets_in_logs
 from tpd_app.state.failures import backend_failure
@@ -23,7 +26,9 @@ for _module in pkgutil.iter_modules(pages.__path__):
 app = rx.App(
     api_transformer=build_api(),
     backend_exception_handler=backend_failure,
-    head_components=[origin_notice_script(), busy_notice_script()],
+    head_components=[origin_notice_script(), busy_notice_script(), rx.el.style(tokens.contrast_css()),
+                     rx.el.script(TABLE_FOCUS_SCRIPT), rx.el.script(DOCUMENT_SCRIPT),
+                     rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
     html_lang="zh-Hant-TW",
 )
 app.add_middleware(page_scope_from(RegistrationContext.ensure_context().decorated_pages))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.forms import Input
 
 from tpd_app.components import tokens
 from tpd_app.components.i18n import tr
@@ -117,3 +118,15 @@ def work_progress(state: type[rx.State]) -> rx.Component:
             data_testid="work-progress",
         ),
     )
+
+
+def named_upload(label: rx.Var | str, *children: rx.Component, styled: bool = True, **props) -> rx.Component:
+    """`rx.upload` whose hidden file input carries `label` as its accessible name (Reflex gives the input
+    no props of its own, so a screen reader heard an unnamed "file upload" button; axe's `label` rule)."""
+    upload = (rx.upload if styled else rx.upload.root)(*children, **props)
+    zone = upload.children[0]
+    hidden = zone.children[0]
+    named = Input.create(type="file", aria_label=label)
+    named.special_props = hidden.special_props
+    zone.children[0] = named
+    return upload

@@ -43,6 +43,7 @@ def header() -> rx.Component:
             size="1",
             variant="solid",
             color_scheme=tokens.NEUTRAL,
+            high_contrast=True,
             data_testid="logout",
         ),
         spacing="3",
@@ -54,7 +55,7 @@ def header() -> rx.Component:
             rx.link(
                 rx.hstack(
                     rx.icon("graduation-cap", size=24),
-                    rx.text(tr("app.name"), weight="bold", size="4"),
+                    rx.text(tr("app.name"), weight="bold", size="4", data_testid="app-name"),
                     align="center",
                     spacing="2",
                 ),
@@ -194,6 +195,32 @@ def skip_link() -> rx.Component:
     )
 
 
+#: The document follows the chosen language: `<html lang>` from the marker's data-lang, the title from the
+#: page's h1 and the site name as shown (each page's static title is Chinese). Runs on every change of
+#: the page, so a navigation, a language switch or a course page's own title all end up in the tab.
+DOCUMENT_SCRIPT = """(function () {
+  function apply() {
+    var doc = document.getElementById('tpd-doc');
+    if (!doc) return;
+    var lang = doc.getAttribute('data-lang') === 'en' ? 'en' : 'zh-Hant-TW';
+    if (document.documentElement.lang !== lang) document.documentElement.lang = lang;
+    var h1 = document.querySelector('main h1') || document.querySelector('h1');
+    var site = document.querySelector('[data-testid=app-name]');
+    if (!h1 || !site) return;
+    var page = h1.textContent.trim(), name = site.textContent.trim();
+    var title = page && page !== name ? page + ' | ' + name : name;
+    if (document.title !== title) document.title = title;
+  }
+  new MutationObserver(apply).observe(document.documentElement, {childList: true, subtree: true,
+    characterData: true, attributes: true, attributeFilter: ['data-lang']});
+})();"""
+
+
+def document_marker() -> rx.Component:
+    """The chosen language, for DOCUMENT_SCRIPT."""
+    return rx.el.span(id="tpd-doc", data_lang=AppState.lang, hidden=True)
+
+
 def hydration_marker() -> rx.Component:
     """An invisible marker present once the server state has reached the browser (for tests)."""
     return rx.cond(rx.State.is_hydrated, rx.el.span(data_testid="hydrated", style={"display": "none"}))
@@ -203,9 +230,13 @@ def page_frame(*children: rx.Component) -> rx.Component:
     """Header, body and footer around public pages."""
     return rx.vstack(
         hydration_marker(),
+        document_marker(),
+        skip_link(),
         header(),
-        rx.box(*children, width="100%", max_width=tokens.PAGE_MAX_WIDTH, margin_x="auto",
-               padding=tokens.SPACE_3, flex="1"),
+        rx.el.main(*children, id="main-content", tab_index=-1,
+                   style={"width": "100%", "max_width": tokens.PAGE_MAX_WIDTH, "margin_left": "auto",
+                          "margin_right": "auto",
+                          "padding": tokens.SPACE_3, "flex": "1", "outline": "none"}),
         footer(),
         min_height="100vh",
         spacing="0",
@@ -221,6 +252,7 @@ def app_shell(title_key: str, *content: rx.Component, heading: rx.Component | No
     e.g. a statistics dashboard's scope, so the page does not name it twice."""
     return rx.vstack(
         hydration_marker(),
+        document_marker(),
         skip_link(),
         header(),
         rx.hstack(

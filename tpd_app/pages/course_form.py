@@ -9,7 +9,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.courses import checkbox, localized
-from tpd_app.components.forms import field
+from tpd_app.components.forms import field, named_upload
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import data_table
@@ -225,7 +225,8 @@ def attachments_panel() -> rx.Component:
     return _section(
         "attachment.title",
         rx.foreach(S.attachments, _attachment_row),
-        rx.upload.root(
+        named_upload(
+            tr("attachment.drop"),
             rx.vstack(rx.icon("paperclip"), rx.text(tr("attachment.drop"), size="2"), align="center"),
             id="course-attachments",
             max_files=ATTACHMENT_LIMIT,
@@ -234,6 +235,7 @@ def attachments_panel() -> rx.Component:
             padding=tokens.SPACE_2,
             width="100%",
             data_testid="attachment-drop",
+            styled=False,
         ),
         rx.hstack(rx.foreach(rx.selected_files("course-attachments"), lambda name: rx.badge(name))),
         rx.button(tr("attachment.upload"), type="button", variant="soft", data_testid="attachment-upload",

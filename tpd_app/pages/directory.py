@@ -34,7 +34,8 @@ def _kind_switch() -> rx.Component:
     S = DirectoryState
     return rx.hstack(
         *[rx.button(tr(f"directory.kind.{kind}"), on_click=S.choose_kind(kind), type="button", size="1",
-                    variant=rx.cond(S.kind == kind, "solid", "soft"), data_testid=f"kind-{kind}")
+                    variant=rx.cond(S.kind == kind, "solid", "soft"), role="tab",
+                    aria_selected=rx.cond(S.kind == kind, "true", "false"), data_testid=f"kind-{kind}")
           for kind in KINDS],
         spacing="1", wrap="wrap", role="tablist",
     )

@@ -49,7 +49,9 @@ def home() -> rx.Component:
                 width="100%",
             ),
             rx.callout(
-                rx.text(rx.text.strong(tr("home.notice.title")), " ", tr("home.notice.body")),
+                # The callout's text is a <p> already: a <p> inside it is invalid HTML, which the browser
+                # splits apart, and React's hydration then fails on every load (error #418).
+                rx.fragment(rx.text.strong(tr("home.notice.title")), " ", tr("home.notice.body")),
                 icon="info",
             ),
             spacing="5",

@@ -10,7 +10,7 @@ from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.confirm import confirm_action
 from tpd_app.components.courses import checkbox, kind_label, reason_dialog
-from tpd_app.components.forms import work_progress
+from tpd_app.components.forms import named_upload, work_progress
 from tpd_app.components.hours import PRINT_CSS, messages
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
@@ -48,7 +48,7 @@ def _progress(item: rx.Var) -> rx.Component:
                   rx.text(period, size="1", color=tokens.MUTED), rx.spacer(),
                   rx.text(item["done"], " / ", item["required"], size="2"),
                   width="100%", align="center"),
-        rx.progress(value=item["percent"].to(int), max=100,
+        rx.progress(value=item["percent"].to(int), max=100, aria_label=tr("records.rule." + item["key"].to(str)),
                     color_scheme=rx.cond(item["met"] == "1", tokens.OK, tokens.WARN)),
         rx.text(rx.cond(item["met"] == "1", tr("records.compliance.met"),
                         tr("records.compliance.missing").to(str).replace("{hours}", item["missing"].to(str))),
@@ -167,10 +167,12 @@ def _import_card() -> rx.Component:
             rx.text(tr("attendance.upload_hint"), size="1", color=tokens.MUTED),
             align="center", spacing="3",
         ),
-        rx.upload(rx.vstack(rx.icon("file-spreadsheet"), rx.text(tr("teachers.drop_file"), size="2"), align="center"),
-                  id=UPLOAD_ID, max_files=1, max_size=MAX_UPLOAD_BYTES, multiple=False,
-                  accept={XLSX_MIME: [".xlsx"]}, border=tokens.BORDER, padding=tokens.SPACE_2,
-                  border_radius=tokens.RADIUS, width="100%", data_testid="upload"),
+        named_upload(
+            tr("teachers.drop_file"),
+            rx.vstack(rx.icon("file-spreadsheet"), rx.text(tr("teachers.drop_file"), size="2"), align="center"),
+            id=UPLOAD_ID, max_files=1, max_size=MAX_UPLOAD_BYTES, multiple=False,
+            accept={XLSX_MIME: [".xlsx"]}, border=tokens.BORDER, padding=tokens.SPACE_2,
+            border_radius=tokens.RADIUS, width="100%", data_testid="upload"),
         rx.text(rx.foreach(rx.selected_files(UPLOAD_ID), lambda f: rx.text(f, size="1"))),
         rx.hstack(
             rx.button(tr("attendance.action.upload"), loading=S.working, type="button", data_testid="import",

@@ -189,7 +189,7 @@ def section(table: str, rows: rx.Var, figure: rx.Var, first_key: str | rx.Var, *
             _export_failure(table),
             *hint,
             # `contain` keeps plotly's label measurements from laying out the rest of the page.
-            rx.box(when_visible(chart, min_height="300px"), width="100%", role="img",
+            rx.box(when_visible(chart, min_height="300px"), width="100%", role="figure",
                    aria_label=tr(heading), contain="content",
                    data_testid=f"chart-{table}"),
             figures_table(rows if table_rows is None else table_rows, first_key, f"table-{table}", drill=drill),

@@ -7,7 +7,7 @@ import reflex as rx
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
-from tpd_app.components.forms import field, notices, save_button, work_progress
+from tpd_app.components.forms import field, named_upload, notices, save_button, work_progress
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
@@ -182,7 +182,7 @@ def _bulk_entry() -> rx.Component:
             rx.text(tr("teachers.bulk_hint"), size="2"),
             rx.button(rx.icon("download", size=16), tr("teachers.template"), on_click=S.download_template,
                       variant="soft", type="button", data_testid="template"),
-            rx.upload(
+            named_upload(tr("teachers.drop_file"),
                 rx.vstack(rx.icon("file-spreadsheet"), rx.text(tr("teachers.drop_file"), size="2"), align="center"),
                 id="teacher-xlsx", max_files=1, max_size=MAX_UPLOAD_BYTES, multiple=False,
                 accept={XLSX_MIME: [".xlsx"]},

@@ -1,0 +1,39 @@
+"""WCAG 2.1 AA on every page (issue 16): axe-core finds no serious or critical violation and the console
+no error, on every route of each demo persona's menu and the public pages, in zh-TW and English, at 1280
+and 390 px wide; the document's language and title follow the chosen language."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.a11y import sweep
+from tests.browser.conftest import Server
+
+
+def test_every_page_passes_axe_in_both_languages_and_widths(browser: Browser, server: Server) -> None:
+    rows = sweep(server.url, browser)
+    paths = {row.path.split("?")[0] for row in rows}
+    # The sweep reaches the pages of every kind of account, not only the public ones.
+    assert {"/", "/login", "/courses", "/home", "/course/review", "/stats/national", "/me/records",
+            "/teachers/records", "/accounts/subordinate"} <= paths
+    assert len(rows) >= 4 * len(paths) - 8
+    failing = [f"{r.path} {r.lang} {r.width} ({r.persona}): "
+               + "; ".join(f"{v['impact']} {v['id']} {[n['target'] for n in v['nodes'][:2]]}" for v in r.violations)
+               + ("; console: " + " | ".join(e[:120] for e in r.errors) if r.errors else "")
+               for r in rows if r.violations or r.errors]
+    assert not failing, "\n".join(failing)
+
+
+def test_document_language_and_title_follow_the_chosen_language(page: Page) -> None:
+    page.goto("/courses")
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant-TW")
+    expect(page).to_have_title("研習課程查詢 | 全國教師在職進修資訊網")
+    page.get_by_test_id("lang-switch").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_title("Find a course | Teacher In-Service Training Information Network")
+    page.goto("/login")
+    expect(page).to_have_title("Sign in | Teacher In-Service Training Information Network")
+    page.get_by_test_id("lang-switch").click()
+    expect(page).to_have_title("登入 | 全國教師在職進修資訊網")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant-TW")
