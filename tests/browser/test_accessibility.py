@@ -4,18 +4,24 @@ and 390 px wide; the document's language and title follow the chosen language.""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.a11y import sweep
-from tests.browser.conftest import Server
+from tests.browser.conftest import ARTIFACTS, Server
 
 
 def test_every_page_passes_axe_in_both_languages_and_widths(browser: Browser, server: Server) -> None:
     rows = sweep(server.url, browser)
-    paths = {row.path.split("?")[0] for row in rows}
+    ARTIFACTS.parent.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS.parent / "axe.txt").write_text("".join(
+        f"{r.path}\t{r.lang}\t{r.width}\t{r.persona}\t{r.serious}\t{r.critical}\t{len(r.errors)}\n" for r in rows),
+        encoding="utf-8")
+    paths = {"/courses/[code]" if row.path.startswith("/courses/") else row.path.split("?")[0] for row in rows}
     # The sweep reaches the pages of every kind of account, not only the public ones.
-    assert {"/", "/login", "/courses", "/home", "/course/review", "/stats/national", "/me/records",
-            "/teachers/records", "/accounts/subordinate"} <= paths
+    assert {"/", "/login", "/courses", "/forgot", "/reset", "/home", "/course/review", "/stats/national",
+            "/me/records", "/teachers/records", "/accounts/subordinate", "/courses/[code]"} <= paths
     assert len(rows) >= 4 * len(paths) - 8
     failing = [f"{r.path} {r.lang} {r.width} ({r.persona}): "
                + "; ".join(f"{v['impact']} {v['id']} {[n['target'] for n in v['nodes'][:2]]}" for v in r.violations)
@@ -37,3 +43,30 @@ def test_document_language_and_title_follow_the_chosen_language(page: Page) -> N
     page.get_by_test_id("lang-switch").click()
     expect(page).to_have_title("登入 | 全國教師在職進修資訊網")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant-TW")
+
+
+def test_keyboard_navigation_lands_on_the_new_pages_heading_and_results_take_the_focus(page: Page) -> None:
+    """Signed in with the keyboard alone, a menu link followed with Enter puts the focus on the new page's
+    h1 (not on <body> or the old link), and a search's result notice is reachable without hunting."""
+    page.goto("/login")
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
+    page.focus("#login-username")
+    page.keyboard.type("demo-school")
+    page.keyboard.press("Tab")
+    page.keyboard.type("tpd-demo-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/home/?$"))
+    link = page.get_by_test_id("nav-course.manage")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/course/manage/?$"))
+    heading = page.locator("main h1")
+    expect(heading).to_be_focused()
+    # The skip link is the first stop of the keyboard on every page and leads into <main>.
+    page.goto("/courses")
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
+    page.keyboard.press("Tab")
+    skip = page.locator("a.tpd-skip-link")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main-content")).to_be_focused()

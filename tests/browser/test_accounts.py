@@ -237,3 +237,78 @@ def test_a_chief_change_without_a_choice_names_the_field_beside_it(page: Page, s
     expect(chosen).to_have_attribute("aria-invalid", "true")
     expect(chosen).to_have_attribute("aria-describedby", "field-new_chief-error")
     expect(page.locator("#field-new_chief-error")).to_be_visible()
+
+
+def test_forgotten_password_reset_by_the_mailed_link_then_a_forced_change(page: Page, server: Server):
+    """A teacher asks from the sign-in page, opens the link from the outbox, is told a mismatch beside its
+    field, sets a new password and signs in with it; the link then no longer works. A teacher whose school
+    reset her password can do nothing before she changes it."""
+    import secrets
+
+    from tpd_app.models import OutboxMessage
+    from tpd_app.services.platform.passwords import hash_password
+
+    national_id = "F2" + f"{secrets.randbelow(10 ** 7):07d}"
+    national_id += check_digit(national_id)
+    with _db(server) as session:
+        school = session.exec(select(BusinessAccount).where(BusinessAccount.username == "demo-school")).one()
+        session.add(Teacher(national_id=national_id, name="忘記密碼老師", school_unit_id=school.unit_id,
+                            email="forgetful@demo.tpd.edu.tw", password_hash=hash_password("Old-pass-2026")))
+        session.commit()
+
+    _fresh(page)
+    _open(page, "/login")
+    page.get_by_test_id("login-teacher-tab").click()
+    page.get_by_test_id("link-forgot").click()
+    page.wait_for_url(re.compile(r"/forgot"))
+    expect(page.get_by_test_id("forgot-teacher-tab")).to_have_attribute("aria-selected", "true")
+    page.get_by_test_id("forgot-submit").click()
+    expect(page.get_by_test_id("error-login")).to_have_text("身分證字號：請輸入帳號或身分證字號。")
+    page.fill("#field-login", national_id)
+    page.get_by_test_id("forgot-submit").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("若此帳號存在")
+    screenshot(page, "accounts-20-forgot-sent")
+    # An unknown ID gets the very same answer.
+    _open(page, "/forgot?teacher=1")
+    page.fill("#field-login", "A100000001")
+    page.get_by_test_id("forgot-submit").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("若此帳號存在")
+
+    with _db(server) as session:
+        mails = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "password_reset",
+                                                         OutboxMessage.to_address == "forgetful@demo.tpd.edu.tw")).all()
+    assert len(mails) == 1
+    link = re.search(r"(/reset\?token=\S+)", mails[0].body).group(1)
+    _open(page, link)
+    expect(page.get_by_test_id("reset-login")).to_contain_text(national_id[:3])
+    page.fill("#field-new", "New-pass-2026!")
+    page.fill("#field-confirm", "New-pass-2026?")
+    page.get_by_test_id("reset-submit").click()
+    expect(page.get_by_test_id("error-confirm")).to_be_visible()
+    expect(page.locator("#field-confirm")).to_have_attribute("aria-invalid", "true")
+    screenshot(page, "accounts-21-reset-mismatch")
+    page.fill("#field-new", "New-pass-2026!")
+    page.fill("#field-confirm", "New-pass-2026!")
+    page.get_by_test_id("reset-submit").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("密碼已更新")
+    page.get_by_test_id("reset-sign-in").click()
+    page.wait_for_url(re.compile(r"/login"))
+    sign_in(page, national_id, "New-pass-2026!", teacher_tab=True)
+    page.wait_for_url(re.compile(r"/home/?$"))
+    _fresh(page)
+    _open(page, link)
+    expect(page.get_by_test_id("reset-invalid")).to_be_visible()
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_test_id("reset-invalid")).to_contain_text("no longer works")
+    screenshot(page, "accounts-22-reset-used-en")
+    page.get_by_test_id("lang-switch").click()
+
+    with _db(server) as session:
+        teacher = session.exec(select(Teacher).where(Teacher.national_id == national_id)).one()
+        teacher.must_change_password = True
+        session.add(teacher)
+        session.commit()
+    sign_in(page, national_id, "New-pass-2026!", teacher_tab=True)
+    page.wait_for_url(re.compile(r"/profile/password"))
+    _open(page, "/me/records")
+    page.wait_for_url(re.compile(r"/profile/password"))

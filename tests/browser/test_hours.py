@@ -4,6 +4,7 @@ waiting list and promotion after a withdrawal; an ineligible teacher refused wit
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 from datetime import timedelta
@@ -363,8 +364,61 @@ def test_county_report_permissions_limit_what_the_school_sees(page: Page, server
     _as_staff(page, "demo-county_bureau")
     page.goto("/county/report-permissions")
     page.get_by_test_id("view_detail").check()
+    page.get_by_test_id("allow_print").check()  # turning detail off turned printing off with it
     page.get_by_test_id("save").click()
     expect(page.get_by_test_id("notice")).to_contain_text("已儲存")
+
+
+def test_principal_follows_the_below_18_hours_count_filters_sorts_exports_and_reminds(page: Page, server: Server):
+    """The school's home queue counts its teachers below 18 hours; the count opens the compliance view
+    filtered; sorting by what is missing puts the furthest behind first; the summary exports as a workbook
+    of one row per teacher; the reminder asks first, then mails the short teachers once today."""
+    from openpyxl import load_workbook
+
+    from tpd_app.models import ComplianceReminder, OutboxMessage
+
+    _as_staff(page, "demo-school")
+    queue = page.get_by_test_id("queue-teachers_below")
+    below = int(queue.get_by_test_id("queue-count").inner_text())
+    assert below > 0
+    queue.click()
+    page.wait_for_url(re.compile(r"/teachers/records/?\?below=1$"))
+    expect(page.get_by_test_id("compliance-show")).to_have_value("below")
+    expect(page.get_by_test_id("school-teacher")).to_have_count(min(below, 50))
+    expect(page.get_by_test_id("compliance-shown")).to_contain_text(f"{below} 位")
+    expect(page.get_by_test_id("teacher-state").first).to_have_text("未滿 18 小時")
+    screenshot(page, "hours-14-compliance-below")
+
+    page.get_by_test_id("compliance-sort").select_option("shortfall")
+    page.get_by_test_id("compliance-desc").check()
+    page.get_by_test_id("compliance-apply").click()
+    expect(page.get_by_test_id("school-teacher").first).to_contain_text("0 / 18")
+
+    with page.expect_download() as download:
+        page.get_by_test_id("export-summary").click()
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    assert download.value.suggested_filename.endswith(".xlsx")
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "學年度教師研習時數摘要" in rows[0][0] and rows[2][0] == "姓名"
+    assert len(rows) - 3 == below and all(r[-1] == "未滿 18 小時" for r in rows[3:])
+    assert rows[3][2] == 0  # the furthest behind first, as on the page
+
+    page.get_by_test_id("remind").click()
+    expect(page.get_by_role("alertdialog")).to_contain_text("位尚有法定時數未達成的教師")
+    page.get_by_test_id("remind-confirm").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("已寄出")
+    expect(page.get_by_test_id("last-reminder")).to_contain_text("上次提醒")
+    with _db(server) as session:
+        assert session.exec(select(ComplianceReminder)).all()
+        assert session.exec(select(OutboxMessage).where(OutboxMessage.kind == "compliance_reminder")).all()
+
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_test_id("compliance-shown")).to_contain_text("serving teachers")
+    expect(page.get_by_test_id("last-reminder")).to_contain_text(str(taipei_today().year))
+    screenshot(page, "hours-15-compliance-en")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "hours-16-compliance-390")
+    page.get_by_test_id("lang-switch").click()
 
 
 def test_teacher_subscribes_and_unsubscribes_with_the_mailed_link(page: Page, server: Server):

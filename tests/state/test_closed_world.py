@@ -68,6 +68,12 @@ PUBLIC_BY_DESIGN: dict[str, str] = {
     "CatalogueState.load": "the public course catalogue",
     "CatalogueState.search": "the public course catalogue",
     "CourseDetailState.load": "a published course's public page",
+    "ForgotState.load": "the public forgot-password page",
+    "ForgotState.show_business": "the forgot-password page's tab",
+    "ForgotState.show_teacher": "the forgot-password page's tab",
+    "ForgotState.submit": "anyone may ask for a reset link; the same answer whether the account exists",
+    "ResetState.load": "the page a mailed reset link opens; a link that is not valid shows nothing",
+    "ResetState.submit": "the new password through a valid link; anything else is refused",
 }
 
 #: A signed-in caller acting on her own record or her own unit's settings: the tables each may write.
@@ -80,6 +86,8 @@ OWN_RECORD: dict[str, frozenset[str]] = {
     "MyRegistrationsState.stop_feed": frozenset({"calendar_feed"}),
     "ProfileState.save": frozenset({"teacher", "business_account"}),
     "PasswordState.save": frozenset({"teacher", "business_account", "login_session"}),
+    # A school reminds its own teachers who are short of their hours (the Penghu school's own teacher).
+    "SchoolRecordsState.send_reminders": frozenset({"compliance_reminder", "outbox_message"}),
 }
 
 #: Everything else: refused for a caller without the right, writes nothing, shows no one else's data.
@@ -110,7 +118,7 @@ GUARDED: dict[str, str] = {
     "RegistrantsState": "accept accept_selected ask_decline close_decline confirm_decline load toggle",
     "ReportPermissionState": "load save_rule",
     "ReviewState": "allow_late approve_selected close_course decide go_page load open_course search toggle",
-    "SchoolRecordsState": "close_teacher load open_teacher print_page",
+    "SchoolRecordsState": "apply_filters close_teacher export_summary go_page load open_teacher print_page",
     "StatsReportState": "load",
     "StatsState": "annual_report apply_filters download drill load_county load_national load_school "
                   "load_subject_center show_all_area",
@@ -154,7 +162,9 @@ def _classified() -> set[str]:
 # ---------------------------------------------------------------------------------------------------------
 
 #: Tables a refused call may write: the refusal's audit row, a throttle's count, the tab's session touch.
-BOOKKEEPING = {"audit_log", "login_throttle", "login_session", "login_ticket"}
+#: The sign-in bookkeeping, and the forgot-password requests every request writes (known login or not) for
+#: its rate limits.
+BOOKKEEPING = {"audit_log", "login_throttle", "login_session", "login_ticket", "password_reset"}
 _WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
 

@@ -159,3 +159,36 @@ def test_language_value_from_the_browser_is_validated(db_url: str):
     assert state.ui_lang == "zh-TW"
     state.toggle_language()
     assert state.ui_lang == "en"
+
+
+def test_after_an_administrators_reset_every_handler_but_the_password_change_is_refused(db_url: str):
+    """The page guard redirects a forced change; a browser can still send any other event: it is refused
+    (redirected to the password page) and writes nothing, while changing the password works."""
+    from tests.state.conftest import run_handler
+    from tpd_app.models import Teacher
+    from tpd_app.services.accounts import auth
+    from tpd_app.services.platform.db import transaction as tx
+    from tpd_app.state.subscriptions import SubscriptionState
+
+    world, teacher = _world_with_accounts()
+    cookie = session_cookie(teacher.national_id, PASSWORD)
+    with tx() as s:
+        stored = s.get(Teacher, teacher.id)
+        stored.must_change_password = True
+        s.add(stored)
+    chief = session_cookie("chief-a", PASSWORD)
+    with tx() as s:
+        account = s.exec(select(BusinessAccount).where(BusinessAccount.username == "chief-a")).one()
+        account.must_change_password = True
+        s.add(account)
+    state = build_state(UnitContactState, cookie=chief)
+    assert "/profile/password" in str(state.save(CONTACT))
+    with transaction() as s:
+        assert s.get(Unit, world.school_a.id).contact_name == "承辦人"
+    subscriptions = build_state(SubscriptionState, cookie=cookie)
+    assert "/profile/password" in str(run_handler(subscriptions, "save", {"kind:workshop": True}))
+    assert auth.acting_actor(cookie.split("=", 1)[1]) is None  # the HTTP endpoints treat her as anonymous
+    password = build_state(PasswordState, cookie=cookie)
+    run_handler(password, "save", {"current": PASSWORD, "new": "Another-pass-2026", "confirm": "Another-pass-2026"})
+    assert password.notice_key == "password.saved"
+    assert auth.acting_actor(cookie.split("=", 1)[1]) is not None

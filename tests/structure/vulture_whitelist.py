@@ -22,6 +22,8 @@ Started from `vulture tpd_app --make-whitelist` and trimmed to one line a name. 
 
 # Pages
 apply_page
+forgot_page
+reset_page
 attendance_page
 audit_page
 autoreview_browse_page
@@ -130,6 +132,9 @@ allowed_functions
 
 # Middleware
 preprocess
+
+# Audit column: who sent a compliance reminder (read in the audit trail and by SQL)
+sent_by_account_id
 
 # Test hooks
 dispose_engines

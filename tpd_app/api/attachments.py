@@ -22,9 +22,9 @@ from tpd_app.settings import get_settings
 
 
 def _lookup(token: str | None, attachment_id: int) -> FileToServe:
-    signed_in = auth.resolve_session(token)
+    actor = auth.acting_actor(token)
     with transaction() as session:
-        return attachments.open_attachment(session, signed_in.actor if signed_in else None, attachment_id)
+        return attachments.open_attachment(session, actor, attachment_id)
 
 
 async def download(request: Request) -> Response:

@@ -25,8 +25,7 @@ from tpd_app.settings import get_settings
 
 
 def _actor(request: Request) -> Actor | None:
-    signed_in = auth.resolve_session(request.cookies.get(get_settings().cookie_name))
-    return signed_in.actor if signed_in else None
+    return auth.acting_actor(request.cookies.get(get_settings().cookie_name))
 
 
 def _file(name: str, data: bytes, media_type: str) -> Response:

@@ -37,13 +37,19 @@ def field(
             aria_invalid=rx.cond(error, "true", "false"),
             aria_describedby=f"{input_id}-error",
         ),
-        rx.cond(
-            error,
-            rx.text(tr(error.to(str)), id=f"{input_id}-error", color=tokens.ERROR, size="1",
-                    role="alert", data_testid=f"error-{name}"),
-        ),
+        field_error(error, label_key, input_id, name),
         spacing="1",
         width="100%",
+    )
+
+
+def field_error(error: rx.Var, label_key: str, input_id: str, name: str) -> rx.Component:
+    """A field's error line naming the field and the reason ("身分證字號：身分證字號檢查碼錯誤"), with the id
+    its input's aria-describedby points at."""
+    return rx.cond(
+        error,
+        rx.text(tr(label_key), tr("common.colon"), tr(error.to(str)), id=f"{input_id}-error", color=tokens.ERROR,
+                size="1", role="alert", data_testid=f"error-{name}"),
     )
 
 

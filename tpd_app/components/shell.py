@@ -198,7 +198,24 @@ def skip_link() -> rx.Component:
 #: The document follows the chosen language: `<html lang>` from the marker's data-lang, the title from the
 #: page's h1 and the site name as shown (each page's static title is Chinese). Runs on every change of
 #: the page, so a navigation, a language switch or a course page's own title all end up in the tab.
+#: Focus (WCAG 2.4.3): after a navigation inside the app the page's h1 takes the focus, so a keyboard or
+#: screen-reader user starts at the new page, not at the menu link; when an action's result appears
+#: (a notice, an error, an alert) while the focus was lost to <body> (the pressed button re-rendered or
+#: went away), the result takes it.
 DOCUMENT_SCRIPT = """(function () {
+  var pending = null, oldHeading = null;
+  function navigated() {
+    oldHeading = document.querySelector('main h1') || document.querySelector('h1');
+    pending = Date.now();
+  }
+  var push = history.pushState;
+  history.pushState = function () { navigated(); return push.apply(this, arguments); };
+  window.addEventListener('popstate', navigated);
+  var RESULTS = '[data-testid=notice], [data-testid=form-error], [role=alert]';
+  function focusOn(el) {
+    if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');
+    el.focus({preventScroll: false});
+  }
   function apply() {
     var doc = document.getElementById('tpd-doc');
     if (!doc) return;
@@ -206,13 +223,30 @@ DOCUMENT_SCRIPT = """(function () {
     if (document.documentElement.lang !== lang) document.documentElement.lang = lang;
     var h1 = document.querySelector('main h1') || document.querySelector('h1');
     var site = document.querySelector('[data-testid=app-name]');
-    if (!h1 || !site) return;
-    var page = h1.textContent.trim(), name = site.textContent.trim();
-    var title = page && page !== name ? page + ' | ' + name : name;
-    if (document.title !== title) document.title = title;
+    if (h1 && site) {
+      var page = h1.textContent.trim(), name = site.textContent.trim();
+      var title = page && page !== name ? page + ' | ' + name : name;
+      if (document.title !== title) document.title = title;
+    }
+    if (pending !== null) {
+      if (h1 && h1 !== oldHeading && h1.isConnected) { pending = null; focusOn(h1); }
+      else if (Date.now() - pending > 3000) { pending = null; }
+    } else if (document.activeElement === document.body || document.activeElement === null) {
+      var result = document.querySelector('main ' + RESULTS.split(', ').join(', main '));
+      if (result && !result.dataset.tpdFocused) { result.dataset.tpdFocused = '1'; focusOn(result); }
+    }
   }
   new MutationObserver(apply).observe(document.documentElement, {childList: true, subtree: true,
     characterData: true, attributes: true, attributeFilter: ['data-lang']});
+  // The skip link moves the keyboard focus into <main> itself (a fragment link alone may not, in an app
+  // whose router handles links).
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest && event.target.closest('a.tpd-skip-link');
+    var main = document.getElementById('main-content');
+    if (!link || !main) return;
+    event.preventDefault();
+    focusOn(main);
+  });
 })();"""
 
 

@@ -8,6 +8,7 @@ import reflex as rx
 
 from tpd_app.components import tokens
 from tpd_app.components.confirm import confirm_action
+from tpd_app.components.forms import field_error
 from tpd_app.components.i18n import tr
 
 #: A column header: a message key ("" for an unlabelled column), a Var holding one, or a ready header cell.
@@ -70,10 +71,11 @@ def select_field(name: str, label_key: str, options: Sequence[tuple[str, str]], 
             id=input_id, name=name, default_value=default,
             style={"padding": "0.35rem", "border": tokens.BORDER, "border_radius": tokens.RADIUS,
                    "background": "white", "min_width": "10rem"},
+            **({"aria_invalid": rx.cond(error, "true", "false"), "aria_describedby": f"{input_id}-error"}
+               if error is not None else {}),
             **props,
         ),
-        rx.cond(error, rx.text(tr(error.to(str)), color=tokens.ERROR, size="1", role="alert",
-                               data_testid=f"error-{name}")) if error is not None else rx.fragment(),
+        field_error(error, label_key, input_id, name) if error is not None else rx.fragment(),
         spacing="1",
     )
 

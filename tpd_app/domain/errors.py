@@ -20,6 +20,12 @@ class NotAuthenticated(DomainError):
     key = "error.not_authenticated"
 
 
+class PasswordChangeRequired(DomainError):
+    """An administrator reset the password: nothing but changing it (and signing out) until it is changed."""
+
+    key = "password.error.change_first"
+
+
 class Forbidden(DomainError):
     """The permission matrix or jurisdiction refuses the call."""
 

@@ -151,6 +151,33 @@ class LoginThrottle(SQLModel, table=True):
     last_success_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
 
 
+class PasswordReset(SQLModel, table=True):
+    """One "forgot password" request (忘記密碼), whoever it named: the rate limits count these rows, and
+    a request that found an account with an e-mail holds the digest of its link's secret.
+
+    The link is `<id>.<signature>.<secret>`: the signature (the installation's key) proves we made it,
+    the secret's digest matches this row; it works once (`used_at`), for 30 minutes (`expires_at`),
+    and a newer request of the same person ends it (`ended_at`)."""
+
+    __tablename__ = "password_reset"
+    __table_args__ = (
+        sa.Index("ix_password_reset_login_recent", "login_key", "created_at"),
+        sa.Index("ix_password_reset_address_recent", "address", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: A digest of the login as typed (known or not; no national ID at rest), as the sign-in throttle keeps it.
+    login_key: str = Field(max_length=64)
+    address: str = Field(max_length=64)
+    account_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
+    teacher_id: int | None = Field(default=None, foreign_key="teacher.id", index=True)
+    token_digest: str = Field(default="", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
+    ended_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
+
+
 class AccountApplication(SQLModel, table=True):
     """A public application for a business account (業務帳號申請), waiting for activation."""
 

@@ -3,7 +3,7 @@ lists and their history, compliance rules, county report permissions, subscripti
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -173,3 +173,21 @@ class CalendarFeed(SQLModel, table=True):
     feed_key: str = Field(max_length=32, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     last_read_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class ComplianceReminder(SQLModel, table=True):
+    """A reminder mail a school sent a teacher short of her statutory hours: one per teacher and day."""
+
+    __tablename__ = "compliance_reminder"
+    __table_args__ = (
+        sa.UniqueConstraint("teacher_id", "sent_on", name="uq_compliance_reminder_teacher_day"),
+        sa.Index("ix_compliance_reminder_school_day", "school_unit_id", "sent_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    teacher_id: int = Field(foreign_key="teacher.id")
+    school_unit_id: int = Field(foreign_key="unit.id")
+    #: The Taipei day it was sent (the once-a-day rule).
+    sent_on: date
+    sent_by_account_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
+    sent_at: datetime = Field(default_factory=utcnow, sa_column=_ts())

@@ -6,7 +6,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.forms import field, notices
+from tpd_app.components.forms import field, field_error, notices
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import page_frame
 from tpd_app.components.tables import select_field
@@ -25,7 +25,9 @@ def _unit_picker(state: type[ApplyState] | type[TeacherApplyState], label_key: s
         rx.form(
             rx.hstack(
                 rx.input(name="q", placeholder=tr("apply.unit_search_hint"), max_length=60, width="20rem",
-                         id="unit-search", aria_label=tr("apply.unit_search_hint")),
+                         id="unit-search", aria_label=tr("apply.unit_search_hint"),
+                         aria_invalid=rx.cond(state.field_errors[error_field], "true", "false"),
+                         aria_describedby="unit-search-error"),
                 rx.button(tr("table.search"), type="submit", data_testid="unit-search"),
                 spacing="2",
             ),
@@ -37,8 +39,7 @@ def _unit_picker(state: type[ApplyState] | type[TeacherApplyState], label_key: s
         rx.cond(state.chosen_unit_label,
                 rx.text(tr("apply.chosen"), " ", rx.text.strong(state.chosen_unit_label), size="2",
                         data_testid="chosen-unit")),
-        rx.cond(state.field_errors[error_field],
-                rx.text(tr(state.field_errors[error_field].to(str)), color=tokens.ERROR, size="1", role="alert")),
+        field_error(state.field_errors[error_field], label_key, "unit-search", error_field),
         spacing="2",
         width="100%",
     )

@@ -9,7 +9,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.courses import checkbox, localized
-from tpd_app.components.forms import field, named_upload
+from tpd_app.components.forms import field, field_error, named_upload
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import data_table
@@ -28,10 +28,9 @@ from tpd_app.state.courses import (
 S = CourseFormState
 
 
-def _error(name: str) -> rx.Component:
-    error = S.field_errors[name]
-    return rx.cond(error, rx.text(tr(error.to(str)), color=tokens.ERROR, size="1", role="alert",
-                                  data_testid=f"error-{name}"))
+def _error(name: str, label_key: str) -> rx.Component:
+    """The field's error, naming it ("研習性質：請選擇研習性質")."""
+    return field_error(S.field_errors[name], label_key, f"field-{name}", name)
 
 
 def _section(title_key: str, *children: rx.Component) -> rx.Component:
@@ -52,8 +51,9 @@ def _kind_select() -> rx.Component:
             name="kind",
             default_value=S.values["kind"].to(str),
             style={"padding": "0.4rem", "border": tokens.BORDER, "border_radius": tokens.RADIUS},
+            aria_invalid=rx.cond(S.field_errors["kind"], "true", "false"), aria_describedby="field-kind-error",
         ),
-        _error("kind"),
+        _error("kind", "course.field.kind"),
         spacing="1",
     )
 
@@ -62,8 +62,9 @@ def _textarea(name: str, label_key: str, rows: int = 5) -> rx.Component:
     return rx.vstack(
         rx.el.label(tr(label_key), html_for=f"field-{name}", style={"font_weight": "500", "font_size": "0.9rem"}),
         rx.text_area(id=f"field-{name}", name=name, default_value=S.values[name].to(str), rows=str(rows),
-                     max_length=4000, width="100%"),
-        _error(name),
+                     max_length=4000, width="100%", aria_invalid=rx.cond(S.field_errors[name], "true", "false"),
+                     aria_describedby=f"field-{name}-error"),
+        _error(name, label_key),
         spacing="1",
         width="100%",
     )
@@ -121,7 +122,7 @@ def course_form() -> rx.Component:
                 rx.el.fieldset(
                     rx.el.legend(tr("course.field.topics"), " *", style={"font_weight": "500"}),
                     rx.foreach(S.topics, _topic_box),
-                    _error("topics"),
+                    _error("topics", "course.field.topics"),
                     style={"border": "none", "padding": "0"},
                 ),
                 _textarea("description", "course.field.description"),
@@ -132,7 +133,7 @@ def course_form() -> rx.Component:
                     rx.el.legend(tr("course.field.audience_levels"), " *", style={"font_weight": "500"}),
                     *[checkbox(f"level__{lv}", tr(f"course.level.{lv}"), checked=S.values[f"level__{lv}"] == "on",
                                testid=f"level-{lv}") for lv in LEVEL_OPTIONS],
-                    _error("audience_levels"),
+                    _error("audience_levels", "course.field.audience_levels"),
                     style={"border": "none", "padding": "0"},
                 ),
                 rx.hstack(field(S, "audience_subjects", "course.field.audience_subjects"),
@@ -141,7 +142,7 @@ def course_form() -> rx.Component:
             _section(
                 "course.section.schedule",
                 rx.foreach(S.sessions, _session_row),
-                _error("sessions"),
+                _error("sessions", "course.section.schedule"),
                 rx.hstack(
                     rx.button(rx.icon("plus", size=14), tr("course.action.add_session"), type="button",
                               variant="soft", size="1", on_click=S.add_session, data_testid="add-session"),

@@ -21,6 +21,7 @@ from tpd_app.components.tables import (
 from tpd_app.domain import registration
 from tpd_app.domain.courses import CourseKind
 from tpd_app.domain.permissions import Function
+from tpd_app.state.base import AppState
 from tpd_app.state.handlers import MAX_UPLOAD_BYTES, XLSX_MIME
 from tpd_app.state.hours import (
     AttendanceState,
@@ -311,14 +312,137 @@ def _walk_in_field(name: str, label_key: str, max_length: int, testid: str, **pr
                     aria_describedby=f"walk-in-{name}-error", data_testid=testid, **props)
 
 
+_STATE_COLOURS = {"below": tokens.DANGER, "short": tokens.WARN, "met": tokens.OK}
+_SHOWS = ("all", "below", "short", "met")
+_SELECT_STYLE = {"padding": "0.35rem", "border": tokens.BORDER, "border_radius": tokens.RADIUS,
+                 "background": "white"}
+
+
+def _rule_cell(row: rx.Var, rule: rx.Var) -> rx.Component:
+    """One rule of one teacher: done / required, and what is missing (or 已達成)."""
+    key = rule["key"].to(str)
+    return cell(rx.vstack(
+        rx.text(row["done_" + key], " / ", rule["required"], size="2", white_space="nowrap"),
+        rx.cond(row["met_" + key] == "1",
+                rx.text(tr("records.compliance.met"), size="1", color=tokens.OK_TEXT),
+                rx.text(tr("records.compliance.missing").to(str).replace("{hours}", row["missing_" + key].to(str)),
+                        size="1", color=tokens.ERROR)),
+        spacing="0"))
+
+
 def _school_row(row: rx.Var) -> rx.Component:
     S = SchoolRecordsState
     return rx.table.row(
-        cell(row["name"]), cell(row["national_id"]), cell(row["hours"]),
+        rx.table.row_header_cell(row["name"]), cell(row["national_id"], white_space="nowrap"),
+        rx.foreach(S.rules, lambda rule: _rule_cell(row, rule)),
+        cell(rx.match(row["state"],
+                      *[(state, rx.badge(tr(f"records.compliance.state.{state}"), color_scheme=colour,
+                                         variant="soft", data_testid="teacher-state"))
+                        for state, colour in _STATE_COLOURS.items()],
+                      rx.fragment())),
         cell(rx.cond(S.permissions["view_detail"] == "1",
                      rx.button(tr("records.action.view"), size="1", on_click=S.open_teacher(row["id"]),
                                data_testid="view-record"))),
         data_testid="school-teacher",
+    )
+
+
+def _rule_header(rule: rx.Var) -> rx.Component:
+    period = rx.cond(rule["period"] == "school_year", tr("records.period.school_year"),
+                     tr("records.period.calendar_year")).to(str).replace("{label}", rule["label"].to(str))
+    return rx.table.column_header_cell(rx.text(tr("records.rule." + rule["key"].to(str))),
+                                       rx.text(period, size="1", color=tokens.MUTED, weight="regular"))
+
+
+def _labelled_select(name: str, label_key: str, options: list[tuple[str, rx.Component | rx.Var]]) -> rx.Component:
+    S = SchoolRecordsState
+    return rx.vstack(
+        rx.el.label(tr(label_key), html_for=f"compliance-{name}", style={"font_size": "0.9rem"}),
+        rx.el.select(*[rx.el.option(label, value=value) for value, label in options],
+                     id=f"compliance-{name}", name=name, default_value=S.filters[name],
+                     data_testid=f"compliance-{name}", style=_SELECT_STYLE),
+        spacing="1")
+
+
+def _compliance_filters() -> rx.Component:
+    S = SchoolRecordsState
+    shows = [(show, tr(f"records.compliance.show.{show}").to(str) + " (" + S.counts[show].to_string() + ")")
+             for show in _SHOWS]
+    sorts = [(sort, tr(f"records.compliance.sort.{sort}")) for sort in ("name", "hours", "shortfall")]
+    return rx.form(
+        rx.hstack(
+            _labelled_select("show", "records.compliance.show_label", shows),
+            _labelled_select("sort", "records.compliance.sort_label", sorts),
+            rx.el.label(rx.el.input(type="checkbox", name="desc", value="1", default_checked=S.filters["desc"] == "1",
+                                    data_testid="compliance-desc"),
+                        " ", tr("records.compliance.descending"), style={"font_size": "0.9rem"}),
+            rx.vstack(
+                rx.el.label(tr("records.compliance.keyword"), html_for="compliance-q", style={"font_size": "0.9rem"}),
+                rx.input(id="compliance-q", name="q", default_value=S.filters["q"], max_length=40,
+                         data_testid="compliance-q"),
+                spacing="1"),
+            rx.button(tr("records.compliance.apply"), type="submit", data_testid="compliance-apply"),
+            align="end", spacing="3", wrap="wrap",
+        ),
+        on_submit=S.apply_filters, key=S.form_key.to_string(), class_name="no-print",
+    )
+
+
+def _compliance_tools() -> rx.Component:
+    S = SchoolRecordsState
+    remind = confirm_action(
+        rx.button(rx.icon("mail", size=14), tr("records.reminder.send"), variant="soft", disabled=~S.can_remind,
+                  data_testid="remind"),
+        title=rx.text(tr("records.reminder.title")),
+        consequence=[tr("records.reminder.consequence").to(str).replace("{count}", S.counts["short"].to_string())],
+        confirm_key="records.reminder.send", on_confirm=S.send_reminders, testid="remind", colour=tokens.INFO)
+    when = rx.cond(AppState.lang == "en", S.reminded["when_iso"], S.reminded["when"]).to(str)
+    return rx.vstack(
+        rx.hstack(
+            rx.cond(S.permissions["allow_print"] == "1",
+                    rx.button(rx.icon("file-spreadsheet", size=14), tr("records.compliance.export"),
+                              on_click=S.export_summary, variant="soft", data_testid="export-summary"),
+                    rx.text(tr("records.compliance.no_export"), size="1", color=tokens.MUTED,
+                            data_testid="no-export")),
+            remind,
+            spacing="3", wrap="wrap", align="center",
+        ),
+        rx.cond(S.permissions["allow_print"] == "1",
+                rx.text(tr("records.compliance.export_hint"), size="1", color=tokens.MUTED)),
+        rx.cond(S.reminded.contains("when"),
+                rx.text(tr("records.reminder.last").to(str).replace("{when}", when)
+                        .replace("{count}", S.reminded["count"].to(str)),
+                        size="1", color=tokens.MUTED, data_testid="last-reminder")),
+        spacing="1", class_name="no-print",
+    )
+
+
+def _compliance_pager() -> rx.Component:
+    S = SchoolRecordsState
+    return rx.cond(S.pages > 1, rx.hstack(
+        rx.button(tr("records.compliance.prev"), on_click=S.go_page(S.page - 1), disabled=S.page <= 1,
+                  variant="soft", size="1", data_testid="compliance-prev"),
+        rx.text(tr("records.compliance.page").to(str).replace("{page}", S.page.to_string())
+                .replace("{pages}", S.pages.to_string()), size="2"),
+        rx.button(tr("records.compliance.next"), on_click=S.go_page(S.page + 1), disabled=S.page >= S.pages,
+                  variant="soft", size="1", data_testid="compliance-next"),
+        align="center", spacing="2", class_name="no-print"))
+
+
+def _compliance_table() -> rx.Component:
+    S = SchoolRecordsState
+    headers = rx.table.header(rx.table.row(
+        rx.table.column_header_cell(tr("attendance.field.name")),
+        rx.table.column_header_cell(tr("attendance.field.national_id")),
+        rx.foreach(S.rules, _rule_header),
+        rx.table.column_header_cell(tr("records.compliance.col_state")),
+        rx.table.column_header_cell(tr("common.actions")),
+    ))
+    return rx.cond(
+        S.rows.length() > 0,
+        rx.table.root(headers, rx.table.body(rx.foreach(S.rows, _school_row)), variant="surface", size="1",
+                      width="100%", data_testid="school-teachers"),
+        rx.text(tr("table.empty"), color=tokens.MUTED, size="2", data_testid="school-teachers-empty"),
     )
 
 
@@ -356,9 +480,17 @@ def school_records_page() -> rx.Component:
             ),
             spacing="3", width="100%",
         ), width="100%")),
-        rx.box(data_table(("attendance.field.name", "attendance.field.national_id", "records.field.this_year",
-                           "common.actions"), S.rows, _school_row, testid="school-teachers"),
-               class_name=rx.cond(S.detail.contains("name"), "no-print", "")),
+        rx.box(rx.vstack(
+            rx.text(tr("records.compliance.intro").to(str).replace("{year}", S.school_year), size="2"),
+            _compliance_filters(),
+            _compliance_tools(),
+            rx.text(tr("records.compliance.shown").to(str).replace("{shown}", S.counts["shown"].to_string())
+                    .replace("{all}", S.counts["all"].to_string()), size="2", role="status",
+                    data_testid="compliance-shown"),
+            _compliance_table(),
+            _compliance_pager(),
+            spacing="3", width="100%"),
+            width="100%", class_name=rx.cond(S.detail.contains("name"), "no-print", "")),
     )
 
 

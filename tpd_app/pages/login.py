@@ -76,6 +76,8 @@ def login() -> rx.Component:
                         on_submit=LoginState.submit,
                         width="100%",
                     ),
+                    rx.link(tr("login.forgot"), href=rx.cond(teacher, routes.FORGOT + "?teacher=1", routes.FORGOT),
+                            size="2", data_testid="link-forgot"),
                     rx.hstack(
                         rx.link(tr("apply.title"), href=routes.APPLY, size="2", data_testid="link-apply"),
                         rx.link(tr("teacher_apply.title"), href=routes.TEACHER_APPLY, size="2"),

@@ -21,7 +21,7 @@ from reflex_base.event.context import EventContext
 from reflex_base.registry import RegistrationContext
 
 from tpd_app import routes
-from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated
+from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated, PasswordChangeRequired
 from tpd_app.domain.navigation import NAV_GROUPS
 from tpd_app.domain.permissions import Function, may
 from tpd_app.i18n import DEFAULT_LANG, translate, valid_lang
@@ -250,11 +250,18 @@ class AppState(rx.State):
         self.page_status = "ok"
         return signed_in, None
 
-    def _actor_or_raise(self) -> SignedIn:
-        """For event handlers: who is calling, or NotAuthenticated."""
+    def _actor_or_raise(self, *, changing_password: bool = False) -> SignedIn:
+        """For event handlers: who is calling, or NotAuthenticated.
+
+        After an administrator's reset (`must_change_password`) every handler but the password change
+        itself refuses with PasswordChangeRequired, whatever event a browser sends: the page guard alone
+        would leave the handlers of an open tab usable."""
         signed_in = self._identity()
         if signed_in is None:
             raise NotAuthenticated()
+        if (signed_in.must_change_password and not changing_password
+                and may(signed_in.actor, Function.PROFILE_PASSWORD)):
+            raise PasswordChangeRequired()
         return signed_in
 
     def _read(self, query: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -14,7 +14,8 @@ from typing import Any
 
 import reflex as rx
 
-from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated, ValidationFailed
+from tpd_app import routes
+from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated, PasswordChangeRequired, ValidationFailed
 from tpd_app.domain.permissions import Function
 from tpd_app.services.platform import uploads
 from tpd_app.services.platform.db import transaction
@@ -81,6 +82,8 @@ class FormStateMixin(rx.State, mixin=True):
         """
         if isinstance(error, NotAuthenticated):
             return self._login_redirect()  # type: ignore[attr-defined]
+        if isinstance(error, PasswordChangeRequired):
+            return rx.redirect(routes.FUNCTION_ROUTES[Function.PROFILE_PASSWORD])
         if into:
             key = next(iter(error.field_errors.values()), error.key) if isinstance(error, ValidationFailed) else ""
             setattr(self, into, self._t(key) if key else self._error_text(error))  # type: ignore[attr-defined]

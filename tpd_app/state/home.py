@@ -13,7 +13,7 @@ from tpd_app.domain.permissions import Actor
 from tpd_app.domain.workqueue import QueueItem, in_order
 from tpd_app.services.accounts import business, teachers
 from tpd_app.services.courses import review
-from tpd_app.services.hours import attendance, records, registration
+from tpd_app.services.hours import attendance, compliance, records, registration
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import ActionMixin, Row
 
@@ -23,6 +23,7 @@ def work_queue(session: Session, actor: Actor, *, ip: str = "") -> list[QueueIte
     del ip  # counting reads only the caller's own queues; nothing to refuse or record
     return in_order([*review.work_queue(session, actor), *attendance.work_queue(session, actor),
                      *registration.work_queue(session, actor), *records.work_queue(session, actor),
+                     *compliance.work_queue(session, actor),
                      *business.work_queue(session, actor), *teachers.work_queue(session, actor)])
 
 

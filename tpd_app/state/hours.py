@@ -9,8 +9,10 @@ from typing import Any, ClassVar
 import reflex as rx
 
 from tpd_app import routes
+from tpd_app.domain.errors import DomainError
 from tpd_app.domain.permissions import Function
-from tpd_app.services.hours import attendance, records
+from tpd_app.i18n import valid_lang
+from tpd_app.services.hours import attendance, compliance, records
 from tpd_app.services.platform import uploads
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import (
@@ -260,25 +262,94 @@ class ConfirmListsState(BackgroundWorkMixin, AppState):
 
 
 class SchoolRecordsState(ActionMixin, AppState):
-    """教師研習記錄: the school's teachers and, where the county allows, each one's record."""
+    """教師研習記錄 as a compliance view: the school's serving teachers with this school year's hours and
+    each rule's shortfall (filtered, sorted, paged), the summary's export, the reminder mail, and, where
+    the county allows, each one's record."""
 
     FUNCTION: ClassVar = Function.TEACHERS_RECORDS
 
     rows: list[Row] = []
+    counts: dict[str, int] = {}
+    rules: list[Row] = []
+    school_year: str = ""
+    page: int = 1
+    pages: int = 1
     permissions: Row = {}
-    year: str = ""
+    reminded: Row = {}
+    can_remind: bool = False
+    #: The page's filter as the query string and the form hold it (show, sort, desc, q).
+    filters: Row = {"show": "all", "sort": "name", "desc": "", "q": ""}
     detail: dict[str, Any] = {}
     detail_rows: list[Row] = []
     detail_years: list[Row] = []
 
+    def _query(self) -> compliance.ComplianceQuery:
+        return compliance.ComplianceQuery.from_params({**self.filters, "page": str(self.page)})
+
     def _refresh(self) -> None:
-        data = self._use(records.school_teachers)
-        self.rows, self.permissions, self.year = data["rows"], data["permissions"], data["year"]
+        data = self._use(compliance.school_compliance, self._query())
+        self.rows, self.counts, self.rules = data["rows"], data["counts"], data["rules"]
+        self.school_year, self.page, self.pages = data["school_year"], data["page"], data["pages"]
+        self.permissions, self.reminded = data["permissions"], data["reminded"]
+        self.can_remind = data["can_remind"] == "1"
 
     @rx.event
     def load(self):
         self.detail, self.detail_rows = {}, []
+        query = compliance.ComplianceQuery.from_params(dict(self.router.url.query_parameters))
+        self.filters = {"show": query.show, "sort": query.sort, "desc": "1" if query.descending else "",
+                        "q": query.keyword}
+        self.page = query.page
+        self.form_key += 1
         return self._load_page()
+
+    @rx.event
+    def apply_filters(self, form: dict):
+        """The filter form: which teachers, the order, a name or ID."""
+        values = form_strings(form, ("show", "sort", "desc", "q"))
+        if values is None:
+            return None
+        query = compliance.ComplianceQuery.from_params(values)
+        self.filters = {"show": query.show, "sort": query.sort, "desc": "1" if query.descending else "",
+                        "q": query.keyword}
+        self.page = 1
+        return self._reload()
+
+    @rx.event
+    def go_page(self, page: int):
+        if not isinstance(page, int) or isinstance(page, bool) or not 0 < page <= max(self.pages, 1):
+            return None
+        self.page = page
+        return self._reload()
+
+    def _reload(self):
+        self._reset_messages()
+        try:
+            self._refresh()
+        except DomainError as error:
+            return self._fail(error)
+        return None
+
+    @rx.event
+    def export_summary(self):
+        """The summary as it is filtered and sorted (every page of it), as .xlsx."""
+        ok, result = self._attempt(compliance.summary_workbook, valid_lang(self.lang), self._query())
+        if not ok:
+            return result
+        filename, data = result
+        return rx.download(data=data, filename=filename, mime_type=XLSX_MIME)
+
+    @rx.event
+    def send_reminders(self):
+        ok, result = self._attempt(compliance.send_reminders)
+        if not ok:
+            return result
+        self._say("records.reminder.sent", **result)
+        try:
+            self._refresh()
+        except DomainError as error:
+            return self._fail(error)
+        return None
 
     @rx.event
     def open_teacher(self, teacher_id: str):

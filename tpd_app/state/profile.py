@@ -61,7 +61,7 @@ class PasswordState(FormStateMixin, AppState):
         self.saving = True
         yield
         try:
-            signed_in = self._actor_or_raise()
+            signed_in = self._actor_or_raise(changing_password=True)
             await asyncio.to_thread(
                 auth.change_password,
                 signed_in.actor,

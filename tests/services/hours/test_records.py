@@ -13,7 +13,7 @@ from tests.services.hours_data import published_course
 from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.units import AccountCategory
 from tpd_app.models import AuditLog, TrainingRecord
-from tpd_app.services.hours import records
+from tpd_app.services.hours import compliance, records
 from tpd_app.services.hours.records import RecordFilter
 from tpd_app.services.platform.db import transaction
 
@@ -110,21 +110,21 @@ def test_school_sees_its_teachers_unless_the_county_forbids_detail(db_url: str):
         bureau = world.actor(s, world.bureau_a)
         other_school = world.actor(s, world.school_b)
     with transaction() as s:
-        listing = records.school_teachers(s, contact)
+        listing = compliance.school_compliance(s, contact)
         detail = records.school_teacher_record(s, contact, teacher.id)
     assert teacher.name in [r["name"] for r in listing["rows"]] and detail["total_hours"] == "5"
     with transaction() as s, pytest.raises(Forbidden):
-        records.school_teachers(s, operator)
+        compliance.school_compliance(s, operator)
     with transaction() as s:
         records.save_report_permission(s, bureau, False, True)
     with transaction() as s, pytest.raises(Forbidden) as refused:
         records.school_teacher_record(s, contact, teacher.id)
     assert refused.value.key == "records.error.detail_forbidden"
     with transaction() as s:
-        assert records.school_teachers(s, contact)["permissions"] == {"view_detail": "", "allow_print": ""}
+        assert compliance.school_compliance(s, contact)["permissions"] == {"view_detail": "", "allow_print": ""}
         assert s.exec(select(AuditLog).where(AuditLog.action == "records.permissions")).first() is not None
     with transaction() as s:
-        assert records.school_teachers(s, other_school)["permissions"]["view_detail"] == "1"
+        assert compliance.school_compliance(s, other_school)["permissions"]["view_detail"] == "1"
         with pytest.raises(NotFound):
             records.school_teacher_record(s, other_school, teacher.id)
 
@@ -146,4 +146,4 @@ def test_only_bureaus_k12ea_and_the_national_centre_set_report_permissions(db_ur
 def test_teacher_cannot_read_a_school_view(db_url: str):
     _, _, actor = _setup()
     with transaction() as s, pytest.raises(Forbidden):
-        records.school_teachers(s, actor)
+        compliance.school_compliance(s, actor)

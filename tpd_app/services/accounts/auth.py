@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from tpd_app.domain.accounts import AccountStatus
 from tpd_app.domain.errors import InvalidCredentials, NotAuthenticated, ValidationFailed
 from tpd_app.domain.national_id import looks_like_national_id, mask_national_id, normalize_national_id
-from tpd_app.domain.permissions import Actor, Function, UnitRef
+from tpd_app.domain.permissions import Actor, Function, UnitRef, may
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.domain.units import AccountCategory, UnitType
 from tpd_app.models import BusinessAccount, LoginSession, LoginTicket, Teacher, Unit
@@ -268,6 +268,17 @@ def resolve_session(token: str | None) -> SignedIn | None:
     elif now - row.last_seen_at >= _TOUCH_EVERY:
         _update_session(row.id, last_seen_at=now)
     return signed_in
+
+
+def acting_actor(token: str | None) -> Actor | None:
+    """Who may act through an HTTP endpoint with this session: nobody (anonymous) while an
+    administrator's reset still asks for a new password (the pages and handlers refuse the same)."""
+    signed_in = resolve_session(token)
+    if signed_in is None:
+        return None
+    if signed_in.must_change_password and may(signed_in.actor, Function.PROFILE_PASSWORD):
+        return None
+    return signed_in.actor
 
 
 def _update_session(session_id: int, **values: datetime) -> None:

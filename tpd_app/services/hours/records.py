@@ -44,7 +44,7 @@ from tpd_app.models import (
     Unit,
 )
 from tpd_app.services.platform import audit
-from tpd_app.services.platform.guard import require, unit_ref
+from tpd_app.services.platform.guard import require
 from tpd_app.services.platform.ids import require_id
 from tpd_app.services.platform.refcache import ReferenceCache
 from tpd_app.services.platform.validation import clean
@@ -266,33 +266,6 @@ def report_permission_for(session: Session, school: Unit) -> dict[str, bool]:
     row = session.exec(select(ReportPermission).where(ReportPermission.centre_unit_id == centre.id)).first() \
         if centre else None
     return {"view_detail": row.view_detail if row else True, "allow_print": row.allow_print if row else True}
-
-
-def school_teachers(session: Session, actor: Actor, *, ip: str = "") -> dict[str, Any]:
-    """教師研習記錄: the own school's teachers with their yearly hours, and what the county allows.
-
-    Raises:
-        Forbidden: the account may not view teacher records.
-    """
-    require(actor, Function.TEACHERS_RECORDS, ip=ip)
-    school = session.get(Unit, actor.unit.id)
-    if school is None:
-        raise NotFound()
-    require(actor, Function.TEACHERS_RECORDS, unit_ref(school), ip=ip)
-    allowed = report_permission_for(session, school)
-    teachers = session.exec(select(Teacher).where(Teacher.school_unit_id == school.id,
-                                                  Teacher.employment == "serving")
-                            .order_by(col(Teacher.name)).limit(2000)).all()
-    this_year = taipei_today().year
-    totals: dict[int, int] = defaultdict(int)
-    for teacher_id, minutes in session.exec(select(TrainingRecord.teacher_id, TrainingRecord.minutes).where(
-            col(TrainingRecord.teacher_id).in_([t.id for t in teachers]), TrainingRecord.calendar_year == this_year,
-            col(TrainingRecord.superseded_at).is_(None))).all():
-        totals[teacher_id] += minutes
-    return {"permissions": {k: "1" if v else "" for k, v in allowed.items()},
-            "year": str(roc_year(this_year)),
-            "rows": [{"id": str(t.id), "name": t.name, "national_id": mask_national_id(t.national_id),
-                      "hours": hours_text(totals[t.id or 0])} for t in teachers]}
 
 
 def school_teacher_record(session: Session, actor: Actor, teacher_id: Any, *, ip: str = "") -> dict[str, Any]:
