@@ -103,6 +103,8 @@ def test_register_return_resubmit_approve_then_find_it_in_the_catalogue(page: Pa
     page.get_by_test_id("submit-course").click()
     expect(page.get_by_test_id("notice")).to_contain_text("已送審至臺北市政府教育局")
     expect(page.get_by_test_id("status-badge").first).to_have_text("待審核")
+    expect(page.get_by_test_id("decision-reason")).to_have_count(0)  # the return reason is no longer current
+    expect(page.locator("body")).to_contain_text("退回後重新送審")  # the history marks the resubmission
     screenshot(page, "course-edit-resubmitted")
     _sign_out(page)
     assert page.request.get(attachment_url).status == 404  # not published yet: hidden from the public
@@ -110,6 +112,12 @@ def test_register_return_resubmit_approve_then_find_it_in_the_catalogue(page: Pa
     _signed_in(page, "demo-county_bureau")
     page.goto("/course/review")
     _row(page, "review-row", code).get_by_test_id("open-course").click()
+    changes = page.get_by_test_id("changes")
+    expect(changes).to_contain_text("退回後的修改")
+    expect(changes.get_by_test_id("change-row")).to_have_count(2)  # the venue and the sessions, nothing else
+    expect(changes.get_by_test_id("change-row").filter(has_text="捷運信義安和站")).to_have_count(1)
+    expect(changes.get_by_test_id("change-row").filter(has_text="陳怡安教授")).to_have_count(1)
+    screenshot(page, "course-review-changes")
     page.get_by_test_id("decide-approve").click()
     expect(page.get_by_test_id("notice")).to_contain_text("已審核通過")
     expect(_row(page, "review-row", code)).to_have_count(0)

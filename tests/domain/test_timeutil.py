@@ -23,3 +23,11 @@ def test_utc_evening_is_next_day_in_taipei():
 
 def test_naive_values_are_treated_as_utc():
     assert format_datetime(datetime(2026, 1, 1, 0, 0), roc=False) == "2026-01-01 08:00"
+
+
+def test_iso_dates_in_a_text_are_written_the_roc_way():
+    from tpd_app.domain.timeutil import roc_dates_in
+
+    assert roc_dates_in("2027-01-02 13:30–16:30 陳老師\n2027-01-09 09:00–12:00") == \
+        "116/01/02 13:30–16:30 陳老師\n116/01/09 09:00–12:00"
+    assert roc_dates_in("電話 02-2732-5678") == "電話 02-2732-5678"

@@ -89,7 +89,8 @@ def reason_dialog(*, open_: rx.Var, title: rx.Var, heading_key: str, on_submit: 
 
 
 def course_facts(d: rx.Var, *, topics: rx.Var, levels: rx.Var) -> list[rx.Component]:
-    """The labelled facts of a course shared by the reviewer's view and the public page."""
+    """The labelled facts of a course shared by the reviewer's view and the public page; an optional field
+    left empty shows no row."""
     return [
         labelled("course.field.code", d["code"]),
         labelled("course.field.organizer", d["organizer"]),
@@ -97,20 +98,23 @@ def course_facts(d: rx.Var, *, topics: rx.Var, levels: rx.Var) -> list[rx.Compon
         labelled("course.field.audience_levels",
                  rx.hstack(rx.foreach(levels, lambda lv: rx.badge(tr(f"course.level.{lv}"))), wrap="wrap")),
         rx.cond(d["audience_subjects"], labelled("course.field.audience_subjects", d["audience_subjects"])),
-        labelled("course.field.audience_roles", d["audience_roles"]),
+        rx.cond(d["audience_roles"], labelled("course.field.audience_roles", d["audience_roles"])),
         labelled("course.field.hours", d["hours"]),
+        rx.cond((d["credits"] != "") & (d["credits"] != "None") & (d["credits"] != "0"),
+                labelled("course.field.credits", d["credits"])),
         labelled("course.field.capacity", d["capacity"]),
-        labelled("course.field.venue", rx.hstack(
+        rx.cond(d["venue"], labelled("course.field.venue", rx.hstack(
             rx.text(d["venue"], size="2"),
             rx.cond(d["venue_map"], rx.link(tr("course.venue_map"), href=d["venue_map"], size="2",
                                             is_external=True, data_testid="venue-map")),
-            spacing="2", wrap="wrap")),
+            spacing="2", wrap="wrap"))),
         rx.cond(d["online_url"], labelled("course.field.online_url",
                                           rx.link(d["online_url"], href=d["online_url"], is_external=True))),
-        labelled("course.field.registration_window",
-                 rx.text(localized(d, "registration_opens_roc", "registration_opens"), " – ",
-                         localized(d, "registration_closes_roc", "registration_closes"), size="2")),
-        labelled("course.field.contact_name", d["contact_name"]),
+        rx.cond(d["registration_opens"] | d["registration_closes"], labelled(
+            "course.field.registration_window",
+            rx.text(localized(d, "registration_opens_roc", "registration_opens"), " – ",
+                    localized(d, "registration_closes_roc", "registration_closes"), size="2"))),
+        rx.cond(d["contact_name"], labelled("course.field.contact_name", d["contact_name"])),
         rx.cond(d["contact_phone"], labelled("course.field.contact_phone", d["contact_phone"])),
         rx.cond(d["contact_email"], labelled("course.field.contact_email", rx.link(
             d["contact_email"], href="mailto:" + d["contact_email"].to(str), size="2"))),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -49,3 +50,12 @@ def format_datetime(value: datetime | None, *, roc: bool) -> str:
         return ""
     local = to_taipei(value)
     return f"{format_date(local.date(), roc=roc)} {local:%H:%M}"
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def roc_dates_in(text: str) -> str:
+    """Every ISO date in `text` written the ROC way (`2027-01-02` → `116/01/02`), e.g. in a course's
+    sessions as a difference shows them."""
+    return _ISO_DATE.sub(lambda m: f"{roc_year(int(m.group(1)))}/{m.group(2)}/{m.group(3)}", text)

@@ -111,6 +111,9 @@ class CourseDecision(SQLModel, table=True):
     to_status: str = Field(max_length=16)
     reason: str = Field(default="", max_length=1000)
     at: datetime = Field(default_factory=utcnow, sa_column=_ts(index=True))
+    #: On a return: the course as it was returned (`services/courses/versions.py`), so that the reviewer
+    #: sees what changed when it comes back.
+    version: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
 
 
 class AutoReviewSetting(SQLModel, table=True):

@@ -47,6 +47,32 @@ def _history(row: rx.Var) -> rx.Component:
                    size="1", color=tokens.MUTED)
 
 
+def _change_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(tr("course.field." + row["field"].to(str))),
+        rx.table.cell(rx.text(row["before"], white_space="pre-wrap", color=tokens.ERROR, size="2")),
+        rx.table.cell(rx.text(row["after"], white_space="pre-wrap", color=tokens.OK_TEXT, size="2")),
+        data_testid="change-row",
+    )
+
+
+def _since_return() -> rx.Component:
+    """A course returned before and sent back: what the organizer changed, field by field."""
+    return rx.cond(S.returned_again, rx.box(
+        rx.heading(tr("review.changes.title"), size="3", as_="h3"),
+        rx.cond(S.current_changes.length() > 0,
+                rx.table.root(
+                    rx.table.header(rx.table.row(
+                        rx.table.column_header_cell(tr("review.changes.field")),
+                        rx.table.column_header_cell(tr("review.changes.before")),
+                        rx.table.column_header_cell(tr("review.changes.after")))),
+                    rx.table.body(rx.foreach(S.current_changes, _change_row)),
+                    variant="surface", size="1", width="100%"),
+                rx.text(tr("review.changes.none"), size="2", color=tokens.MUTED, data_testid="changes-none")),
+        width="100%", data_testid="changes",
+    ))
+
+
 def _decision_button(value: str, label_key: str, colour: str) -> rx.Component:
     script = f"(e) => {{ document.getElementById('review-decision').value = '{value}'; }}"
     return rx.button(tr(label_key), type="submit", color_scheme=colour,
@@ -59,6 +85,7 @@ def _current() -> rx.Component:
         rx.vstack(
             rx.hstack(rx.heading(c["title"], size="5", as_="h2"), status_badge(c["status"], CourseStatus),
                       align="center"),
+            _since_return(),
             labelled("course.field.kind", kind_label(c["kind"])),
             *course_facts(c, topics=S.current_topics, levels=S.current_levels),
             labelled("course.field.sessions", rx.vstack(rx.foreach(S.current_sessions, _session), spacing="0")),

@@ -181,6 +181,9 @@ class CourseFormState(ActionMixin, AppState):
                           and status == CourseStatus.SUBMITTED.value)
         self.course_status = status
         try:
+            # A resubmitted course no longer shows the return reason as current; its history says so.
+            fresh = self._use(lifecycle.course_for_edit, self.editing_id)
+            self.decision_reason, self.history = fresh["decision_reason"], fresh["history"]
             key, params = outcome_notice(self._use(lifecycle.where_it_went, code), back_to_review=back_to_review)
         except DomainError:
             key, params = ("course.notice.saved_for_review" if back_to_review else "course.notice.saved"), {}

@@ -9,6 +9,8 @@ import reflex as rx
 
 from tpd_app.domain.courses import Action
 from tpd_app.domain.permissions import Function
+from tpd_app.domain.timeutil import roc_dates_in
+from tpd_app.i18n import valid_lang
 from tpd_app.services.courses import review
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import ActionMixin, BackgroundWorkMixin, PagedListMixin, ReasonDialogMixin, parse_id
@@ -27,6 +29,9 @@ class ReviewState(BackgroundWorkMixin, PagedListMixin, AppState):
     current_history: list[dict[str, str]] = []
     current_topics: list[dict[str, str]] = []
     current_levels: list[str] = []
+    #: What changed since the course was last returned (field, before, after); `returned_again` when it was.
+    current_changes: list[dict[str, str]] = []
+    returned_again: bool = False
     reason_error: str = ""
     late_error: str = ""
 
@@ -71,6 +76,11 @@ class ReviewState(BackgroundWorkMixin, PagedListMixin, AppState):
         self.current_history = data.pop("history")
         self.current_topics = data.pop("topics")
         self.current_levels = data.pop("audience_levels")
+        since = data.pop("since_return")
+        self.returned_again = since is not None
+        roc = valid_lang(self.lang) == "zh-TW"
+        self.current_changes = [{k: roc_dates_in(v) if roc and k != "field" else v for k, v in change.items()}
+                                for change in since["changes"]] if since else []
         self.current = {k: ", ".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in data.items()}
         self.form_key += 1
         return None

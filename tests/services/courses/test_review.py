@@ -71,6 +71,13 @@ def test_return_with_reason_then_resubmit_then_approve_publishes(db_url: str):
     assert shown["history"][0]["reason"] == "請補充講師資料"
     with transaction() as s:
         lifecycle.update_course(s, a["operator"], course_id, course_form(), submit=True)
+    with transaction() as s:
+        resubmitted = lifecycle.course_for_edit(s, a["operator"], course_id)
+    # The reason is no longer shown as current once resubmitted; the history keeps it and marks the resubmission.
+    assert resubmitted["decision_reason"] == ""
+    assert [h["action"] for h in resubmitted["history"]] == ["resubmit", "return", "submit"]
+    assert resubmitted["history"][1]["reason"] == "請補充講師資料"
+    with transaction() as s:
         review.decide(s, a["bureau_a"], course_id, Action.APPROVE)
     with transaction() as s:
         rows, total = catalogue.search(s, catalogue.CatalogueQuery(keyword="融合教育"))
@@ -212,3 +219,30 @@ def test_k12ea_reviews_national_schools(db_url: str):
         review.decide(s, a["bureau_b"], course_id, Action.APPROVE)
     with transaction() as s:
         assert review.decide(s, a["k12ea"], course_id, Action.APPROVE) == "approved"
+
+
+def test_the_reviewer_sees_what_changed_since_the_return_field_by_field(db_url: str):
+    _, a = _setup()
+    course_id = _submitted(a["operator"])
+    with transaction() as s:
+        first = review.course_for_review(s, a["bureau_a"], course_id)
+        review.decide(s, a["bureau_a"], course_id, Action.RETURN, "請補充講師資料並調整名額")
+    assert first["since_return"] is None  # never returned: nothing to compare
+    with transaction() as s:
+        lifecycle.update_course(s, a["operator"], course_id,
+                                course_form(capacity="45", venue="本校視聽教室 B"), submit=True)
+    with transaction() as s:
+        again = review.course_for_review(s, a["bureau_a"], course_id)
+    changes = {c["field"]: (c["before"], c["after"]) for c in again["since_return"]["changes"]}
+    assert set(changes) == {"capacity", "venue"}
+    assert changes["capacity"][1] == "45" and changes["venue"][1] == "本校視聽教室 B"
+    assert again["since_return"]["reason"] == "請補充講師資料並調整名額"
+    assert [h["action"] for h in again["history"]][:2] == ["resubmit", "return"]
+    # Returned and resubmitted unchanged: said so (an empty list), not hidden.
+    with transaction() as s:
+        review.decide(s, a["bureau_a"], course_id, Action.RETURN, "再確認一次")
+    with transaction() as s:
+        lifecycle.update_course(s, a["operator"], course_id,
+                                course_form(capacity="45", venue="本校視聽教室 B"), submit=True)
+    with transaction() as s:
+        assert review.course_for_review(s, a["bureau_a"], course_id)["since_return"]["changes"] == []

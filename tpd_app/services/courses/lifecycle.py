@@ -95,12 +95,14 @@ def _apply(session: Session, course: Course, parsed: CourseInput) -> None:
 
 
 def record_decision(session: Session, course: Course, actor: Actor, action: str, before: str,
-                    reason: str = "") -> None:
-    """One row of the course's history (what the organizer sees with the reason)."""
+                    reason: str = "", version: dict[str, str] | None = None) -> None:
+    """One row of the course's history (what the organizer sees with the reason); a return keeps the
+    `version` returned."""
     assert course.id is not None
     session.add(CourseDecision(course_id=course.id, unit_id=actor.unit.id,
                                account_id=None if actor.is_teacher else actor.id,
-                               action=action, from_status=before, to_status=course.status, reason=reason))
+                               action=action, from_status=before, to_status=course.status, reason=reason,
+                               version=version))
     session.flush()
     # Statistics count published courses: every status change passes here.
     rollups.sync_course(session, course.id)
@@ -146,7 +148,10 @@ def _send_to_review(session: Session, actor: Actor, course: Course, organizer: U
     course.status = CourseStatus.SUBMITTED.value
     session.add(course)
     session.flush()
-    record_decision(session, course, actor, "submit", before)
+    # A returned course sent back is a resubmission: the history says so (the return reason is cleared above,
+    # so the organizer no longer sees it as current, while the history keeps it).
+    record_decision(session, course, actor, "resubmit" if before == CourseStatus.RETURNED.value else "submit",
+                    before)
 
 
 def _submit(session: Session, actor: Actor, course: Course, organizer: Unit, parsed: CourseInput,

@@ -17,7 +17,7 @@ from tpd_app.domain.timeutil import taipei_today, utcnow
 from tpd_app.domain.units import NATIONWIDE, county_name
 from tpd_app.domain.workqueue import SOON_DAYS, Queue, QueueItem
 from tpd_app.models import AutoReviewSetting, Course, Unit
-from tpd_app.services.courses import catalogue
+from tpd_app.services.courses import catalogue, versions
 from tpd_app.services.courses.access import load_for_decision
 from tpd_app.services.courses.lifecycle import history, record_decision, row
 from tpd_app.services.hours import subscriptions
@@ -69,7 +69,8 @@ def course_for_review(session: Session, actor: Actor, course_id: Any, *, ip: str
     course, organizer = load_for_decision(session, actor, course_id, Function.COURSE_REVIEW, ip=ip)
     detail = catalogue.with_roc_dates(catalogue.course_detail_dict(session, course))
     return {**detail, "id": course.id, "status": course.status, "organizer": organizer.name,
-            "history": history(session, course), "late_allowed_reason": course.late_allowed_reason}
+            "history": history(session, course), "late_allowed_reason": course.late_allowed_reason,
+            "since_return": versions.since_return(session, course)}
 
 
 def _reason(action: Action, reason: Any) -> str:
@@ -102,7 +103,8 @@ def decide(session: Session, actor: Actor, course_id: Any, action: Action, reaso
     if target is CourseStatus.APPROVED:
         catalogue.publish(session, course)
         subscriptions.notify_subscribers(session, course)
-    record_decision(session, course, actor, action.value, before, text)
+    record_decision(session, course, actor, action.value, before, text,
+                    version=versions.version(session, course) if action is Action.RETURN else None)
     audit.record(session, action=f"course.{action.value}", actor=actor, target_type="course",
                  target_id=course.code, before={"status": before},
                  after={"status": course.status, "reason": text}, ip=ip)
