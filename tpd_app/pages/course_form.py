@@ -75,12 +75,15 @@ def _session_row(row: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.text(tr("course.field.session"), " ", row["number"], weight="bold", size="2", min_width="4rem"),
-            rx.input(type="date", name=f"session_day_{index}", default_value=row["day"], aria_label="date",
+            rx.input(type="date", name=f"session_day_{index}", default_value=row["day"],
+                     aria_label=tr("course.session.day"),
                      data_testid=f"session-day-{index}"),
-            rx.input(type="time", name=f"session_start_{index}", default_value=row["start"], aria_label="start",
+            rx.input(type="time", name=f"session_start_{index}", default_value=row["start"],
+                     aria_label=tr("course.session.start"),
                      data_testid=f"session-start-{index}"),
             rx.text("–"),
-            rx.input(type="time", name=f"session_end_{index}", default_value=row["end"], aria_label="end",
+            rx.input(type="time", name=f"session_end_{index}", default_value=row["end"],
+                     aria_label=tr("course.session.end"),
                      data_testid=f"session-end-{index}"),
             rx.input(name=f"session_lecturer_{index}", default_value=row["lecturer"], max_length=100,
                      placeholder=tr("course.field.lecturer"), data_testid=f"session-lecturer-{index}"),
@@ -204,7 +207,7 @@ def course_register_page() -> rx.Component:
 
 def _history_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row["at"]),
+        rx.table.cell(localized(row, "at_roc", "at")),
         rx.table.cell(row["unit"]),
         rx.table.cell(tr(f"course.decision.{row['action']}")),
         rx.table.cell(row["reason"], data_testid="history-reason"),

@@ -43,7 +43,8 @@ def _session(row: rx.Var) -> rx.Component:
 
 
 def _history(row: rx.Var) -> rx.Component:
-    return rx.text(row["at"], " · ", row["unit"], " · ", tr(f"course.decision.{row['action']}"), " ", row["reason"],
+    return rx.text(localized(row, "at_roc", "at"),
+                   " · ", row["unit"], " · ", tr(f"course.decision.{row['action']}"), " ", row["reason"],
                    size="1", color=tokens.MUTED)
 
 

@@ -9,7 +9,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.confirm import confirm_action
-from tpd_app.components.courses import checkbox, kind_label, reason_dialog
+from tpd_app.components.courses import checkbox, kind_label, localized, reason_dialog
 from tpd_app.components.forms import named_upload, work_progress
 from tpd_app.components.hours import PRINT_CSS, messages
 from tpd_app.components.i18n import tr
@@ -154,7 +154,8 @@ def _report_row(row: rx.Var) -> rx.Component:
 
 
 def _history_row(row: rx.Var) -> rx.Component:
-    return rx.text(row["at"], " · ", row["unit"], " · ", tr("attendance.event." + row["action"].to(str)),
+    return rx.text(localized(row, "at_roc", "at"),
+                   " · ", row["unit"], " · ", tr("attendance.event." + row["action"].to(str)),
                    " (", tr("attendance.field.revision"), " ", row["revision"], ", ", row["entries"], ") ",
                    row["reason"], size="1", color=tokens.MUTED)
 

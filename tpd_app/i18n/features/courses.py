@@ -39,6 +39,9 @@ ZH = {
 
     "course.decision.submit": "送出審核",
     "course.decision.resubmit": "退回後重新送審",
+    "course.session.day": "場次日期",
+    "course.session.start": "開始時間",
+    "course.session.end": "結束時間",
     "review.changes.title": "退回後的修改",
     "review.changes.field": "欄位",
     "review.changes.before": "退回時",
@@ -278,6 +281,9 @@ EN = {
 
     "course.decision.submit": "Submitted",
     "course.decision.resubmit": "Resubmitted after return",
+    "course.session.day": "Session date",
+    "course.session.start": "Start time",
+    "course.session.end": "End time",
     "review.changes.title": "Changed since the return",
     "review.changes.field": "Field",
     "review.changes.before": "When returned",

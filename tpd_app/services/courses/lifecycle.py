@@ -289,12 +289,14 @@ def list_attachments(session: Session, course_id: int) -> list[dict[str, str]]:
 
 def history(session: Session, course: Course) -> list[dict[str, str]]:
     """The course's decisions, newest first, with the deciding unit's name and the reason."""
-    rows = session.exec(
-        select(CourseDecision, Unit.name).join(Unit, col(Unit.id) == CourseDecision.unit_id)
+    # Only the columns shown: a return's row also holds the whole course as returned.
+    rows = session.execute(
+        select(CourseDecision.action, CourseDecision.to_status, CourseDecision.reason, CourseDecision.at, Unit.name)
+        .join(Unit, col(Unit.id) == CourseDecision.unit_id)
         .where(CourseDecision.course_id == course.id).order_by(col(CourseDecision.id).desc())
     ).all()
-    return [{"action": d.action, "to_status": d.to_status, "reason": d.reason, "unit": name,
-             "at": format_datetime(d.at, roc=True)} for d, name in rows]
+    return [{"action": d.action, "to_status": d.to_status, "reason": d.reason, "unit": d.name,
+             "at": format_datetime(d.at, roc=False), "at_roc": format_datetime(d.at, roc=True)} for d in rows]
 
 
 def row(course: Course, organizer_name: str = "") -> dict[str, str]:

@@ -186,7 +186,8 @@ def _view(session: Session, course: Course, roster: AttendanceList) -> dict[str,
                     for e, t, u in rows],
         "history": [{"action": ev.action, "unit": name, "reason": ev.reason, "revision": str(ev.revision),
                      "entries": str(ev.entries), "late": "1" if ev.late else "",
-                     "at": format_datetime(ev.at, roc=True)} for ev, name in history],
+                     "at": format_datetime(ev.at, roc=False), "at_roc": format_datetime(ev.at, roc=True)}
+                    for ev, name in history],
     }
 
 
