@@ -322,8 +322,9 @@ class SchoolRecordsState(ActionMixin, AppState):
         self.page = page
         return self._reload()
 
-    def _reload(self):
-        self._reset_messages()
+    def _reload(self, *, keep_messages: bool = False):
+        if not keep_messages:
+            self._reset_messages()
         try:
             self._refresh()
         except DomainError as error:
@@ -345,11 +346,7 @@ class SchoolRecordsState(ActionMixin, AppState):
         if not ok:
             return result
         self._say("records.reminder.sent", **result)
-        try:
-            self._refresh()
-        except DomainError as error:
-            return self._fail(error)
-        return None
+        return self._reload(keep_messages=True)
 
     @rx.event
     def open_teacher(self, teacher_id: str):
