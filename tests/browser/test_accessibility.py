@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.a11y import sweep
-from tests.browser.conftest import ARTIFACTS, Server
+from tests.browser.conftest import ARTIFACTS, Server, sign_in
 
 
 def test_every_page_passes_axe_in_both_languages_and_widths(browser: Browser, server: Server) -> None:
@@ -70,3 +70,34 @@ def test_keyboard_navigation_lands_on_the_new_pages_heading_and_results_take_the
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("main#main-content")).to_be_focused()
+
+
+ROC = re.compile(r"(?<![\d-])1[01]\d/\d{2}/\d{2}\b")
+ISO = re.compile(r"\b20\d{2}-\d{2}-\d{2}\b")
+
+
+def test_dates_follow_the_language_on_pages_and_in_date_fields(page: Page) -> None:
+    """民國 dates (115/12/23) in zh-TW, ISO dates in English: on the teacher's pages, in the catalogue's results
+    and in its date fields, which also read what the user typed in either form."""
+    sign_in(page, "A123456789", teacher_tab=True)
+    page.wait_for_url(re.compile(r"/home/?$"))
+    page.goto("/me/registrations")
+    table = page.get_by_test_id("my-registrations")
+    expect(table).to_contain_text(ROC)
+    assert not ISO.search(table.inner_text())
+    page.get_by_test_id("lang-switch").click()
+    expect(table).to_contain_text(ISO)
+    assert not ROC.search(table.inner_text())
+    page.get_by_test_id("lang-switch").click()
+    page.goto("/courses?from=2026-09-01")
+    start = page.get_by_test_id("catalogue-from")
+    expect(start).to_have_value("115/09/01")
+    expect(start).to_have_attribute("placeholder", re.compile("115/12/23"))
+    expect(page.get_by_test_id("catalogue-results")).to_contain_text(ROC)
+    start.fill("115/10/01")
+    page.get_by_test_id("catalogue-search").click()
+    page.wait_for_url(re.compile(r"from=2026-10-01"))
+    page.get_by_test_id("lang-switch").click()
+    page.reload()
+    expect(page.get_by_test_id("catalogue-from")).to_have_value("2026-10-01")
+    expect(page.get_by_test_id("catalogue-results")).to_contain_text(ISO)

@@ -330,12 +330,22 @@ def test_the_course_page_registers_withdraws_after_asking_and_queues_a_second_tr
 
 def test_ineligible_teacher_sees_why_she_cannot_register(page: Page, server: Server):
     title = f"高雄市國中數學教師研習 {secrets.token_hex(2)}"
-    _course(server, title, eligible_counties=["KHH"])
+    course = _in_catalogue(server, title, eligible_counties=["KHH", "PIF"], eligible_levels=["junior_high"])
     _as_teacher(page, DEMO_TEACHER)
     row = _open_registration(page, title)
     expect(row.get_by_test_id("refusal")).to_contain_text("限定特定縣市")
     expect(row.get_by_test_id("register")).to_have_count(0)
     screenshot(page, "hours-10-ineligible")
+    # The course page says who may register, in the reader's language.
+    page.goto(f"/courses/{course.code}")
+    eligibility = page.get_by_test_id("eligibility")
+    expect(eligibility).to_contain_text("高雄市")
+    expect(eligibility).to_contain_text("屏東縣")
+    expect(eligibility).to_contain_text("國民中學")
+    page.get_by_test_id("lang-switch").click()
+    expect(eligibility).to_contain_text("Kaohsiung City")
+    expect(eligibility).to_contain_text("Pingtung County")
+    page.get_by_test_id("lang-switch").click()
 
 
 def test_county_report_permissions_limit_what_the_school_sees(page: Page, server: Server):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tpd_app.domain.navigation import NAV_GROUPS
 from tpd_app.domain.permissions import Function, Reason
-from tpd_app.domain.units import AccountCategory, UnitType
+from tpd_app.domain.units import COUNTIES, AccountCategory, UnitType
 from tpd_app.i18n import CATALOGUES, DEFAULT_LANG, translate, valid_lang
 
 ZH, EN = CATALOGUES["zh-TW"], CATALOGUES["en"]
@@ -76,3 +76,12 @@ def test_zh_tw_is_the_default_and_unknown_languages_fall_back():
 def test_placeholders_match_between_languages():
     placeholder = re.compile(r"\{(\w+)\}")
     assert [k for k in ZH if set(placeholder.findall(ZH[k])) != set(placeholder.findall(EN[k]))] == []
+
+
+def test_every_county_has_its_chinese_and_official_english_name():
+    for code, (name, _) in COUNTIES.items():
+        assert ZH[f"county.{code}"] == name
+        english = EN[f"county.{code}"]
+        assert english.isascii() and english.split()[-1] in ("City", "County"), english
+    assert EN["county.TPE"] == "Taipei City" and EN["county.NWT"] == "New Taipei City"
+    assert EN["county.LIE"] == "Lienchiang County" and EN["county.KIN"] == "Kinmen County"

@@ -122,7 +122,7 @@ def test_catalogue_search_uses_the_trigram_path_on_postgresql(postgres_url: str,
     assert total >= 5 and len(everything) == min(total, 20)
     assert special_total >= 1 and all("融合教育" in row["title"] for row in special)
     assert (nothing, none_total) == ([], 0)
-    assert all(row["county"] == "臺北市" for row in open_now)
+    assert all(row["county"] == "TPE" for row in open_now)
     reset_settings()
 
 

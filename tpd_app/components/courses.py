@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from tpd_app.components import tokens
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import county_label, tr
 from tpd_app.state.base import AppState
 
 
@@ -88,6 +88,24 @@ def reason_dialog(*, open_: rx.Var, title: rx.Var, heading_key: str, on_submit: 
     )
 
 
+def _eligibility(d: rx.Var) -> rx.Component:
+    """Who may register, in words (counties, school levels, schools); no row when anyone may. The lists come
+    joined with ", " (the states flatten a course's lists)."""
+    counties, levels = d["eligible_counties"].to(str), d["eligible_levels"].to(str)
+    schools = rx.cond(d["eligible_schools"], d["eligible_schools"], d["eligible_school_codes"]).to(str)
+
+    def line(key: str, value: rx.Component) -> rx.Component:
+        return rx.hstack(rx.text(tr(key), size="2"), value, spacing="1", wrap="wrap", align="center")
+
+    return rx.cond(counties | levels | schools, labelled("course.field.eligibility", rx.vstack(
+        rx.cond(counties, line("course.eligibility.counties", rx.foreach(
+            counties.split(", "), lambda c: rx.badge(county_label(c), variant="outline")))),
+        rx.cond(levels, line("course.eligibility.levels", rx.foreach(
+            levels.split(", "), lambda lv: rx.badge(tr("course.level." + lv), variant="outline")))),
+        rx.cond(schools, line("course.eligibility.schools", rx.text(schools, size="2"))),
+        spacing="1", data_testid="eligibility")))
+
+
 def course_facts(d: rx.Var, *, topics: rx.Var, levels: rx.Var) -> list[rx.Component]:
     """The labelled facts of a course shared by the reviewer's view and the public page; an optional field
     left empty shows no row."""
@@ -114,6 +132,7 @@ def course_facts(d: rx.Var, *, topics: rx.Var, levels: rx.Var) -> list[rx.Compon
             "course.field.registration_window",
             rx.text(localized(d, "registration_opens_roc", "registration_opens"), " – ",
                     localized(d, "registration_closes_roc", "registration_closes"), size="2"))),
+        _eligibility(d),
         rx.cond(d["contact_name"], labelled("course.field.contact_name", d["contact_name"])),
         rx.cond(d["contact_phone"], labelled("course.field.contact_phone", d["contact_phone"])),
         rx.cond(d["contact_email"], labelled("course.field.contact_email", rx.link(

@@ -6,7 +6,7 @@ import reflex as rx
 from reflex_components_core.el.elements.forms import Input
 
 from tpd_app.components import tokens
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import date_label, tr
 
 
 def field(
@@ -25,7 +25,9 @@ def field(
     return rx.vstack(
         rx.el.label(tr(label_key), " *" if required else "", html_for=input_id,
                     style={"font_weight": "500", "font_size": "0.9rem"}),
-        rx.input(
+        date_input(name, default=state.values[name], id=input_id, width="100%",
+                   aria_invalid=rx.cond(error, "true", "false"), aria_describedby=f"{input_id}-error")
+        if type_ == "date" else rx.input(
             id=input_id,
             name=name,
             type=type_,
@@ -41,6 +43,16 @@ def field(
         spacing="1",
         width="100%",
     )
+
+
+def date_input(name: str | rx.Var, *, default: rx.Var | str = "", **props) -> rx.Component:
+    """A date typed the way the language writes it: 115/12/23 in zh-TW, 2026-12-23 in English (the server
+    reads either, and 1151223, via `timeutil.parse_day`). Not a native date picker: Chromium's shows the
+    browser's Western calendar whatever the page's language, never the 民國 one."""
+    shown = date_label(default) if isinstance(default, rx.Var) else default
+    return rx.input(type="text", name=name, default_value=shown, placeholder=tr("common.date_placeholder"),
+                    max_length=16, auto_complete="off", width=props.pop("width", "9rem"),
+                    **props)
 
 
 def field_error(error: rx.Var, label_key: str, input_id: str, name: str) -> rx.Component:

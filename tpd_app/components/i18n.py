@@ -14,6 +14,7 @@ from pathlib import Path
 import reflex as rx
 from reflex.utils.imports import ImportVar
 from reflex.vars.base import VarData
+from reflex.vars.function import FunctionStringVar
 
 from tpd_app.i18n import CATALOGUES
 from tpd_app.state.base import AppState
@@ -45,3 +46,21 @@ _TABLE = rx.Var(_js_expr=EXPORT, _var_data=VarData(imports={_write_module(): [Im
 def tr(key: str | rx.Var) -> rx.Var:
     """The message for `key` (a literal or a Var holding a key) in the user's language."""
     return _TABLE[AppState.ui_lang][key].to(str)
+
+
+#: `2026-12-23` (and `2026-12-23 14:05`) → `115/12/23` (14:05); anything else unchanged.
+_ROC_DATE = FunctionStringVar.create(
+    "((s) => { const m = /^(\\d{4})-(\\d{2})-(\\d{2})/.exec(s || \"\"); "
+    "return m ? `${Number(m[1]) - 1911}/${m[2]}/${m[3]}${s.slice(10)}` : (s || \"\"); })")
+
+
+def date_label(value: rx.Var) -> rx.Var:
+    """An ISO date or date and time as the user's language writes it: 115/12/23 in zh-TW, 2026-12-23 in English.
+    Services hand dates to pages in ISO; the switch of language then needs no round trip."""
+    text = value.to(str)
+    return rx.cond(AppState.ui_lang == "en", text, _ROC_DATE.call(text)).to(str)
+
+
+def county_label(code: rx.Var) -> rx.Var:
+    """A county's name from its code (臺北市 / Taipei City); nothing for none."""
+    return rx.cond(code, tr("county." + code.to(str)), "").to(str)

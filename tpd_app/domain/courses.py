@@ -13,6 +13,7 @@ from enum import StrEnum
 from tpd_app.domain.errors import DomainError
 from tpd_app.domain.permissions import Actor, Function, may
 from tpd_app.domain.statuses import Status, styled
+from tpd_app.domain.timeutil import parse_day
 from tpd_app.domain.units import NATIONWIDE
 
 #: Seed §肆.四.(二).2: a course is registered at least two weeks before it starts.
@@ -211,11 +212,8 @@ def parse_time(text: str) -> time | None:
 
 
 def parse_date(text: str) -> date | None:
-    """`2026-12-24` -> date; None when malformed."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
+    """`2026-12-24` or 民國 `115/12/24` -> date; None when malformed."""
+    return parse_day(text)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,29 @@ def format_datetime(value: datetime | None, *, roc: bool) -> str:
     return f"{format_date(local.date(), roc=roc)} {local:%H:%M}"
 
 
+_DAY = re.compile(r"^(\d{2,4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_day(text: object) -> date | None:
+    """A date as people type it in either language: ISO `2026-12-23`, `2026/12/23`, or 民國 `115/12/23`,
+    `115-12-23`, `115.12.23`, `115年12月23日`, `1151223` (a year below 1000 is 民國). None when malformed."""
+    raw = str(text if text is not None else "").strip()
+    if re.fullmatch(r"\d{7}", raw):
+        raw = f"{raw[:3]}/{raw[3:5]}/{raw[5:]}"
+    elif re.fullmatch(r"\d{8}", raw):
+        raw = f"{raw[:4]}/{raw[4:6]}/{raw[6:]}"
+    match = _DAY.match(raw)
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    if year < 1000:
+        year += ROC_OFFSET
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 

@@ -8,7 +8,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.forms import field, notices, save_button
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
     action_button,
@@ -44,7 +44,7 @@ def _application_table(state: AccountState) -> rx.Component:
             cell(r["name"], " ", r["title"], rx.el.br(), rx.text(r["email"], " ", r["phone"], size="1")),
             cell(tr("category." + r["category"].to(str)),
                  rx.cond(r["chief_change"], rx.badge(tr("accounts.chief_change"), color_scheme=tokens.WARN))),
-            cell(r["created_at"]),
+            cell(date_label(r["created_at"])),
             cell(decision_buttons("accounts.activate", state.activate(r["id"]), state.reject(r["id"]),
                                   r["username"].to(str), name=r["username"].to(str),
                                   approve_consequence="confirm.activate_account")),
@@ -82,7 +82,7 @@ def _account_table(state: AccountState, actions) -> rx.Component:
             cell(rx.cond(r["narrowed"], rx.text(tr("accounts.narrowed"), size="1"),
                          rx.text(tr("accounts.all_grants"), size="1", color=tokens.MUTED))),
             cell(status_badge(r["status"], AccountStatus, testid=None)),
-            cell(r["last_login"]),
+            cell(date_label(r["last_login"])),
             cell(actions(r)),
             data_testid="account-" + r["username"].to(str),
         )
@@ -107,7 +107,7 @@ def _chief_changes() -> rx.Component:
     def row(r: rx.Var) -> rx.Component:
         return rx.table.row(
             cell(r["unit_code"], " ", r["unit_name"]), cell(r["username"], " ", r["name"]), cell(r["reason"]),
-            cell(r["created_at"]),
+            cell(date_label(r["created_at"])),
             cell(decision_buttons("accounts.approve", S.decide_chief_change(r["id"], True),
                                   S.decide_chief_change(r["id"], False), "chief-" + r["id"].to(str),
                                   name=r["username"].to(str), approve_consequence="confirm.chief_change")),

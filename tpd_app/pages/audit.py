@@ -8,7 +8,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.courses import localized
-from tpd_app.components.forms import notices
+from tpd_app.components.forms import date_input, notices
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
@@ -35,7 +35,8 @@ def audit_page() -> rx.Component:
 
     def box(name: str, label: str, type_: str = "text") -> rx.Component:
         return rx.vstack(rx.el.label(tr(label), html_for=f"audit-{name}", style={"font_size": "0.9rem"}),
-                         rx.input(id=f"audit-{name}", name=name, type=type_, max_length=64), spacing="1")
+                         date_input(name, id=f"audit-{name}") if type_ == "date"
+                         else rx.input(id=f"audit-{name}", name=name, type=type_, max_length=64), spacing="1")
 
     return app_shell(
         "audit.title",

@@ -7,7 +7,7 @@ import reflex as rx
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.courses import checkbox, kind_label, pager, reason_dialog
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import county_label, date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import data_table
 from tpd_app.domain.permissions import Function
@@ -49,7 +49,7 @@ def autoreview_settings_page() -> rx.Component:
                 rx.text(tr("autoreview.field.organizers"), weight="medium", size="2"),
                 rx.box(
                     rx.foreach(S.organizers, lambda u: rx.box(checkbox(
-                        f"org__{u['id']}", rx.text(u["name"], " (", u["county"], ")", size="2"),
+                        f"org__{u['id']}", rx.text(u["name"], " (", county_label(u["county"]), ")", size="2"),
                         checked=S.organizer_ids.contains(u["id"]), testid=f"auto-org-{u['id']}"))),
                     max_height="20rem", overflow_y="auto", border=tokens.BORDER, padding=tokens.SPACE_1,
                     width="100%",
@@ -71,7 +71,7 @@ def _browse_row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["organizer"]),
         rx.table.cell(row["title"]),
         rx.table.cell(kind_label(row["kind"])),
-        rx.table.cell(row["first_date"]),
+        rx.table.cell(date_label(row["first_date"])),
         rx.table.cell(rx.button(tr("autoreview.action.revoke"), size="1", color_scheme=tokens.DANGER, variant="soft",
                                 on_click=B.ask_reason(row["id"], row["title"]), data_testid="revoke")),
         data_testid="auto-row",

@@ -9,13 +9,14 @@ from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.confirm import confirm_action
 from tpd_app.components.courses import checkbox, course_facts, kind_label, localized
+from tpd_app.components.forms import date_input
 from tpd_app.components.hours import messages
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import county_label, tr
 from tpd_app.components.shell import page_frame
 from tpd_app.components.tables import data_table
 from tpd_app.domain.registration import RegistrationStatus, RegistrationWindow, Standing
 from tpd_app.state.catalogue import CatalogueState, CourseDetailState
-from tpd_app.state.courses import COUNTY_OPTIONS, KIND_OPTIONS, LEVEL_OPTIONS
+from tpd_app.state.courses import COUNTY_CODES, KIND_OPTIONS, LEVEL_OPTIONS
 
 S = CatalogueState
 D = CourseDetailState
@@ -26,7 +27,7 @@ def _select(name: str, all_key: str, options: list[tuple[str, rx.Var | str]]) ->
     return rx.el.select(
         rx.el.option(tr(all_key), value=""),
         *[rx.el.option(label, value=value) for value, label in options],
-        name=name, default_value=S.params[name].to(str), aria_label=name, style=_SELECT_STYLE,
+        name=name, default_value=S.params[name].to(str), aria_label=tr(f"catalogue.filter.{name}"), style=_SELECT_STYLE,
         data_testid=f"catalogue-{name}",
     )
 
@@ -43,17 +44,20 @@ def _filters() -> rx.Component:
                 wrap="wrap",
             ),
             rx.hstack(
-                _select("county", "catalogue.all_counties", [(c["code"], c["name"]) for c in COUNTY_OPTIONS]),
+                _select("county", "catalogue.all_counties", [(c, tr(f"county.{c}")) for c in COUNTY_CODES]),
                 _select("level", "catalogue.all_levels", [(lv, tr(f"course.level.{lv}")) for lv in LEVEL_OPTIONS]),
                 _select("kind", "course.filter.all_kinds", [(k, tr(f"course.kind.{k}")) for k in KIND_OPTIONS]),
                 rx.el.select(
                     rx.el.option(tr("catalogue.all_topics"), value=""),
                     rx.foreach(S.topics, lambda t: rx.el.option(localized(t), value=t["code"])),
-                    name="topic", default_value=S.params["topic"].to(str), aria_label="topic", style=_SELECT_STYLE,
+                    name="topic", default_value=S.params["topic"].to(str), aria_label=tr("catalogue.filter.topic"),
+                    style=_SELECT_STYLE,
                 ),
-                rx.input(type="date", name="from", default_value=S.params["from"].to(str), aria_label="from"),
-                rx.text("–"),
-                rx.input(type="date", name="to", default_value=S.params["to"].to(str), aria_label="to"),
+                date_input("from", default=S.params["from"], aria_label=tr("catalogue.filter.from"),
+                           data_testid="catalogue-from"),
+                rx.text("–", aria_hidden="true"),
+                date_input("to", default=S.params["to"], aria_label=tr("catalogue.filter.to"),
+                           data_testid="catalogue-to"),
                 checkbox("open", tr("catalogue.open_now"), checked=S.params["open"] == "1", testid="catalogue-open"),
                 spacing="2",
                 wrap="wrap",
@@ -76,7 +80,7 @@ def _result(row: rx.Var) -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.text(row["organizer"], " · ", row["county"], " · ", kind_label(row["kind"]), size="2",
+            rx.text(row["organizer"], " · ", county_label(row["county"]), " · ", kind_label(row["kind"]), size="2",
                     color=tokens.MUTED),
             rx.text(tr("course.field.first_date"), ": ", localized(row, "first_date_roc", "first_date"), " · ",
                     tr("course.field.hours_short"), ": ", row["hours"], " · ", tr("course.field.code"), ": ",
@@ -94,8 +98,10 @@ def catalogue_page() -> rx.Component:
         rx.vstack(
             rx.heading(tr("catalogue.title"), size="7", as_="h1"),
             _filters(),
+            rx.cond(S.date_error, rx.callout(S.date_error, icon="triangle-alert", color_scheme=tokens.DANGER,
+                                             role="alert", data_testid="form-error")),
             rx.text(tr("common.total"), " ", S.total_text, size="2", data_testid="catalogue-total"),
-            rx.vstack(rx.foreach(S.results, _result), spacing="2", width="100%"),
+            rx.vstack(rx.foreach(S.results, _result), spacing="2", width="100%", data_testid="catalogue-results"),
             rx.cond(S.total == 0, rx.text(tr("common.no_results"), color=tokens.MUTED)),
             rx.hstack(
                 rx.cond(S.prev_href, rx.link(tr("common.prev"), href=S.prev_href, data_testid="catalogue-prev")),

@@ -9,7 +9,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.courses import checkbox, localized
-from tpd_app.components.forms import field, field_error, named_upload
+from tpd_app.components.forms import date_input, field, field_error, named_upload
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import data_table
@@ -18,7 +18,7 @@ from tpd_app.domain.permissions import Function
 from tpd_app.state.courses import (
     ATTACHMENT_BYTES,
     ATTACHMENT_LIMIT,
-    COUNTY_OPTIONS,
+    COUNTY_CODES,
     EDIT_ROUTE,
     KIND_OPTIONS,
     LEVEL_OPTIONS,
@@ -75,9 +75,8 @@ def _session_row(row: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.text(tr("course.field.session"), " ", row["number"], weight="bold", size="2", min_width="4rem"),
-            rx.input(type="date", name=f"session_day_{index}", default_value=row["day"],
-                     aria_label=tr("course.session.day"),
-                     data_testid=f"session-day-{index}"),
+            date_input(f"session_day_{index}", default=row["day"], aria_label=tr("course.session.day"),
+                       data_testid=f"session-day-{index}"),
             rx.input(type="time", name=f"session_start_{index}", default_value=row["start"],
                      aria_label=tr("course.session.start"),
                      data_testid=f"session-start-{index}"),
@@ -164,8 +163,8 @@ def course_form() -> rx.Component:
                           field(S, "registration_closes", "course.field.registration_closes", type_="date"),
                           spacing="3", width="100%"),
                 rx.text(tr("course.field.eligible_counties"), weight="medium", size="2"),
-                rx.box(*[checkbox(f"elig_county__{c['code']}", c["name"],
-                                  checked=S.values[f"elig_county__{c['code']}"] == "on") for c in COUNTY_OPTIONS]),
+                rx.box(*[checkbox(f"elig_county__{c}", tr(f"county.{c}"),
+                                  checked=S.values[f"elig_county__{c}"] == "on") for c in COUNTY_CODES]),
                 rx.text(tr("course.field.eligible_levels"), weight="medium", size="2"),
                 rx.box(*[checkbox(f"elig_level__{lv}", tr(f"course.level.{lv}"),
                                   checked=S.values[f"elig_level__{lv}"] == "on") for lv in LEVEL_OPTIONS]),

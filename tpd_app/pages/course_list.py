@@ -8,7 +8,8 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.courses import kind_label, pager, reason_dialog
-from tpd_app.components.i18n import tr
+from tpd_app.components.forms import date_input
+from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import data_table
 from tpd_app.domain.courses import CourseStatus
@@ -32,13 +33,13 @@ def _filters() -> rx.Component:
             rx.el.select(
                 rx.el.option(tr("course.filter.all_kinds"), value=""),
                 *[rx.el.option(tr(f"course.kind.{k}"), value=k) for k in KIND_OPTIONS],
-                name="kind", aria_label="kind", style=_SELECT_STYLE,
+                name="kind", aria_label=tr("catalogue.filter.kind"), style=_SELECT_STYLE,
             ),
             rx.input(name="keyword", placeholder=tr("course.filter.keyword"), max_length=100,
                      data_testid="filter-keyword"),
-            rx.input(type="date", name="from", aria_label="from"),
-            rx.text("–"),
-            rx.input(type="date", name="to", aria_label="to"),
+            date_input("from", aria_label=tr("catalogue.filter.from")),
+            rx.text("–", aria_hidden="true"),
+            date_input("to", aria_label=tr("catalogue.filter.to")),
             rx.button(rx.icon("search", size=14), tr("common.search"), type="submit", data_testid="filter-apply"),
             wrap="wrap",
             spacing="2",
@@ -80,7 +81,7 @@ def _row(row: rx.Var) -> rx.Component:
                                                                data_testid="row-reason")),
                                 spacing="0")),
         rx.table.cell(kind_label(row["kind"])),
-        rx.table.cell(row["first_date"], white_space="nowrap"),
+        rx.table.cell(date_label(row["first_date"]), white_space="nowrap"),
         rx.table.cell(row["hours"], white_space="nowrap"),
         rx.table.cell(status_badge(row["status"], CourseStatus)),
         rx.cond(S.manage, rx.table.cell(actions, white_space="nowrap")),

@@ -11,12 +11,12 @@ from tpd_app.components.badges import status_badge
 from tpd_app.components.confirm import confirm_action
 from tpd_app.components.courses import course_facts, kind_label, labelled, localized, pager
 from tpd_app.components.forms import work_progress
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import data_table
 from tpd_app.domain.courses import CourseStatus
 from tpd_app.domain.permissions import Function
-from tpd_app.state.courses import COUNTY_OPTIONS
+from tpd_app.state.courses import COUNTY_CODES
 from tpd_app.state.review import ReviewState
 
 S = ReviewState
@@ -31,7 +31,7 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["organizer"]),
         rx.table.cell(row["title"]),
         rx.table.cell(kind_label(row["kind"])),
-        rx.table.cell(row["first_date"]),
+        rx.table.cell(date_label(row["first_date"])),
         rx.table.cell(rx.button(tr("review.action.open"), size="1", on_click=S.open_course(row["id"]),
                                 data_testid="open-course")),
         data_testid="review-row",
@@ -161,8 +161,8 @@ def course_review_page() -> rx.Component:
                 rx.input(name="keyword", placeholder=tr("review.filter.keyword"), max_length=100, width="18rem"),
                 rx.el.select(
                     rx.el.option(tr("catalogue.all_counties"), value=""),
-                    *[rx.el.option(c["name"], value=c["code"]) for c in COUNTY_OPTIONS],
-                    name="county", aria_label="county",
+                    *[rx.el.option(tr(f"county.{c}"), value=c) for c in COUNTY_CODES],
+                    name="county", aria_label=tr("catalogue.filter.county"),
                     style={"padding": "0.35rem", "border": tokens.BORDER, "border_radius": tokens.RADIUS},
                 ),
                 rx.button(tr("common.search"), type="submit"),

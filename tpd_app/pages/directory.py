@@ -8,7 +8,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.forms import field, notices
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
     action_button,
@@ -19,6 +19,7 @@ from tpd_app.components.tables import (
     select_field,
 )
 from tpd_app.domain.accounts import DirectoryChangeStatus
+from tpd_app.domain.units import COUNTIES
 from tpd_app.pages.unit_contact import unit_contact_fields
 from tpd_app.state.directory import DirectoryState, UnitEditState
 
@@ -28,6 +29,7 @@ LEVELS = (("elementary", "level.elementary"), ("junior_high", "level.junior_high
           ("senior_high", "level.senior_high"), ("kindergarten", "level.kindergarten"))
 
 TRANSFORM_LEVELS = (("", "directory.level_unchanged"), *LEVELS)
+COUNTY_CHOICES = (("", "directory.county_choose"), *((code, f"county.{code}") for code in COUNTIES))
 
 
 def _kind_switch() -> rx.Component:
@@ -55,7 +57,8 @@ def _report_form() -> rx.Component:
                     rx.cond(S.kind == "new",
                             rx.hstack(select_field("school_level", "directory.level", LEVELS,
                                                    error=S.field_errors["school_level"]),
-                                      field(S, "county", "directory.county", max_length=8), spacing="3")),
+                                      select_field("county", "directory.county", COUNTY_CHOICES,
+                                                   error=S.field_errors["county"]), spacing="3", wrap="wrap")),
                     rx.cond(S.kind == "transformed",
                             select_field("school_level", "directory.level", TRANSFORM_LEVELS,
                                          error=S.field_errors["school_level"])),
@@ -100,7 +103,7 @@ def directory_page() -> rx.Component:
         rx.text(tr("directory.intro"), size="2"),
         rx.link(tr("units.title"), href=routes.UNITS, size="2"),
         rx.cond(S.reminder["deadline"],
-                rx.callout(rx.text(tr("directory.reminder"), " ", S.reminder["deadline"], " (",
+                rx.callout(rx.text(tr("directory.reminder"), " ", date_label(S.reminder["deadline"]), " (",
                                    S.reminder["days_left"], " ", tr("directory.days_left"), ")"),
                            icon="calendar-clock", color_scheme=tokens.WARN, data_testid="directory-reminder")),
         notices(S),

@@ -12,7 +12,7 @@ from tpd_app.components.confirm import confirm_action
 from tpd_app.components.courses import checkbox, kind_label, localized, reason_dialog
 from tpd_app.components.forms import named_upload, work_progress
 from tpd_app.components.hours import PRINT_CSS, messages
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
     cell,
@@ -34,7 +34,7 @@ from tpd_app.state.hours import (
 
 def _record_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        cell(row["date"], white_space="nowrap"), cell(row["code"]),
+        cell(date_label(row["date"]), white_space="nowrap"), cell(row["code"]),
         cell(row["title"]), cell(row["organizer"]), cell(kind_label(row["kind"])), cell(row["topics"]),
         cell(row["hours"], text_align="right"),
         data_testid="record-row",
@@ -202,8 +202,8 @@ def attendance_page() -> rx.Component:
                   status_badge(i["status"], registration.ListStatus),
                   rx.cond(i["late"] == "1", rx.badge(tr("attendance.late"), color_scheme=tokens.CAUTION)),
                   spacing="3", align="center", wrap="wrap"),
-        rx.hstack(rx.text(tr("attendance.field.last_date"), "：", i["last_date"], size="2"),
-                  rx.text(tr("attendance.field.deadline"), "：", i["deadline"], size="2"),
+        rx.hstack(rx.text(tr("attendance.field.last_date"), "：", date_label(i["last_date"]), size="2"),
+                  rx.text(tr("attendance.field.deadline"), "：", date_label(i["deadline"]), size="2"),
                   rx.text(tr("attendance.field.course_hours"), "：", i["course_hours"], size="2"),
                   rx.text(tr("attendance.field.count"), "：", i["count"], size="2", data_testid="count"),
                   rx.text(tr("attendance.field.total_hours"), "：", i["total_hours"], size="2"),
@@ -245,8 +245,8 @@ def attendance_page() -> rx.Component:
 def _queue_row(row: rx.Var) -> rx.Component:
     S = ConfirmListsState
     return rx.table.row(
-        cell(row["code"]), cell(row["organizer"]), cell(row["title"]), cell(row["last_date"]),
-        cell(row["submitted_at"]),
+        cell(row["code"]), cell(row["organizer"]), cell(row["title"]), cell(date_label(row["last_date"])),
+        cell(date_label(row["submitted_at"])),
         cell(rx.hstack(rx.text(row["revision"]),
                        rx.cond(row["late"] == "1", rx.badge(tr("attendance.late"), color_scheme=tokens.CAUTION,
                                                             data_testid="late")), spacing="1")),
@@ -448,7 +448,7 @@ def _compliance_table() -> rx.Component:
 
 
 def _detail_row(row: rx.Var) -> rx.Component:
-    return rx.table.row(cell(row["date"]), cell(row["code"]), cell(row["title"]), cell(row["organizer"]),
+    return rx.table.row(cell(date_label(row["date"])), cell(row["code"]), cell(row["title"]), cell(row["organizer"]),
                         cell(kind_label(row["kind"])), cell(row["hours"]))
 
 

@@ -11,7 +11,7 @@ from tpd_app.components.badges import status_badge
 from tpd_app.components.confirm import confirm_action
 from tpd_app.components.courses import localized, reason_dialog
 from tpd_app.components.hours import messages
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
     cell,
@@ -44,8 +44,8 @@ def _open_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         cell(row["code"]),
         cell(_course_title(row)),
-        cell(row["first_date"], white_space="nowrap"),
-        cell(row["closes"], white_space="nowrap"),
+        cell(date_label(row["first_date"]), white_space="nowrap"),
+        cell(date_label(row["closes"]), white_space="nowrap"),
         cell(row["hours"]),
         cell(rx.hstack(rx.text(row["capacity"]), rx.cond(row["full"] == "1",
                                                          rx.badge(tr("registration.full"), color_scheme=tokens.INFO)),
@@ -78,7 +78,7 @@ def _mine_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         cell(row["code"]),
         cell(_course_title(row)),
-        cell(row["first_date"], white_space="nowrap"),
+        cell(date_label(row["first_date"]), white_space="nowrap"),
         cell(row["hours"]),
         cell(rx.vstack(
             rx.hstack(status_badge(row["status"], RegistrationStatus),
@@ -156,7 +156,7 @@ def _calendar_feed() -> rx.Component:
 
 def _upcoming_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        cell(row["code"]), cell(row["title"]), cell(row["first_date"], white_space="nowrap"),
+        cell(row["code"]), cell(row["title"]), cell(date_label(row["first_date"]), white_space="nowrap"),
         cell(row["capacity"]), cell(row["pending"]), cell(row["accepted"]), cell(row["waiting"]),
         cell(rx.link(tr("registration.action.registrants"),
                      href=routes.REGISTRANTS + "?id=" + row["id"].to(str), data_testid="open-registrants")),
@@ -166,8 +166,8 @@ def _upcoming_row(row: rx.Var) -> rx.Component:
 
 def _due_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        cell(row["code"]), cell(row["title"]), cell(row["last_date"], white_space="nowrap"),
-        cell(rx.hstack(rx.text(row["deadline"]),
+        cell(row["code"]), cell(row["title"]), cell(date_label(row["last_date"]), white_space="nowrap"),
+        cell(rx.hstack(rx.text(date_label(row["deadline"])),
                        rx.cond(row["overdue"] == "1", rx.badge(tr("attendance.overdue"), color_scheme=tokens.DANGER)),
                        spacing="1")),
         cell(rx.hstack(status_badge(row["status"], registration.ListStatus),
@@ -207,7 +207,7 @@ def _registrant_row(row: rx.Var) -> rx.Component:
         cell(row["name"]), cell(row["national_id"]), cell(row["school"]),
         cell(rx.hstack(status_badge(row["status"], registration.RegistrationStatus),
                        rx.cond(row["position"] != "", rx.text("#", row["position"], size="1")), spacing="1")),
-        cell(row["registered_at"]),
+        cell(date_label(row["registered_at"])),
         cell(row["reason"]),
         cell(rx.hstack(
             rx.cond(pending, rx.button(tr("registration.action.accept"), size="1", on_click=S.accept(row["id"]),
@@ -227,7 +227,7 @@ def registrants_page() -> rx.Component:
         "registration.title.registrants",
         messages(S),
         rx.hstack(rx.text(S.course["code"], " ", rx.text.strong(S.course["title"]), size="3"),
-                  rx.text(tr("course.field.first_date"), "：", S.course["first_date"], size="2"),
+                  rx.text(tr("course.field.first_date"), "：", date_label(S.course["first_date"]), size="2"),
                   rx.text(tr("registration.field.held"), "：", S.course["held"], " / ", S.course["capacity"],
                           size="2", data_testid="held"),
                   spacing="4", wrap="wrap", align="center"),

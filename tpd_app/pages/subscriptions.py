@@ -47,7 +47,7 @@ def teacher_subscriptions_page() -> rx.Component:
                     style={"border": tokens.BORDER, "border_radius": tokens.RADIUS, "padding": "0.6rem",
                            "width": "100%"},
                 ),
-                _group("subscriptions.counties", [(f"county:{code}", names[0]) for code, names in COUNTIES.items()]),
+                _group("subscriptions.counties", [(f"county:{code}", tr(f"county.{code}")) for code in COUNTIES]),
                 _group("subscriptions.levels", [(f"level:{lv.value}", tr(f"course.level.{lv.value}"))
                                                 for lv in AudienceLevel]),
                 rx.button(tr("common.save"), type="submit", data_testid="save"),

@@ -8,7 +8,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.forms import field, named_upload, notices, save_button, work_progress
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
     action_button,
@@ -43,7 +43,7 @@ def _roster_row(r: rx.Var) -> rx.Component:
         cell(r["name"]),
         cell(r["email"], rx.el.br(), rx.text(r["phone"], size="1")),
         cell(status_badge(r["employment"], Employment, testid=None)),
-        cell(r["last_login"]),
+        cell(date_label(r["last_login"])),
         cell(rx.hstack(
             action_button("teachers.edit", S.start_edit(r["id"]), testid="edit-" + key),
             rx.cond(r["employment"] == "serving",
@@ -89,7 +89,7 @@ def _history() -> rx.Component:
             rx.heading(tr("teachers.history"), size="3", as_="h3"),
             data_table(("teachers.school", "teachers.reason", "teachers.from", "teachers.to"), S.history,
                        lambda h: rx.table.row(cell(h["unit_name"]), cell(tr("placement." + h["reason"].to(str))),
-                                              cell(h["started_at"]), cell(h["ended_at"])),
+                                              cell(date_label(h["started_at"])), cell(date_label(h["ended_at"]))),
                        testid="history"),
         ),
     )
@@ -102,7 +102,7 @@ def _applications() -> rx.Component:
         return rx.table.row(
             cell(a["national_id"],
                  rx.cond(a["registered"], rx.badge(tr("teachers.registered"), color_scheme=tokens.WARN))),
-            cell(a["name"]), cell(a["email"]), cell(a["birth_date"]), cell(a["created_at"]),
+            cell(a["name"]), cell(a["email"]), cell(date_label(a["birth_date"])), cell(date_label(a["created_at"])),
             cell(decision_buttons("teachers.confirm", S.decide_application(a["id"], True),
                                   S.decide_application(a["id"], False), "application-" + a["id"].to(str),
                                   name=a["name"].to(str), approve_consequence="confirm.teacher_application")),

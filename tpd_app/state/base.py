@@ -24,6 +24,7 @@ from tpd_app import routes
 from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated, PasswordChangeRequired
 from tpd_app.domain.navigation import NAV_GROUPS
 from tpd_app.domain.permissions import Function, may
+from tpd_app.domain.timeutil import roc_dates_in
 from tpd_app.i18n import DEFAULT_LANG, translate, valid_lang
 from tpd_app.services.accounts import auth
 from tpd_app.services.accounts.auth import SignedIn
@@ -144,7 +145,11 @@ class AppState(rx.State):
         self.lang = "en" if valid_lang(self.lang) == DEFAULT_LANG else DEFAULT_LANG
 
     def _t(self, key: str, **params: object) -> str:
-        return translate(key, valid_lang(self.lang), **params)
+        """A message in the user's language; services pass dates as ISO, zh-TW writes them the 民國 way."""
+        lang = valid_lang(self.lang)
+        if lang == DEFAULT_LANG:
+            params = {k: roc_dates_in(v) if isinstance(v, str) else v for k, v in params.items()}
+        return translate(key, lang, **params)
 
     def _session_token(self) -> str | None:
         return auth.session_token_in(self.router.headers.cookie)

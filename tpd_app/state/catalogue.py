@@ -11,6 +11,7 @@ from sqlmodel import Session
 from tpd_app import routes
 from tpd_app.domain.errors import DomainError, NotFound
 from tpd_app.domain.permissions import Actor
+from tpd_app.domain.timeutil import parse_day
 from tpd_app.services.accounts.auth import SignedIn
 from tpd_app.services.courses import attachments, catalogue
 from tpd_app.services.courses.catalogue import CatalogueQuery
@@ -44,10 +45,13 @@ class CatalogueState(AppState):
     prev_href: str = ""
     next_href: str = ""
     form_key: int = 0
+    #: A date filter that could not be read (the search is not run until it is fixed).
+    date_error: str = ""
 
     @rx.event
     def load(self):
         self._identity()
+        self.date_error = ""
         self.page_status = "ok"
         raw: dict[str, Any] = dict(self.router.url.query_parameters)
         query = CatalogueQuery.from_params(raw)
@@ -75,6 +79,13 @@ class CatalogueState(AppState):
             return None
         params = {k: str(form_data.get(k, ""))[:100].strip() for k in FILTER_PARAMS}
         params["open"] = "1" if form_data.get("open") in ("on", "1") else ""
+        self.date_error = ""
+        for name in ("from", "to"):  # typed as 115/10/01 or 2026-10-01; the URL keeps ISO
+            if params[name]:
+                if (day := parse_day(params[name])) is None:
+                    self.date_error = self._t("common.error.date", value=params[name])
+                    return None
+                params[name] = day.isoformat()
         return rx.redirect(query_string(params))
 
 
@@ -115,7 +126,6 @@ class CourseDetailState(ActionMixin, AppState):
         self.detail_sessions = data.pop("sessions")
         self.detail_topics = data.pop("topics")
         self.detail_levels = data.pop("audience_levels")
-        data.pop("eligible_counties")
         self.detail = {k: ", ".join(map(str, v)) if isinstance(v, list) else str(v if v is not None else "")
                        for k, v in data.items()}
         if venue := self.detail.get("venue", ""):

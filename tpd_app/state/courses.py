@@ -16,6 +16,7 @@ from tpd_app import routes
 from tpd_app.domain.courses import PUBLISHED, AudienceLevel, CourseKind, CourseStatus
 from tpd_app.domain.errors import DomainError
 from tpd_app.domain.permissions import Function
+from tpd_app.domain.timeutil import parse_day
 from tpd_app.domain.units import COUNTIES
 from tpd_app.services.courses import attachments, lifecycle
 from tpd_app.services.courses.topics import topic_options
@@ -43,7 +44,8 @@ EDIT_ROUTE = routes.COURSE_EDIT
 
 KIND_OPTIONS: list[str] = [k.value for k in CourseKind]
 LEVEL_OPTIONS: list[str] = [level.value for level in AudienceLevel]
-COUNTY_OPTIONS: list[dict[str, str]] = [{"code": code, "name": name} for code, (name, _) in COUNTIES.items()]
+#: The 22 counties in the official order; pages name them with `tr(f"county.{code}")`.
+COUNTY_CODES: list[str] = list(COUNTIES)
 STATUS_OPTIONS: list[str] = [s.value for s in CourseStatus]
 ATTACHMENT_LIMIT = attachments.MAX_PER_COURSE
 ATTACHMENT_BYTES = attachments.MAX_BYTES
@@ -238,10 +240,7 @@ class OwnCoursesState(PagedListMixin, ReasonDialogMixin, AppState):
 
     def _refresh(self) -> None:
         def day(name: str) -> date | None:
-            try:
-                return date.fromisoformat(self.filters.get(name, ""))
-            except ValueError:
-                return None
+            return parse_day(self.filters.get(name, ""))
 
         self.rows, self.total, self.counts = self._use(
             lifecycle.list_own_courses, status=self.filters.get("status", ""),

@@ -142,3 +142,17 @@ def test_a_course_is_found_by_its_whole_code_or_its_first_digits(db_url: str):
     # Digits that start no code are a keyword like any other; words are never taken for a code.
     assert {r["code"] for r in _search(q="數學")[0]} == set(codes)
     assert _search(q="12")[1] == 0
+
+
+def test_the_course_page_names_who_may_register(db_url: str):
+    """Eligibility entered by the organizer reaches the published page: counties and levels as codes the page
+    names in the reader's language, schools by their names (with their codes)."""
+    with transaction() as s:
+        world = make_world(s)
+        school_b, name = world.school_b.code, world.school_b.name
+    code = _approved(world, world.school_a, world.bureau_a, eligible_counties=["TPE", "KHH"],
+                     eligible_levels=["junior_high"], eligible_school_codes=school_b)
+    with transaction() as s:
+        detail = catalogue.published_detail(s, code)
+    assert detail["eligible_counties"] == ["TPE", "KHH"] and detail["eligible_levels"] == ["junior_high"]
+    assert detail["eligible_schools"] == [f"{name} ({school_b})"]

@@ -78,3 +78,12 @@ def test_regional_centres_and_schools_cannot_manage_topics(db_url: str, who: str
     with transaction() as s:
         assert s.exec(select(CourseTopic).where(CourseTopic.code == "media_literacy")).first() is None
         assert s.exec(select(AuditLog).where(AuditLog.action == "access.denied")).first() is not None
+
+
+def test_every_topic_the_network_starts_with_has_an_english_name(db_url: str):
+    """English pages name topics in English everywhere (filters, records, statistics, subscriptions)."""
+    with transaction() as s:
+        rows = s.exec(select(CourseTopic)).all()
+    assert rows
+    for topic in rows:
+        assert topic.name_en.strip() and topic.name_en.isascii() and topic.name_en != topic.name_zh, topic.code

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from tpd_app.domain import accounts as rules
 from tpd_app.domain.national_id import mask_national_id
 from tpd_app.domain.permissions import Actor
-from tpd_app.domain.timeutil import TAIPEI, format_datetime
+from tpd_app.domain.timeutil import TAIPEI, format_datetime, parse_day
 from tpd_app.domain.units import NATIONWIDE
 from tpd_app.models import AuditLog, BusinessAccount, Unit
 from tpd_app.services.accounts.business import refuse
@@ -48,9 +48,7 @@ def mask_personal(value: Any) -> Any:
 
 
 def _date(raw: str) -> datetime | None:
-    try:
-        day = datetime.strptime(raw.strip(), "%Y-%m-%d").date()
-    except ValueError:
+    if (day := parse_day(raw)) is None:
         return None
     return datetime.combine(day, time.min, tzinfo=TAIPEI)
 

@@ -237,7 +237,7 @@ def pending_applications(session: Session, actor: Actor, *, scope: str, ip: str 
                      "name": application.name, "title": application.title, "email": application.email,
                      "phone": application.phone, "chief_change": "1" if category is AccountCategory.CHIEF
                      and has_chief else "",
-                     "created_at": format_datetime(application.created_at, roc=True)})
+                     "created_at": format_datetime(application.created_at, roc=False)})
     return rows
 
 
@@ -325,7 +325,7 @@ def _account_row(account: BusinessAccount, unit: Unit) -> dict[str, str]:
             "unit_type": unit.type, "category": account.category, "status": account.status,
             "grants": ",".join(effective), "grantable": ",".join(allowed),
             "narrowed": "1" if account.grants is not None else "",
-            "last_login": format_datetime(account.last_login_at, roc=True)}
+            "last_login": format_datetime(account.last_login_at, roc=False)}
 
 
 def list_accounts(session: Session, actor: Actor, *, scope: str, text: str = "", status: str = "",
@@ -541,7 +541,7 @@ def pending_chief_changes(session: Session, actor: Actor, *, ip: str = "") -> li
                         .where(ChiefChangeRequest.status == ApplicationStatus.PENDING.value)
                         .order_by(col(ChiefChangeRequest.id))).all()
     return [{"id": str(r.id), "unit_name": u.name, "unit_code": u.code, "username": a.username,
-             "name": a.name, "reason": r.reason, "created_at": format_datetime(r.created_at, roc=True)}
+             "name": a.name, "reason": r.reason, "created_at": format_datetime(r.created_at, roc=False)}
             for r, u, a in rows]
 
 

@@ -17,7 +17,7 @@ from tpd_app.domain import accounts as rules
 from tpd_app.domain.accounts import DirectoryChangeStatus
 from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.permissions import Actor, Function
-from tpd_app.domain.timeutil import format_date, format_datetime, taipei_today, utcnow
+from tpd_app.domain.timeutil import format_date, format_datetime, parse_day, taipei_today, utcnow
 from tpd_app.domain.units import COUNTIES, NATIONWIDE, REGIONAL_CENTERS, AccountCategory, SchoolLevel, UnitType
 from tpd_app.i18n import translate
 from tpd_app.models import BusinessAccount, Course, DirectoryChange, OutboxMessage, Teacher, Unit
@@ -37,10 +37,7 @@ PLANNED = "planned"
 
 
 def _parse_date(raw: object) -> date | None:
-    try:
-        return date.fromisoformat(str(raw).strip())
-    except ValueError:
-        return None
+    return parse_day(raw)
 
 
 def _unit_by_code(session: Session, code: object) -> Unit | None:
@@ -359,4 +356,4 @@ def reminder(today: date | None = None) -> dict[str, str]:
     found = rules.directory_reminder(today or taipei_today())
     if found is None:
         return {}
-    return {"deadline": format_date(found.deadline, roc=True), "days_left": str(found.days_left)}
+    return {"deadline": format_date(found.deadline, roc=False), "days_left": str(found.days_left)}

@@ -17,7 +17,7 @@ from tpd_app.domain.accounts import ApplicationStatus, Employment
 from tpd_app.domain.errors import NotFound, ValidationFailed
 from tpd_app.domain.national_id import is_valid_national_id, mask_national_id, normalize_national_id
 from tpd_app.domain.permissions import Actor, Function, may
-from tpd_app.domain.timeutil import format_date, format_datetime, utcnow
+from tpd_app.domain.timeutil import format_date, format_datetime, parse_day, utcnow
 from tpd_app.domain.units import TEACHER_UNITS
 from tpd_app.domain.workqueue import Queue, QueueItem
 from tpd_app.models import Teacher, TeacherApplication, TeacherPlacement, Unit
@@ -63,7 +63,7 @@ def teacher_row(teacher: Teacher) -> dict[str, str]:
     return {"id": str(teacher.id), "national_id": mask_national_id(teacher.national_id), "name": teacher.name,
             "email": teacher.email, "phone": teacher.phone, "employment": teacher.employment,
             "status": teacher.status, "has_password": "1" if teacher.password_hash else "",
-            "last_login": format_datetime(teacher.last_login_at, roc=True)}
+            "last_login": format_datetime(teacher.last_login_at, roc=False)}
 
 
 def list_roster(session: Session, actor: Actor, *, text: str = "", employment: str = SERVING,
@@ -212,8 +212,8 @@ def placement_history(session: Session, actor: Actor, teacher_id: object, *, ip:
     teacher = _teacher_of(session, school, teacher_id)
     rows = session.exec(select(TeacherPlacement).where(TeacherPlacement.teacher_id == teacher.id)
                         .order_by(col(TeacherPlacement.id))).all()
-    return [{"unit_name": r.unit_name, "reason": r.reason, "started_at": format_datetime(r.started_at, roc=True),
-             "ended_at": format_datetime(r.ended_at, roc=True)} for r in rows]
+    return [{"unit_name": r.unit_name, "reason": r.reason, "started_at": format_datetime(r.started_at, roc=False),
+             "ended_at": format_datetime(r.ended_at, roc=False)} for r in rows]
 
 
 def take_in_teacher(session: Session, actor: Actor, data: dict[str, Any], *, ip: str = "") -> dict[str, str]:
@@ -263,16 +263,8 @@ def parse_birth_date(raw: object) -> tuple[date | None, str | None]:
         return raw.date(), None
     if isinstance(raw, date):
         return raw, None
-    text = str(raw).strip().replace("/", "-").replace(".", "-")
-    parts = text.split("-")
-    try:
-        year, month, day = (int(p) for p in parts)
-        if year < 200:
-            year += 1911
-        value = date(year, month, day)
-    except (ValueError, TypeError):
-        return None, "teachers.error.birth_date"
-    if not date(1930, 1, 1) <= value <= date.today():
+    value = parse_day(raw)
+    if value is None or not date(1930, 1, 1) <= value <= date.today():
         return None, "teachers.error.birth_date"
     return value, None
 
@@ -388,9 +380,9 @@ def pending_teacher_applications(session: Session, actor: Actor, *, ip: str = ""
     registered = set(session.exec(select(Teacher.national_id).where(
         col(Teacher.national_id).in_([a.national_id for a in rows]))).all()) if rows else set()
     return [{"id": str(a.id), "national_id": mask_national_id(a.national_id), "name": a.name, "email": a.email,
-             "birth_date": format_date(a.birth_date, roc=True) if a.birth_date else "",
+             "birth_date": format_date(a.birth_date, roc=False) if a.birth_date else "",
              "registered": "1" if a.national_id in registered else "",
-             "created_at": format_datetime(a.created_at, roc=True)} for a in rows]
+             "created_at": format_datetime(a.created_at, roc=False)} for a in rows]
 
 
 def decide_teacher_application(session: Session, actor: Actor, application_id: object, *, approve: bool,

@@ -17,8 +17,8 @@ from tpd_app.domain.courses import LEVEL_BITS, CourseKind, code_range, hours_tex
 from tpd_app.domain.errors import NotFound
 from tpd_app.domain.registration import RegistrationWindow
 from tpd_app.domain.search_text import index_tokens, like_terms, match_query
-from tpd_app.domain.timeutil import format_date, taipei_today, utcnow
-from tpd_app.domain.units import COUNTIES, county_name
+from tpd_app.domain.timeutil import format_date, parse_day, taipei_today, utcnow
+from tpd_app.domain.units import COUNTIES
 from tpd_app.models import CatalogueEntry, Course, CourseSession, CourseTopic, CourseTopicLink, Unit
 from tpd_app.services.platform.refcache import KeyedCache
 from tpd_app.services.platform.validation import clean
@@ -29,6 +29,9 @@ MAX_PAGE = 500
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
+
+
+_COUNTY_ORDER = {code: n for n, code in enumerate(COUNTIES)}
 
 
 def course_detail_dict(session: Session, course: Course) -> dict[str, Any]:
@@ -42,6 +45,8 @@ def course_detail_dict(session: Session, course: Course) -> dict[str, Any]:
         select(CourseSession).where(CourseSession.course_id == course.id)
         .order_by(col(CourseSession.day), col(CourseSession.start_time))
     ).all()
+    codes = list(course.eligible_school_codes)
+    schools = {u.code: u.name for u in session.exec(select(Unit).where(col(Unit.code).in_(codes)))} if codes else {}
     return {
         "code": course.code,
         "title": course.title,
@@ -63,9 +68,10 @@ def course_detail_dict(session: Session, course: Course) -> dict[str, Any]:
         "online_registration": course.online_registration,
         "registration_opens": course.registration_opens.isoformat() if course.registration_opens else "",
         "registration_closes": course.registration_closes.isoformat() if course.registration_closes else "",
-        "eligible_counties": list(course.eligible_counties),
+        "eligible_counties": sorted(course.eligible_counties, key=lambda c: _COUNTY_ORDER.get(c, 99)),
         "eligible_levels": list(course.eligible_levels),
-        "eligible_school_codes": list(course.eligible_school_codes),
+        "eligible_school_codes": codes,
+        "eligible_schools": [f"{schools[c]} ({c})" if c in schools else c for c in codes],
         "contact_name": course.contact_name,
         "contact_phone": course.contact_phone,
         "contact_email": course.contact_email,
@@ -142,10 +148,7 @@ class CatalogueQuery:
             return clean(params.get(name), limit)
 
         def day(name: str) -> date | None:
-            try:
-                return date.fromisoformat(text(name, 10))
-            except ValueError:
-                return None
+            return parse_day(text(name, 16))
 
         page_text = text("page", 4)
         return cls(
@@ -292,7 +295,7 @@ def _result(entry: Any) -> dict[str, str]:
         "code": entry.code,
         "title": entry.title,
         "organizer": entry.organizer_name,
-        "county": county_name(entry.county),
+        "county": entry.county or "",
         "kind": entry.kind,
         "first_date": entry.first_date.isoformat(),
         "first_date_roc": format_date(entry.first_date, roc=True),

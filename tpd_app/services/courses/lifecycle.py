@@ -111,8 +111,8 @@ def record_decision(session: Session, course: Course, actor: Actor, action: str,
 def _too_late(session: Session, course: Course, today: date) -> ValidationFailed:
     assert course.first_date is not None
     error = ValidationFailed({"sessions": "course.error.too_late"},
-                             latest=format_date(latest_registration_date(course.first_date), roc=True),
-                             first=format_date(course.first_date, roc=True))
+                             latest=format_date(latest_registration_date(course.first_date), roc=False),
+                             first=format_date(course.first_date, roc=False))
     error.key = "course.error.too_late_detail"
     return error
 

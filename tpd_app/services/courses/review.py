@@ -14,7 +14,7 @@ from tpd_app.domain.courses import MAX_REASON, Action, CourseKind, CourseStatus,
 from tpd_app.domain.errors import DomainError, NotFound, ValidationFailed
 from tpd_app.domain.permissions import Actor, Function, may
 from tpd_app.domain.timeutil import taipei_today, utcnow
-from tpd_app.domain.units import NATIONWIDE, county_name
+from tpd_app.domain.units import NATIONWIDE
 from tpd_app.domain.workqueue import SOON_DAYS, Queue, QueueItem
 from tpd_app.models import AutoReviewSetting, Course, Unit
 from tpd_app.services.courses import catalogue, versions
@@ -57,7 +57,7 @@ def review_queue(session: Session, actor: Actor, *, keyword: str = "", county: s
     page = max(1, min(page, 1000))
     rows = session.exec(stmt.order_by(col(Course.submitted_at), col(Course.id))
                         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return [{**row(c, u.name), "county": county_name(u.county)} for c, u in rows], int(total)
+    return [{**row(c, u.name), "county": u.county or ""} for c, u in rows], int(total)
 
 
 def course_for_review(session: Session, actor: Actor, course_id: Any, *, ip: str = "") -> dict[str, Any]:
@@ -177,7 +177,7 @@ def get_autoreview(session: Session, actor: Actor, *, ip: str = "") -> dict[str,
         "mode": setting.mode if setting else "off",
         "organizer_ids": [str(i) for i in (setting.organizer_ids if setting else [])],
         "kinds": list(setting.kinds) if setting else [],
-        "organizers": [{"id": str(u.id), "name": u.name, "county": county_name(u.county)}
+        "organizers": [{"id": str(u.id), "name": u.name, "county": u.county or ""}
                        for u in _reviewed_organizers(session, actor)],
     }
 
@@ -233,7 +233,7 @@ def auto_approved(session: Session, actor: Actor, *, page: int = 1, ip: str = ""
     page = max(1, min(page, 1000))
     rows = session.exec(stmt.order_by(col(Course.decided_at).desc()).offset((page - 1) * PAGE_SIZE)
                         .limit(PAGE_SIZE)).all()
-    return [{**row(c, u.name), "county": county_name(u.county)} for c, u in rows], int(total)
+    return [{**row(c, u.name), "county": u.county or ""} for c, u in rows], int(total)
 
 
 def revoke(session: Session, actor: Actor, course_id: Any, reason: Any, *, ip: str = "") -> None:

@@ -143,8 +143,8 @@ def due_lists(session: Session, actor: Actor, *, today: date | None = None, ip: 
         assert course.last_date is not None
         deadline = attendance_deadline(course.last_date)
         result.append({"course_id": str(course.id), "code": course.code, "title": course.title,
-                       "last_date": format_date(course.last_date, roc=True),
-                       "deadline": format_date(deadline, roc=True), "status": status,
+                       "last_date": format_date(course.last_date, roc=False),
+                       "deadline": format_date(deadline, roc=False), "status": status,
                        "overdue": "1" if status in (L.NONE, *EDITABLE) and today > deadline else "",
                        "late": "1" if roster and roster.late else ""})
     return result
@@ -176,8 +176,8 @@ def _view(session: Session, course: Course, roster: AttendanceList) -> dict[str,
         "list": {"id": str(roster.id), "course_id": str(course.id), "code": course.code, "title": course.title,
                  "status": roster.status, "revision": str(roster.revision), "late": "1" if roster.late else "",
                  "return_reason": roster.return_reason, "course_hours": hours_text(course.hours_minutes),
-                 "last_date": format_date(course.last_date, roc=True),
-                 "deadline": format_date(attendance_deadline(course.last_date), roc=True),
+                 "last_date": format_date(course.last_date, roc=False),
+                 "deadline": format_date(attendance_deadline(course.last_date), roc=False),
                  "editable": "1" if roster.status in EDITABLE else "",
                  "count": str(len(rows)),
                  "total_hours": hours_text(sum(e.minutes for e, _, _ in rows))},
@@ -406,9 +406,9 @@ def confirmation_queue(session: Session, actor: Actor, *, ip: str = "") -> list[
     rows = session.exec(stmt.where(AttendanceList.status == L.SUBMITTED.value)
                         .order_by(col(AttendanceList.submitted_at)).limit(200)).all()
     return [{"id": str(roster.id), "code": course.code, "title": course.title, "organizer": unit.name,
-             "last_date": format_date(course.last_date, roc=True) if course.last_date else "",
+             "last_date": format_date(course.last_date, roc=False) if course.last_date else "",
              "revision": str(roster.revision), "late": "1" if roster.late else "",
-             "submitted_at": format_datetime(roster.submitted_at, roc=True)}
+             "submitted_at": format_datetime(roster.submitted_at, roc=False)}
             for roster, course, unit in rows]
 
 

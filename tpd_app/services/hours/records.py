@@ -162,8 +162,8 @@ def _record(session: Session, whose: _Whose, flt: RecordFilter | None, today: da
             continue
         items.append({"code": r.code, "title": r.title, "organizer": r.organizer, "kind": r.kind,
                       "topics": "、".join(name for _, name in topics[r.course_id]),
-                      "date": format_date(r.first_date, roc=True) if r.first_date else "",
-                      "end": format_date(r.credited_on, roc=True),
+                      "date": format_date(r.first_date, roc=False) if r.first_date else "",
+                      "end": format_date(r.credited_on, roc=False),
                       "hours": hours_text(r.minutes), "school_year": str(r.school_year)})
     credited = [CreditedHours(day=r.credited_on, minutes=r.minutes,
                               topics=frozenset(code for code, _ in topics[r.course_id])) for r in rows]

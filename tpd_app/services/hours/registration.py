@@ -491,11 +491,11 @@ def registrants(session: Session, actor: Actor, course_id: Any, *, ip: str = "")
         result.append({"id": str(reg.id), "name": teacher.name, "national_id": mask_national_id(teacher.national_id),
                        "school": school.name, "status": reg.status, "reason": reg.reason,
                        "position": str(waiting) if reg.status == R.WAITING.value else "",
-                       "registered_at": format_date(reg.created_at.astimezone(TAIPEI).date(), roc=True)})
+                       "registered_at": format_date(reg.created_at.astimezone(TAIPEI).date(), roc=False)})
     held = sum(1 for r in result if r["status"] in HOLDS_SEAT)
     return {"course": {"id": str(course.id), "code": course.code, "title": course.title,
                        "capacity": str(course.capacity), "held": str(held),
-                       "first_date": format_date(course.first_date, roc=True) if course.first_date else ""},
+                       "first_date": format_date(course.first_date, roc=False) if course.first_date else ""},
             "rows": result}
 
 
@@ -543,7 +543,7 @@ def my_registrations(session: Session, actor: Actor, *, ip: str = "") -> list[di
     today = taipei_today()
     rows = session.execute(_MY_REGISTRATIONS, {"teacher_id": actor.id}).all()
     return [{"id": str(reg.id), "code": reg.code, "title": reg.title, "organizer": reg.organizer,
-             "first_date": format_date(reg.first_date, roc=True) if reg.first_date else "",
+             "first_date": format_date(reg.first_date, roc=False) if reg.first_date else "",
              "hours": hours_text(reg.hours_minutes), "status": reg.status, "reason": reg.reason,
              "position": str(waiting_position(session, reg) or ""),
              "can_withdraw": "1" if may_withdraw(reg.status, reg.first_date, today) else "",
@@ -637,8 +637,8 @@ def open_courses(session: Session, actor: Actor, *, keyword: str = "", today: da
         taken = held.get(course.id, 0)
         result.append({"id": str(course.id), "code": course.code, "title": course.title,
                        "organizer": course.organizer,
-                       "first_date": format_date(course.first_date, roc=True) if course.first_date else "",
-                       "closes": format_date(course.closes, roc=True) if course.closes else "",
+                       "first_date": format_date(course.first_date, roc=False) if course.first_date else "",
+                       "closes": format_date(course.closes, roc=False) if course.closes else "",
                        "hours": hours_text(course.hours_minutes), "capacity": str(course.capacity),
                        "full": "1" if course.capacity and taken >= course.capacity else "",
                        "refusal": f"registration.refused.{reason.value}" if reason else "",
@@ -668,7 +668,7 @@ def organizer_courses(session: Session, actor: Actor, *, today: date | None = No
                 .group_by(CourseRegistration.course_id, CourseRegistration.status)).all():
             counts[(course_id, status)] = int(n)
     return [{"id": str(c.id), "code": c.code, "title": c.title,
-             "first_date": format_date(c.first_date, roc=True) if c.first_date else "",
+             "first_date": format_date(c.first_date, roc=False) if c.first_date else "",
              "capacity": str(c.capacity),
              "pending": str(counts.get((c.id or 0, R.PENDING.value), 0)),
              "accepted": str(counts.get((c.id or 0, R.ACCEPTED.value), 0)),

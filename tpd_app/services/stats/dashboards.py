@@ -163,7 +163,7 @@ def _checked_scope(session: Session, actor: Actor, function: Function, *, county
 
 
 def _county_crumb(county: str, target: str) -> Crumb:
-    return Crumb(county_name(county), target, f"stats.county.{county}" if county in COUNTIES else "")
+    return Crumb(county_name(county), target, f"county.{county}" if county in COUNTIES else "")
 
 
 def _merged_into(session: Session, unit: Unit, home: StatsScope) -> bool:

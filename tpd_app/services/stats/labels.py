@@ -28,7 +28,7 @@ def county_label(code: str, lang: str) -> str:
         return translate("stats.area.no_county", valid_lang(lang))
     if code not in COUNTIES:
         return code
-    return translate(f"stats.county.{code}", valid_lang(lang))
+    return translate(f"county.{code}", valid_lang(lang))
 
 
 def month_label(ym: int, lang: str) -> str:
