@@ -6,7 +6,7 @@ Every rule answers with an i18n key so the UI can explain a refusal in the user'
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from enum import StrEnum
 
@@ -175,6 +175,13 @@ class SessionInput:
     start: time
     end: time
     lecturer: str
+    #: The form's row it was typed in (blank rows are skipped, so the n-th meeting may be a later row);
+    #: its errors are shown there. -1: not from a form.
+    row: int = field(default=-1, compare=False)
+
+    @property
+    def field_name(self) -> str:
+        return f"session_{self.row}"
 
     @property
     def minutes(self) -> int:
@@ -235,7 +242,7 @@ def schedule_problems(facts: ScheduleFacts) -> dict[str, str]:
         return errors
     for index, session in enumerate(facts.sessions):
         if session.minutes <= 0:
-            errors[f"session_{index}"] = "course.error.end_before_start"
+            errors[session.field_name if session.row >= 0 else f"session_{index}"] = "course.error.end_before_start"
     if facts.hours_minutes is not None and not errors:
         total = sum(s.minutes for s in facts.sessions)
         if facts.hours_minutes > total:

@@ -116,6 +116,21 @@ def test_validation_reports_every_field_and_saves_nothing(db_url: str):
         assert s.exec(select(Course)).all() == []
 
 
+def test_a_session_error_names_the_row_it_was_typed_in_even_after_blank_rows(db_url: str):
+    """Rows left blank are skipped, but the message stays beside the row the organizer typed, and a 民國 date
+    is read like an ISO one."""
+    _, operator, _ = _setup()
+    day = taipei_today() + timedelta(days=30)
+    blank = {"day": "", "start": "", "end": "", "lecturer": ""}
+    roc_day = f"{day.year - 1911}/{day.month:02d}/{day.day:02d}"
+    bad = course_form(sessions=[blank, {"day": roc_day, "start": "09:00", "end": "12:00", "lecturer": ""},
+                                blank, {"day": roc_day, "start": "15:00", "end": "14:00", "lecturer": ""}])
+    with pytest.raises(ValidationFailed) as refused, transaction() as s:
+        lifecycle.register_course(s, operator, bad, submit=True)
+    sessions = {k: v for k, v in refused.value.field_errors.items() if k.startswith("session")}
+    assert sessions == {"session_3": "course.error.end_before_start"}
+
+
 def test_hours_must_fit_the_sessions_and_window_must_close_before_start(db_url: str):
     _, operator, _ = _setup()
     data = course_form(hours="3.5")

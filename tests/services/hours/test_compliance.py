@@ -5,6 +5,7 @@ reminder mail once a day, and the home page's count of teachers below 18 hours."
 from __future__ import annotations
 
 import io
+import threading
 from datetime import date
 
 import pytest
@@ -148,6 +149,33 @@ def test_reminders_go_to_the_short_teachers_once_a_day(db_url: str):
         assert tomorrow["sent"] == 1
         assert len(s.exec(select(ComplianceReminder)).all()) == 2
         assert len(s.exec(select(AuditLog).where(AuditLog.action == "records.remind")).all()) == 3
+
+
+def test_two_people_reminding_at_once_send_each_teacher_one_mail(db_url: str):
+    """The principal and the contact press 寄送提醒 together: both are answered, and 林 gets one mail."""
+    _, contact, _, _ = _school()
+    results: list[dict[str, int]] = []
+    failures: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def remind() -> None:
+        try:
+            start.wait()
+            with transaction() as s:
+                results.append(compliance.send_reminders(s, contact, today=TODAY))
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=remind) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(r["sent"] for r in results) == [0, 1] and sorted(r["already"] for r in results) == [0, 1]
+    with transaction() as s:
+        assert len(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "compliance_reminder")).all()) == 1
+        assert len(s.exec(select(ComplianceReminder)).all()) == 1
 
 
 def test_nobody_short_is_said_and_other_accounts_are_refused(db_url: str):

@@ -79,7 +79,7 @@ def _sessions(raw: Any, errors: dict[str, str]) -> list[SessionInput]:
     for index, row in enumerate(raw[:MAX_SESSIONS]):
         if not isinstance(row, dict):
             continue
-        day = parse_date(clean(row.get("day"), 10))
+        day = parse_date(clean(row.get("day"), 16))
         start = parse_time(clean(row.get("start"), 5))
         end = parse_time(clean(row.get("end"), 5))
         lecturer = clean(row.get("lecturer"), 100)
@@ -87,7 +87,7 @@ def _sessions(raw: Any, errors: dict[str, str]) -> list[SessionInput]:
             if any(clean(row.get(k), 10) for k in ("day", "start", "end")) or lecturer:
                 errors[f"session_{index}"] = "course.error.session_incomplete"
             continue
-        sessions.append(SessionInput(day=day, start=start, end=end, lecturer=lecturer))
+        sessions.append(SessionInput(day=day, start=start, end=end, lecturer=lecturer, row=index))
     return sessions
 
 
@@ -153,9 +153,9 @@ def parse_course(session: Session, data: dict[str, Any], *, complete: bool) -> C
 def _check_text(parsed: CourseInput, errors: dict[str, str], *, complete: bool) -> None:
     if not parsed.text["title"]:
         errors["title"] = "validation.required"
-    for index, meeting in enumerate(parsed.sessions):
+    for meeting in parsed.sessions:
         if meeting.minutes <= 0:
-            errors.setdefault(f"session_{index}", "course.error.end_before_start")
+            errors.setdefault(meeting.field_name, "course.error.end_before_start")
     if problem := url_problem(parsed.text["online_url"]):
         errors["online_url"] = problem
     if problem := phone_problem(parsed.text["contact_phone"], required=complete):

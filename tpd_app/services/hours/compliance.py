@@ -30,6 +30,7 @@ from tpd_app.models import ComplianceReminder, CourseTopic, CourseTopicLink, Tea
 from tpd_app.services.hours.records import load_rules, report_permission_for
 from tpd_app.services.platform import audit, outbox
 from tpd_app.services.platform.guard import require, unit_ref
+from tpd_app.services.platform.sql import upsert_insert
 from tpd_app.services.platform.validation import clean
 
 SHOWS = ("all", "below", "short", "met")
@@ -292,15 +293,23 @@ def send_reminders(session: Session, actor: Actor, *, today: date | None = None,
     rows = [s for s in standings(session, school, on) if s.short]
     if not rows:
         raise ValidationFailed({"reminder": "records.reminder.nobody"})
-    already = set(session.exec(select(ComplianceReminder.teacher_id).where(
-        col(ComplianceReminder.teacher_id).in_([s.teacher_id for s in rows]), ComplianceReminder.sent_on == on)))
-    sent = no_email = 0
+    no_email = sum(1 for s in rows if not s.email)
+    # Claim today's reminder of each teacher first: of two people pressing at once (or twice in a row),
+    # only the first claim of a teacher inserts its row, and only claimed teachers get a mail.
+    wanted = [s for s in rows if s.email]
+    claimed: set[int] = set()
+    if wanted:
+        now = utcnow()
+        table = ComplianceReminder.__table__  # type: ignore[attr-defined]
+        claim = (upsert_insert(session, table)
+                 .values([{"teacher_id": s.teacher_id, "school_unit_id": school.id or 0, "sent_on": on,
+                           "sent_by_account_id": actor.id, "sent_at": now} for s in wanted])
+                 .on_conflict_do_nothing(index_elements=["teacher_id", "sent_on"])
+                 .returning(table.c.teacher_id))
+        claimed = set(session.execute(claim).scalars())
     messages = []
-    for s in rows:
-        if s.teacher_id in already:
-            continue
-        if not s.email:
-            no_email += 1
+    for s in wanted:
+        if s.teacher_id not in claimed:
             continue
         missing = "、".join(translate("records.reminder.line", "zh-TW",
                                      rule=translate("records.rule." + p.rule.key, "zh-TW"),
@@ -311,12 +320,9 @@ def send_reminders(session: Session, actor: Actor, *, today: date | None = None,
                          "subject": translate("mail.compliance.subject", "zh-TW", school=school.name),
                          "body": translate("mail.compliance.body", "zh-TW", name=s.name, school=school.name,
                                            missing=missing, year=str(school_year_of(on)))})
-        session.add(ComplianceReminder(teacher_id=s.teacher_id, school_unit_id=school.id or 0, sent_on=on,
-                                       sent_by_account_id=actor.id, sent_at=utcnow()))
-        sent += 1
     outbox.queue_many(session, messages)
     session.flush()
-    outcome = {"sent": sent, "already": len(already), "no_email": no_email}
+    outcome = {"sent": len(claimed), "already": len(wanted) - len(claimed), "no_email": no_email}
     audit.record(session, action="records.remind", actor=actor, target_type="unit", target_id=school.id or "",
                  after=outcome, ip=ip)
     return outcome
