@@ -11,8 +11,8 @@ from tpd_app.api.app import build_api
 from tpd_app.components import tokens
 from tpd_app.components.busy import busy_notice_script
 from tpd_app.components.origin import origin_notice_script
-from tpd_app.components.shell import DOCUMENT_SCRIPT
-from tpd_app.components.tables import TABLE_FOCUS_SCRIPT
+from tpd_app.components.shell import DOCUMENT_SCRIPT, HEADER_CSS
+from tpd_app.components.tables import STACK_CSS, TABLE_FOCUS_SCRIPT
 from tpd_app.services.platform.heap import freeze_startup_heap
 from tpd_app.services.platform.logs import configure_logging, redact_secrets_in_logs
 from tpd_app.state.failures import backend_failure
@@ -26,7 +26,8 @@ for _module in pkgutil.iter_modules(pages.__path__):
 app = rx.App(
     api_transformer=build_api(),
     backend_exception_handler=backend_failure,
-    head_components=[origin_notice_script(), busy_notice_script(), rx.el.style(tokens.contrast_css()),
+    head_components=[origin_notice_script(), busy_notice_script(),
+                     rx.el.style(tokens.contrast_css() + STACK_CSS + HEADER_CSS),
                      rx.el.script(TABLE_FOCUS_SCRIPT), rx.el.script(DOCUMENT_SCRIPT),
                      rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
     html_lang="zh-Hant-TW",

@@ -101,3 +101,30 @@ def test_dates_follow_the_language_on_pages_and_in_date_fields(page: Page) -> No
     page.reload()
     expect(page.get_by_test_id("catalogue-from")).to_have_value("2026-10-01")
     expect(page.get_by_test_id("catalogue-results")).to_contain_text(ISO)
+
+
+def test_on_a_phone_lists_become_labelled_cards_and_the_public_header_keeps_one_line(browser: Browser,
+                                                                                      server: Server) -> None:
+    """At 390 px nothing needs sideways scrolling: the teacher's record and the organizer's list show each
+    row as a card whose values are named by their column (in the chosen language); the public header's
+    name, language button and sign-in link stay on one line in both languages."""
+    context = browser.new_context(base_url=server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for path in ("/", "/courses", "/login"):
+        page.goto(path)
+        expect(page.get_by_test_id("hydrated")).to_be_attached()
+        for _ in range(2):
+            height = page.evaluate("document.querySelector('header').getBoundingClientRect().height")
+            assert height < 50, (path, height)
+            page.get_by_test_id("lang-switch").click()
+    sign_in(page, "A123456789", teacher_tab=True)
+    page.wait_for_url(re.compile(r"/home/?$"))
+    page.goto("/me/records")
+    first = page.get_by_test_id("record").locator("tbody tr").first
+    expect(first.locator("td").first).to_have_attribute("data-label", "日期")
+    box = first.bounding_box()
+    assert box is not None and box["width"] <= 390 and box["height"] > 150  # a card, one value per line
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_test_id("lang-switch").click()
+    expect(first.locator("td").first).to_have_attribute("data-label", "Date")
+    context.close()

@@ -23,6 +23,9 @@ def language_switch() -> rx.Component:
     )
 
 
+_NAME_SIZE = rx.breakpoints(initial="3", sm="4")
+
+
 def header() -> rx.Component:
     identity = rx.hstack(
         rx.vstack(
@@ -55,7 +58,11 @@ def header() -> rx.Component:
             rx.link(
                 rx.hstack(
                     rx.icon("graduation-cap", size=24),
-                    rx.text(tr("app.name"), weight="bold", size="4", data_testid="app-name"),
+                    rx.text(tr("app.name"), weight="bold", size=_NAME_SIZE, data_testid="app-name",
+                            class_name=rx.cond(AppState.ui_lang == "en", "tpd-long-name", "")),
+                    # The English name takes two lines of a phone's header: the short one stands in there.
+                    rx.cond(AppState.ui_lang == "en", rx.text(tr("app.short"), weight="bold", size=_NAME_SIZE,
+                                                              class_name="tpd-short-name")),
                     align="center",
                     spacing="2",
                 ),
@@ -71,8 +78,9 @@ def header() -> rx.Component:
                 rx.link(tr("home.signin"), href=routes.LOGIN, color=tokens.HEADER_FG, weight="bold"),
             ),
             align="center",
-            spacing="4",
-            padding_x=tokens.SPACE_3,
+            # On a phone the public header's name, language button and sign-in link fit on one line.
+            spacing=rx.breakpoints(initial="2", sm="4"),
+            padding_x=rx.breakpoints(initial="0.75rem", sm=tokens.SPACE_3),
             padding_y=tokens.SPACE_1,
             wrap="wrap",
         ),
@@ -202,6 +210,10 @@ def skip_link() -> rx.Component:
 #: screen-reader user starts at the new page, not at the menu link; when an action's result appears
 #: (a notice, an error, an alert) while the focus was lost to <body> (the pressed button re-rendered or
 #: went away), the result takes it.
+#: The header's short English name replaces the long one on a phone (the long one would wrap).
+HEADER_CSS = """.tpd-short-name { display: none; }
+@media (max-width: 40em) { .tpd-long-name { display: none; } .tpd-short-name { display: inline; } }"""
+
 DOCUMENT_SCRIPT = """(function () {
   var pending = null, oldHeading = null;
   function navigated() {

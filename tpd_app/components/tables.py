@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import reflex as rx
 
@@ -26,12 +27,13 @@ def _header_cell(header: Header) -> rx.Component:
 
 def data_table(headers: Sequence[Header], rows: rx.Var, render_row: Callable[[rx.Var], rx.Component], *,
                testid: str = "", empty_key: str | None = "table.empty", caption_key: str = "",
-               max_height: str = "", variant: str = "surface", size: str = "1") -> rx.Component:
+               max_height: str = "", variant: str = "surface", size: str = "1", stack: bool = False) -> rx.Component:
     """A table of `rows` (a list Var) that scrolls sideways when the screen is narrower than it.
 
     With no rows it shows the `empty_key` message instead (test id `<testid>-empty`); with
     `empty_key=None` the table and its header stay. No headers, no header row; `max_height`
-    scrolls a long table inside its box.
+    scrolls a long table inside its box. `stack=True`: on a phone each row becomes a card of labelled
+    values (STACK_CSS) instead of a table to scroll sideways.
     """
     cells = [_header_cell(h) for h in headers]
     parts = [rx.el.caption(tr(caption_key), style=_CAPTION_STYLE)] if caption_key else []
@@ -44,6 +46,8 @@ def data_table(headers: Sequence[Header], rows: rx.Var, render_row: Callable[[rx
     # named region) so that a keyboard user can scroll it; sideways, Radix's own viewport scrolls
     # (made focusable by TABLE_FOCUS_SCRIPT).
     focus = {"tab_index": 0, "role": "region", "aria_label": tr(caption_key or "table.region")} if max_height else {}
+    if stack:
+        marked["class_name"] = STACK_CLASS
     table = rx.box(rx.table.root(*parts, variant=variant, size=size, width="100%", **marked),
                    width="100%", overflow_x="auto", **tall, **focus)
     if empty_key is None:
@@ -53,6 +57,12 @@ def data_table(headers: Sequence[Header], rows: rx.Var, render_row: Callable[[rx
         table,
         rx.text(tr(empty_key), color=tokens.MUTED, size="2", data_testid=f"{testid}-empty"),
     )
+
+
+def stacked_table(*args: Any, **kwargs: Any) -> rx.Component:
+    """`data_table` whose rows become labelled cards on a phone (the lists people read there: a teacher's
+    registrations and records, an organizer's lists, the school's compliance table)."""
+    return data_table(*args, stack=True, **kwargs)
 
 
 def cell(*children: rx.Component | rx.Var | str, **props) -> rx.Component:
@@ -159,14 +169,63 @@ def section(title_key: str, *children: rx.Component) -> rx.Component:
 
 
 
+#: The class of a table whose rows become stacked cards on a phone (`data_table(stack=True)`).
+STACK_CLASS = "tpd-stack"
+
 #: Radix's table root scrolls sideways inside its own ScrollArea viewport, which takes no keyboard focus:
 #: a keyboard user could not scroll a table wider than a phone (WCAG 2.1.1; axe's
 #: scrollable-region-focusable). This head script makes each table's viewport focusable as it appears.
+#: In a stacked table it also writes each column's heading into its cells (`data-label`, drawn before the
+#: value on a phone, following a change of language) and states the table roles, which `display: block`
+#: would otherwise take from screen readers.
 TABLE_FOCUS_SCRIPT = """(function () {
+  var queued = false;
+  function role(el, name) { if (!el.getAttribute('role')) { el.setAttribute('role', name); } }
   function mark() {
+    queued = false;
     document.querySelectorAll('.rt-TableRoot .rt-ScrollAreaViewport:not([tabindex])').forEach(function (v) {
       v.tabIndex = 0;
     });
+    document.querySelectorAll('.__STACK__ table').forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll('thead th'), function (th) {
+        return th.textContent.trim();
+      });
+      role(table, 'table');
+      table.querySelectorAll('thead, tbody').forEach(function (g) { role(g, 'rowgroup'); });
+      table.querySelectorAll('tr').forEach(function (tr) {
+        role(tr, 'row');
+        var head = tr.parentNode && tr.parentNode.tagName === 'THEAD';
+        Array.prototype.forEach.call(tr.children, function (c, i) {
+          role(c, head ? 'columnheader' : (c.tagName === 'TH' ? 'rowheader' : 'cell'));
+          if (!head && c.getAttribute('data-label') !== (heads[i] || '')) {
+            c.setAttribute('data-label', heads[i] || '');
+          }
+        });
+      });
+    });
   }
-  new MutationObserver(mark).observe(document.documentElement, {childList: true, subtree: true});
-})();"""
+  function queue() { if (!queued) { queued = true; window.requestAnimationFrame(mark); } }
+  new MutationObserver(queue).observe(document.documentElement,
+                                      {childList: true, subtree: true, characterData: true});
+  queue();
+})();""".replace("__STACK__", STACK_CLASS)
+
+#: Stacked tables on a phone: one card per row, each value under its column's heading (the heading row
+#: stays for screen readers, out of sight). Wider screens keep the table.
+STACK_CSS = f"""@media (max-width: 40em) {{
+  .{STACK_CLASS} table, .{STACK_CLASS} tbody, .{STACK_CLASS} tr, .{STACK_CLASS} td, .{STACK_CLASS} tbody th {{
+    display: block; width: 100%; }}
+  .{STACK_CLASS} table {{ height: auto; }}  /* Radix gives its tables height 0 (a table grows; a block does not) */
+  .{STACK_CLASS} thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); white-space: nowrap; }}
+  .{STACK_CLASS} tbody tr {{ border-bottom: 1px solid var(--gray-a6); padding: 0.5rem 0; }}
+  .{STACK_CLASS} tbody td, .{STACK_CLASS} tbody th {{ display: grid; grid-template-columns: minmax(5.5rem, 34%) 1fr;
+    gap: 0.5rem; box-shadow: none !important; padding: 0.25rem 0.5rem !important; white-space: normal !important;
+    height: auto !important; line-height: 1.45; justify-items: start;
+    text-align: left; }}
+  .{STACK_CLASS} tbody td::before, .{STACK_CLASS} tbody th::before {{ content: attr(data-label);
+    font-weight: 600; color: var(--gray-11); }}
+  .{STACK_CLASS} tbody td[data-label=""], .{STACK_CLASS} tbody th[data-label=""] {{ grid-template-columns: 1fr; }}
+  .{STACK_CLASS} tbody td[data-label=""]::before, .{STACK_CLASS} tbody th[data-label=""]::before {{
+    display: none; }}
+}}"""

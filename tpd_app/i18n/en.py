@@ -2,7 +2,7 @@
 
 MESSAGES: dict[str, str] = {
     "app.name": "Teacher In-Service Training Information Network",
-    "app.short": "TPD",
+    "app.short": "Teacher Training",
     "app.tagline": "Taiwan's national network for teacher training courses and lifelong training records",
     "lang.switch": "中文",
     "lang.current": "English",

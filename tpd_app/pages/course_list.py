@@ -11,7 +11,7 @@ from tpd_app.components.courses import kind_label, pager, reason_dialog
 from tpd_app.components.forms import date_input
 from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell
-from tpd_app.components.tables import data_table
+from tpd_app.components.tables import stacked_table
 from tpd_app.domain.courses import CourseStatus
 from tpd_app.domain.permissions import Function
 from tpd_app.state.courses import EDIT_ROUTE, KIND_OPTIONS, STATUS_OPTIONS, OwnCoursesState
@@ -103,7 +103,7 @@ def own_courses() -> rx.Component:
                                   href=routes.FUNCTION_ROUTES[Function.COURSE_REGISTER])),
         _filters(),
         _counts(),
-        data_table(["course.field.code", "course.field.title", "course.field.kind", "course.field.first_date",
+        stacked_table(["course.field.code", "course.field.title", "course.field.kind", "course.field.first_date",
                     "course.field.hours_short", "course.field.status",
                     rx.cond(S.manage, rx.table.column_header_cell(tr("common.actions")))], S.rows, _row,
                    empty_key=None, variant="ghost", size="2"),

@@ -15,8 +15,9 @@ from tpd_app.components.hours import PRINT_CSS, messages
 from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
+    STACK_CLASS,
     cell,
-    data_table,
+    stacked_table,
 )
 from tpd_app.domain import registration
 from tpd_app.domain.courses import CourseKind
@@ -112,7 +113,7 @@ def record_body() -> rx.Component:
                   wrap="wrap"),
         _filters(),
         rx.text(tr("records.shown_hours"), "：", S.shown_hours, size="2"),
-        data_table(("records.field.date", "course.field.code", "course.field.title", "course.field.organizer",
+        stacked_table(("records.field.date", "course.field.code", "course.field.title", "course.field.organizer",
                     "course.field.kind", "records.field.topics", "course.field.hours_short"),
                    S.rows, _record_row, testid="record", empty_key="records.empty"),
         spacing="4", width="100%",
@@ -184,7 +185,7 @@ def _import_card() -> rx.Component:
             spacing="2",
         ),
         work_progress(S),
-        rx.cond(S.report.length() > 0, data_table(
+        rx.cond(S.report.length() > 0, stacked_table(
             ("attendance.field.row", "attendance.field.national_id", "attendance.field.name",
              "attendance.field.hours", "attendance.field.result"), S.report, _report_row, testid="import-report")),
         spacing="3", width="100%",
@@ -228,7 +229,7 @@ def attendance_page() -> rx.Component:
             _import_card(),
             spacing="3", width="100%",
         )),
-        data_table(("attendance.field.name", "attendance.field.national_id", "registration.field.school",
+        stacked_table(("attendance.field.name", "attendance.field.national_id", "registration.field.school",
                     "attendance.field.hours", "attendance.field.source", "common.actions"), S.entries, _entry_row,
                    testid="entries"),
         rx.hstack(
@@ -267,7 +268,7 @@ def confirm_lists_page() -> rx.Component:
     return app_shell(
         "attendance.title.queue",
         messages(S),
-        data_table(("course.field.code", "course.field.organizer", "course.field.title",
+        stacked_table(("course.field.code", "course.field.organizer", "course.field.title",
                     "attendance.field.last_date", "attendance.field.submitted_at", "attendance.field.revision",
                     "common.actions"), S.rows, _queue_row, testid="list-queue", empty_key="attendance.queue_empty"),
         rx.cond(S.info.contains("id"), rx.card(rx.vstack(
@@ -278,7 +279,7 @@ def confirm_lists_page() -> rx.Component:
             rx.text(tr("attendance.field.count"), "：", S.info["count"], "　", tr("attendance.field.total_hours"),
                     "：", S.info["total_hours"], "　", tr("attendance.field.course_hours"), "：",
                     S.info["course_hours"], size="2"),
-            data_table(("attendance.field.name", "attendance.field.national_id", "registration.field.school",
+            stacked_table(("attendance.field.name", "attendance.field.national_id", "registration.field.school",
                         "attendance.field.hours", "attendance.field.source"), S.entries, _review_entry,
                        testid="review-entries"),
             rx.hstack(
@@ -442,6 +443,7 @@ def _compliance_table() -> rx.Component:
     return rx.cond(
         S.rows.length() > 0,
         rx.table.root(headers, rx.table.body(rx.foreach(S.rows, _school_row)), variant="surface", size="1",
+                      class_name=STACK_CLASS,
                       width="100%", data_testid="school-teachers"),
         rx.text(tr("table.empty"), color=tokens.MUTED, size="2", data_testid="school-teachers-empty"),
     )
@@ -468,7 +470,7 @@ def school_records_page() -> rx.Component:
             rx.hstack(rx.foreach(S.detail_years, lambda y: rx.badge(y["year"], " ", tr("records.field.school_year"),
                                                                     "：", y["hours"], variant="outline")),
                       wrap="wrap"),
-            data_table(("records.field.date", "course.field.code", "course.field.title", "course.field.organizer",
+            stacked_table(("records.field.date", "course.field.code", "course.field.title", "course.field.organizer",
                         "course.field.kind", "course.field.hours_short"), S.detail_rows, _detail_row,
                        testid="school-record", empty_key="records.empty"),
             rx.hstack(
@@ -524,6 +526,6 @@ def report_permissions_page() -> rx.Component:
             spacing="3"), on_submit=S.save, key=S.form_key),
         rx.heading(tr("records.rules.title"), size="4", as_="h2"),
         rx.text(tr("records.rules.hint"), size="2"),
-        data_table(("records.field.rule", "records.field.scope", "records.field.period", "attendance.field.hours"),
+        stacked_table(("records.field.rule", "records.field.scope", "records.field.period", "attendance.field.hours"),
                    S.rules, _rule_row, testid="rules"),
     )

@@ -15,8 +15,8 @@ from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
     cell,
-    data_table,
     search_bar,
+    stacked_table,
 )
 from tpd_app.domain import registration
 from tpd_app.domain.permissions import Function
@@ -61,7 +61,7 @@ def register_page_body() -> rx.Component:
         messages(S),
         search_bar(S.search, rx.input(name="keyword", placeholder=tr("course.filter.keyword"), max_length=100,
                                       data_testid="keyword")),
-        data_table(("course.field.code", "course.field.title", "course.field.first_date",
+        stacked_table(("course.field.code", "course.field.title", "course.field.first_date",
                     "registration.field.closes", "course.field.hours_short", "registration.field.capacity",
                     "common.actions"), S.rows, _open_row, testid="open-courses", empty_key="registration.empty"),
         spacing="4", width="100%",
@@ -108,7 +108,7 @@ def _mine_row(row: rx.Var) -> rx.Component:
          title="線上報名記錄")
 def teacher_registrations_page() -> rx.Component:
     S = MyRegistrationsState
-    return app_shell("func.teacher.registrations", messages(S), data_table(
+    return app_shell("func.teacher.registrations", messages(S), stacked_table(
         ("course.field.code", "course.field.title", "course.field.first_date", "course.field.hours_short",
          "course.field.status", "common.actions"), S.rows, _mine_row, testid="my-registrations",
         empty_key="registration.mine_empty"), _calendar_feed())
@@ -186,12 +186,12 @@ def participants_page() -> rx.Component:
         "participants.title",
         messages(S),
         rx.heading(tr("registration.title.registrants"), size="4", as_="h2"),
-        data_table(("course.field.code", "course.field.title", "course.field.first_date",
+        stacked_table(("course.field.code", "course.field.title", "course.field.first_date",
                     "registration.field.capacity", "registration.status.pending", "registration.status.accepted",
                     "registration.status.waiting", "common.actions"), S.upcoming, _upcoming_row,
                    testid="upcoming"),
         rx.heading(tr("attendance.title.due"), size="4", as_="h2"),
-        data_table(("course.field.code", "course.field.title", "attendance.field.last_date",
+        stacked_table(("course.field.code", "course.field.title", "attendance.field.last_date",
                     "attendance.field.deadline", "course.field.status", "common.actions"), S.due, _due_row,
                    testid="due", empty_key="attendance.due_empty"),
     )
@@ -239,7 +239,7 @@ def registrants_page() -> rx.Component:
                     data_testid="export"),
             spacing="2",
         ),
-        data_table(("registration.field.select", "attendance.field.name", "attendance.field.national_id",
+        stacked_table(("registration.field.select", "attendance.field.name", "attendance.field.national_id",
                     "registration.field.school", "course.field.status", "registration.field.registered_at",
                     "registration.field.reason", "common.actions"), S.rows, _registrant_row, testid="registrants"),
         reason_dialog(open_=S.decline_id != "", title=S.decline_name, heading_key="registration.decline.title",

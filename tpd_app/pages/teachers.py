@@ -20,6 +20,7 @@ from tpd_app.components.tables import (
     secret_notice,
     section,
     select_field,
+    stacked_table,
 )
 from tpd_app.domain.accounts import Employment, ImportOutcome
 from tpd_app.domain.permissions import Function
@@ -136,7 +137,7 @@ def roster_page() -> rx.Component:
         ),
         _editor(),
         _history(),
-        data_table(("teachers.national_id", "teachers.name", "teachers.contact", "teachers.employment",
+        stacked_table(("teachers.national_id", "teachers.name", "teachers.contact", "teachers.employment",
                     "accounts.last_login", "table.actions"), S.rows, _roster_row, testid="roster"),
         rx.box(_take_in(), max_width="32rem", width="100%"),
         rx.link(tr("func.teachers.enter"), href=routes.FUNCTION_ROUTES[Function.TEACHERS_ENTER], size="2"),

@@ -163,7 +163,7 @@ def test_two_people_reminding_at_once_send_each_teacher_one_mail(db_url: str):
             start.wait()
             with transaction() as s:
                 results.append(compliance.send_reminders(s, contact, today=TODAY))
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             failures.append(error)
 
     threads = [threading.Thread(target=remind) for _ in range(2)]
