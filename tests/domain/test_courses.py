@@ -114,3 +114,11 @@ def test_schedule_problems():
 
 def test_course_codes_are_roc_year_and_serial():
     assert course_code(115, 42) == "115000042"
+
+
+def test_session_times_are_read_as_typed():
+    from tpd_app.domain.courses import parse_time
+
+    assert [parse_time(t) for t in ("13:30", "1330", "9:05", "13：30")] == [time(13, 30), time(13, 30), time(9, 5),
+                                                                            time(13, 30)]
+    assert [parse_time(t) for t in ("24:00", "12:60", "1:3", "noon", "")] == [None] * 5

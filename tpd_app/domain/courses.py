@@ -208,8 +208,8 @@ def parse_hours(text: str) -> int | None:
 
 
 def parse_time(text: str) -> time | None:
-    """`09:30` -> time; None when malformed."""
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    """`09:30`, `9:30`, `0930`, `13：30` (a full-width colon) -> time; None when malformed."""
+    match = re.fullmatch(r"(\d{1,2})[:：.]?(\d{2})", text.strip())
     if not match:
         return None
     hour, minute = int(match.group(1)), int(match.group(2))

@@ -70,6 +70,13 @@ def _textarea(name: str, label_key: str, rows: int = 5) -> rx.Component:
     )
 
 
+def _time_input(name: rx.Var | str, value: rx.Var, label_key: str, testid: rx.Var | str) -> rx.Component:
+    """A time typed as 13:30 (24-hour, in both languages; 1330 is read too): Chromium's time field shows
+    上午/下午 or AM/PM by the browser's locale, whatever the page's language."""
+    return rx.input(name=name, default_value=value, aria_label=tr(label_key), placeholder="13:30", max_length=5,
+                    auto_complete="off", width="5.5rem", data_testid=testid)
+
+
 def _session_row(row: rx.Var) -> rx.Component:
     index = row["index"]
     return rx.vstack(
@@ -77,13 +84,9 @@ def _session_row(row: rx.Var) -> rx.Component:
             rx.text(tr("course.field.session"), " ", row["number"], weight="bold", size="2", min_width="4rem"),
             date_input(f"session_day_{index}", default=row["day"], aria_label=tr("course.session.day"),
                        data_testid=f"session-day-{index}"),
-            rx.input(type="time", name=f"session_start_{index}", default_value=row["start"],
-                     aria_label=tr("course.session.start"),
-                     data_testid=f"session-start-{index}"),
+            _time_input(f"session_start_{index}", row["start"], "course.session.start", f"session-start-{index}"),
             rx.text("–"),
-            rx.input(type="time", name=f"session_end_{index}", default_value=row["end"],
-                     aria_label=tr("course.session.end"),
-                     data_testid=f"session-end-{index}"),
+            _time_input(f"session_end_{index}", row["end"], "course.session.end", f"session-end-{index}"),
             rx.input(name=f"session_lecturer_{index}", default_value=row["lecturer"], max_length=100,
                      placeholder=tr("course.field.lecturer"), data_testid=f"session-lecturer-{index}"),
             align="center",
