@@ -113,10 +113,11 @@ def test_on_a_phone_lists_become_labelled_cards_and_the_public_header_keeps_one_
     for path in ("/", "/courses", "/login"):
         page.goto(path)
         expect(page.get_by_test_id("hydrated")).to_be_attached()
-        for _ in range(2):
+        for lang in ("en", "zh-Hant-TW"):
             height = page.evaluate("document.querySelector('header').getBoundingClientRect().height")
             assert height < 50, (path, height)
             page.get_by_test_id("lang-switch").click()
+            expect(page.locator("html")).to_have_attribute("lang", lang)
     sign_in(page, "A123456789", teacher_tab=True)
     page.wait_for_url(re.compile(r"/home/?$"))
     page.goto("/me/records")

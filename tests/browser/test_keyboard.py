@@ -95,6 +95,10 @@ def test_a_teacher_finds_a_course_by_its_code_registers_and_reads_her_record(pag
     page.keyboard.press("Enter")
     expect(panel.get_by_test_id("notice")).to_contain_text("報名成功")
     assert _focus_is_in_the_page(page)  # the pressed button is gone; the focus did not fall to <body>
+    # Back to her home page by the header's name (the course page is a public page, without the menu).
+    tab_to(page, page.locator("header a[href='/home']"), backwards=True)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/home/?$"))
     tab_to(page, page.get_by_test_id("nav-teacher.records"))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/me/records/?$"))

@@ -64,3 +64,9 @@ def date_label(value: rx.Var) -> rx.Var:
 def county_label(code: rx.Var) -> rx.Var:
     """A county's name from its code (臺北市 / Taipei City); nothing for none."""
     return rx.cond(code, tr("county." + code.to(str)), "").to(str)
+
+
+#: Punctuation between a label and its value, by language (full-width only in Chinese).
+COLON = tr("common.colon")
+COMMA = tr("common.comma")
+GAP = tr("common.gap")

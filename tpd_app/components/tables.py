@@ -10,7 +10,7 @@ import reflex as rx
 from tpd_app.components import tokens
 from tpd_app.components.confirm import confirm_action
 from tpd_app.components.forms import field_error
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import COLON, tr
 
 #: A column header: a message key ("" for an unlabelled column), a Var holding one, or a ready header cell.
 Header = str | rx.Var | rx.Component
@@ -145,7 +145,7 @@ def confirmed_button(label_key: str, on_click: rx.event.EventSpec, *, testid: st
     # No on_click on the trigger's button: Reflex would wrap it in a <div> that takes the dialog's ARIA.
     return confirm_action(
         rx.button(tr(label_key), size="1", variant="soft", color_scheme=colour, data_testid=testid, type="button"),
-        title=rx.text(tr(label_key), "：", name), consequence=[tr(consequence_key)], confirm_key=label_key,
+        title=rx.text(tr(label_key), COLON, name), consequence=[tr(consequence_key)], confirm_key=label_key,
         on_confirm=on_click, testid=testid, colour=colour)
 
 

@@ -14,6 +14,8 @@ MESSAGES: dict[str, str] = {
     "common.saved": "Saved",
     "common.cancel": "Cancel",
     "common.colon": ": ",
+    "common.comma": ", ",
+    "common.gap": " · ",
     "confirm.reject": "Rejected, the request does not take effect.",
     "confirm.activate_account": "Once activated, this account can sign in.",
     "confirm.chief_change": "Once approved, this account becomes the unit's chief and the former chief a contact.",

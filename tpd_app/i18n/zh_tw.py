@@ -14,6 +14,8 @@ MESSAGES: dict[str, str] = {
     "common.saved": "已儲存",
     "common.cancel": "取消",
     "common.colon": "：",
+    "common.comma": "，",
+    "common.gap": "　",
     "confirm.reject": "駁回後，此申請不會生效。",
     "confirm.activate_account": "啟用後，此帳號即可登入。",
     "confirm.chief_change": "核准後，此帳號成為單位主管，原主管改為聯絡人。",

@@ -11,7 +11,7 @@ from tpd_app.components.badges import status_badge
 from tpd_app.components.confirm import confirm_action
 from tpd_app.components.courses import course_facts, kind_label, labelled, localized, pager
 from tpd_app.components.forms import work_progress
-from tpd_app.components.i18n import date_label, tr
+from tpd_app.components.i18n import COLON, date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import data_table
 from tpd_app.domain.courses import CourseStatus
@@ -177,7 +177,7 @@ def course_review_page() -> rx.Component:
             rx.button(tr("review.action.bulk_approve"), " (", S.selected.length().to_string(), ")",
                       disabled=S.selected.length() == 0, color_scheme=tokens.OK, loading=S.working,
                       data_testid="bulk-approve"),
-            title=rx.text(tr("review.action.bulk_approve"), "：", S.selected.length().to_string()),
+            title=rx.text(tr("review.action.bulk_approve"), COLON, S.selected.length().to_string()),
             consequence=[tr("confirm.bulk_approve")], confirm_key="review.action.bulk_approve",
             on_confirm=S.approve_selected, testid="bulk-approve", colour=tokens.OK),
         work_progress(S),

@@ -7,7 +7,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import COLON, COMMA, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.state.base import AppState
 from tpd_app.state.home import HomeState
@@ -75,9 +75,9 @@ def dashboard() -> rx.Component:
         "dashboard.title",
         rx.card(
             rx.vstack(
-                rx.text(tr("dashboard.welcome"), "，", AppState.user_name, size="5", weight="bold"),
+                rx.text(tr("dashboard.welcome"), COMMA, AppState.user_name, size="5", weight="bold"),
                 rx.text(AppState.unit_name, " · ", tr(AppState.unit_type_key), color=tokens.MUTED),
-                rx.text(tr("header.signed_in_as"), "：", AppState.login_label, " · ", tr(AppState.role_key),
+                rx.text(tr("header.signed_in_as"), COLON, AppState.login_label, " · ", tr(AppState.role_key),
                         size="2", color=tokens.MUTED, data_testid="dashboard-role"),
                 spacing="1",
             ),

@@ -12,7 +12,7 @@ from tpd_app.components.confirm import confirm_action
 from tpd_app.components.courses import checkbox, kind_label, localized, reason_dialog
 from tpd_app.components.forms import named_upload, work_progress
 from tpd_app.components.hours import PRINT_CSS, messages
-from tpd_app.components.i18n import date_label, tr
+from tpd_app.components.i18n import COLON, GAP, date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
     STACK_CLASS,
@@ -36,7 +36,8 @@ from tpd_app.state.hours import (
 def _record_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         cell(date_label(row["date"]), white_space="nowrap"), cell(row["code"]),
-        cell(row["title"]), cell(row["organizer"]), cell(kind_label(row["kind"])), cell(row["topics"]),
+        cell(row["title"]), cell(row["organizer"]), cell(kind_label(row["kind"])),
+        cell(localized(row, "topics", "topics_en")),
         cell(row["hours"], text_align="right"),
         data_testid="record-row",
     )
@@ -60,7 +61,7 @@ def _progress(item: rx.Var) -> rx.Component:
 
 
 def _year_chip(row: rx.Var, label_key: str) -> rx.Component:
-    return rx.badge(row["year"], " ", tr(label_key), "：", row["hours"], variant="outline", size="2")
+    return rx.badge(row["year"], " ", tr(label_key), COLON, row["hours"], variant="outline", size="2")
 
 
 def _filters() -> rx.Component:
@@ -91,10 +92,10 @@ def record_body() -> rx.Component:
         rx.el.style(PRINT_CSS),
         messages(S),
         rx.hstack(
-            rx.text(tr("attendance.field.name"), "：", S.teacher["name"], size="2"),
-            rx.text(tr("attendance.field.national_id"), "：", S.teacher["national_id"], size="2"),
-            rx.text(tr("registration.field.school"), "：", S.teacher["school"], size="2"),
-            rx.text(tr("records.total"), "：", rx.text.strong(S.total_hours, data_testid="total-hours"), size="2"),
+            rx.text(tr("attendance.field.name"), COLON, S.teacher["name"], size="2"),
+            rx.text(tr("attendance.field.national_id"), COLON, S.teacher["national_id"], size="2"),
+            rx.text(tr("registration.field.school"), COLON, S.teacher["school"], size="2"),
+            rx.text(tr("records.total"), COLON, rx.text.strong(S.total_hours, data_testid="total-hours"), size="2"),
             spacing="4", wrap="wrap",
         ),
         rx.hstack(
@@ -112,7 +113,7 @@ def record_body() -> rx.Component:
         rx.hstack(rx.foreach(S.calendar_years, lambda y: _year_chip(y, "records.field.calendar_year")),
                   wrap="wrap"),
         _filters(),
-        rx.text(tr("records.shown_hours"), "：", S.shown_hours, size="2"),
+        rx.text(tr("records.shown_hours"), COLON, S.shown_hours, size="2"),
         stacked_table(("records.field.date", "course.field.code", "course.field.title", "course.field.organizer",
                     "course.field.kind", "records.field.topics", "course.field.hours_short"),
                    S.rows, _record_row, testid="record", empty_key="records.empty"),
@@ -203,13 +204,13 @@ def attendance_page() -> rx.Component:
                   status_badge(i["status"], registration.ListStatus),
                   rx.cond(i["late"] == "1", rx.badge(tr("attendance.late"), color_scheme=tokens.CAUTION)),
                   spacing="3", align="center", wrap="wrap"),
-        rx.hstack(rx.text(tr("attendance.field.last_date"), "：", date_label(i["last_date"]), size="2"),
-                  rx.text(tr("attendance.field.deadline"), "：", date_label(i["deadline"]), size="2"),
-                  rx.text(tr("attendance.field.course_hours"), "：", i["course_hours"], size="2"),
-                  rx.text(tr("attendance.field.count"), "：", i["count"], size="2", data_testid="count"),
-                  rx.text(tr("attendance.field.total_hours"), "：", i["total_hours"], size="2"),
+        rx.hstack(rx.text(tr("attendance.field.last_date"), COLON, date_label(i["last_date"]), size="2"),
+                  rx.text(tr("attendance.field.deadline"), COLON, date_label(i["deadline"]), size="2"),
+                  rx.text(tr("attendance.field.course_hours"), COLON, i["course_hours"], size="2"),
+                  rx.text(tr("attendance.field.count"), COLON, i["count"], size="2", data_testid="count"),
+                  rx.text(tr("attendance.field.total_hours"), COLON, i["total_hours"], size="2"),
                   spacing="4", wrap="wrap"),
-        rx.cond(i["return_reason"] != "", rx.callout(rx.text(tr("attendance.field.return_reason"), "：",
+        rx.cond(i["return_reason"] != "", rx.callout(rx.text(tr("attendance.field.return_reason"), COLON,
                                                              i["return_reason"]), color_scheme=tokens.CAUTION,
                                                      icon="undo-2", data_testid="return-reason")),
         rx.cond(i["editable"] == "1", rx.vstack(
@@ -220,7 +221,7 @@ def attendance_page() -> rx.Component:
                     rx.button(tr("attendance.action.add"), type="submit", data_testid="walk-in-add"),
                     spacing="2", align="center", wrap="wrap"),
                 # Each field's own reason, next to the form (the walk-in line has no room beside each input).
-                *[rx.cond(S.field_errors[name], rx.text(tr(label), "：", tr(S.field_errors[name].to(str)),
+                *[rx.cond(S.field_errors[name], rx.text(tr(label), COLON, tr(S.field_errors[name].to(str)),
                                                         id=f"walk-in-{name}-error", color=tokens.ERROR, size="1",
                                                         role="alert", data_testid=f"error-walk-in-{name}"))
                   for name, label in (("national_id", "attendance.field.national_id"),
@@ -276,8 +277,8 @@ def confirm_lists_page() -> rx.Component:
                       status_badge(S.info["status"], registration.ListStatus),
                       rx.cond(S.info["late"] == "1", rx.badge(tr("attendance.late"), color_scheme=tokens.CAUTION)),
                       align="center"),
-            rx.text(tr("attendance.field.count"), "：", S.info["count"], "　", tr("attendance.field.total_hours"),
-                    "：", S.info["total_hours"], "　", tr("attendance.field.course_hours"), "：",
+            rx.text(tr("attendance.field.count"), COLON, S.info["count"], GAP, tr("attendance.field.total_hours"),
+                    COLON, S.info["total_hours"], GAP, tr("attendance.field.course_hours"), COLON,
                     S.info["course_hours"], size="2"),
             stacked_table(("attendance.field.name", "attendance.field.national_id", "registration.field.school",
                         "attendance.field.hours", "attendance.field.source"), S.entries, _review_entry,
@@ -286,9 +287,9 @@ def confirm_lists_page() -> rx.Component:
                 confirm_action(
                     rx.button(tr("attendance.action.confirm"), color_scheme=tokens.OK, loading=S.working,
                               data_testid="confirm-list"),
-                    title=rx.text(tr("attendance.action.confirm"), "：", S.info["title"]),
-                    consequence=[tr("attendance.field.count") + "：" + S.info["count"].to(str) + "　"
-                                 + tr("attendance.field.total_hours") + "：" + S.info["total_hours"].to(str),
+                    title=rx.text(tr("attendance.action.confirm"), COLON, S.info["title"]),
+                    consequence=[tr("attendance.field.count") + COLON + S.info["count"].to(str) + GAP
+                                 + tr("attendance.field.total_hours") + COLON + S.info["total_hours"].to(str),
                                  tr("confirm.attendance_list")],
                     confirm_key="attendance.action.confirm", on_confirm=S.confirm, testid="confirm-list",
                     colour=tokens.OK),
@@ -466,9 +467,9 @@ def school_records_page() -> rx.Component:
                                                                 color_scheme=tokens.WARN, data_testid="no-detail")),
         rx.cond(S.detail.contains("name"), rx.card(rx.vstack(
             rx.hstack(rx.heading(S.detail["name"], size="4", as_="h2"), rx.text(S.detail["national_id"]),
-                      rx.text(tr("records.total"), "：", S.detail["total"]), align="center", spacing="3"),
+                      rx.text(tr("records.total"), COLON, S.detail["total"]), align="center", spacing="3"),
             rx.hstack(rx.foreach(S.detail_years, lambda y: rx.badge(y["year"], " ", tr("records.field.school_year"),
-                                                                    "：", y["hours"], variant="outline")),
+                                                                    COLON, y["hours"], variant="outline")),
                       wrap="wrap"),
             stacked_table(("records.field.date", "course.field.code", "course.field.title", "course.field.organizer",
                         "course.field.kind", "course.field.hours_short"), S.detail_rows, _detail_row,

@@ -11,7 +11,7 @@ from tpd_app.components.badges import status_badge
 from tpd_app.components.confirm import confirm_action
 from tpd_app.components.courses import localized, reason_dialog
 from tpd_app.components.hours import messages
-from tpd_app.components.i18n import date_label, tr
+from tpd_app.components.i18n import COLON, date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
     cell,
@@ -141,7 +141,7 @@ def _calendar_feed() -> rx.Component:
                     rx.button(rx.icon("copy", size=16, aria_hidden="true"), tr("registration.feed.copy"),
                               on_click=rx.set_clipboard(S.feed["address"].to(str)), data_testid="feed-copy"),
                     remake, stop, gap=tokens.SPACE_2, wrap="wrap"),
-                rx.text(tr("registration.feed.last_read"), "：",
+                rx.text(tr("registration.feed.last_read"), COLON,
                         rx.cond(S.feed["last_read"] != "", localized(S.feed, "last_read_roc", "last_read"),
                                 tr("registration.feed.never_read")),
                         size="1", color=tokens.MUTED, data_testid="feed-last-read"),
@@ -227,8 +227,8 @@ def registrants_page() -> rx.Component:
         "registration.title.registrants",
         messages(S),
         rx.hstack(rx.text(S.course["code"], " ", rx.text.strong(S.course["title"]), size="3"),
-                  rx.text(tr("course.field.first_date"), "：", date_label(S.course["first_date"]), size="2"),
-                  rx.text(tr("registration.field.held"), "：", S.course["held"], " / ", S.course["capacity"],
+                  rx.text(tr("course.field.first_date"), COLON, date_label(S.course["first_date"]), size="2"),
+                  rx.text(tr("registration.field.held"), COLON, S.course["held"], " / ", S.course["capacity"],
                           size="2", data_testid="held"),
                   spacing="4", wrap="wrap", align="center"),
         rx.hstack(

@@ -78,7 +78,7 @@ class RecordFilter:
 
 #: Built once: every visit of 個人研習紀錄 runs them (SQLAlchemy then only looks up its compiled form).
 _TOPICS_OF_COURSES = (
-    select(CourseTopicLink.course_id, CourseTopic.code, CourseTopic.name_zh)
+    select(CourseTopicLink.course_id, CourseTopic.code, CourseTopic.name_zh, CourseTopic.name_en)
     .join(CourseTopic, col(CourseTopic.id) == CourseTopicLink.topic_id)
     .where(col(CourseTopicLink.course_id).in_(sa.bindparam("course_ids", expanding=True))))
 _LEDGER_ROWS = (
@@ -94,11 +94,13 @@ _WHO = (select(Teacher.id, Teacher.name, Teacher.national_id, Unit.name.label("s
         .outerjoin(Unit, col(Unit.id) == Teacher.school_unit_id).where(Teacher.id == sa.bindparam("teacher_id")))
 
 
-def _topics_by_course(session: Session, course_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
-    topics: dict[int, list[tuple[str, str]]] = defaultdict(list)
+def _topics_by_course(session: Session, course_ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:
+    """Each course's topics as (code, Chinese name, English name)."""
+    topics: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     if course_ids:
-        for course_id, code, name in session.execute(_TOPICS_OF_COURSES, {"course_ids": sorted(set(course_ids))}):
-            topics[course_id].append((code, name))
+        for course_id, code, name_zh, name_en in session.execute(_TOPICS_OF_COURSES,
+                                                                 {"course_ids": sorted(set(course_ids))}):
+            topics[course_id].append((code, name_zh, name_en))
     return topics
 
 
@@ -155,18 +157,19 @@ def _record(session: Session, whose: _Whose, flt: RecordFilter | None, today: da
     for r in rows:
         by_year[r.calendar_year] += r.minutes
         by_school_year[r.school_year] += r.minutes
-        codes = [code for code, _ in topics[r.course_id]]
+        codes = [code for code, _, _ in topics[r.course_id]]
         if (flt.calendar_year and r.calendar_year != flt.calendar_year) \
                 or (flt.school_year and r.school_year != flt.school_year) \
                 or (flt.kind and r.kind != flt.kind) or (flt.topic and flt.topic not in codes):
             continue
         items.append({"code": r.code, "title": r.title, "organizer": r.organizer, "kind": r.kind,
-                      "topics": "、".join(name for _, name in topics[r.course_id]),
+                      "topics": "、".join(name for _, name, _ in topics[r.course_id]),
+                      "topics_en": ", ".join(name for _, _, name in topics[r.course_id]),
                       "date": format_date(r.first_date, roc=False) if r.first_date else "",
                       "end": format_date(r.credited_on, roc=False),
                       "hours": hours_text(r.minutes), "school_year": str(r.school_year)})
     credited = [CreditedHours(day=r.credited_on, minutes=r.minutes,
-                              topics=frozenset(code for code, _ in topics[r.course_id])) for r in rows]
+                              topics=frozenset(code for code, _, _ in topics[r.course_id])) for r in rows]
     rules = load_rules(session, whose.county)
     checks = progress(rules, credited, today or taipei_today())
     return {
