@@ -33,6 +33,11 @@ class Result:
     violations: list[dict] = field(default_factory=list)
     #: Console errors and uncaught exceptions while the page loaded (a hydration error, a 404).
     errors: list[str] = field(default_factory=list)
+    #: `<html lang>`, the document title, and how far the page is wider than the window (px; > 0: it
+    #: scrolls sideways).
+    html_lang: str = ""
+    title: str = ""
+    overflow: int = 0
 
     def count(self, impact: str) -> int:
         return sum(1 for v in self.violations if v["impact"] == impact)
@@ -84,7 +89,8 @@ def menu_paths(page: Page) -> list[str]:
 
 
 def check(page: Page, axe: Axe, path: str) -> tuple[list[dict], list[str]]:
-    """The serious and critical violations of `path`, and the console errors while it loaded."""
+    """The serious and critical violations of `path`, and the console errors while it loaded (the page's
+    language, title and width are read from `page` afterwards, by `facts`)."""
     errors: list[str] = []
     on_console = lambda message: errors.append(message.text) if message.type == "error" else None  # noqa: E731
     on_error = lambda error: errors.append(str(error))  # noqa: E731
@@ -98,6 +104,11 @@ def check(page: Page, axe: Axe, path: str) -> tuple[list[dict], list[str]]:
         page.remove_listener("console", on_console)
         page.remove_listener("pageerror", on_error)
     return [v for v in result.response["violations"] if v["impact"] in ("serious", "critical")], errors
+
+
+def facts(page: Page) -> tuple[str, str, int]:
+    return page.evaluate("""() => [document.documentElement.lang, document.title,
+        document.documentElement.scrollWidth - window.innerWidth]""")
 
 
 def _set_language(page: Page, lang: str) -> None:
@@ -134,7 +145,9 @@ def sweep(base: str, browser: Browser) -> list[Result]:
                         continue
                     seen.add(key)
                     violations, errors = check(page, axe, path)
-                    results.append(Result(path, lang, width, persona or "public", violations, errors))
+                    html_lang, title, overflow = facts(page)
+                    results.append(Result(path, lang, width, persona or "public", violations, errors,
+                                          html_lang, title, overflow))
                     paths += [link for link in main_links(page)
                               if _kind(link) and f"{_kind(link)}|{lang}|{width}" not in seen]
                 context.close()

@@ -28,6 +28,13 @@ def test_every_page_passes_axe_in_both_languages_and_widths(browser: Browser, se
                + ("; console: " + " | ".join(e[:120] for e in r.errors) if r.errors else "")
                for r in rows if r.violations or r.errors]
     assert not failing, "\n".join(failing)
+    # Every page names itself in the chosen language (title and lang) and needs no sideways scrolling.
+    names = {"zh-TW": ("zh-Hant-TW", "全國教師在職進修資訊網"),
+             "en": ("en", "Teacher In-Service Training Information Network")}
+    wrong = [f"{r.path} {r.lang} {r.width}: lang={r.html_lang!r} title={r.title!r} overflow={r.overflow}px"
+             for r in rows if r.html_lang != names[r.lang][0] or not r.title.endswith(names[r.lang][1])
+             or (r.title != names[r.lang][1] and " | " not in r.title) or r.overflow > 0]
+    assert not wrong, "\n".join(wrong)
 
 
 def test_document_language_and_title_follow_the_chosen_language(page: Page) -> None:
