@@ -85,3 +85,9 @@ def test_every_county_has_its_chinese_and_official_english_name():
         assert english.isascii() and english.split()[-1] in ("City", "County"), english
     assert EN["county.TPE"] == "Taipei City" and EN["county.NWT"] == "New Taipei City"
     assert EN["county.LIE"] == "Lienchiang County" and EN["county.KIN"] == "Kinmen County"
+
+
+def test_english_messages_use_no_full_width_punctuation():
+    """Full-width punctuation only in Chinese: an English page reads "Hours: 3", never "Hours：3"."""
+    wide = re.compile("[：，。（）、；！？「」　]")
+    assert sorted(key for key, text in EN.items() if wide.search(text)) == []
