@@ -105,7 +105,9 @@ def test_dates_follow_the_language_on_pages_and_in_date_fields(page: Page) -> No
     page.get_by_test_id("catalogue-search").click()
     page.wait_for_url(re.compile(r"from=2026-10-01"))
     page.get_by_test_id("lang-switch").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the choice is kept before reloading
     page.reload()
+    expect(page.get_by_test_id("hydrated")).to_be_attached()
     expect(page.get_by_test_id("catalogue-from")).to_have_value("2026-10-01")
     expect(page.get_by_test_id("catalogue-results")).to_contain_text(ISO)
 
