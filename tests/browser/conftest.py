@@ -134,7 +134,9 @@ def screenshot(page: Page, name: str) -> Path:
             window.scrollTo(0, y); await new Promise(r => setTimeout(r, 30)); } window.scrollTo(0, 0); }""")
         page.wait_for_function("""() => [...document.querySelectorAll('[data-drawn]')].every(
             c => c.dataset.drawn === 'yes' && c.querySelector('.main-svg'))""")
-    page.screenshot(path=str(path), full_page=True)
+    # A long page of charts on a busy 2-core machine can take a while to paint whole: the picture is for
+    # people to look at, not an assertion, so it gets longer than an expect() would.
+    page.screenshot(path=str(path), full_page=True, timeout=60_000)
     return path
 
 

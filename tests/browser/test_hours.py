@@ -283,7 +283,11 @@ def test_the_course_page_registers_withdraws_after_asking_and_queues_a_second_tr
     page.get_by_test_id("catalogue-result").get_by_role("link", name=title).click()
     panel = page.get_by_test_id("course-standing")
     expect(panel.get_by_test_id("seats-left")).to_contain_text("1 / 1")
-    expect(panel.get_by_test_id("registration-window")).to_contain_text("報名期間")
+    window = course.registration_opens
+    expect(panel.get_by_test_id("registration-window")).to_contain_text(  # 民國, as every zh-TW date
+        f"報名期間 {window.year - 1911}/{window.month:02d}/{window.day:02d} – ")
+    day = course.first_date
+    expect(page.get_by_role("cell", name=f"{day.year - 1911}/{day.month:02d}/{day.day:02d}").first).to_be_visible()
     sign_in = panel.get_by_test_id("course-sign-in")
     expect(sign_in).to_have_attribute("href", re.compile(rf"next=/courses/{course.code}"))
     # Every field the organizer filled in, labelled: the subject, the venue with a map, the contact split up.

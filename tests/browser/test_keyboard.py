@@ -108,7 +108,32 @@ def test_a_teacher_finds_a_course_by_its_code_registers_and_reads_her_record(pag
     tab_to(page, page.get_by_test_id("nav-teacher.registrations"), backwards=True)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/me/registrations/?$"))
-    expect(page.get_by_test_id("my-registration").filter(has_text=title)).to_contain_text("待審核")
+    mine = page.get_by_test_id("my-registration").filter(has_text=title)
+    expect(mine).to_contain_text("待審核")
+    # Withdrawing asks first: the dialog takes the focus and keeps it (Tab never leaves it), Escape closes it
+    # and gives the focus back to the button that opened it; confirming withdraws.
+    withdraw = mine.get_by_test_id("withdraw")
+    tab_to(page, withdraw)
+    page.keyboard.press("Enter")
+    dialog = page.get_by_test_id("withdraw-dialog")
+    expect(dialog).to_be_visible()
+    inside = "el => el.contains(document.activeElement)"
+    assert dialog.evaluate(inside)
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        assert dialog.evaluate(inside), "Tab left the open dialog"
+    page.keyboard.press("Shift+Tab")
+    assert dialog.evaluate(inside), "Shift+Tab left the open dialog"
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(withdraw).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    tab_to(page, dialog.get_by_test_id("withdraw-confirm"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("notice")).to_contain_text("已取消報名")
+    expect(mine.get_by_test_id("withdraw")).to_have_count(0)
+    assert _focus_is_in_the_page(page)
 
 
 def test_an_organizer_registers_a_course_and_a_reviewer_approves_it(page: Page, server: Server):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from tpd_app.components import tokens
-from tpd_app.components.i18n import county_label, tr
+from tpd_app.components.i18n import county_label, date_label, tr
 from tpd_app.state.base import AppState
 
 
@@ -130,8 +130,7 @@ def course_facts(d: rx.Var, *, topics: rx.Var, levels: rx.Var) -> list[rx.Compon
                                           rx.link(d["online_url"], href=d["online_url"], is_external=True))),
         rx.cond(d["registration_opens"] | d["registration_closes"], labelled(
             "course.field.registration_window",
-            rx.text(localized(d, "registration_opens_roc", "registration_opens"), " – ",
-                    localized(d, "registration_closes_roc", "registration_closes"), size="2"))),
+            rx.text(date_label(d["registration_opens"]), " – ", date_label(d["registration_closes"]), size="2"))),
         _eligibility(d),
         rx.cond(d["contact_name"], labelled("course.field.contact_name", d["contact_name"])),
         rx.cond(d["contact_phone"], labelled("course.field.contact_phone", d["contact_phone"])),

@@ -13,7 +13,6 @@ from enum import StrEnum
 from tpd_app.domain.errors import DomainError
 from tpd_app.domain.permissions import Actor, Function, may
 from tpd_app.domain.statuses import Status, styled
-from tpd_app.domain.timeutil import parse_day
 from tpd_app.domain.units import NATIONWIDE
 
 #: Seed §肆.四.(二).2: a course is registered at least two weeks before it starts.
@@ -216,11 +215,6 @@ def parse_time(text: str) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
-
-
-def parse_date(text: str) -> date | None:
-    """`2026-12-24` or 民國 `115/12/24` -> date; None when malformed."""
-    return parse_day(text)
 
 
 @dataclass(frozen=True)

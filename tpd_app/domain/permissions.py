@@ -155,6 +155,11 @@ class Actor:
     def is_teacher(self) -> bool:
         return self.kind == "teacher"
 
+    @property
+    def account_id(self) -> int | None:
+        """The business account acting (None for a teacher): what `*_by_account_id` keeps."""
+        return self.id if self.kind == "account" else None
+
 
 class Reason(StrEnum):
     """Why a request was refused; each value is also an i18n message key suffix."""

@@ -7,9 +7,8 @@ import reflex as rx
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
-from tpd_app.components.courses import localized
 from tpd_app.components.forms import date_input, notices
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import (
     cell,
@@ -23,7 +22,7 @@ from tpd_app.state.audit import AuditState
 def _audit_row(e: rx.Var) -> rx.Component:
     small = {"size": "1", "style": {"word_break": "break-all"}}
     return rx.table.row(
-        cell(localized(e, "at_roc", "at")), cell(e["who"]), cell(e["unit"]), cell(rx.code(e["action"])),
+        cell(date_label(e["at"])), cell(e["who"]), cell(e["unit"]), cell(rx.code(e["action"])),
         cell(status_badge(e["outcome"], AuditOutcome, testid=None)), cell(e["target"]),
         cell(rx.text(e["before"], **small)), cell(rx.text(e["after"], **small)),
     )

@@ -11,7 +11,7 @@ from tpd_app.components.confirm import confirm_action
 from tpd_app.components.courses import checkbox, course_facts, kind_label, localized
 from tpd_app.components.forms import date_input
 from tpd_app.components.hours import messages
-from tpd_app.components.i18n import county_label, tr
+from tpd_app.components.i18n import county_label, date_label, tr
 from tpd_app.components.shell import page_frame
 from tpd_app.components.tables import data_table
 from tpd_app.domain.registration import RegistrationStatus, RegistrationWindow, Standing
@@ -82,7 +82,7 @@ def _result(row: rx.Var) -> rx.Component:
             ),
             rx.text(row["organizer"], " · ", county_label(row["county"]), " · ", kind_label(row["kind"]), size="2",
                     color=tokens.MUTED),
-            rx.text(tr("course.field.first_date"), ": ", localized(row, "first_date_roc", "first_date"), " · ",
+            rx.text(tr("course.field.first_date"), ": ", date_label(row["first_date"]), " · ",
                     tr("course.field.hours_short"), ": ", row["hours"], " · ", tr("course.field.code"), ": ",
                     row["code"], size="2"),
             spacing="1",
@@ -116,7 +116,7 @@ def catalogue_page() -> rx.Component:
 
 
 def _detail_session(row: rx.Var) -> rx.Component:
-    return rx.table.row(rx.table.cell(localized(row, "day_roc", "day")), rx.table.cell(row["start"], "–", row["end"]),
+    return rx.table.row(rx.table.cell(date_label(row["day"])), rx.table.cell(row["start"], "–", row["end"]),
                         rx.table.cell(row["lecturer"]))
 
 
@@ -173,8 +173,8 @@ def _standing() -> rx.Component:
             rx.cond(st["action"] != Standing.NONE.value, rx.vstack(
                 _seats(st),
                 rx.cond(st["opens"] != "", rx.text(
-                    tr("course.standing.window"), " ", localized(st, "opens_roc", "opens"), " – ",
-                    localized(st, "closes_roc", "closes"), size="2", data_testid="registration-window")),
+                    tr("course.standing.window"), " ", date_label(st["opens"]), " – ",
+                    date_label(st["closes"]), size="2", data_testid="registration-window")),
                 spacing="1")),
             messages(D),
             _call_to_action(st),

@@ -10,7 +10,7 @@ from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.courses import checkbox, localized
 from tpd_app.components.forms import date_input, field, field_error, named_upload
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import data_table
 from tpd_app.domain.courses import CourseStatus
@@ -209,7 +209,7 @@ def course_register_page() -> rx.Component:
 
 def _history_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(localized(row, "at_roc", "at")),
+        rx.table.cell(date_label(row["at"])),
         rx.table.cell(row["unit"]),
         rx.table.cell(tr(f"course.decision.{row['action']}")),
         rx.table.cell(row["reason"], data_testid="history-reason"),

@@ -9,7 +9,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.confirm import confirm_action
-from tpd_app.components.courses import course_facts, kind_label, labelled, localized, pager
+from tpd_app.components.courses import course_facts, kind_label, labelled, pager
 from tpd_app.components.forms import work_progress
 from tpd_app.components.i18n import COLON, date_label, tr
 from tpd_app.components.shell import app_shell
@@ -39,11 +39,11 @@ def _row(row: rx.Var) -> rx.Component:
 
 
 def _session(row: rx.Var) -> rx.Component:
-    return rx.text(localized(row, "day_roc", "day"), " ", row["start"], "–", row["end"], " ", row["lecturer"], size="2")
+    return rx.text(date_label(row["day"]), " ", row["start"], "–", row["end"], " ", row["lecturer"], size="2")
 
 
 def _history(row: rx.Var) -> rx.Component:
-    return rx.text(localized(row, "at_roc", "at"),
+    return rx.text(date_label(row["at"]),
                    " · ", row["unit"], " · ", tr(f"course.decision.{row['action']}"), " ", row["reason"],
                    size="1", color=tokens.MUTED)
 

@@ -22,7 +22,6 @@ from tpd_app.components.tables import (
 from tpd_app.domain import registration
 from tpd_app.domain.courses import CourseKind
 from tpd_app.domain.permissions import Function
-from tpd_app.state.base import AppState
 from tpd_app.state.handlers import MAX_UPLOAD_BYTES, XLSX_MIME
 from tpd_app.state.hours import (
     AttendanceState,
@@ -156,7 +155,7 @@ def _report_row(row: rx.Var) -> rx.Component:
 
 
 def _history_row(row: rx.Var) -> rx.Component:
-    return rx.text(localized(row, "at_roc", "at"),
+    return rx.text(date_label(row["at"]),
                    " · ", row["unit"], " · ", tr("attendance.event." + row["action"].to(str)),
                    " (", tr("attendance.field.revision"), " ", row["revision"], ", ", row["entries"], ") ",
                    row["reason"], size="1", color=tokens.MUTED)
@@ -399,7 +398,7 @@ def _compliance_tools() -> rx.Component:
         title=rx.text(tr("records.reminder.title")),
         consequence=[tr("records.reminder.consequence").to(str).replace("{count}", S.counts["short"].to_string())],
         confirm_key="records.reminder.send", on_confirm=S.send_reminders, testid="remind", colour=tokens.INFO)
-    when = rx.cond(AppState.lang == "en", S.reminded["when_iso"], S.reminded["when"]).to(str)
+    when = date_label(S.reminded["when"])
     return rx.vstack(
         rx.hstack(
             rx.cond(S.permissions["allow_print"] == "1",

@@ -9,7 +9,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
 from tpd_app.components.confirm import confirm_action
-from tpd_app.components.courses import localized, reason_dialog
+from tpd_app.components.courses import reason_dialog
 from tpd_app.components.hours import messages
 from tpd_app.components.i18n import COLON, date_label, tr
 from tpd_app.components.shell import app_shell
@@ -142,7 +142,7 @@ def _calendar_feed() -> rx.Component:
                               on_click=rx.set_clipboard(S.feed["address"].to(str)), data_testid="feed-copy"),
                     remake, stop, gap=tokens.SPACE_2, wrap="wrap"),
                 rx.text(tr("registration.feed.last_read"), COLON,
-                        rx.cond(S.feed["last_read"] != "", localized(S.feed, "last_read_roc", "last_read"),
+                        rx.cond(S.feed["last_read"] != "", date_label(S.feed["last_read"]),
                                 tr("registration.feed.never_read")),
                         size="1", color=tokens.MUTED, data_testid="feed-last-read"),
                 spacing="2", width="100%"),

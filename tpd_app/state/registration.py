@@ -82,7 +82,7 @@ class MyRegistrationsState(ActionMixin, AppState):
     FUNCTION: ClassVar = Function.TEACHER_REGISTRATIONS
 
     rows: list[Row] = []
-    #: Her personal calendar subscription: address ("" when she has none), last_read(_roc).
+    #: Her personal calendar subscription: address ("" when she has none), last_read (ISO).
     feed: Row = {}
 
     def _refresh(self) -> None:

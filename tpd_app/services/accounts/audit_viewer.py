@@ -79,7 +79,7 @@ def list_audit(session: Session, actor: Actor, *, who: str = "", unit_code: str 
     if end := _date(date_to):
         query = query.where(col(AuditLog.at) < end + timedelta(days=1))
     rows = session.exec(query.order_by(col(AuditLog.id).desc()).limit(LIMIT)).all()
-    return [{"id": str(row.id), "at": format_datetime(row.at, roc=False), "at_roc": format_datetime(row.at, roc=True),
+    return [{"id": str(row.id), "at": format_datetime(row.at, roc=False),
              "who": account.username if account else mask_personal(row.actor_label),
              "unit": unit.name if unit else "", "action": row.action, "outcome": row.outcome,
              "target": f"{row.target_type} {mask_personal(row.target_id)}".strip(),

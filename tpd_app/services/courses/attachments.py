@@ -78,7 +78,7 @@ def add_attachment(session: Session, actor: Actor, course_id: int, filename: str
     stored = uuid.uuid4().hex + extension
     row = CourseAttachment(course_id=course.id or 0, stored_name=stored, original_name=name,
                            content_type=content_type, size_bytes=len(data),
-                           uploaded_by_account_id=None if actor.is_teacher else actor.id)
+                           uploaded_by_account_id=actor.account_id)
     session.add(row)
     session.flush()
     target = storage_dir() / stored

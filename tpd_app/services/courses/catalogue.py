@@ -17,7 +17,7 @@ from tpd_app.domain.courses import LEVEL_BITS, CourseKind, code_range, hours_tex
 from tpd_app.domain.errors import NotFound
 from tpd_app.domain.registration import RegistrationWindow
 from tpd_app.domain.search_text import index_tokens, like_terms, match_query
-from tpd_app.domain.timeutil import format_date, parse_day, taipei_today, utcnow
+from tpd_app.domain.timeutil import parse_day, taipei_today, utcnow
 from tpd_app.domain.units import COUNTIES
 from tpd_app.models import CatalogueEntry, Course, CourseSession, CourseTopic, CourseTopicLink, Unit
 from tpd_app.services.platform.refcache import KeyedCache
@@ -298,7 +298,6 @@ def _result(entry: Any) -> dict[str, str]:
         "county": entry.county or "",
         "kind": entry.kind,
         "first_date": entry.first_date.isoformat(),
-        "first_date_roc": format_date(entry.first_date, roc=True),
         "last_date": entry.last_date.isoformat(),
         "hours": hours_text(entry.hours_minutes),
         "registration": _registration_state(entry),
@@ -319,7 +318,7 @@ def _read_detail(session: Session, code: str) -> dict[str, Any] | None:
     entry = session.exec(select(CatalogueEntry).where(CatalogueEntry.code == code)).first()
     if entry is None:
         return None
-    return {**with_roc_dates(entry.detail), "registration": _registration_state(entry)}
+    return {**entry.detail, "registration": _registration_state(entry)}
 
 
 #: Course pages are the same for every visitor and change when the course is published again or withdrawn
@@ -339,13 +338,3 @@ def published_detail(session: Session, code: str) -> dict[str, Any]:
     return detail
 
 
-def _roc(iso: str) -> str:
-    return format_date(date.fromisoformat(iso), roc=True) if iso else ""
-
-
-def with_roc_dates(detail: dict[str, Any]) -> dict[str, Any]:
-    """The published document with each date also in the ROC calendar (`*_roc`), which zh-TW shows."""
-    return {**detail,
-            "registration_opens_roc": _roc(detail.get("registration_opens", "")),
-            "registration_closes_roc": _roc(detail.get("registration_closes", "")),
-            "sessions": [{**s, "day_roc": _roc(s.get("day", ""))} for s in detail.get("sessions", [])]}

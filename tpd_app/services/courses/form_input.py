@@ -16,12 +16,12 @@ from tpd_app.domain.courses import (
     CourseKind,
     ScheduleFacts,
     SessionInput,
-    parse_date,
     parse_hours,
     parse_time,
     schedule_problems,
 )
 from tpd_app.domain.errors import ValidationFailed
+from tpd_app.domain.timeutil import parse_day
 from tpd_app.domain.units import COUNTIES
 from tpd_app.models import CourseTopic, Unit
 from tpd_app.services.platform.validation import clean, email_problem, phone_problem, url_problem
@@ -79,7 +79,7 @@ def _sessions(raw: Any, errors: dict[str, str]) -> list[SessionInput]:
     for index, row in enumerate(raw[:MAX_SESSIONS]):
         if not isinstance(row, dict):
             continue
-        day = parse_date(clean(row.get("day"), 16))
+        day = parse_day(clean(row.get("day"), 16))
         start = parse_time(clean(row.get("start"), 5))
         end = parse_time(clean(row.get("end"), 5))
         lecturer = clean(row.get("lecturer"), 100)
@@ -134,8 +134,8 @@ def parse_course(session: Session, data: dict[str, Any], *, complete: bool) -> C
         topic_codes=_str_list(data.get("topics"), known_topics),
         sessions=_sessions(data.get("sessions"), errors),
         online_registration=_flag(data.get("online_registration")),
-        registration_opens=parse_date(clean(data.get("registration_opens"), 10)),
-        registration_closes=parse_date(clean(data.get("registration_closes"), 10)),
+        registration_opens=parse_day(clean(data.get("registration_opens"), 10)),
+        registration_closes=parse_day(clean(data.get("registration_closes"), 10)),
         eligible_counties=_str_list(data.get("eligible_counties"), set(COUNTIES)),
         eligible_levels=_str_list(data.get("eligible_levels"), {v.value for v in AudienceLevel}),
         eligible_school_codes=school_codes,

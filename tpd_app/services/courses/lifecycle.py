@@ -100,7 +100,7 @@ def record_decision(session: Session, course: Course, actor: Actor, action: str,
     `version` returned."""
     assert course.id is not None
     session.add(CourseDecision(course_id=course.id, unit_id=actor.unit.id,
-                               account_id=None if actor.is_teacher else actor.id,
+                               account_id=actor.account_id,
                                action=action, from_status=before, to_status=course.status, reason=reason,
                                version=version))
     session.flush()
@@ -182,7 +182,7 @@ def register_course(session: Session, actor: Actor, data: dict[str, Any], *, sub
     parsed = parse_course(session, data, complete=submit)
     raise_if_invalid(parsed)
     course = Course(code="t" + uuid.uuid4().hex[:15], organizer_unit_id=organizer.id or 0, title="", kind="",
-                    created_by_account_id=None if actor.is_teacher else actor.id)
+                    created_by_account_id=actor.account_id)
     session.add(course)
     session.flush()
     assert course.id is not None
@@ -296,7 +296,7 @@ def history(session: Session, course: Course) -> list[dict[str, str]]:
         .where(CourseDecision.course_id == course.id).order_by(col(CourseDecision.id).desc())
     ).all()
     return [{"action": d.action, "to_status": d.to_status, "reason": d.reason, "unit": d.name,
-             "at": format_datetime(d.at, roc=False), "at_roc": format_datetime(d.at, roc=True)} for d in rows]
+             "at": format_datetime(d.at, roc=False)} for d in rows]
 
 
 def row(course: Course, organizer_name: str = "") -> dict[str, str]:

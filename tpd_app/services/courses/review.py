@@ -67,7 +67,7 @@ def course_for_review(session: Session, actor: Actor, course_id: Any, *, ip: str
         NotFound, Forbidden: as `load_for_decision`.
     """
     course, organizer = load_for_decision(session, actor, course_id, Function.COURSE_REVIEW, ip=ip)
-    detail = catalogue.with_roc_dates(catalogue.course_detail_dict(session, course))
+    detail = catalogue.course_detail_dict(session, course)
     return {**detail, "id": course.id, "status": course.status, "organizer": organizer.name,
             "history": history(session, course), "late_allowed_reason": course.late_allowed_reason,
             "since_return": versions.since_return(session, course)}
@@ -211,7 +211,7 @@ def save_autoreview(session: Session, actor: Actor, mode: Any, organizer_ids: An
     if setting is None:
         setting = AutoReviewSetting(centre_unit_id=actor.unit.id)
     setting.mode, setting.organizer_ids, setting.kinds = mode, ids, kind_values
-    setting.updated_by_account_id = None if actor.is_teacher else actor.id
+    setting.updated_by_account_id = actor.account_id
     setting.updated_at = utcnow()
     session.add(setting)
     session.flush()

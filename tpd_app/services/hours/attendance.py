@@ -80,7 +80,7 @@ def _list_of(session: Session, course: Course) -> AttendanceList | None:
 def _event(session: Session, actor: Actor, roster: AttendanceList, action: str, reason: str = "") -> None:
     entries = len(_entries(session, roster))
     session.add(AttendanceEvent(list_id=roster.id or 0, unit_id=actor.unit.id,
-                                account_id=None if actor.is_teacher else actor.id, action=action,
+                                account_id=actor.account_id, action=action,
                                 revision=roster.revision, reason=reason, entries=entries, late=roster.late))
     session.flush()
 
@@ -186,7 +186,7 @@ def _view(session: Session, course: Course, roster: AttendanceList) -> dict[str,
                     for e, t, u in rows],
         "history": [{"action": ev.action, "unit": name, "reason": ev.reason, "revision": str(ev.revision),
                      "entries": str(ev.entries), "late": "1" if ev.late else "",
-                     "at": format_datetime(ev.at, roc=False), "at_roc": format_datetime(ev.at, roc=True)}
+                     "at": format_datetime(ev.at, roc=False)}
                     for ev, name in history],
     }
 
@@ -495,7 +495,7 @@ def confirm_list(session: Session, actor: Actor, list_id: Any, *, ip: str = "",
             school_year=school_year_of(course.last_date), school_unit_id=school.id or 0,
             school_county=school.county, school_level=school.school_level,
             organizer_unit_id=organizer.id or 0, organizer_county=organizer.county, course_kind=course.kind,
-            attendance_list_id=roster.id, confirmed_at=now, confirmed_by_account_id=actor.id)
+            attendance_list_id=roster.id, confirmed_at=now, confirmed_by_account_id=actor.account_id)
         session.add(record)
         added.append(record)
         mails.append({"to": teacher.email, "kind": "hours_confirmed",
@@ -511,7 +511,7 @@ def confirm_list(session: Session, actor: Actor, list_id: Any, *, ip: str = "",
     rollups.apply_confirmation(session, added, superseded)
     roster.status = L.CONFIRMED.value
     roster.confirmed_at = now
-    roster.confirmed_by_account_id = actor.id
+    roster.confirmed_by_account_id = actor.account_id
     session.add(roster)
     session.flush()
     _event(session, actor, roster, "confirm")

@@ -55,9 +55,8 @@ def my_feed(session: Session, actor: Actor, *, ip: str = "") -> dict[str, str]:
     require(actor, Function.TEACHER_REGISTRATIONS, ip=ip)
     feed = _feed(session, actor.id)
     if feed is None:
-        return {"address": "", "last_read": "", "last_read_roc": ""}
-    return {"address": _address(feed.feed_key), "last_read": format_datetime(feed.last_read_at, roc=False),
-            "last_read_roc": format_datetime(feed.last_read_at, roc=True)}
+        return {"address": "", "last_read": ""}
+    return {"address": _address(feed.feed_key), "last_read": format_datetime(feed.last_read_at, roc=False)}
 
 
 def make_feed(session: Session, actor: Actor, *, ip: str = "") -> str:

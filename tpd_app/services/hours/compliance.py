@@ -179,8 +179,7 @@ def _last_reminder(session: Session, school_id: int) -> dict[str, str]:
                                  .where(ComplianceReminder.school_unit_id == school_id).scalar_subquery())).one()
     if row[0] is None:
         return {}
-    return {"when": format_datetime(row[0], roc=True), "when_iso": format_datetime(row[0], roc=False),
-            "count": str(row[1])}
+    return {"when": format_datetime(row[0], roc=False), "count": str(row[1])}
 
 
 def school_compliance(session: Session, actor: Actor, query: ComplianceQuery | None = None, *,

@@ -245,10 +245,7 @@ def course_standing(session: Session, actor: Actor | None, code: str, *, today: 
                 "seats_left": str(max(0, course.capacity - taken)) if course.capacity else "",
                 "full": "1" if full else "", "waiting": str(waiting),
                 "opens": course.registration_opens.isoformat() if course.registration_opens else "",
-                "opens_roc": format_date(course.registration_opens, roc=True) if course.registration_opens else "",
                 "closes": course.registration_closes.isoformat() if course.registration_closes else "",
-                "closes_roc": format_date(course.registration_closes, roc=True)
-                if course.registration_closes else "",
                 "action": "", "status": "", "position": "", "would_be": "", "refusal": "", "registration_id": "",
                 "can_withdraw": "", "ics": ""}
     facts = course_facts(course, in_catalogue=True)
