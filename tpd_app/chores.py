@@ -22,6 +22,7 @@ from tpd_app.services.hours.registration import send_reminders
 from tpd_app.services.hours.subscriptions import send_digests
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.sql import upsert_insert
+from tpd_app.services.reporting.months import send_reminders as remind_unconfirmed_months
 
 #: The daily digest goes out in the morning (Taipei), with the previous day's matching courses.
 DIGEST_HOUR = 7
@@ -41,6 +42,9 @@ CHORES: tuple[Chore, ...] = (
     Chore("send-digests", lambda session, _today: send_digests(session), from_hour=DIGEST_HOUR),
     # The day before a course: its registered teachers are reminded, in the morning like the digest.
     Chore("send-course-reminders", lambda session, today: send_reminders(session, today), from_hour=DIGEST_HOUR),
+    # Back-end counties: a month they sent and have not confirmed, from the 1st of the next (SPEC §3.5).
+    Chore("send-reporting-reminders", lambda session, today: remind_unconfirmed_months(session, today),
+          from_hour=DIGEST_HOUR),
 )
 
 

@@ -9,6 +9,7 @@ from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
 from tpd_app.domain.permissions import Actor
 from tpd_app.domain.permissions import Function as F
+from tpd_app.domain.reporting import may_manage_clients, may_set_modes
 from tpd_app.domain.workqueue import Queue
 
 HOME = "/"
@@ -31,6 +32,10 @@ ATTENDANCE = "/course/attendance"
 CONFIRM_LISTS = "/attendance/confirm"
 COURSE_EDIT = "/course/edit"
 STATS_REPORT = "/stats/report"
+#: Back-end reporting (SPEC §3.5): a unit's API clients; how each county reports (the national centre).
+REPORTING_CLIENTS = "/reporting/clients"
+REPORTING_MODES = "/reporting/modes"
+REPORTING_MONTHS = "/reporting/months"
 
 #: The page of each function key (business and teacher functions).
 FUNCTION_ROUTES: dict[F, str] = {
@@ -81,6 +86,12 @@ PAGE_RULES: dict[str, PageRule] = {
     DIRECTORY: PageRule(F.ACCOUNTS_SUBORDINATE, "oversight", "directory", "directory.title"),
     AUDIT: PageRule(None, "oversight", "audit", "audit.title", shown_to=may_view_audit),
     TOPICS: PageRule(F.COURSE_REVIEW, "oversight", "topics", "topics.title", shown_to=may_manage_topics),
+    REPORTING_CLIENTS: PageRule(F.COURSE_REVIEW, "oversight", "api_clients", "reporting.clients.title",
+                                shown_to=may_manage_clients),
+    REPORTING_MONTHS: PageRule(F.COURSE_REVIEW, "oversight", "reported_months", "reporting.months.title",
+                               shown_to=may_manage_clients),
+    REPORTING_MODES: PageRule(F.COURSE_REVIEW, "oversight", "reporting_modes", "reporting.modes.title",
+                              shown_to=may_set_modes),
     REGISTRANTS: PageRule(F.COURSE_BROWSE_OWN),
     ATTENDANCE: PageRule(F.COURSE_MANAGE),
     UNITS: PageRule(F.ACCOUNTS_SUBORDINATE),
@@ -94,6 +105,7 @@ def page_function(path: str) -> F | None:
 
 
 _SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, PARTICIPANTS, CONFIRM_LISTS,
+                        REPORTING_CLIENTS, REPORTING_MODES, REPORTING_MONTHS,
                         *FUNCTION_ROUTES.values()})
 
 

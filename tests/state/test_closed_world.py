@@ -88,11 +88,16 @@ OWN_RECORD: dict[str, frozenset[str]] = {
     "PasswordState.save": frozenset({"teacher", "business_account", "login_session"}),
     # A school reminds its own teachers who are short of their hours (the Penghu school's own teacher).
     "SchoolRecordsState.send_reminders": frozenset({"compliance_reminder", "outbox_message"}),
+    # A county bureau keeps its own unit's API clients (the Penghu bureau's own).
+    "ApiClientsState.create": frozenset({"api_client"}),
+    "ApiClientsState.rotate": frozenset({"api_client"}),
+    "ApiClientsState.revoke": frozenset({"api_client"}),
 }
 
 #: Everything else: refused for a caller without the right, writes nothing, shows no one else's data.
 GUARDED: dict[str, str] = {
     "AppState": "",
+    "ApiClientsState": "load",
     "HomeState": "load",
     "ApplyState": "",
     "AttendanceState": "add correct download_template import_file import_good_rows load remove run_import set_hours "
@@ -117,6 +122,8 @@ GUARDED: dict[str, str] = {
     "RegisterState": "load search",
     "RegistrantsState": "accept accept_selected ask_decline close_decline confirm_decline load toggle",
     "ReportPermissionState": "load save_rule",
+    "ReportedMonthsState": "choose confirm load",
+    "ReportingModesState": "load save",
     "ReviewState": "allow_late approve_selected close_course decide go_page load open_course search toggle",
     "SchoolRecordsState": "apply_filters close_teacher export_summary go_page load open_teacher print_page",
     "StatsReportState": "load",
@@ -363,6 +370,9 @@ HTTP_PUBLIC_BY_DESIGN: dict[str, str] = {
     "GET /api/attendance/template.xlsx": "an empty template for any signed-in person",
     "GET /api/me/records.pdf": "the caller's own training record",
     "GET /api/ready": "readiness: which checks pass, no one's data",
+    "GET /api/v1/openapi.json": "the reporting API's description (no one's data)",
+    "GET /api/v1/docs": "the reporting API's browsable description",
+    "GET /api/v1/docs/oauth2-redirect": "the browsable description's sign-in return page (static)",
 }
 #: Ends the caller's own session: called last, in the test below, not in the sweep.
 HTTP_SIGN_OUT = "POST /api/auth/logout"
@@ -370,9 +380,21 @@ _PATH_PARAM = re.compile(r"\{(\w+)\}")
 
 
 def _routes() -> list[tuple[str, str]]:
+    """Every (method, path), the reporting API mounted under /api/v1 included (its static files are not routes)."""
+    from starlette.routing import Mount
+
     from tpd_app.api.app import build_api
 
-    return sorted((method, route.path) for route in build_api().routes for method in route.methods - {"HEAD"})
+    def flat(routes: list, prefix: str = "") -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        for route in routes:
+            if isinstance(route, Mount):
+                found += flat(route.routes, prefix + route.path)
+            elif getattr(route, "methods", None):
+                found += [(method, prefix + route.path) for method in route.methods - {"HEAD"}]
+        return found
+
+    return sorted(flat(build_api().routes))
 
 
 def _client():
@@ -402,6 +424,8 @@ def test_no_http_route_acts_or_leaks_for_a_caller_without_the_right(network: Net
                 headers = {"origin": "http://testserver", **({"cookie": cookie} if cookie else {})}
                 if method == "GET":
                     response = client.get(url, params={"token": value}, headers=headers)
+                elif method == "PUT":  # the reporting API: a body of the right shape, no token but the cookie
+                    response = client.put(url, json={"rows": [{"national_id": value}]}, headers=headers)
                 else:
                     response = client.post(url, data={"ticket": value, "next": "/home"}, headers=headers)
                 calls += 1

@@ -16,6 +16,7 @@ Started from `vulture tpd_app --make-whitelist` and trimmed to one line a name. 
   badge iterates the enum (the services write them as plain strings).
 - Navigation rows: the `NavEntry` keys the sidebar reads as `entry["href"]`.
 - Permission listing: `allowed_functions` lists the matrix for the permission and navigation tests.
+- The reporting API: FastAPI's registered endpoints and handlers, pydantic's `model_config`.
 - Middleware: Reflex calls `preprocess` on every middleware the app adds.
 - Test hooks: the functions the test fixtures call to reset process-wide engines and settings.
 """
@@ -58,6 +59,9 @@ teacher_register_page
 teacher_registrations_page
 teacher_subscriptions_page
 topics_page
+api_clients_page
+reporting_modes_page
+reported_months_page
 unit_contact_page
 units_page
 
@@ -89,6 +93,10 @@ _.updated_by_account_id
 _.uploaded_at
 _.uploaded_by_account_id
 _.website
+
+reported_by_client_id
+actor_client_id
+rotated_at
 
 # SQLAlchemy hooks
 _.impl
@@ -129,6 +137,16 @@ _.href
 
 # Permission listing
 allowed_functions
+
+# The reporting API (FastAPI): pydantic reads `model_config` from each model class; the app calls the
+# endpoint and exception-handler functions its decorators register
+model_config
+domain_error
+rate_limited
+invalid
+me
+put_course
+put_attendance
 
 # Middleware
 preprocess

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tpd_app.api import attachments, auth, health, hours
+from tpd_app.api import attachments, auth, health, hours, v1
 from tpd_app.api.access import AccessLog
 from tpd_app.api.limits import BodyLimit
 from tpd_app.api.uploads import UploadSession
@@ -47,6 +48,7 @@ def build_api() -> Starlette:
     id and its line, refusals included). `BodyLimit` sits inside `SecurityHeaders` so
     its 413 carries the same headers; `UploadSession` holds every upload to its own request's session.
     """
-    return Starlette(routes=[*auth.ROUTES, *attachments.ROUTES, *hours.ROUTES, *health.ROUTES],
+    return Starlette(routes=[*auth.ROUTES, *attachments.ROUTES, *hours.ROUTES, *health.ROUTES,
+                             Mount(v1.PREFIX, app=v1.build())],
                      middleware=[Middleware(AccessLog), Middleware(SecurityHeaders), Middleware(BodyLimit),
                                  Middleware(UploadSession)])

@@ -7,6 +7,8 @@ otherwise by counting what `receive()` delivers.
 
 from __future__ import annotations
 
+import json
+
 from reflex.constants import Endpoint
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,6 +24,9 @@ UPLOAD_LIMIT = max(attachments.MAX_PER_COURSE * attachments.MAX_BYTES, uploads.M
 #: The sign-in form carries a login ticket and a next path.
 AUTH_LIMIT = 8 * 1024
 DEFAULT_LIMIT = 64 * 1024
+#: The reporting API: a whole attendance list (2,000 rows) or a course with its sessions, with room to spare.
+API_PREFIX = "/api/v1/"
+API_LIMIT = 4 * 1024 * 1024
 
 _TOO_LARGE = "上傳內容太大 / Request body too large\n".encode()
 _TOO_LARGE_START: Message = {
@@ -38,6 +43,8 @@ def limit_for(path: str) -> int:
         return UPLOAD_LIMIT
     if path.startswith("/api/auth/"):
         return AUTH_LIMIT
+    if path.startswith(API_PREFIX):
+        return API_LIMIT
     return DEFAULT_LIMIT
 
 
@@ -48,7 +55,18 @@ def _declared_length(scope: Scope) -> int | None:
     return max(lengths) if lengths else None
 
 
-async def _refuse(send: Send) -> None:
+_TOO_LARGE_PROBLEM = json.dumps({"type": "about:blank", "title": "Payload Too Large", "status": 413,
+                                 "detail": "請求內容超過 4 MiB 上限 / The request body is over the 4 MiB limit",
+                                 "key": "api.error.too_large", "errors": []}, ensure_ascii=False).encode()
+
+
+async def _refuse(send: Send, path: str) -> None:
+    if path.startswith(API_PREFIX):  # the API answers every error as problem+json
+        body, media = _TOO_LARGE_PROBLEM, b"application/problem+json"
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", media), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+        return
     await send(_TOO_LARGE_START)
     await send({"type": "http.response.body", "body": _TOO_LARGE})
 
@@ -70,7 +88,7 @@ class BodyLimit:
         limit = limit_for(scope["path"])
         declared = _declared_length(scope)
         if declared is not None and declared > limit:
-            await _refuse(send)
+            await _refuse(send, scope["path"])
             return
 
         received = 0
@@ -89,7 +107,7 @@ class BodyLimit:
                     cut = True
                     if not started:
                         answered = True
-                        await _refuse(send)
+                        await _refuse(send, scope["path"])
                     return {"type": "http.disconnect"}
             return message
 

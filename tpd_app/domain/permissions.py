@@ -140,12 +140,13 @@ class UnitRef:
 
 @dataclass(frozen=True)
 class Actor:
-    """Whoever is signed in: a business account or a teacher.
+    """Whoever is signed in: a business account or a teacher; or an API client calling for its owner unit
+    (`kind="client"`, `id` the client's: it is decided like an account of that unit).
 
-    `grants` is the per-account narrowing (None: everything the category allows).
+    `grants` is the per-account narrowing (None: everything the category allows); a client's scopes.
     """
 
-    kind: Literal["account", "teacher"]
+    kind: Literal["account", "teacher", "client"]
     id: int
     unit: UnitRef
     category: AccountCategory | None = None
@@ -157,7 +158,7 @@ class Actor:
 
     @property
     def account_id(self) -> int | None:
-        """The business account acting (None for a teacher): what `*_by_account_id` keeps."""
+        """The business account acting (None for a teacher or an API client): what `*_by_account_id` keeps."""
         return self.id if self.kind == "account" else None
 
 

@@ -37,6 +37,7 @@ from tpd_app.models.hours import (
 )
 from tpd_app.models.ledger import TrainingRecord
 from tpd_app.models.platform import AuditLog, ChoreRun, OutboxMessage
+from tpd_app.models.reporting import ApiClient, CountyReporting, ReportedCourse, ReportedMonth, ReportRejection
 from tpd_app.models.stats import (
     DIST_CAP_MINUTES,
     StatsCourseFact,
@@ -68,6 +69,7 @@ __all__ = [
     "UNMANAGED_INDEXES",
     "UNMANAGED_TABLE_PREFIXES",
     "AccountApplication",
+    "ApiClient",
     "AttendanceEntry",
     "AttendanceEvent",
     "AttendanceList",
@@ -80,6 +82,7 @@ __all__ = [
     "ChoreRun",
     "ComplianceReminder",
     "ComplianceRuleRow",
+    "CountyReporting",
     "Course",
     "CourseAttachment",
     "CourseDecision",
@@ -95,6 +98,9 @@ __all__ = [
     "PasswordReset",
     "RegistrationTally",
     "ReportPermission",
+    "ReportRejection",
+    "ReportedCourse",
+    "ReportedMonth",
     "StatsCourseFact",
     "StatsMonth",
     "StatsRoster",

@@ -68,6 +68,10 @@ class AttendanceList(SQLModel, table=True):
     submitted_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True, index=True))
     confirmed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     confirmed_by_account_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
+    #: Sent through the API by a back-end county (SPEC §3.5): the Taipei month of the last push (`2026-11`),
+    #: whose confirmation by the county credits it; None for a list made on the network's pages.
+    reported_month: str | None = Field(default=None, max_length=7, index=True)
+    reported_by_client_id: int | None = Field(default=None, foreign_key="api_client.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 

@@ -27,6 +27,8 @@ class AuditLog(SQLModel, table=True):
     )
     actor_teacher_id: int | None = Field(default=None, foreign_key="teacher.id", index=True)
     actor_label: str = Field(default="", max_length=100)
+    #: An API client's calls (SPEC §3.5): the client, its owner in `unit_id`.
+    actor_client_id: int | None = Field(default=None, foreign_key="api_client.id", index=True)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     action: str = Field(max_length=64, index=True)
     outcome: str = Field(default="ok", max_length=16, index=True)

@@ -197,6 +197,49 @@ def register_course(session: Session, actor: Actor, data: dict[str, Any], *, sub
     return course.code
 
 
+def publish_reported(session: Session, actor: Actor, organizer: Unit, parsed: CourseInput, course: Course | None,
+                     *, ip: str = "", today: date | None = None) -> Course:
+    """A course sent by its reviewing centre's own system (後端資訊傳報, SPEC §3.5): created or updated as
+    reviewed by that centre and published at once. The caller has checked the centre's jurisdiction over
+    `organizer` and validated `parsed` as complete; the 14-day rule does not apply (the centre's own system
+    registered it).
+    """
+    raise_if_invalid(parsed)
+    created = course is None
+    if course is None:
+        course = Course(code="t" + uuid.uuid4().hex[:15], organizer_unit_id=organizer.id or 0, title="", kind="")
+        session.add(course)
+        session.flush()
+        assert course.id is not None
+        course.code = course_code(roc_year((today or taipei_today()).year), course.id)
+    before_status = course.status
+    before = {} if created else snapshot(session, course)
+    capacity_before = course.capacity
+    course.organizer_unit_id = organizer.id or 0
+    _apply(session, course, parsed)
+    now = utcnow()
+    course.reviewer_unit_id = actor.unit.id
+    course.submitted_at = course.submitted_at or now
+    course.first_submitted_at = course.first_submitted_at or now
+    course.status, course.decided_at, course.decision_reason = CourseStatus.APPROVED.value, now, ""
+    session.add(course)
+    session.flush()
+    catalogue.publish(session, course)
+    if created:
+        notify_subscribers(session, course)
+    if before_status != course.status or created:
+        record_decision(session, course, actor, "reported", before_status if not created else "draft")
+    else:
+        rollups.sync_course(session, course.id or 0)
+    if capacity_before and (course.capacity == 0 or course.capacity > capacity_before):
+        seats_added(session, course)
+    after = snapshot(session, course)
+    old, new = audit.changed_fields(before, after) if before else ({}, after)
+    audit.record(session, action="course.reported", actor=actor, target_type="course", target_id=course.code,
+                 before=old or None, after=new, ip=ip)
+    return course
+
+
 def update_course(session: Session, actor: Actor, course_id: int, data: dict[str, Any], *, submit: bool,
                   ip: str = "", today: date | None = None) -> str:
     """Edit a draft, returned or published course (and optionally submit it); returns the new status.

@@ -345,6 +345,81 @@ def import_list(session: Session, actor: Actor, course_id: Any, filename: str, d
     return {"rows": report, "imported": imported, "errors": errors}
 
 
+def replace_reported_list(session: Session, actor: Actor, course: Course, organizer: Unit, rows: list[Any], *,
+                          month: str, client_id: int, ip: str = "", today: date | None = None) -> dict[str, Any]:
+    """The whole list of `course` as a back-end county's system sent it (SPEC §3.5): every row is checked
+    as an Excel row is (ID and checksum, a known teacher, the name when given, hours not above the
+    course's); the good rows replace the list, which waits, provisional, for the month's confirmation. A
+    confirmed list sent again with other rows becomes its next revision; the same rows again change nothing.
+    The caller has checked the county's jurisdiction over `organizer`.
+
+    Returns `{"result": created | replaced | unchanged, "accepted", "rejected", "rows": [...]}`.
+
+    Raises:
+        DomainError: the course is not published or has not ended.
+        ValidationFailed: more rows than a list may have.
+    """
+    today = today or taipei_today()
+    if course.status not in {s.value for s in PUBLISHED}:
+        raise DomainError("attendance.error.not_published")
+    if not _ended(course, today):
+        raise DomainError("attendance.error.not_ended")
+    if len(rows) > MAX_ENTRIES:
+        raise ValidationFailed({"rows": "attendance.error.too_many"})
+    report: list[dict[str, str]] = []
+    good: dict[int, int] = {}
+    seen: set[str] = set()
+    for number, raw in enumerate(rows):
+        raw = raw if isinstance(raw, dict) else {}
+        national_id = normalize_national_id(clean(raw.get("national_id"), 20))
+        name = clean(raw.get("name"), 100) or None
+        minutes, problem = _parse_minutes(raw.get("hours"), course)
+        teacher = None
+        if national_id in seen:
+            problem = "attendance.error.duplicate"
+        else:
+            teacher, id_problem = _teacher_problem(session, national_id, name)
+            problem = id_problem or problem
+        seen.add(national_id)
+        report.append({"row": str(number), "national_id": mask_national_id(national_id),
+                       "result": "rejected" if problem else "accepted", "problem": problem or ""})
+        if not problem and teacher is not None and minutes is not None:
+            good[teacher.id or 0] = minutes
+    accepted = len(good)
+    outcome = {"accepted": accepted, "rejected": len(report) - accepted, "rows": report}
+    if not good:
+        return {"result": "unchanged", **outcome}
+    roster = _list_of(session, course)
+    current = {e.teacher_id: e.minutes for e in _entries(session, roster)} if roster else {}
+    if roster is not None and current == good and roster.status in (L.SUBMITTED.value, L.CONFIRMED.value):
+        return {"result": "unchanged", **outcome}
+    result = "replaced" if roster is not None else "created"
+    if roster is None:
+        roster = AttendanceList(course_id=course.id or 0, organizer_unit_id=organizer.id or 0,
+                                reviewer_unit_id=actor.unit.id)
+        session.add(roster)
+        session.flush()
+    elif roster.status == L.CONFIRMED.value:
+        roster.revision += 1
+    for entry in _entries(session, roster):
+        session.delete(entry)
+    session.flush()
+    session.add_all([AttendanceEntry(list_id=roster.id or 0, teacher_id=t, minutes=m, source="api")
+                     for t, m in sorted(good.items())])
+    assert course.last_date is not None
+    roster.status, roster.reviewer_unit_id, roster.return_reason = L.SUBMITTED.value, actor.unit.id, ""
+    roster.reported_month, roster.reported_by_client_id = month, client_id
+    roster.late = is_late(course.last_date, today)
+    roster.submitted_at = roster.updated_at = utcnow()
+    session.add(roster)
+    session.flush()
+    _event(session, actor, roster, "reported")
+    audit.record(session, action="attendance.reported", actor=actor, target_type="course", target_id=course.code,
+                 after={"list": roster.id, "revision": roster.revision, "entries": accepted,
+                        "rejected": outcome["rejected"], "month": month}, ip=ip)
+    return {"result": result, **outcome}
+
+
 def submit_list(session: Session, actor: Actor, course_id: Any, *, ip: str = "", today: date | None = None) -> bool:
     """Send the list to the reviewing centre; returns whether it is late (more than a month after the end).
 
@@ -403,7 +478,9 @@ def confirmation_queue(session: Session, actor: Actor, *, ip: str = "") -> list[
     require(actor, Function.COURSE_REVIEW, ip=ip)
     stmt = _scope(select(AttendanceList, Course, Unit).join(Course, col(Course.id) == AttendanceList.course_id)
                   .join(Unit, col(Unit.id) == AttendanceList.organizer_unit_id), actor)
-    rows = session.exec(stmt.where(AttendanceList.status == L.SUBMITTED.value)
+    # Lists a back-end county's system sent are confirmed with their month (`reporting.months`), not here.
+    rows = session.exec(stmt.where(AttendanceList.status == L.SUBMITTED.value,
+                                   col(AttendanceList.reported_month).is_(None))
                         .order_by(col(AttendanceList.submitted_at)).limit(200)).all()
     return [{"id": str(roster.id), "code": course.code, "title": course.title, "organizer": unit.name,
              "last_date": format_date(course.last_date, roc=False) if course.last_date else "",
@@ -441,11 +518,12 @@ def list_for_review(session: Session, actor: Actor, list_id: Any, *, ip: str = "
 
 
 def confirm_list(session: Session, actor: Actor, list_id: Any, *, ip: str = "",
-                 progress: Callable[[int, int], None] | None = None) -> int:
+                 progress: Callable[[int, int], None] | None = None, by_month: bool = False) -> int:
     """Confirm a submitted list: credit every attendee in the ledger in this one transaction.
 
     A correction supersedes changed or removed rows and adds new ones, so history stays. Returns
     the number of attendees credited. `progress(done, total)` hears every 100 entries (a progress bar).
+    A list a back-end county's system sent is confirmed only with its month (`by_month`, `reporting.months`).
 
     Raises:
         Forbidden: outside its jurisdiction or its own course. NotFound: no such list.
@@ -454,6 +532,8 @@ def confirm_list(session: Session, actor: Actor, list_id: Any, *, ip: str = "",
     roster, course = _for_decision(session, actor, list_id, ip=ip)
     if roster.status != L.SUBMITTED.value:
         raise DomainError("attendance.error.not_submitted")
+    if roster.reported_month and not by_month:  # a back-end county's lists go with their month
+        raise DomainError("attendance.error.reported")
     organizer = session.get(Unit, course.organizer_unit_id)
     assert organizer is not None and course.last_date is not None
     now = utcnow()

@@ -30,8 +30,9 @@ def record(
     row = AuditLog(
         action=action,
         outcome=outcome,
-        actor_account_id=actor.id if actor and not actor.is_teacher else None,
+        actor_account_id=actor.id if actor and actor.kind == "account" else None,
         actor_teacher_id=actor.id if actor and actor.is_teacher else None,
+        actor_client_id=actor.id if actor and actor.kind == "client" else None,
         actor_label=actor_label[:100],
         unit_id=actor.unit.id if actor else None,
         target_type=target_type,

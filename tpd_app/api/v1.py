@@ -1,0 +1,294 @@
+"""The county reporting API, `/api/v1` (後端資訊傳報, SPEC §3.5): what a county's own training system (or a
+national platform) sends — its courses, upserted by its own ids, and their attendance lists, put whole.
+
+FastAPI describes it (`/api/v1/openapi.json`, browsable at `/api/v1/docs` with files served by the app
+itself). A call authenticates with `Authorization: Bearer tpd_…` (a client made on the network's page
+/reporting/clients) and then runs as the client's owner unit through the permission matrix. Errors are
+`application/problem+json` in the caller's language (`Accept-Language`: zh-TW unless it asks for English).
+Endpoints are plain functions: FastAPI runs them in its thread pool, off the event loop the pages share.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Path, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi_offline import FastAPIOffline
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session
+
+from tpd_app.domain.courses import MAX_CAPACITY, MAX_SESSIONS, AudienceLevel, CourseKind
+from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated, NotFound, ValidationFailed
+from tpd_app.domain.permissions import Actor
+from tpd_app.domain.units import COUNTIES
+from tpd_app.i18n import translate
+from tpd_app.models import ApiClient
+from tpd_app.services.hours.attendance import MAX_ENTRIES
+from tpd_app.services.platform.db import transaction
+from tpd_app.services.reporting import clients, intake
+
+PREFIX = "/api/v1"
+PROBLEM = "application/problem+json"
+#: Per client and worker: a sustained rate and the burst above it, then 429 with Retry-After.
+RATE_PER_SECOND = 20.0
+RATE_BURST = 40
+EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+
+Kind = Literal[tuple(k.value for k in CourseKind)]  # type: ignore[valid-type]
+Level = Literal[tuple(v.value for v in AudienceLevel)]  # type: ignore[valid-type]
+County = Literal[tuple(COUNTIES)]  # type: ignore[valid-type]
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457): `key` names the message, `detail` says it in the caller's language."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    key: str
+    errors: list[dict[str, str]] = []
+
+
+class SessionDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    day: date = Field(description="The day, ISO (2026-11-20).")
+    start: str = Field(pattern=r"^\d{2}:\d{2}$", examples=["13:30"])
+    end: str = Field(pattern=r"^\d{2}:\d{2}$", examples=["16:30"])
+    lecturer: str = Field(default="", max_length=100)
+
+
+class CourseDoc(BaseModel):
+    """A course as the county's system holds it: the fields and rules of the network's course form."""
+
+    model_config = ConfigDict(extra="forbid")
+    organizer_code: str = Field(min_length=1, max_length=32, description="The organizing school's code (學校代碼).")
+    title: str = Field(min_length=1, max_length=200)
+    kind: Kind  # type: ignore[valid-type]
+    hours: float = Field(gt=0, le=999, description="Hours offered, in half hours (1.5).")
+    capacity: int = Field(ge=1, le=MAX_CAPACITY)
+    credits: int = Field(default=0, ge=0, le=20)
+    topics: list[str] = Field(min_length=1, max_length=20, description="Topic codes (課程類別), e.g. special_ed.")
+    audience_levels: list[Level] = Field(min_length=1, max_length=4)  # type: ignore[valid-type]
+    sessions: list[SessionDoc] = Field(min_length=1, max_length=MAX_SESSIONS)
+    description: str = Field(default="", max_length=4000)
+    venue: str = Field(default="", max_length=300)
+    online_url: str = Field(default="", max_length=300)
+    audience_subjects: str = Field(default="", max_length=200)
+    audience_roles: str = Field(default="", max_length=200)
+    contact_name: str = Field(min_length=1, max_length=100)
+    contact_phone: str = Field(min_length=1, max_length=40)
+    contact_email: str = Field(min_length=1, max_length=200)
+    online_registration: bool = False
+    registration_opens: date | None = None
+    registration_closes: date | None = None
+    eligible_counties: list[County] = Field(default=[], max_length=22)  # type: ignore[valid-type]
+    eligible_levels: list[Level] = Field(default=[], max_length=4)  # type: ignore[valid-type]
+    eligible_school_codes: list[str] = Field(default=[], max_length=200)
+
+
+class CourseResult(BaseModel):
+    external_id: str
+    code: str = Field(description="The network's course code (課程代碼).")
+    status: str
+    result: Literal["created", "updated", "unchanged"]
+
+
+class AttendanceRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    national_id: str = Field(min_length=1, max_length=20)
+    name: str = Field(default="", max_length=100, description="Checked against the teacher's name when given.")
+    hours: float | None = Field(default=None, gt=0, le=999, description="Hours credited; blank: the course's.")
+
+
+class AttendanceDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rows: list[AttendanceRow] = Field(max_length=MAX_ENTRIES)
+
+
+class RowResult(BaseModel):
+    row: str
+    national_id: str = Field(description="Masked (A12****789).")
+    result: Literal["accepted", "rejected"]
+    problem: str = Field(description="The message key of a rejected row.")
+    message: str = ""
+
+
+class AttendanceResult(BaseModel):
+    external_id: str
+    code: str
+    result: Literal["created", "replaced", "unchanged"]
+    accepted: int
+    rejected: int
+    rows: list[RowResult]
+
+
+class Me(BaseModel):
+    name: str
+    key_id: str
+    owner: str
+    scopes: list[str]
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {PROBLEM: {}}, "description": text}
+    for code, text in ((401, "No token, or one not accepted"), (403, "Outside the client's scopes or jurisdiction"),
+                       (404, "No such course"), (409, "Not possible now (e.g. the course has not ended)"),
+                       (413, "Body too large"), (422, "Invalid fields, with their paths"), (429, "Too many calls"))}
+
+
+def _lang(request: Request) -> str:
+    accept = request.headers.get("accept-language", "").lower()
+    return "en" if accept.startswith("en") else "zh-TW"
+
+
+def problem(request: Request, status: int, key: str, errors: list[dict[str, str]] | None = None,
+            headers: dict[str, str] | None = None, **params: object) -> JSONResponse:
+    lang = _lang(request)
+    body = Problem(title=translate(f"api.status.{status}", lang), status=status, key=key,
+                   detail=translate(key, lang, **params), errors=errors or [])
+    return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM, headers=headers)
+
+
+class _Limiter:
+    """A token bucket per client (in this worker)."""
+
+    def __init__(self) -> None:
+        self._buckets: dict[int, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def wait_for(self, client_id: int) -> float:
+        """0 when the call may go now, else the seconds until it may."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, at = self._buckets.get(client_id, (float(RATE_BURST), now))
+            tokens = min(float(RATE_BURST), tokens + (now - at) * RATE_PER_SECOND)
+            if tokens < 1:
+                self._buckets[client_id] = (tokens, now)
+                return (1 - tokens) / RATE_PER_SECOND
+            self._buckets[client_id] = (tokens - 1, now)
+            return 0.0
+
+
+_limiter = _Limiter()
+_bearer = HTTPBearer(auto_error=False, description="`tpd_<key id>_<secret>`, made on /reporting/clients")
+
+
+class _Caller:
+    def __init__(self, session: Session, actor: Actor, client: ApiClient, ip: str) -> None:
+        self.session, self.actor, self.client, self.ip = session, actor, client, ip
+
+
+class _RateLimited(Exception):
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
+def _authenticated(request: Request,
+                   credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> tuple[Actor, int]:
+    """Who calls, before anything else is looked at (a caller without a good token learns nothing more)."""
+    if credentials is None:
+        raise NotAuthenticated("api.error.no_token")
+    with transaction() as session:
+        actor, client = clients.authenticate(session, credentials.credentials,
+                                             ip=request.client.host if request.client else "")
+    if wait := _limiter.wait_for(client.id or 0):
+        raise _RateLimited(wait)
+    return actor, client.id or 0
+
+
+@contextmanager
+def _calling(request: Request, caller: tuple[Actor, int]) -> Iterator[_Caller]:
+    """The call's work in one transaction (a refusal rolls it all back, then what was refused is kept)."""
+    ip = request.client.host if request.client else ""
+    try:
+        with transaction() as session:
+            client = session.get(ApiClient, caller[1])
+            if client is None:
+                raise NotAuthenticated("api.error.token")
+            yield _Caller(session, caller[0], client, ip)
+            clients.count_call(session, client, ip)
+    except DomainError as refused:
+        intake.keep_refusal(refused)
+        raise
+
+
+Token = Annotated[tuple[Actor, int], Depends(_authenticated)]
+ExternalId = Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN, description="The course's id in your own system.")]
+
+
+def build() -> FastAPI:
+    app = FastAPIOffline(
+        title="TPD 全國教師在職進修資訊網 — county reporting API (後端資訊傳報)", version="1.0",
+        description=("For the systems of counties that report back-end and for national platforms. "
+                     "Get a client (token) from your unit's page /reporting/clients; send courses by your own id "
+                     "(the same request twice leaves one course), then each ended course's attendance list whole. "
+                     "Lists stay provisional until your county confirms the month they were sent in. "
+                     f"Limits: {RATE_PER_SECOND:g} calls/s per client (bursts of {RATE_BURST}), "
+                     f"{MAX_ENTRIES} rows per list, 4 MiB per request."),
+        openapi_url="/openapi.json", docs_url="/docs", redoc_url=None, static_url="/docs-static",
+        responses=_ERRORS)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        lang = _lang(request)
+        if isinstance(error, NotAuthenticated):
+            return problem(request, 401, error.key, headers={"WWW-Authenticate": "Bearer"})
+        if isinstance(error, Forbidden):
+            return problem(request, 403, error.key, **error.params)
+        if isinstance(error, NotFound):
+            return problem(request, 404, error.key)
+        if isinstance(error, ValidationFailed):
+            fields = [{"field": f, "key": k, "message": translate(k, lang)} for f, k in error.field_errors.items()]
+            return problem(request, 422, error.key, fields, **error.params)
+        return problem(request, 409, error.key, **error.params)
+
+    @app.exception_handler(_RateLimited)
+    async def rate_limited(request: Request, error: _RateLimited) -> JSONResponse:
+        return problem(request, 429, "api.error.rate", headers={"Retry-After": str(max(1, round(error.seconds)))})
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        fields = [{"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "key": str(e.get("type", "")),
+                   "message": str(e.get("msg", ""))} for e in error.errors()[:200]]
+        return problem(request, 422, "error.validation", fields)
+
+    @app.get("/me", response_model=Me, summary="The client the token belongs to")
+    def me(request: Request, token: Token) -> Me:
+        with _calling(request, token) as caller:
+            return Me(name=caller.client.name, key_id=caller.client.key_id, scopes=list(caller.client.scopes),
+                      owner=clients.owner_name(caller.session, caller.client))
+
+    @app.put("/courses/{external_id}", response_model=CourseResult, summary="Create or update a course",
+             description="Upsert by your own id; the same document twice changes nothing. Published at once, "
+                         "as reviewed by your county.")
+    def put_course(external_id: ExternalId, document: CourseDoc, request: Request, token: Token) -> CourseResult:
+        with _calling(request, token) as caller:
+            result = intake.push_course(caller.session, caller.actor, caller.client, external_id,
+                                        document.model_dump(mode="json"), ip=caller.ip)
+        return CourseResult(**result)
+
+    @app.put("/courses/{external_id}/attendance", response_model=AttendanceResult,
+             summary="Put a course's whole attendance list",
+             description="Replaces the list with the accepted rows; each row is answered. Provisional until "
+                         "your county confirms this month.")
+    def put_attendance(external_id: ExternalId, document: AttendanceDoc, request: Request,
+                       token: Token) -> AttendanceResult:
+        rows = [r.model_dump(mode="json") for r in document.rows]
+        with _calling(request, token) as caller:
+            outcome = intake.push_attendance(caller.session, caller.actor, caller.client, external_id, rows,
+                                             ip=caller.ip)
+        lang = _lang(request)
+        for row in outcome["rows"]:
+            row["message"] = translate(row["problem"], lang) if row["problem"] else ""
+        return AttendanceResult(**outcome)
+
+    return app
