@@ -14,6 +14,7 @@ from tpd_app import routes
 from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
 from tpd_app.domain.permissions import Function, allowed_functions
+from tpd_app.domain.reporting import may_manage_clients, may_set_modes
 from tpd_app.models import BusinessAccount, Teacher, Unit
 from tpd_app.services.accounts.auth import actor_for_account
 
@@ -42,6 +43,10 @@ def _expected(server_db: str, login: str) -> tuple[list[Function], set[str]]:
     oversight |= {"participants"} if Function.COURSE_MANAGE in allowed else set()
     oversight |= {"confirm_lists"} if Function.COURSE_REVIEW in allowed else set()
     oversight |= {"audit"} if may_view_audit(actor) else set()
+    # Back-end reporting (SPEC §3.5): API clients and reported months for county bureaus and the national
+    # centre, the counties' reporting modes for the national centre.
+    oversight |= {"api_clients", "reported_months"} if may_manage_clients(actor) else set()
+    oversight |= {"reporting_modes"} if may_set_modes(actor) else set()
     return allowed, oversight | ({"topics"} if may_manage_topics(actor) else set())
 
 
