@@ -18,6 +18,15 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _add_reference(table: str, column: str) -> None:
+    """A nullable column referencing `api_client.id`, added in place on either database."""
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(f'ALTER TABLE {table} ADD COLUMN {column} INTEGER REFERENCES api_client (id)')
+    else:
+        op.add_column(table, sa.Column(column, sa.Integer(), nullable=True))
+        op.create_foreign_key(f'fk_{table}_{column}', table, 'api_client', [column], ['id'])
+
+
 def upgrade() -> None:
     op.create_table('api_client',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -118,32 +127,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_reported_course_owner_unit_id'), ['owner_unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reported_course_updated_at'), ['updated_at'], unique=False)
 
-    with op.batch_alter_table('attendance_list', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('reported_month', sa.String(length=7), nullable=True))
-        batch_op.add_column(sa.Column('reported_by_client_id', sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_attendance_list_reported_by_client_id'), ['reported_by_client_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_attendance_list_reported_month'), ['reported_month'], unique=False)
-        batch_op.create_foreign_key('fk_attendance_list_reported_by_client_id', 'api_client', ['reported_by_client_id'], ['id'])
-
-    with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('actor_client_id', sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_audit_log_actor_client_id'), ['actor_client_id'], unique=False)
-        batch_op.create_foreign_key('fk_audit_log_actor_client_id', 'api_client', ['actor_client_id'], ['id'])
+    # Two nullable columns on tables other tables point at: added in place. SQLite's batch mode would copy and
+    # drop `attendance_list`, which its entries' foreign keys refuse on a database with data (and `audit_log`
+    # can be large); SQLite adds a nullable column with an inline REFERENCES without copying.
+    _add_reference('attendance_list', 'reported_by_client_id')
+    op.add_column('attendance_list', sa.Column('reported_month', sa.String(length=7), nullable=True))
+    op.create_index('ix_attendance_list_reported_by_client_id', 'attendance_list', ['reported_by_client_id'])
+    op.create_index('ix_attendance_list_reported_month', 'attendance_list', ['reported_month'])
+    _add_reference('audit_log', 'actor_client_id')
+    op.create_index('ix_audit_log_actor_client_id', 'audit_log', ['actor_client_id'])
 
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.drop_constraint('fk_audit_log_actor_client_id', type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_audit_log_actor_client_id'))
-        batch_op.drop_column('actor_client_id')
-
-    with op.batch_alter_table('attendance_list', schema=None) as batch_op:
-        batch_op.drop_constraint('fk_attendance_list_reported_by_client_id', type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_attendance_list_reported_month'))
-        batch_op.drop_index(batch_op.f('ix_attendance_list_reported_by_client_id'))
-        batch_op.drop_column('reported_by_client_id')
-        batch_op.drop_column('reported_month')
+    op.drop_index('ix_audit_log_actor_client_id', table_name='audit_log')
+    op.drop_index('ix_attendance_list_reported_month', table_name='attendance_list')
+    op.drop_index('ix_attendance_list_reported_by_client_id', table_name='attendance_list')
+    if op.get_bind().dialect.name != 'sqlite':
+        op.drop_constraint('fk_audit_log_actor_client_id', 'audit_log', type_='foreignkey')
+        op.drop_constraint('fk_attendance_list_reported_by_client_id', 'attendance_list', type_='foreignkey')
+    # SQLite 3.35+ drops a column in place (one with an inline REFERENCES too).
+    op.drop_column('audit_log', 'actor_client_id')
+    op.drop_column('attendance_list', 'reported_month')
+    op.drop_column('attendance_list', 'reported_by_client_id')
 
     with op.batch_alter_table('reported_course', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reported_course_updated_at'))

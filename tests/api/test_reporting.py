@@ -277,3 +277,35 @@ def test_a_month_is_confirmed_whole_and_only_once_it_has_ended(db_url: str):
         with pytest.raises(DomainError) as ordinary:
             attendance.confirm_list(s, env["bureau"], roster.id)
         assert ordinary.value.key == "attendance.error.reported"
+
+
+def test_roles_without_the_right_are_refused_by_every_reporting_use_case(db_url: str):
+    """A school, a teacher and another county's bureau are refused on the server, whatever the page shows."""
+    from tpd_app.domain.errors import Forbidden, NotFound
+    from tpd_app.services.reporting import months
+
+    env = _setup()
+    world = env["world"]
+    with transaction() as s:
+        school, teacher = world.actor(s, world.school_a), world.teacher_actor(s)
+        client_id = s.exec(select(ApiClient)).one().id
+        other_bureau = world.actor(s, world.bureau_b)
+    calls = [
+        lambda s, a: clients.list_clients(s, a),
+        lambda s, a: clients.create_client(s, a, {"name": "x", "scopes": ["courses:write"]}),
+        lambda s, a: clients.revoke_client(s, a, client_id),
+        lambda s, a: modes.set_mode(s, a, {"county": "TPE", "mode": "direct"}),
+        lambda s, a: months.month_summary(s, a),
+        lambda s, a: months.confirm_month(s, a, "2026-01"),
+    ]
+    for actor in (school, teacher):
+        for call in calls:
+            with transaction() as s, pytest.raises(Forbidden):
+                call(s, actor)
+    with transaction() as s, pytest.raises(Forbidden):
+        modes.set_mode(s, env["bureau"], {"county": "TPE", "mode": "direct"})  # only the national centre
+    with transaction() as s, pytest.raises(NotFound):
+        clients.revoke_client(s, other_bureau, client_id)  # another county's client: not even found
+    with transaction() as s:
+        assert s.exec(select(ApiClient)).one().revoked_at is None
+        assert modes.mode_of(s, "TPE").value == "backend"

@@ -96,6 +96,7 @@ def test_dates_follow_the_language_on_pages_and_in_date_fields(page: Page) -> No
     expect(table).to_contain_text(ISO)
     assert not ROC.search(table.inner_text())
     page.get_by_test_id("lang-switch").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant-TW")  # the choice is kept before leaving
     page.goto("/courses?from=2026-09-01")
     start = page.get_by_test_id("catalogue-from")
     expect(start).to_have_value("115/09/01")

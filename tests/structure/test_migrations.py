@@ -62,3 +62,34 @@ def test_sqlite_gets_the_bigram_text_index(migrated_template: Path):
     engine.dispose()
     assert "catalogue_fts" in names
     assert topics >= 5
+
+
+def test_the_reporting_migration_upgrades_a_database_that_holds_lists_and_back(tmp_path: Path):
+    """An operator's upgrade, not only a fresh database: attendance lists with entries pointing at them (which a
+    table copy on SQLite would trip over), then down and up again."""
+    from alembic.config import Config
+
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'tpd.db'}"
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "alembic"))
+    config.attributes["url"] = url
+    command.upgrade(config, "a9c3e5f71d04")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # a minimal list: only the rows the keys need
+        conn.exec_driver_sql("INSERT INTO attendance_list (id, course_id, organizer_unit_id, status, revision, late, "
+                             "return_reason, created_at, updated_at) VALUES (1, 1, 1, 'draft', 0, 0, '', "
+                             "'2026-11-01', '2026-11-01')")
+        conn.exec_driver_sql("INSERT INTO attendance_entry (id, list_id, teacher_id, minutes, source) "
+                             "VALUES (1, 1, 1, 180, 'import')")
+    engine.dispose()
+    command.upgrade(config, "head")
+    command.downgrade(config, "a9c3e5f71d04")
+    command.upgrade(config, "head")
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT reported_month FROM attendance_list").all() == [(None,)]
+        assert conn.exec_driver_sql("SELECT count(*) FROM attendance_entry").scalar() == 1
+    engine.dispose()

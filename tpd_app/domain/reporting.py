@@ -31,15 +31,13 @@ class Scope(StrEnum):
 
     COURSES_WRITE = "courses:write"
     ATTENDANCE_WRITE = "attendance:write"
-    RECORDS_READ = "records:read"
 
 
 #: The matrix function behind each scope: sending a county's courses and lists is its reviewing centre's
-#: work (they count as reviewed by it); reading its teachers' records back is its county statistics.
+#: work (they count as reviewed by it).
 SCOPE_FUNCTIONS: dict[Scope, frozenset[Function]] = {
     Scope.COURSES_WRITE: frozenset({Function.COURSE_REVIEW}),
     Scope.ATTENDANCE_WRITE: frozenset({Function.COURSE_REVIEW}),
-    Scope.RECORDS_READ: frozenset({Function.COURSE_REVIEW, Function.STATS_COUNTY}),
 }
 
 #: Units that may own API clients: a county bureau for its county's system, the national centre for

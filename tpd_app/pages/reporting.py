@@ -28,6 +28,9 @@ def _token_panel() -> rx.Component:
         rx.callout.text(
             rx.text(tr("reporting.token.title"), COLON, S.secret_label, weight="bold"),
             rx.code(S.secret_text, size="3", data_testid="api-token", style={"word_break": "break-all"}),
+            rx.button(rx.icon("copy", size=16, aria_hidden="true"), tr("reporting.token.copy"), size="1",
+                      variant="soft", on_click=rx.set_clipboard(S.secret_text), data_testid="copy-token",
+                      width="fit-content"),
             rx.text(tr("reporting.token.body"), size="1"),
         ),
         color_scheme=tokens.WARN, role="status",
@@ -98,7 +101,7 @@ def api_clients_page() -> rx.Component:
             rx.button(tr("reporting.create"), type="submit", data_testid="create-client"),
             hint_key="reporting.form.hint", key=S.form_key,
         ),
-        stacked_table(("reporting.field.name", "reporting.field.scopes", "reporting.field.addresses",
+        stacked_table(("reporting.field.name", "reporting.field.scopes", "reporting.field.allowed",
                        "reporting.field.expires_on", "reporting.field.last_used", "reporting.field.state",
                        "common.actions"), S.rows, _client_row, testid="api-clients", empty_key="reporting.no_clients"),
     )

@@ -230,6 +230,21 @@ def _teacher_problem(session: Session, national_id: str, name: str | None) -> tu
     return teacher, None
 
 
+def _check_row(session: Session, course: Course, national_id: str, name: str | None, hours: Any,
+               seen: set[str]) -> tuple[Teacher | None, int | None, str | None]:
+    """One attendee row of an import or a pushed list: (teacher, minutes, problem key or None); `seen`
+    collects the IDs so far (a second row of the same ID is a duplicate). `name` None: not checked."""
+    minutes, problem = _parse_minutes(hours, course)
+    teacher = None
+    if national_id in seen:
+        problem = "attendance.error.duplicate"
+    else:
+        teacher, id_problem = _teacher_problem(session, national_id, name)
+        problem = id_problem or problem
+    seen.add(national_id)
+    return teacher, minutes, problem
+
+
 def add_walk_in(session: Session, actor: Actor, course_id: Any, national_id: Any, hours: Any = "", *,
                 ip: str = "", today: date | None = None) -> None:
     """Add a teacher who came without registering, by national ID (hours default to the course's).
@@ -320,14 +335,7 @@ def import_list(session: Session, actor: Actor, course_id: Any, filename: str, d
             progress(number - 2, len(rows))
         national_id = normalize_national_id(str(raw.get("national_id") or ""))
         name = str(raw.get("name") or "").strip()
-        minutes, problem = _parse_minutes(raw.get("hours"), course)
-        teacher = None
-        if national_id in seen:
-            problem = "attendance.error.duplicate"
-        else:
-            teacher, id_problem = _teacher_problem(session, national_id, name)
-            problem = id_problem or problem
-        seen.add(national_id)
+        teacher, minutes, problem = _check_row(session, course, national_id, name, raw.get("hours"), seen)
         report.append({"row": str(number), "national_id": mask_national_id(national_id), "name": name[:100],
                        "hours": hours_text(minutes) if minutes else str(raw.get("hours") or ""),
                        "outcome": "error" if problem else "ok", "message": problem or "attendance.row_ok"})
@@ -373,14 +381,7 @@ def replace_reported_list(session: Session, actor: Actor, course: Course, organi
         raw = raw if isinstance(raw, dict) else {}
         national_id = normalize_national_id(clean(raw.get("national_id"), 20))
         name = clean(raw.get("name"), 100) or None
-        minutes, problem = _parse_minutes(raw.get("hours"), course)
-        teacher = None
-        if national_id in seen:
-            problem = "attendance.error.duplicate"
-        else:
-            teacher, id_problem = _teacher_problem(session, national_id, name)
-            problem = id_problem or problem
-        seen.add(national_id)
+        teacher, minutes, problem = _check_row(session, course, national_id, name, raw.get("hours"), seen)
         report.append({"row": str(number), "national_id": mask_national_id(national_id),
                        "result": "rejected" if problem else "accepted", "problem": problem or ""})
         if not problem and teacher is not None and minutes is not None:

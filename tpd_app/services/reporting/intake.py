@@ -134,7 +134,7 @@ def push_course(session: Session, actor: Actor, client: ApiClient, external_id: 
     return {"external_id": key, "code": course.code, "status": course.status, "result": result}
 
 
-def reported_course(session: Session, actor: Actor, external_id: Any, *, ip: str = "") -> Course:
+def reported_course(session: Session, actor: Actor, external_id: Any) -> Course:
     """The owner's course sent as `external_id`.
 
     Raises:
@@ -165,7 +165,7 @@ def push_attendance(session: Session, actor: Actor, client: ApiClient, external_
     require_scope(actor, client, Scope.ATTENDANCE_WRITE, ip=ip)
     require(actor, Function.COURSE_REVIEW, ip=ip)
     _require_backend(session, actor, today)
-    course = reported_course(session, actor, key, ip=ip)
+    course = reported_course(session, actor, key)
     organizer = session.get(Unit, course.organizer_unit_id)
     if organizer is None:
         raise NotFound()

@@ -50,6 +50,15 @@ def _lists(session: Session, actor: Actor, month: str) -> list[tuple[AttendanceL
         .order_by(col(Unit.code), col(Course.code))).all())
 
 
+def _totals(session: Session, list_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{list id: (attendees, minutes)} in one query."""
+    if not list_ids:
+        return {}
+    rows = session.exec(select(AttendanceEntry.list_id, func.count(), func.sum(AttendanceEntry.minutes))
+                        .where(col(AttendanceEntry.list_id).in_(list_ids)).group_by(AttendanceEntry.list_id)).all()
+    return {list_id: (int(count), int(minutes or 0)) for list_id, count, minutes in rows}
+
+
 def month_summary(session: Session, actor: Actor, month: Any = "", *, ip: str = "",
                   today: date | None = None) -> dict[str, Any]:
     """A month of what the own system sent (last month unless `month` names one): per school the courses,
@@ -62,21 +71,18 @@ def month_summary(session: Session, actor: Actor, month: Any = "", *, ip: str = 
     today = today or taipei_today()
     key = _month(month, today)
     rows = _lists(session, actor, key)
-    ids = [roster.id for roster, _, _ in rows]
-    counts = dict(session.exec(select(AttendanceEntry.list_id, func.count()).where(
-        col(AttendanceEntry.list_id).in_(ids)).group_by(AttendanceEntry.list_id)).all()) if ids else {}
-    minutes = dict(session.exec(select(AttendanceEntry.list_id, func.sum(AttendanceEntry.minutes)).where(
-        col(AttendanceEntry.list_id).in_(ids)).group_by(AttendanceEntry.list_id)).all()) if ids else {}
+    totals = _totals(session, [roster.id or 0 for roster, _, _ in rows])
     schools: dict[int, dict[str, Any]] = {}
     lists = []
     for roster, course, unit in rows:
         school = schools.setdefault(unit.id or 0, {"code": unit.code, "name": unit.name, "lists": 0,
                                                    "participants": 0, "minutes": 0})
         school["lists"] += 1
-        school["participants"] += int(counts.get(roster.id, 0))
-        school["minutes"] += int(minutes.get(roster.id) or 0)
+        entries, minutes = totals.get(roster.id or 0, (0, 0))
+        school["participants"] += entries
+        school["minutes"] += minutes
         lists.append({"code": course.code, "title": course.title, "school": unit.name,
-                      "entries": str(counts.get(roster.id, 0)), "status": roster.status,
+                      "entries": str(entries), "status": roster.status,
                       "revision": str(roster.revision)})
     refused = session.exec(select(ReportRejection).where(ReportRejection.owner_unit_id == actor.unit.id,
                                                         ReportRejection.month == key)
@@ -117,13 +123,12 @@ def confirm_month(session: Session, actor: Actor, month: Any, *, ip: str = "", t
     pending = [r for r, _, _ in _lists(session, actor, key) if r.status == ListStatus.SUBMITTED.value]
     if not pending:
         raise DomainError("reporting.error.nothing_to_confirm", month=key)
-    entries = minutes = 0
+    entries = 0
     for done, roster in enumerate(pending, start=1):
         entries += attendance.confirm_list(session, actor, roster.id, ip=ip, by_month=True)
         if progress:
             progress(done, len(pending))
-    minutes = int(session.exec(select(func.coalesce(func.sum(AttendanceEntry.minutes), 0)).where(
-        col(AttendanceEntry.list_id).in_([r.id for r in pending]))).one())
+    minutes = sum(m for _, m in _totals(session, [r.id or 0 for r in pending]).values())
     row = session.exec(select(ReportedMonth).where(ReportedMonth.owner_unit_id == actor.unit.id,
                                                    ReportedMonth.month == key)).first()
     if row is None:
