@@ -129,6 +129,8 @@ def test_dates_reach_the_pages_in_iso_which_write_them_by_the_language(db_url: s
 def test_a_course_is_found_by_its_whole_code_or_its_first_digits(db_url: str):
     with transaction() as s:
         world = make_world(s)
+        world.school_a.name = "測試國小"  # the factory's names carry a running number, which "12" may match
+        s.add(world.school_a)
     codes = [_approved(world, world.school_a, world.bureau_a, title=f"數學課程{n}", days_ahead=20 + n)
              for n in range(3)]
     whole, total = _search(q=codes[1])
