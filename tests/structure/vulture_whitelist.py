@@ -147,6 +147,10 @@ invalid
 me
 put_course
 put_attendance
+post_batch
+get_records
+get_courses
+masked  # a field of the read-back answer
 
 # Middleware
 preprocess

@@ -14,15 +14,15 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Path, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_offline import FastAPIOffline
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session
 
 from tpd_app.domain.courses import MAX_CAPACITY, MAX_SESSIONS, AudienceLevel, CourseKind
@@ -33,7 +33,7 @@ from tpd_app.i18n import translate
 from tpd_app.models import ApiClient
 from tpd_app.services.hours.attendance import MAX_ENTRIES
 from tpd_app.services.platform.db import transaction
-from tpd_app.services.reporting import clients, intake
+from tpd_app.services.reporting import clients, intake, readback
 
 PREFIX = "/api/v1"
 PROBLEM = "application/problem+json"
@@ -41,6 +41,8 @@ PROBLEM = "application/problem+json"
 RATE_PER_SECOND = 20.0
 RATE_BURST = 40
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+#: Items in one batch (the 4 MiB body limit applies as well).
+MAX_BATCH = 200
 
 Kind = Literal[tuple(k.value for k in CourseKind)]  # type: ignore[valid-type]
 Level = Literal[tuple(v.value for v in AudienceLevel)]  # type: ignore[valid-type]
@@ -131,6 +133,80 @@ class AttendanceResult(BaseModel):
     rows: list[RowResult]
 
 
+class BatchItem(BaseModel):
+    """One course or one list. Its document is checked on its own, so a wrong item is answered without
+    stopping the others."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["course", "attendance"]
+    external_id: str = Field(max_length=64, description="The course's id in your own system.")
+    course: dict[str, Any] | None = Field(default=None, description="kind course: a CourseDoc.")
+    rows: list[dict[str, Any]] | None = Field(default=None, max_length=MAX_ENTRIES,
+                                              description="kind attendance: the list's AttendanceRow items.")
+
+
+class BatchDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[BatchItem] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class ItemResult(BaseModel):
+    index: int = Field(description="The item's place in the request, from 0.")
+    kind: str
+    external_id: str
+    status: int = Field(description="What the item alone would have been answered: 200, or the error's status.")
+    course: CourseResult | None = None
+    attendance: AttendanceResult | None = None
+    problem: Problem | None = None
+
+
+class BatchResult(BaseModel):
+    accepted: int
+    refused: int
+    items: list[ItemResult]
+
+
+class RecordOut(BaseModel):
+    id: int = Field(description="Increases with each record written; a correction is a new record.")
+    national_id: str = Field(description="Whole when your system sent the list, else masked (A12****789).")
+    name: str
+    masked: bool
+    course_code: str
+    school_code: str
+    hours: float
+    credited_on: date
+    school_year: int = Field(description="ROC school year (學年度).")
+    confirmed_at: datetime
+    superseded: bool = Field(description="A later record of the same teacher and course replaced this one.")
+
+
+class RecordPage(BaseModel):
+    records: list[RecordOut]
+    next: str = Field(description="Send as `after` to read on (the same when nothing new came).")
+    more: bool
+
+
+class CourseOut(BaseModel):
+    code: str
+    external_id: str | None = Field(description="Your own id, for courses your system sent.")
+    title: str
+    status: str
+    kind: str
+    organizer_code: str
+    organizer_name: str
+    first_date: date | None
+    last_date: date | None
+    hours: float
+    capacity: int
+    updated_at: datetime
+
+
+class CoursePage(BaseModel):
+    courses: list[CourseOut]
+    next: str
+    more: bool
+
+
 class Me(BaseModel):
     name: str
     key_id: str
@@ -150,12 +226,39 @@ def _lang(request: Request) -> str:
     return "en" if accept.startswith("en") else "zh-TW"
 
 
+def _problem(request: Request, status: int, key: str, errors: list[dict[str, str]] | None = None,
+             **params: object) -> Problem:
+    lang = _lang(request)
+    return Problem(title=translate(f"api.status.{status}", lang), status=status, key=key,
+                   detail=translate(key, lang, **params), errors=errors or [])
+
+
 def problem(request: Request, status: int, key: str, errors: list[dict[str, str]] | None = None,
             headers: dict[str, str] | None = None, **params: object) -> JSONResponse:
-    lang = _lang(request)
-    body = Problem(title=translate(f"api.status.{status}", lang), status=status, key=key,
-                   detail=translate(key, lang, **params), errors=errors or [])
+    body = _problem(request, status, key, errors, **params)
     return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _problem_of(request: Request, error: DomainError) -> Problem:
+    """A refusal of the use cases as the problem the API answers."""
+    if isinstance(error, NotAuthenticated):
+        return _problem(request, 401, error.key)
+    if isinstance(error, Forbidden):
+        return _problem(request, 403, error.key, **error.params)
+    if isinstance(error, NotFound):
+        return _problem(request, 404, error.key)
+    if isinstance(error, ValidationFailed):
+        lang = _lang(request)
+        fields = [{"field": f, "key": k, "message": translate(k, lang, **error.params)}
+                  for f, k in error.field_errors.items()]
+        return _problem(request, 422, error.key, fields, **error.params)
+    return _problem(request, 409, error.key, **error.params)
+
+
+def _field_errors(errors: Any, prefix: str = "") -> list[dict[str, str]]:
+    """Pydantic's errors as the problem's field list (`sessions.0.day`)."""
+    return [{"field": prefix + ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+             "key": str(e.get("type", "")), "message": str(e.get("msg", ""))} for e in list(errors)[:200]]
 
 
 class _Limiter:
@@ -223,6 +326,7 @@ def _calling(request: Request, caller: tuple[Actor, int]) -> Iterator[_Caller]:
 
 Token = Annotated[tuple[Actor, int], Depends(_authenticated)]
 ExternalId = Annotated[str, Path(pattern=EXTERNAL_ID_PATTERN, description="The course's id in your own system.")]
+Cursor = Annotated[str | None, Query(max_length=200, description="The `next` of the previous page.")]
 
 
 def build() -> FastAPI:
@@ -239,17 +343,9 @@ def build() -> FastAPI:
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        lang = _lang(request)
-        if isinstance(error, NotAuthenticated):
-            return problem(request, 401, error.key, headers={"WWW-Authenticate": "Bearer"})
-        if isinstance(error, Forbidden):
-            return problem(request, 403, error.key, **error.params)
-        if isinstance(error, NotFound):
-            return problem(request, 404, error.key)
-        if isinstance(error, ValidationFailed):
-            fields = [{"field": f, "key": k, "message": translate(k, lang)} for f, k in error.field_errors.items()]
-            return problem(request, 422, error.key, fields, **error.params)
-        return problem(request, 409, error.key, **error.params)
+        body = _problem_of(request, error)
+        headers = {"WWW-Authenticate": "Bearer"} if body.status == 401 else None
+        return JSONResponse(body.model_dump(), status_code=body.status, media_type=PROBLEM, headers=headers)
 
     @app.exception_handler(_RateLimited)
     async def rate_limited(request: Request, error: _RateLimited) -> JSONResponse:
@@ -257,9 +353,7 @@ def build() -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        fields = [{"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "key": str(e.get("type", "")),
-                   "message": str(e.get("msg", ""))} for e in error.errors()[:200]]
-        return problem(request, 422, "error.validation", fields)
+        return problem(request, 422, "error.validation", _field_errors(error.errors()))
 
     @app.get("/me", response_model=Me, summary="The client the token belongs to")
     def me(request: Request, token: Token) -> Me:
@@ -286,9 +380,80 @@ def build() -> FastAPI:
         with _calling(request, token) as caller:
             outcome = intake.push_attendance(caller.session, caller.actor, caller.client, external_id, rows,
                                              ip=caller.ip)
-        lang = _lang(request)
-        for row in outcome["rows"]:
-            row["message"] = translate(row["problem"], lang) if row["problem"] else ""
-        return AttendanceResult(**outcome)
+        return _attendance_result(request, outcome)
+
+    @app.post("/batches", response_model=BatchResult, summary="Send many courses and lists at once",
+              description=f"Up to {MAX_BATCH} items, done in order, each on its own: a refused item is answered "
+                          "with its problem and never undoes or blocks the others (send a course before its "
+                          "list). The answer is 200 with a result per item.")
+    def post_batch(document: BatchDoc, request: Request, token: Token) -> BatchResult:
+        with _calling(request, token) as caller:
+            client_id, ip = caller.client.id or 0, caller.ip
+        results = [_batch_item(request, token[0], client_id, ip, index, item)
+                   for index, item in enumerate(document.items)]
+        accepted = sum(1 for r in results if r.status == 200)
+        return BatchResult(accepted=accepted, refused=len(results) - accepted, items=results)
+
+    @app.get("/records", response_model=RecordPage, summary="Read back your teachers' confirmed records",
+             description="Records of the teachers of the schools your unit reviews, in the order they were "
+                         "written, from the cursor `after` on (leave it out to start). Personal data is masked "
+                         "unless your system sent the list. Needs the records:read scope.")
+    def get_records(request: Request, token: Token, after: Cursor = None,
+                    limit: Annotated[int | None, Query(ge=1, le=readback.MAX_PAGE)] = None) -> RecordPage:
+        with _calling(request, token) as caller:
+            page = readback.records(caller.session, caller.actor, caller.client, after=after, limit=limit,
+                                    ip=caller.ip)
+        return RecordPage(**page)
+
+    @app.get("/courses", response_model=CoursePage, summary="Read back the courses that changed",
+             description="Courses organized in your jurisdiction, in the order they last changed, from the cursor "
+                         "`after` on; a course that changes again comes again. Needs the records:read scope.")
+    def get_courses(request: Request, token: Token, after: Cursor = None,
+                    limit: Annotated[int | None, Query(ge=1, le=readback.MAX_PAGE)] = None) -> CoursePage:
+        with _calling(request, token) as caller:
+            page = readback.courses(caller.session, caller.actor, caller.client, after=after, limit=limit,
+                                    ip=caller.ip)
+        return CoursePage(**page)
 
     return app
+
+
+def _attendance_result(request: Request, outcome: dict[str, Any]) -> AttendanceResult:
+    lang = _lang(request)
+    for row in outcome["rows"]:
+        row["message"] = translate(row["problem"], lang) if row["problem"] else ""
+    return AttendanceResult(**outcome)
+
+
+def _batch_item(request: Request, actor: Actor, client_id: int, ip: str, index: int,
+                item: BatchItem) -> ItemResult:
+    """One item of a batch in its own transaction: what it did, or why it was refused."""
+    answer = ItemResult(index=index, kind=item.kind, external_id=item.external_id, status=200)
+    try:
+        if item.kind == "course":
+            if item.course is None:
+                raise ValidationFailed({"course": "api.error.batch_body"})
+            course = CourseDoc.model_validate(item.course).model_dump(mode="json")
+        else:
+            if item.rows is None:
+                raise ValidationFailed({"rows": "api.error.batch_body"})
+            rows = AttendanceDoc.model_validate({"rows": item.rows}).model_dump(mode="json")["rows"]
+        with transaction() as session:
+            client = session.get(ApiClient, client_id)
+            if client is None:
+                raise NotAuthenticated("api.error.token")
+            if item.kind == "course":
+                answer.course = CourseResult(**intake.push_course(session, actor, client, item.external_id,
+                                                                  course, ip=ip))
+            else:
+                answer.attendance = _attendance_result(request, intake.push_attendance(
+                    session, actor, client, item.external_id, rows, ip=ip))
+    except ValidationError as invalid:
+        answer.problem = _problem(request, 422, "error.validation",
+                                  _field_errors(invalid.errors(), "course." if item.kind == "course" else ""))
+    except DomainError as refused:
+        intake.keep_refusal(refused)
+        answer.problem = _problem_of(request, refused)
+    if answer.problem is not None:
+        answer.status = answer.problem.status
+    return answer

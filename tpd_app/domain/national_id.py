@@ -46,3 +46,10 @@ def mask_national_id(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 6) + value[-3:]
+
+
+def mask_name(name: str) -> str:
+    """王小明 → 王○明, 林怡 → 林○: recognisable to colleagues, not a full name."""
+    if len(name) <= 1:
+        return "○" * len(name)
+    return name[0] + "○" * max(1, len(name) - 2) + (name[-1] if len(name) > 2 else "")

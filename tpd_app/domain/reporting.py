@@ -31,13 +31,15 @@ class Scope(StrEnum):
 
     COURSES_WRITE = "courses:write"
     ATTENDANCE_WRITE = "attendance:write"
+    RECORDS_READ = "records:read"
 
 
 #: The matrix function behind each scope: sending a county's courses and lists is its reviewing centre's
-#: work (they count as reviewed by it).
+#: work (they count as reviewed by it); reading its teachers' records back is what its statistics may see.
 SCOPE_FUNCTIONS: dict[Scope, frozenset[Function]] = {
     Scope.COURSES_WRITE: frozenset({Function.COURSE_REVIEW}),
     Scope.ATTENDANCE_WRITE: frozenset({Function.COURSE_REVIEW}),
+    Scope.RECORDS_READ: frozenset({Function.STATS_COUNTY}),
 }
 
 #: Units that may own API clients: a county bureau for its county's system, the national centre for

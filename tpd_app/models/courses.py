@@ -68,7 +68,9 @@ class Course(SQLModel, table=True):
     decision_reason: str = Field(default="", max_length=1000)
     created_by_account_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    #: Moved by every change of the row (the read-back API's cursor follows it).
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False,
+                                                                             onupdate=utcnow, index=True))
     first_submitted_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     submitted_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True, index=True))
     decided_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))

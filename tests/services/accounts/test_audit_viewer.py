@@ -6,6 +6,7 @@ import pytest
 
 from tests.factories import make_teacher, make_world
 from tpd_app.domain.errors import Forbidden
+from tpd_app.domain.national_id import mask_name
 from tpd_app.services.accounts import audit_viewer, teachers
 from tpd_app.services.platform import audit
 from tpd_app.services.platform.db import transaction
@@ -59,4 +60,4 @@ def test_schools_cannot_read_the_audit_log(db_url: str):
 
 
 def test_names_are_masked_to_first_and_last_character():
-    assert [audit_viewer.mask_name(n) for n in ("王小明", "林怡", "歐陽志遠", "")] == ["王○明", "林○", "歐○○遠", ""]
+    assert [mask_name(n) for n in ("王小明", "林怡", "歐陽志遠", "")] == ["王○明", "林○", "歐○○遠", ""]

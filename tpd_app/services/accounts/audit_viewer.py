@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from tpd_app.domain import accounts as rules
-from tpd_app.domain.national_id import mask_national_id
+from tpd_app.domain.national_id import mask_name, mask_national_id
 from tpd_app.domain.permissions import Actor
 from tpd_app.domain.timeutil import TAIPEI, format_datetime, parse_day
 from tpd_app.domain.units import NATIONWIDE
@@ -24,13 +24,6 @@ LIMIT = 300
 _NATIONAL_ID = re.compile(r"\b[A-Z][12]\d{8}\b")
 _EMAIL = re.compile(r"\b([^@\s\"']{1})[^@\s\"']*@([^@\s\"']+)")
 _PERSONAL_KEYS = {"phone", "birth_date", "address"}
-
-
-def mask_name(name: str) -> str:
-    """王小明 → 王○明, 林怡 → 林○: recognisable to colleagues, not a full name in a log viewer."""
-    if len(name) <= 1:
-        return "○" * len(name)
-    return name[0] + "○" * max(1, len(name) - 2) + (name[-1] if len(name) > 2 else "")
 
 
 def mask_personal(value: Any) -> Any:
