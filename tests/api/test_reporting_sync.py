@@ -124,3 +124,30 @@ def test_read_back_needs_its_scope(db_url: str):
     for path in ("/api/v1/records", "/api/v1/courses"):
         refused = http.get(path, headers=headers)
         assert refused.status_code == 403 and refused.json()["key"] == "api.error.scope"
+
+
+def test_the_month_summary_marks_what_changed_since_the_county_last_looked(db_url: str):
+    env = _setup()
+    http, world, headers = _http(), env["world"], _auth(env["token"])
+    for key in ("L1", "L2"):
+        assert http.put(f"/api/v1/courses/{key}", json=_course(world), headers=headers).status_code == 200
+        assert http.put(f"/api/v1/courses/{key}/attendance", json={"rows": [{"national_id": env["ids"][0]}]},
+                        headers=headers).status_code == 200
+    month = taipei_today().isoformat()[:7]
+    with transaction() as s:
+        first = months.month_summary(s, env["bureau"], month)
+    assert first["last_look"] == "" and not any(row["changed"] for row in first["lists"])  # a first look
+    # Since then: L2's list sent again with another teacher, L1's the same again, a course refused.
+    assert http.put("/api/v1/courses/L2/attendance", json={"rows": [{"national_id": env["ids"][1]}]},
+                    headers=headers).json()["result"] == "replaced"
+    assert http.put("/api/v1/courses/L1/attendance", json={"rows": [{"national_id": env["ids"][0]}]},
+                    headers=headers).json()["result"] == "unchanged"
+    assert http.put("/api/v1/courses/L3", json=_course(world, organizer_code=world.school_b.code),
+                    headers=headers).status_code == 403
+    with transaction() as s:
+        second = months.month_summary(s, env["bureau"], month)
+    assert second["last_look"] and (second["changed_lists"], second["new_rejections"]) == ("1", "1")
+    assert [row["changed"] for row in second["lists"]] == ["", "1"]
+    with transaction() as s:
+        third = months.month_summary(s, env["bureau"], month)
+    assert (third["changed_lists"], third["new_rejections"]) == ("0", "0")  # seen now

@@ -92,6 +92,8 @@ OWN_RECORD: dict[str, frozenset[str]] = {
     "ApiClientsState.create": frozenset({"api_client"}),
     "ApiClientsState.rotate": frozenset({"api_client"}),
     "ApiClientsState.revoke": frozenset({"api_client"}),
+    # Looking at a month's summary marks when the unit last looked at it (its own reported months only).
+    "ReportedMonthsState.load": frozenset({"reported_month_look"}),
 }
 
 #: Everything else: refused for a caller without the right, writes nothing, shows no one else's data.
@@ -122,7 +124,7 @@ GUARDED: dict[str, str] = {
     "RegisterState": "load search",
     "RegistrantsState": "accept accept_selected ask_decline close_decline confirm_decline load toggle",
     "ReportPermissionState": "load save_rule",
-    "ReportedMonthsState": "choose confirm load",
+    "ReportedMonthsState": "choose confirm",
     "ReportingModesState": "load save",
     "ReviewState": "allow_late approve_selected close_course decide go_page load open_course search toggle",
     "SchoolRecordsState": "apply_filters close_teacher export_summary go_page load open_teacher print_page",

@@ -37,7 +37,14 @@ from tpd_app.models.hours import (
 )
 from tpd_app.models.ledger import TrainingRecord
 from tpd_app.models.platform import AuditLog, ChoreRun, OutboxMessage
-from tpd_app.models.reporting import ApiClient, CountyReporting, ReportedCourse, ReportedMonth, ReportRejection
+from tpd_app.models.reporting import (
+    ApiClient,
+    CountyReporting,
+    ReportedCourse,
+    ReportedMonth,
+    ReportedMonthLook,
+    ReportRejection,
+)
 from tpd_app.models.stats import (
     DIST_CAP_MINUTES,
     StatsCourseFact,
@@ -101,6 +108,7 @@ __all__ = [
     "ReportRejection",
     "ReportedCourse",
     "ReportedMonth",
+    "ReportedMonthLook",
     "StatsCourseFact",
     "StatsMonth",
     "StatsRoster",

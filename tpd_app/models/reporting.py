@@ -90,6 +90,18 @@ class ReportedMonth(SQLModel, table=True):
     confirmed_by_account_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
 
 
+class ReportedMonthLook(SQLModel, table=True):
+    """When the owner's accounts last looked at a month's summary: what changed since is marked there."""
+
+    __tablename__ = "reported_month_look"
+    __table_args__ = (sa.UniqueConstraint("owner_unit_id", "month", name="uq_reported_month_look"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_unit_id: int = Field(foreign_key="unit.id", index=True)
+    month: str = Field(max_length=7)
+    looked_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
 class ReportRejection(SQLModel, table=True):
     """An item the API refused (a course or a list), with its problems, for the month's summary."""
 

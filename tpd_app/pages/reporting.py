@@ -148,13 +148,19 @@ def _school_row(row: rx.Var) -> rx.Component:
                         cell(row["participants"]), cell(row["hours"]), data_testid="month-school")
 
 
+def _marked(flag: rx.Var, key: str) -> rx.Component:
+    return rx.cond(flag == "1", rx.badge(tr(key), color_scheme=tokens.WARN, variant="outline"))
+
+
 def _list_row(row: rx.Var) -> rx.Component:
-    return rx.table.row(cell(rx.code(row["code"])), cell(row["title"]), cell(row["school"]), cell(row["entries"]),
+    return rx.table.row(cell(rx.code(row["code"]), _marked(row["changed"], "reporting.changed")), cell(row["title"]),
+                        cell(row["school"]), cell(row["entries"]),
                         cell(status_badge(row["status"], ListStatus)), data_testid="month-list")
 
 
 def _rejection_row(row: rx.Var) -> rx.Component:
-    return rx.table.row(cell(tr("reporting.kind." + row["kind"].to(str))), cell(rx.code(row["external_id"])),
+    return rx.table.row(cell(tr("reporting.kind." + row["kind"].to(str)), _marked(row["new"], "reporting.new")),
+                        cell(rx.code(row["external_id"])),
                         cell(date_label(row["at"])), cell(rx.text(tr(row["problem"].to(str)), size="1"),
                              rx.text(tr("reporting.rows_refused"), COLON, row["count"], size="1")),
                         data_testid="month-rejection")
@@ -182,6 +188,11 @@ def reported_months_page() -> rx.Component:
         rx.cond(summary["confirmed_at"] != "",
                 rx.callout(rx.text(tr("reporting.confirmed_at"), COLON, date_label(summary["confirmed_at"])),
                            icon="circle-check", color_scheme=tokens.OK, data_testid="month-confirmed")),
+        rx.cond(summary["last_look"] != "", rx.hstack(
+            rx.text(tr("reporting.last_look"), COLON, date_label(summary["last_look"]), size="2"),
+            rx.text(tr("reporting.changed_lists"), COLON, summary["changed_lists"], size="2"),
+            rx.text(tr("reporting.new_rejections"), COLON, summary["new_rejections"], size="2"),
+            spacing="4", wrap="wrap", data_testid="month-changes")),
         rx.cond(summary["not_over"] == "1", rx.text(tr("reporting.month_not_over_hint"), size="2",
                                                     color=tokens.MUTED)),
         rx.cond(summary["can_confirm"] == "1", confirmed_button(

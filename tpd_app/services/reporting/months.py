@@ -14,7 +14,7 @@ from tpd_app.domain.errors import DomainError, Forbidden
 from tpd_app.domain.permissions import Actor, Function
 from tpd_app.domain.registration import ListStatus
 from tpd_app.domain.reporting import confirmable, may_manage_clients, month_of, parse_month, previous_month
-from tpd_app.domain.timeutil import format_datetime, taipei_today
+from tpd_app.domain.timeutil import format_datetime, taipei_today, utcnow
 from tpd_app.i18n import translate
 from tpd_app.models import (
     AttendanceEntry,
@@ -22,6 +22,7 @@ from tpd_app.models import (
     BusinessAccount,
     Course,
     ReportedMonth,
+    ReportedMonthLook,
     ReportRejection,
     Unit,
 )
@@ -62,7 +63,9 @@ def _totals(session: Session, list_ids: list[int]) -> dict[int, tuple[int, int]]
 def month_summary(session: Session, actor: Actor, month: Any = "", *, ip: str = "",
                   today: date | None = None) -> dict[str, Any]:
     """A month of what the own system sent (last month unless `month` names one): per school the courses,
-    lists, participants and hours; each list's state; what was refused and why; whether it may be confirmed.
+    lists, participants and hours; each list's state; what was refused and why; whether it may be confirmed;
+    and what changed since the owner's accounts last looked at this month (lists sent again, new refusals),
+    after which this look is the last.
 
     Raises:
         Forbidden: only county bureaus and the national centre report back-end.
@@ -71,6 +74,9 @@ def month_summary(session: Session, actor: Actor, month: Any = "", *, ip: str = 
     today = today or taipei_today()
     key = _month(month, today)
     rows = _lists(session, actor, key)
+    look = session.exec(select(ReportedMonthLook).where(ReportedMonthLook.owner_unit_id == actor.unit.id,
+                                                        ReportedMonthLook.month == key)).first()
+    since = look.looked_at if look else None
     totals = _totals(session, [roster.id or 0 for roster, _, _ in rows])
     schools: dict[int, dict[str, Any]] = {}
     lists = []
@@ -83,22 +89,32 @@ def month_summary(session: Session, actor: Actor, month: Any = "", *, ip: str = 
         school["minutes"] += minutes
         lists.append({"code": course.code, "title": course.title, "school": unit.name,
                       "entries": str(entries), "status": roster.status,
-                      "revision": str(roster.revision)})
+                      "revision": str(roster.revision),
+                      "changed": "1" if since and roster.updated_at > since else ""})
     refused = session.exec(select(ReportRejection).where(ReportRejection.owner_unit_id == actor.unit.id,
                                                         ReportRejection.month == key)
                            .order_by(col(ReportRejection.id).desc()).limit(500)).all()
     done = session.exec(select(ReportedMonth).where(ReportedMonth.owner_unit_id == actor.unit.id,
                                                     ReportedMonth.month == key)).first()
     pending = sum(1 for roster, _, _ in rows if roster.status == ListStatus.SUBMITTED.value)
+    rejections = [{"kind": r.kind, "external_id": r.external_id, "at": format_datetime(r.at, roc=False),
+                   "problem": next((p.get("key", "") for p in r.problems), ""), "count": str(len(r.problems)),
+                   "new": "1" if since and r.at > since else ""} for r in refused]
+    if look is None:
+        look = ReportedMonthLook(owner_unit_id=actor.unit.id, month=key)
+    look.looked_at = utcnow()
+    session.add(look)
+    session.flush()
     return {
         "month": key,
         "schools": [{"code": s["code"], "name": s["name"], "lists": str(s["lists"]),
                      "participants": str(s["participants"]), "hours": f"{s['minutes'] / 60:g}"}
                     for s in schools.values()],
         "lists": lists,
-        "rejections": [{"kind": r.kind, "external_id": r.external_id, "at": format_datetime(r.at, roc=False),
-                        "problem": next((p.get("key", "") for p in r.problems), ""),
-                        "count": str(len(r.problems))} for r in refused],
+        "rejections": rejections,
+        "last_look": format_datetime(since, roc=False) if since else "",
+        "changed_lists": str(sum(1 for row in lists if row["changed"])),
+        "new_rejections": str(sum(1 for row in rejections if row["new"])),
         "pending": str(pending),
         "confirmed_at": format_datetime(done.confirmed_at, roc=False) if done else "",
         "can_confirm": "1" if pending and confirmable(key, today) else "",
