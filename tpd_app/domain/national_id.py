@@ -9,7 +9,6 @@ _LETTER_VALUES: dict[str, int] = {
     letter: value
     for value, letter in enumerate("ABCDEFGHJKLMNPQRSTUVXYWZIO", start=10)
 }
-_WEIGHTS = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)
 _PATTERN = re.compile(r"^[A-Z][12]\d{8}$")
 
 
@@ -29,8 +28,11 @@ def is_valid_national_id(raw: str) -> bool:
     if not _PATTERN.match(value):
         return False
     letter = _LETTER_VALUES[value[0]]
-    digits = [letter // 10, letter % 10, *(int(c) for c in value[1:])]
-    return sum(d * w for d, w in zip(digits, _WEIGHTS, strict=True)) % 10 == 0
+    # The letter's two digits weigh 1 and 9, the next eight digits 8 down to 1, the last one 1.
+    total = letter // 10 + letter % 10 * 9 + int(value[9])
+    for weight, digit in zip(range(8, 0, -1), value[1:9], strict=True):
+        total += weight * int(digit)
+    return total % 10 == 0
 
 
 def check_digit(prefix: str) -> str:
