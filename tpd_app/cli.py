@@ -1,6 +1,7 @@
 """Command line: `python -m tpd_app.cli migrate | load-demo | generate-courses | generate-national |
 rebuild-stats | create-admin`; `preflight` (ready to serve? `--production`: also a secret key, a public
-origin, an administrator, no demo data), `build` (the frontend, only when the code changed) and `serve`;
+origin, an administrator, no demo data), `build` (the frontend, only when the code changed) and `serve`
+(which starts `serve-api`, the reporting API in a process of its own, beside it);
 `worker` (the long-lived process beside the web server: delivers the outbox every minute and runs each
 daily chore once a day, `services.chores`); and each of its jobs alone: `send-mail` (once, or
 `--loop 60`), `apply-directory-changes`, `send-directory-reminders`, `send-digests`; `backup` and `restore`."""
@@ -132,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="serve the built frontend and the backend on one port")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=int(os.environ.get("TPD_PORT", "3000")))
+    serve_api = sub.add_parser("serve-api", help="serve the reporting API on a Unix socket (`serve` starts it)")
+    serve_api.add_argument("--socket", type=Path, required=True)
     backup_cmd = sub.add_parser("backup", help="write a consistent copy of the database (online)")
     backup_cmd.add_argument("--to", type=Path, help="the new backup file (default: data/backups/tpd-<time>)")
     restore_cmd = sub.add_parser("restore", help="replace the database with a backup (stop the app first)")
@@ -160,6 +163,12 @@ def main(argv: list[str] | None = None) -> int:
         from tpd_app.serving import serve as serve_app
 
         serve_app(host=args.host, port=args.port)
+        return 0
+
+    if args.command == "serve-api":
+        from tpd_app.api.upstream import serve_api as serve_reporting_api
+
+        serve_reporting_api(args.socket)
         return 0
 
     from tpd_app.services.platform.db import transaction

@@ -5,13 +5,21 @@ mounted, so a restart takes seconds instead of a rebuild. Both run from the comm
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import ctypes
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
 
+from tpd_app.api.upstream import SOCKET_ENV, answers
 from tpd_app.settings import ROOT, get_settings
 
 WEB = ROOT / ".web"
@@ -90,9 +98,76 @@ def serve(*, host: str, port: int) -> None:
         # cores and Redis (a third of one worker's throughput). One worker per core.
         os.environ["GRANIAN_WORKERS"] = str(workers_for(os.cpu_count() or 1))
     os.chdir(ROOT)
+    if os.environ.get("TPD_API_PROCESS", "1") != "0":
+        os.environ[SOCKET_ENV] = str(start_api_process(port))
     from reflex.config import get_config
     from reflex.utils import exec as reflex_exec
 
     config = get_config()
     print(f"TPD serving on http://{host}:{port} for {get_settings().public_origin}", flush=True)
     reflex_exec.run_backend_prod(host, port, config.loglevel.subprocess_level(), mount_frontend_compiled_app=True)
+
+
+def _api_socket(port: int) -> Path:
+    """The API process's socket: in data/ (this user's only), or the temporary folder when that path is
+    longer than a Unix socket's name may be."""
+    path = ROOT / "data" / f"api-{port}.sock"
+    if len(str(path)) > 100:
+        path = Path(tempfile.gettempdir()) / f"tpd-api-{os.getuid()}-{port}.sock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _die_with_parent() -> None:
+    """In the child: a SIGTERM when the web server that started it goes, however it goes (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class ApiProcess:
+    """`cli serve-api` beside the web server, kept running: started again, with a line on the console,
+    whenever it stops, until `stop()`."""
+
+    def __init__(self, socket: Path) -> None:
+        self.socket = socket
+        self.process: subprocess.Popen | None = None
+        self._stopping = threading.Event()
+
+    def _keep(self) -> None:
+        while not self._stopping.is_set():
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tpd_app.cli", "serve-api", "--socket", str(self.socket)],
+                cwd=ROOT, preexec_fn=_die_with_parent)
+            status = self.process.wait()
+            if self._stopping.is_set():
+                break
+            print(f"TPD reporting API process stopped (exit code {status}): starting it again", file=sys.stderr,
+                  flush=True)
+            self._stopping.wait(2)
+
+    def start(self, wait_s: float = 60.0) -> bool:
+        """Start it; whether it listens within `wait_s` (until it does, /api/v1 answers 503)."""
+        self.socket.unlink(missing_ok=True)
+        threading.Thread(target=self._keep, name="tpd-api-process", daemon=True).start()
+        deadline = time.monotonic() + wait_s
+        while not answers(self.socket):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
+        return True
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+def start_api_process(port: int) -> Path:
+    """Start the API process for the web server on `port`, stopped when this process exits; its socket."""
+    api = ApiProcess(_api_socket(port))
+    if not api.start():
+        print("TPD reporting API process did not start within 60 s; /api/v1 answers 503 until it does",
+              file=sys.stderr, flush=True)
+    atexit.register(api.stop)
+    return api.socket

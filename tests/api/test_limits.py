@@ -263,4 +263,5 @@ def test_the_proxy_configuration_limits_match_the_app():
     conf = (Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "tpd-locations.conf").read_text()
     assert conf.count(f"client_max_body_size {limits.UPLOAD_LIMIT // 1024}k;") == 1
     assert conf.count(f"client_max_body_size {limits.DEFAULT_LIMIT // 1024}k;") == 1
+    assert conf.count(f"client_max_body_size {limits.API_LIMIT // 1024}k;") == 1
     assert limits.UPLOAD_LIMIT % 1024 == 0

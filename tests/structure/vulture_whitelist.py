@@ -151,6 +151,7 @@ post_batch
 get_records
 get_courses
 masked  # a field of the read-back answer
+build_reporting_api  # the factory Granian imports by name in the API process (upstream.serve_api)
 
 # Middleware
 preprocess

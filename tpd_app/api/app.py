@@ -7,7 +7,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tpd_app.api import attachments, auth, health, hours, v1
+from tpd_app.api import attachments, auth, health, hours, upstream, v1
 from tpd_app.api.access import AccessLog
 from tpd_app.api.limits import BodyLimit
 from tpd_app.api.uploads import UploadSession
@@ -47,8 +47,19 @@ def build_api() -> Starlette:
     Our middleware therefore wraps Reflex's endpoints too. `AccessLog` is outermost (every request gets its
     id and its line, refusals included). `BodyLimit` sits inside `SecurityHeaders` so
     its 413 carries the same headers; `UploadSession` holds every upload to its own request's session.
+    Under `cli serve` the reporting API runs in a process of its own and `/api/v1` forwards to it.
     """
+    socket = upstream.socket_path()
+    reporting = upstream.ReportingProxy(socket) if socket else v1.build()
     return Starlette(routes=[*auth.ROUTES, *attachments.ROUTES, *hours.ROUTES, *health.ROUTES,
-                             Mount(v1.PREFIX, app=v1.build())],
+                             Mount(v1.PREFIX, app=reporting)],
                      middleware=[Middleware(AccessLog), Middleware(SecurityHeaders), Middleware(BodyLimit),
                                  Middleware(UploadSession)])
+
+
+def build_reporting_api() -> Starlette:
+    """What the API process (`cli serve-api`) serves: the reporting API alone, with the same body limit and
+    headers, the caller's address as the web server forwarded it."""
+    return Starlette(routes=[Mount(v1.PREFIX, app=v1.build())],
+                     middleware=[Middleware(upstream.TrustedClient), Middleware(SecurityHeaders),
+                                 Middleware(BodyLimit)])

@@ -10,6 +10,7 @@ Endpoints are plain functions: FastAPI runs them in its thread pool, off the eve
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -375,12 +376,15 @@ def build() -> FastAPI:
              description="Replaces the list with the accepted rows; each row is answered. Provisional until "
                          "your county confirms this month.")
     def put_attendance(external_id: ExternalId, document: AttendanceDoc, request: Request,
-                       token: Token) -> AttendanceResult:
-        rows = [r.model_dump(mode="json") for r in document.rows]
+                       token: Token) -> Response:
+        rows = _plain_rows(document)
         with _calling(request, token) as caller:
             outcome = intake.push_attendance(caller.session, caller.actor, caller.client, external_id, rows,
                                              ip=caller.ip)
-        return _attendance_result(request, outcome)
+        # The answer as the use case made it (the response_model documents it and the contract tests hold
+        # the two together): a 2,000-row answer is not built into models and encoded a second time.
+        return Response(json.dumps(_with_messages(request, outcome), ensure_ascii=False),
+                        media_type="application/json")
 
     @app.post("/batches", response_model=BatchResult, summary="Send many courses and lists at once",
               description=f"Up to {MAX_BATCH} items, done in order, each on its own: a refused item is answered "
@@ -418,11 +422,21 @@ def build() -> FastAPI:
     return app
 
 
-def _attendance_result(request: Request, outcome: dict[str, Any]) -> AttendanceResult:
+def _plain_rows(document: AttendanceDoc) -> list[dict[str, Any]]:
+    """The checked rows as the use case takes them (faster than `model_dump` for 2,000 rows)."""
+    return [{"national_id": r.national_id, "name": r.name, "hours": r.hours} for r in document.rows]
+
+
+def _with_messages(request: Request, outcome: dict[str, Any]) -> dict[str, Any]:
+    """Each refused row's problem said in the caller's language."""
     lang = _lang(request)
     for row in outcome["rows"]:
         row["message"] = translate(row["problem"], lang) if row["problem"] else ""
-    return AttendanceResult(**outcome)
+    return outcome
+
+
+def _attendance_result(request: Request, outcome: dict[str, Any]) -> AttendanceResult:
+    return AttendanceResult(**_with_messages(request, outcome))
 
 
 def _batch_item(request: Request, actor: Actor, client_id: int, ip: str, index: int,
@@ -437,7 +451,7 @@ def _batch_item(request: Request, actor: Actor, client_id: int, ip: str, index: 
         else:
             if item.rows is None:
                 raise ValidationFailed({"rows": "api.error.batch_body"})
-            rows = AttendanceDoc.model_validate({"rows": item.rows}).model_dump(mode="json")["rows"]
+            rows = _plain_rows(AttendanceDoc.model_validate({"rows": item.rows}))
         with transaction() as session:
             client = session.get(ApiClient, client_id)
             if client is None:
