@@ -43,7 +43,10 @@ def api_process(db_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen,
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
 
 
 def _web_app(socket: Path, monkeypatch: pytest.MonkeyPatch):
