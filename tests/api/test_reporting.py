@@ -217,9 +217,11 @@ def test_a_month_is_confirmed_whole_and_only_once_it_has_ended(db_url: str):
     and statistics), refuses a month not over or already done, and a re-sent list becomes a new version."""
     from datetime import date
 
+    from tests.services.stats.test_dashboards import _snapshot
     from tpd_app.domain.errors import DomainError
     from tpd_app.models import OutboxMessage, StatsCourseFact
     from tpd_app.services.reporting import months
+    from tpd_app.services.stats import rollups
 
     env = _setup()
     http, headers = _http(), _auth(env["token"])
@@ -257,6 +259,12 @@ def test_a_month_is_confirmed_whole_and_only_once_it_has_ended(db_url: str):
         assert sorted(r.minutes for r in records) == [120, 120, 180, 180]
         assert {r.teacher_id for r in records} == set(env["teacher_ids"][:2])
         assert s.exec(select(StatsCourseFact)).all()  # the rollups moved in the same transaction
+    with transaction() as s:  # ... and equal what a rebuild from the ledger makes of the confirmed month
+        incremental = _snapshot(s)
+        rollups.rebuild_rollups(s)
+        assert _snapshot(s) == incremental
+        assert any(incremental.values())
+    with transaction() as s:
         summary = months.month_summary(s, env["bureau"], sent, today=next_month)
         assert summary["confirmed_at"] and summary["can_confirm"] == "" and summary["pending"] == "0"
         assert months.unconfirmed(s, first_of_next) == {} and months.send_reminders(s, first_of_next) == 0
