@@ -9,6 +9,7 @@ from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
 from tpd_app.domain.permissions import Actor
 from tpd_app.domain.permissions import Function as F
+from tpd_app.domain.portal import may_publish
 from tpd_app.domain.reporting import may_manage_clients, may_set_modes
 from tpd_app.domain.workqueue import Queue
 
@@ -36,6 +37,9 @@ STATS_REPORT = "/stats/report"
 REPORTING_CLIENTS = "/reporting/clients"
 REPORTING_MODES = "/reporting/modes"
 REPORTING_MONTHS = "/reporting/months"
+#: Public information (seed 參.二.(二).13–18): 最新消息 for everyone, kept by the centres.
+NEWS = "/news"
+PORTAL_ANNOUNCEMENTS = "/portal/announcements"
 
 #: The page of each function key (business and teacher functions).
 FUNCTION_ROUTES: dict[F, str] = {
@@ -92,6 +96,8 @@ PAGE_RULES: dict[str, PageRule] = {
                                shown_to=may_manage_clients),
     REPORTING_MODES: PageRule(F.COURSE_REVIEW, "oversight", "reporting_modes", "reporting.modes.title",
                               shown_to=may_set_modes),
+    PORTAL_ANNOUNCEMENTS: PageRule(F.COURSE_REVIEW, "oversight", "announcements", "portal.admin.title",
+                                   shown_to=may_publish),
     REGISTRANTS: PageRule(F.COURSE_BROWSE_OWN),
     ATTENDANCE: PageRule(F.COURSE_MANAGE),
     UNITS: PageRule(F.ACCOUNTS_SUBORDINATE),
@@ -105,7 +111,7 @@ def page_function(path: str) -> F | None:
 
 
 _SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, PARTICIPANTS, CONFIRM_LISTS,
-                        REPORTING_CLIENTS, REPORTING_MODES, REPORTING_MONTHS,
+                        REPORTING_CLIENTS, REPORTING_MODES, REPORTING_MONTHS, NEWS, PORTAL_ANNOUNCEMENTS,
                         *FUNCTION_ROUTES.values()})
 
 

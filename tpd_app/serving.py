@@ -135,10 +135,13 @@ class ApiProcess:
 
     def _keep(self) -> None:
         while not self._stopping.is_set():
+            # A process group of its own: when its server process dies however it dies, the group (its worker
+            # too) is ended before the next one starts, so no worker is left behind.
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tpd_app.cli", "serve-api", "--socket", str(self.socket)],
-                cwd=ROOT, preexec_fn=_die_with_parent)
+                cwd=ROOT, preexec_fn=_die_with_parent, start_new_session=True)
             status = self.process.wait()
+            self._end_group(self.process)
             if self._stopping.is_set():
                 break
             print(f"TPD reporting API process stopped (exit code {status}): starting it again", file=sys.stderr,
@@ -156,11 +159,20 @@ class ApiProcess:
             time.sleep(0.2)
         return True
 
+    @staticmethod
+    def _end_group(process: subprocess.Popen) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+
     def stop(self) -> None:
         self._stopping.set()
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
+        process = self.process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=20)
+        if process is not None:
+            self._end_group(process)
 
 
 def start_api_process(port: int) -> Path:

@@ -119,3 +119,20 @@ def test_serve_keeps_the_api_process_running(db_url: str, tmp_path: Path):
     finally:
         api.stop()
     assert api.process.poll() is not None
+    # Neither the killed one's worker nor the second one's is left running.
+    deadline = time.monotonic() + 20
+    while _serving(api.socket):
+        assert time.monotonic() < deadline, f"left running: {_serving(api.socket)}"
+        time.sleep(0.2)
+
+
+def _serving(socket: Path) -> list[int]:
+    """The processes still serving the API on `socket`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"serve-api" in (text := cmdline.read_bytes()) and str(socket).encode() in text:
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found

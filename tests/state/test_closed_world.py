@@ -51,7 +51,6 @@ from tpd_app.state.base import AppState, page_states
 #: Anyone may call these; each says why. They are still swept: they must not raise or leak.
 PUBLIC_BY_DESIGN: dict[str, str] = {
     "AppState.toggle_language": "the tab's own language",
-    "AppState.load_public": "public pages: shows who is signed in, if anyone",
     "AppState.logout": "ends the caller's own session (swept last, once)",
     "LoginState.load": "the sign-in page",
     "LoginState.show_business": "the sign-in page's tab",
@@ -74,6 +73,9 @@ PUBLIC_BY_DESIGN: dict[str, str] = {
     "ForgotState.submit": "anyone may ask for a reset link; the same answer whether the account exists",
     "ResetState.load": "the page a mailed reset link opens; a link that is not valid shows nothing",
     "ResetState.submit": "the new password through a valid link; anything else is refused",
+    "NewsState.load": "the public announcements (a signed-in reader: her jurisdiction's too)",
+    "NewsState.load_home": "the public home page's latest announcements",
+    "NewsState.load_item": "one announcement meant for the reader; any other is not found",
 }
 
 #: A signed-in caller acting on her own record or her own unit's settings: the tables each may write.
@@ -94,11 +96,15 @@ OWN_RECORD: dict[str, frozenset[str]] = {
     "ApiClientsState.revoke": frozenset({"api_client"}),
     # Looking at a month's summary marks when the unit last looked at it (its own reported months only).
     "ReportedMonthsState.load": frozenset({"reported_month_look"}),
+    # A regional centre publishes to its own jurisdiction (the Penghu bureau's own announcements).
+    "AnnouncementsAdminState.save": frozenset({"announcement", "announcement_revision"}),
+    "AnnouncementsAdminState.withdraw": frozenset({"announcement", "announcement_revision"}),
 }
 
 #: Everything else: refused for a caller without the right, writes nothing, shows no one else's data.
 GUARDED: dict[str, str] = {
     "AppState": "",
+    "AnnouncementsAdminState": "edit load new show_history",
     "ApiClientsState": "load",
     "HomeState": "load",
     "ApplyState": "",
@@ -114,6 +120,7 @@ GUARDED: dict[str, str] = {
     "DirectoryState": "acknowledge choose_kind load report",
     "LoginState": "",
     "MyRecordState": "apply_filters load print_page",
+    "NewsState": "",
     "MyRegistrationsState": "load withdraw",
     "OwnCoursesState": "apply_filters ask_reason close_reason confirm_reason go_page load_browse load_manage",
     "OwnUnitState": "activate apply_filters cancel_grants create disable edit_grants enable load reject "

@@ -11,7 +11,8 @@ Started from `vulture tpd_app --make-whitelist` and trimmed to one line a name. 
   listeners that `sa.event.listens_for` registers.
 - Log records: `logging` reads the `msg` the redacting record factory sets.
 - Spreadsheet cells: openpyxl cell and sheet attributes the export sets for Excel to read.
-- Course kinds: the `CourseKind` members are the stored values; the code iterates the enum.
+- Course kinds: the `CourseKind` members are the stored values; the code iterates the enum. So do the
+  announcement categories and publication states (`domain/portal.py`).
 - Audit outcomes: the `AuditOutcome` members are the values the audit log stores; the audit page's
   badge iterates the enum (the services write them as plain strings).
 - Navigation rows: the `NavEntry` keys the sidebar reads as `entry["href"]`.
@@ -62,6 +63,16 @@ topics_page
 api_clients_page
 reporting_modes_page
 reported_months_page
+news_page
+# Announcement categories and publication states (the pages iterate the enums)
+COURSES
+SYSTEM
+RULES
+LIVE
+ENDED
+saved_by_account_id
+news_item_page
+announcements_admin_page
 unit_contact_page
 units_page
 

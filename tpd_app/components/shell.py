@@ -212,7 +212,11 @@ def skip_link() -> rx.Component:
 #: went away), the result takes it.
 #: The header's short English name replaces the long one on a phone (the long one would wrap).
 HEADER_CSS = """.tpd-short-name { display: none; }
-@media (max-width: 40em) { .tpd-long-name { display: none; } .tpd-short-name { display: inline; } }"""
+@media (max-width: 40em) { .tpd-long-name { display: none; } .tpd-short-name { display: inline; } }
+.tpd-rich-text { line-height: 1.7; overflow-wrap: anywhere; max-width: 48rem; }
+.tpd-rich-text table { border-collapse: collapse; display: block; overflow-x: auto; }
+.tpd-rich-text th, .tpd-rich-text td { border: 1px solid #c9ced6; padding: 0.25rem 0.5rem; }
+.tpd-rich-text a { text-decoration: underline; }"""
 
 DOCUMENT_SCRIPT = """(function () {
   var pending = null, oldHeading = null;

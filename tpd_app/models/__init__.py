@@ -37,6 +37,7 @@ from tpd_app.models.hours import (
 )
 from tpd_app.models.ledger import TrainingRecord
 from tpd_app.models.platform import AuditLog, ChoreRun, OutboxMessage
+from tpd_app.models.portal import Announcement, AnnouncementRevision
 from tpd_app.models.reporting import (
     ApiClient,
     CountyReporting,
@@ -76,6 +77,8 @@ __all__ = [
     "UNMANAGED_INDEXES",
     "UNMANAGED_TABLE_PREFIXES",
     "AccountApplication",
+    "Announcement",
+    "AnnouncementRevision",
     "ApiClient",
     "AttendanceEntry",
     "AttendanceEvent",

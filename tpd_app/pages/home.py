@@ -8,7 +8,9 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.i18n import tr
 from tpd_app.components.shell import page_frame
+from tpd_app.pages.portal import news_card
 from tpd_app.state.base import AppState
+from tpd_app.state.portal import NewsState
 
 
 def _card(title_key: str, body_key: str, icon: str) -> rx.Component:
@@ -23,7 +25,36 @@ def _card(title_key: str, body_key: str, icon: str) -> rx.Component:
     )
 
 
-@rx.page(route=routes.HOME, on_load=AppState.load_public, title="全國教師在職進修資訊網")
+def _news() -> rx.Component:
+    """The latest and pinned announcements the reader may see (a visitor: the national ones)."""
+    return rx.el.section(
+        rx.vstack(
+            rx.heading(tr("home.news.title"), size="5", as_="h2", id="home-news"),
+            rx.cond(NewsState.items.length() > 0,
+                    rx.vstack(rx.foreach(NewsState.items, lambda item: news_card(item, "h3")), spacing="3",
+                              width="100%"),
+                    rx.text(tr("portal.news.empty"), size="2")),
+            rx.link(tr("portal.news.all"), href=routes.NEWS, data_testid="home-news-all"),
+            spacing="3", width="100%",
+        ),
+        aria_labelledby="home-news", data_testid="home-news", style={"width": "100%"},
+    )
+
+
+def _quick_links() -> rx.Component:
+    links = [("catalogue.title", routes.CATALOGUE, "search"), ("portal.news.title", routes.NEWS, "megaphone")]
+    return rx.el.nav(
+        rx.vstack(
+            rx.heading(tr("home.links.title"), size="5", as_="h2", id="home-links"),
+            rx.hstack(*[rx.link(rx.hstack(rx.icon(icon, size=16), tr(key), align="center", spacing="1"), href=href)
+                        for key, href, icon in links], spacing="5", wrap="wrap"),
+            spacing="2",
+        ),
+        aria_labelledby="home-links", style={"width": "100%"},
+    )
+
+
+@rx.page(route=routes.HOME, on_load=NewsState.load_home, title="全國教師在職進修資訊網")
 def home() -> rx.Component:
     return page_frame(
         rx.vstack(
@@ -40,6 +71,8 @@ def home() -> rx.Component:
                 spacing="3",
                 wrap="wrap",
             ),
+            _news(),
+            _quick_links(),
             rx.flex(
                 _card("home.teachers.title", "home.teachers.body", "user-round"),
                 _card("home.organizers.title", "home.organizers.body", "school"),

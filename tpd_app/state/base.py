@@ -279,12 +279,6 @@ class AppState(rx.State):
         return self._t(error.key, **error.params)
 
     @rx.event
-    def load_public(self):
-        """on_load of public pages: show who is signed in, if anyone, without requiring it."""
-        self._identity()
-        self.page_status = "ok"
-
-    @rx.event
     async def logout(self):
         """End the session on the server, empty every page's state, then let the endpoint clear the cookie.
 

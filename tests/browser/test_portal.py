@@ -1,0 +1,65 @@
+"""最新消息 on the production build (issue 18): the national centre publishes an announcement on its page and a
+visitor reads it from the home page; what the body holds is shown as text; a county's announcement reaches
+its own schools' accounts, never a visitor."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Server, screenshot, sign_in
+
+TAIPEI_NEWS = "臺北市 115 年度特殊教育知能研習辦理通知"
+
+
+def test_the_national_centre_publishes_and_a_visitor_reads_it(page: Page, server: Server):
+    sign_in(page, "demo-national_center")
+    page.wait_for_url(re.compile(r"/home/?$"))
+    page.get_by_test_id("nav-announcements").click()
+    page.wait_for_url(re.compile(r"/portal/announcements/?$"))
+    expect(page.locator("main h1")).to_contain_text("最新消息管理")
+    page.get_by_test_id("save").click()  # nothing filled in: each field says what is missing
+    expect(page.get_by_test_id("error-title")).to_contain_text("必填")
+    expect(page.get_by_test_id("error-body")).to_be_visible()
+    page.locator("#field-title").fill("寒假研習報名提醒")
+    page.locator("#field-category").select_option("courses")
+    page.locator("#field-body").fill("寒假研習**即日起**開放報名。\n\n<script>alert('x')</script>\n\n"
+                                     "[研習課程查詢](https://tpd.example.edu.tw/courses)")
+    page.locator("#field-pinned").check()
+    page.locator("#field-intent").select_option("publish")
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("消息已發布")
+    row = page.get_by_test_id("announcement-row").filter(has_text="寒假研習報名提醒")
+    expect(row).to_contain_text("上架中")
+    screenshot(page, "portal-announcements-admin")
+    page.get_by_test_id("logout").click()
+    page.wait_for_url(re.compile(r"/login"))
+
+    page.goto("/")
+    news = page.get_by_test_id("home-news")
+    expect(news.get_by_test_id("news-item").first).to_contain_text("寒假研習報名提醒")  # pinned: first
+    expect(news).not_to_contain_text(TAIPEI_NEWS)  # a county's news is for its own jurisdiction
+    screenshot(page, "home-news")
+    news.get_by_role("link", name="寒假研習報名提醒").click()
+    page.wait_for_url(re.compile(r"/news/\d+/?$"))
+    expect(page.get_by_test_id("news-title")).to_have_text("寒假研習報名提醒")
+    body = page.get_by_test_id("news-body")
+    expect(body.locator("strong")).to_have_text("即日起")
+    expect(body).to_contain_text("<script>alert('x')</script>")  # shown as text, never run
+    expect(body.locator("script")).to_have_count(0)
+    expect(body.get_by_role("link", name="研習課程查詢")).to_have_attribute("rel", "noopener noreferrer nofollow")
+    screenshot(page, "news-item")
+    page.goto("/news?category=rules")
+    expect(page.get_by_test_id("news-item")).to_have_count(1)
+    expect(page.get_by_test_id("news-category-rules")).to_have_attribute("aria-current", "page")
+
+
+def test_a_county_announcement_reaches_its_own_schools(page: Page, server: Server):
+    page.goto("/news")
+    expect(page.get_by_test_id("news-item").first).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text(TAIPEI_NEWS)
+    sign_in(page, "demo-school")
+    page.wait_for_url(re.compile(r"/home/?$"))
+    page.goto("/news")
+    expect(page.get_by_test_id("news-item").filter(has_text=TAIPEI_NEWS)).to_have_count(1)

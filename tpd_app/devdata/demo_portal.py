@@ -1,0 +1,46 @@
+"""Demo announcements (最新消息): a few of the national centre's, one pinned, and one of the Taipei bureau's for
+its own schools and teachers, so the home page and /news show what they will hold."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from tpd_app.domain.portal import Status
+from tpd_app.domain.timeutil import utcnow
+from tpd_app.models import Announcement, AnnouncementRevision, Unit
+
+_NATIONAL = [
+    ("system", True, 2, "全國教師在職進修資訊網新版上線",
+     "新版網站已上線，教師可於「研習紀錄」查詢歷年研習時數並下載 PDF。\n\n"
+     "- 報名、取消報名與候補遞補即時通知\n- 各縣市後端資訊傳報改以 API 傳送\n\n"
+     "使用上如有問題，請洽 [教育部](https://www.edu.tw) 或各縣市教育局處。"),
+    ("courses", False, 5, "115 學年度第 2 學期研習開放報名",
+     "第 2 學期各類研習已陸續開放報名，請至 **研習課程查詢** 依縣市、對象與類別查詢。"),
+    ("rules", False, 12, "教師進修研習時數採計原則說明",
+     "研習時數以名單確認後之時數登錄為準；特殊教育等法定研習時數，請依各類規定累計。"),
+]
+_TAIPEI = ("courses", False, 3, "臺北市 115 年度特殊教育知能研習辦理通知",
+           "本市各校請鼓勵教師參加本年度特殊教育知能研習，詳細場次請見研習課程查詢。")
+
+
+def load_demo_portal(session: Session) -> int:
+    """Add the demo announcements; their number."""
+    centre = session.exec(select(Unit).where(Unit.type == "national_center")).first()
+    taipei = session.exec(select(Unit).where(Unit.type == "county_bureau", Unit.county == "TPE")).first()
+    made = [(centre, None, *a) for a in _NATIONAL if centre is not None]
+    if taipei is not None:
+        made.append((taipei, taipei.id, *_TAIPEI))
+    now = utcnow()
+    for unit, audience, category, pinned, days_ago, title, body in made:
+        start = now - timedelta(days=days_ago)
+        row = Announcement(publisher_unit_id=unit.id or 0, audience_unit_id=audience, category=category, title=title,
+                           body=body, pinned=pinned, status=Status.PUBLISHED.value, publish_from=start,
+                           created_at=start, updated_at=start)
+        session.add(row)
+        session.flush()
+        session.add(AnnouncementRevision(announcement_id=row.id or 0, revision=1, status=row.status,
+                                         category=category, title=title, body=body, pinned=pinned,
+                                         publish_from=start, saved_at=start))
+    return len(made)

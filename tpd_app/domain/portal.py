@@ -1,0 +1,71 @@
+"""The public information the network publishes (seed 參.二.(二).13–18): announcements (最新消息) and who
+they reach. Pure rules, no database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from tpd_app.domain.permissions import Actor, UnitRef
+from tpd_app.domain.statuses import Status as StyledStatus
+from tpd_app.domain.statuses import styled
+from tpd_app.domain.units import NATIONWIDE, REGIONAL_CENTERS
+
+
+class Category(StrEnum):
+    """What an announcement is about (its filter on /news)."""
+
+    GENERAL = "general"
+    COURSES = "courses"
+    SYSTEM = "system"
+    RULES = "rules"
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+@styled("portal.state", draft="gray", scheduled="amber", live="green", ended="gray", withdrawn="red")
+class Publication(StyledStatus):
+    """Where an announcement stands for its publisher's list."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+    WITHDRAWN = "withdrawn"
+
+
+TITLE_MAX = 200
+BODY_MAX = 20_000
+
+
+def may_publish(actor: Actor) -> bool:
+    """The national centre and the ministry publish to the nation; a regional centre to its jurisdiction."""
+    return not actor.is_teacher and actor.kind == "account" and (
+        actor.unit.type in NATIONWIDE or actor.unit.type in REGIONAL_CENTERS)
+
+
+def publishes_nationally(actor: Actor) -> bool:
+    return actor.unit.type in NATIONWIDE
+
+
+def reaches(audience_unit_id: int | None, viewer: UnitRef | None) -> bool:
+    """Whether an announcement meant for `audience_unit_id` (None: everyone; else a regional centre's
+    jurisdiction) reaches someone of `viewer` (a teacher's school or an account's unit; None: a visitor).
+
+    A regional announcement reaches the centre itself, the units it reviews (and their teachers), and the
+    nationwide units that oversee every centre; never a visitor or another jurisdiction.
+    """
+    if audience_unit_id is None:
+        return True
+    if viewer is None:
+        return False
+    return viewer.id == audience_unit_id or viewer.reviewer_id == audience_unit_id or viewer.type in NATIONWIDE
+
+
+def is_live(status: str, publish_from: datetime, publish_until: datetime | None, now: datetime) -> bool:
+    """Published, and `now` inside its window (from inclusive, until exclusive)."""
+    return status == Status.PUBLISHED.value and publish_from <= now and (publish_until is None or now < publish_until)

@@ -1,0 +1,250 @@
+"""最新消息 (announcements): the national centre (and the ministry) publish to everyone, a regional centre to
+its own jurisdiction; drafts, a publish window, pinning, categories, and every saved version kept. Each
+reader sees only what is live and meant for them: a Taipei announcement never reaches a Kaohsiung teacher.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, or_, select
+
+from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
+from tpd_app.domain.permissions import Actor, Function, UnitRef
+from tpd_app.domain.portal import (
+    BODY_MAX,
+    TITLE_MAX,
+    Category,
+    Status,
+    is_live,
+    may_publish,
+    publishes_nationally,
+    reaches,
+)
+from tpd_app.domain.timeutil import TAIPEI, parse_day, taipei_today, to_taipei, utcnow
+from tpd_app.models import Announcement, AnnouncementRevision, Unit
+from tpd_app.services.platform import audit
+from tpd_app.services.platform.guard import require
+from tpd_app.services.platform.ids import require_id
+from tpd_app.services.platform.richtext import plain, render
+from tpd_app.services.platform.validation import clean
+
+#: Announcements on one page of /news, and on the home page.
+PAGE_SIZE = 20
+HOME_COUNT = 5
+
+
+def _require_publisher(actor: Actor, ip: str) -> None:
+    require(actor, Function.COURSE_REVIEW, ip=ip, detail="announcements")
+    if not may_publish(actor):
+        audit.record_now(action="access.denied", actor=actor, outcome="denied", target_type="function",
+                         target_id="announcements", after={"reason": "unit_type"}, ip=ip)
+        raise Forbidden("error.forbidden.unit_type")
+
+
+def _midnight(day: date) -> datetime:
+    """The first instant of `day` in Taipei, as stored (UTC)."""
+    return datetime.combine(day, time(), tzinfo=TAIPEI)
+
+
+def _day_of(value: datetime | None, *, until: bool = False) -> str:
+    """The Taipei day of a stored instant as the form's ISO value (`until`: the last day shown)."""
+    if value is None:
+        return ""
+    day = to_taipei(value).date()
+    return (day - timedelta(days=1) if until else day).isoformat()
+
+
+def _own(session: Session, actor: Actor, announcement_id: Any) -> Announcement:
+    row = session.get(Announcement, require_id(announcement_id))
+    if row is None or row.publisher_unit_id != actor.unit.id:
+        raise NotFound()
+    return row
+
+
+def _read_form(data: dict[str, Any], today: date) -> tuple[dict[str, Any], dict[str, str]]:
+    errors: dict[str, str] = {}
+    title, body = clean(data.get("title"), TITLE_MAX + 1), str(data.get("body") or "").strip()
+    if not title:
+        errors["title"] = "validation.required"
+    elif len(title) > TITLE_MAX:
+        errors["title"] = "portal.error.title_long"
+    if not body:
+        errors["body"] = "validation.required"
+    elif len(body) > BODY_MAX:
+        errors["body"] = "portal.error.body_long"
+    category = clean(data.get("category"), 16) or Category.GENERAL.value
+    if category not in {c.value for c in Category}:
+        errors["category"] = "portal.error.category"
+    start_text, end_text = clean(data.get("publish_from"), 20), clean(data.get("publish_until"), 20)
+    start = parse_day(start_text) if start_text else today
+    end = parse_day(end_text) if end_text else None
+    if start is None:
+        errors["publish_from"] = "portal.error.date"
+    if end_text and end is None:
+        errors["publish_until"] = "portal.error.date"
+    elif start is not None and end is not None and end < start:
+        errors["publish_until"] = "portal.error.until_before_from"
+    values = {"title": title, "body": body, "category": category,
+              "pinned": data.get("pinned") in (True, "1", "on", "true"),
+              "publish_from": _midnight(start) if start else None,
+              # Shown through the last day given: stored as the next day's first instant (exclusive).
+              "publish_until": _midnight(end + timedelta(days=1)) if end else None}
+    return values, errors
+
+
+def save_announcement(session: Session, actor: Actor, data: dict[str, Any], *, publish: bool, ip: str = "",
+                      today: date | None = None) -> int:
+    """Add an announcement or change one of the actor's unit, as a draft or published; every save is a new
+    version. The audience is the nation for nationwide units, the unit's own jurisdiction for a regional
+    centre. Returns its id.
+
+    Raises:
+        Forbidden: not a unit that publishes announcements.
+        NotFound: `data["id"]` is not one of this unit's announcements.
+        ValidationFailed: title or body missing or too long, an unknown category, a bad date or window.
+    """
+    _require_publisher(actor, ip)
+    values, errors = _read_form(data, today or taipei_today())
+    existing = _own(session, actor, data["id"]) if data.get("id") not in (None, "") else None
+    if errors:
+        raise ValidationFailed(errors)
+    status = Status.PUBLISHED.value if publish else (
+        existing.status if existing is not None and existing.status != Status.PUBLISHED.value else Status.DRAFT.value)
+    before = _summary(existing) if existing is not None else None
+    row = existing or Announcement(publisher_unit_id=actor.unit.id, created_by_account_id=actor.account_id,
+                                   audience_unit_id=None if publishes_nationally(actor) else actor.unit.id,
+                                   title=values["title"], revision=0)
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.status, row.revision, row.updated_at = status, row.revision + 1, utcnow()
+    session.add(row)
+    session.flush()
+    session.add(AnnouncementRevision(announcement_id=row.id or 0, revision=row.revision, status=row.status,
+                                     category=row.category, title=row.title, body=row.body, pinned=row.pinned,
+                                     publish_from=row.publish_from, publish_until=row.publish_until,
+                                     saved_by_account_id=actor.account_id))
+    audit.record(session, action="announcement.save", actor=actor, target_type="announcement",
+                 target_id=row.id or 0, before=before, after=_summary(row), ip=ip)
+    return row.id or 0
+
+
+def withdraw(session: Session, actor: Actor, announcement_id: Any, *, ip: str = "") -> None:
+    """Take a published announcement down (it stays, with its history, as withdrawn).
+
+    Raises:
+        Forbidden: not a unit that publishes. NotFound: not one of this unit's announcements.
+    """
+    _require_publisher(actor, ip)
+    row = _own(session, actor, announcement_id)
+    before = _summary(row)
+    row.status, row.revision, row.updated_at = Status.WITHDRAWN.value, row.revision + 1, utcnow()
+    session.add(row)
+    session.add(AnnouncementRevision(announcement_id=row.id or 0, revision=row.revision, status=row.status,
+                                     category=row.category, title=row.title, body=row.body, pinned=row.pinned,
+                                     publish_from=row.publish_from, publish_until=row.publish_until,
+                                     saved_by_account_id=actor.account_id))
+    audit.record(session, action="announcement.withdraw", actor=actor, target_type="announcement",
+                 target_id=row.id or 0, before=before, after=_summary(row), ip=ip)
+
+
+def _summary(row: Announcement) -> dict[str, Any]:
+    return {"title": row.title, "status": row.status, "category": row.category, "pinned": row.pinned,
+            "revision": row.revision}
+
+
+def _state(row: Announcement, now: datetime) -> str:
+    """What the publisher's list says of it: draft, scheduled, live, ended, withdrawn."""
+    if row.status != Status.PUBLISHED.value:
+        return row.status
+    if is_live(row.status, row.publish_from, row.publish_until, now):
+        return "live"
+    return "scheduled" if row.publish_from > now else "ended"
+
+
+def manage_list(session: Session, actor: Actor, *, ip: str = "") -> list[dict[str, str]]:
+    """The actor's unit's announcements, every state, newest first, with what each form field holds.
+
+    Raises:
+        Forbidden: not a unit that publishes announcements.
+    """
+    _require_publisher(actor, ip)
+    now = utcnow()
+    rows = session.exec(select(Announcement).where(Announcement.publisher_unit_id == actor.unit.id)
+                        .order_by(col(Announcement.updated_at).desc(), col(Announcement.id).desc())).all()
+    return [{"id": str(r.id), "title": r.title, "body": r.body, "category": r.category,
+             "pinned": "1" if r.pinned else "", "state": _state(r, now), "revision": str(r.revision),
+             "publish_from": _day_of(r.publish_from), "publish_until": _day_of(r.publish_until, until=True),
+             "updated_at": r.updated_at.isoformat(), "national": "" if r.audience_unit_id else "1"}
+            for r in rows]
+
+
+def history(session: Session, actor: Actor, announcement_id: Any, *, ip: str = "") -> list[dict[str, str]]:
+    """Every saved version of one of the unit's announcements, newest first.
+
+    Raises:
+        Forbidden: not a unit that publishes. NotFound: not one of this unit's announcements.
+    """
+    _require_publisher(actor, ip)
+    row = _own(session, actor, announcement_id)
+    versions = session.exec(select(AnnouncementRevision).where(AnnouncementRevision.announcement_id == row.id)
+                            .order_by(col(AnnouncementRevision.revision).desc())).all()
+    return [{"revision": str(v.revision), "status": v.status, "title": v.title, "saved_at": v.saved_at.isoformat()}
+            for v in versions]
+
+
+def _live(viewer: UnitRef | None, now: datetime) -> Any:
+    """The conditions of what is live for `viewer` (the audience rule of `domain.portal.reaches`, in SQL)."""
+    audience = col(Announcement.audience_unit_id).is_(None)
+    if viewer is not None and viewer.type.value in ("moe", "national_center"):
+        audience = True  # nationwide units oversee every centre's announcements
+    elif viewer is not None:
+        reach = [col(Announcement.audience_unit_id) == viewer.id]
+        if viewer.reviewer_id is not None:
+            reach.append(col(Announcement.audience_unit_id) == viewer.reviewer_id)
+        audience = or_(audience, *reach)
+    return (audience, Announcement.status == Status.PUBLISHED.value, col(Announcement.publish_from) <= now,
+            or_(col(Announcement.publish_until).is_(None), col(Announcement.publish_until) > now))
+
+
+def _public_row(row: Announcement, publishers: dict[int, Unit]) -> dict[str, str]:
+    publisher = publishers.get(row.publisher_unit_id)
+    return {"id": str(row.id), "title": row.title, "category": row.category, "pinned": "1" if row.pinned else "",
+            "summary": plain(row.body), "published": _day_of(row.publish_from),
+            "publisher": publisher.name if publisher else "", "national": "" if row.audience_unit_id else "1"}
+
+
+def _publishers(session: Session, rows: list[Announcement]) -> dict[int, Unit]:
+    ids = sorted({r.publisher_unit_id for r in rows})
+    return {u.id or 0: u for u in session.exec(select(Unit).where(col(Unit.id).in_(ids))).all()} if ids else {}
+
+
+def latest(session: Session, viewer: UnitRef | None, *, category: str = "", page: int = 1,
+           limit: int = PAGE_SIZE) -> tuple[list[dict[str, str]], int]:
+    """What is live for `viewer` (None: a visitor), pinned first, then newest: (rows of the page, total)."""
+    now = utcnow()
+    conditions = list(_live(viewer, now))
+    if category in {c.value for c in Category}:
+        conditions.append(Announcement.category == category)
+    query = select(Announcement).where(*[c for c in conditions if c is not True])
+    rows = list(session.exec(query.order_by(col(Announcement.pinned).desc(), col(Announcement.publish_from).desc(),
+                                            col(Announcement.id).desc())
+                             .offset((max(1, page) - 1) * limit).limit(limit)).all())
+    total = len(session.exec(query.with_only_columns(col(Announcement.id))).all())
+    publishers = _publishers(session, rows)
+    return [_public_row(r, publishers) for r in rows], total
+
+
+def read(session: Session, viewer: UnitRef | None, announcement_id: Any) -> dict[str, str]:
+    """One live announcement meant for `viewer`, its body as safe HTML.
+
+    Raises:
+        NotFound: no such announcement, not live, or not meant for this reader.
+    """
+    row = session.get(Announcement, require_id(announcement_id))
+    if row is None or not reaches(row.audience_unit_id, viewer) or not is_live(
+            row.status, row.publish_from, row.publish_until, utcnow()):
+        raise NotFound()
+    return {**_public_row(row, _publishers(session, [row])), "html": render(row.body),
+            "updated": _day_of(row.updated_at)}

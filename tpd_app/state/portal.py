@@ -1,0 +1,131 @@
+"""States of the public information: 最新消息 as readers see it (public, with the reader's jurisdiction when
+signed in) and as the national and regional centres keep it."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import reflex as rx
+
+from tpd_app import routes
+from tpd_app.domain.errors import NotFound
+from tpd_app.domain.permissions import UnitRef
+from tpd_app.domain.portal import Category
+from tpd_app.services.portal import announcements
+from tpd_app.state.base import AppState
+from tpd_app.state.handlers import ActionMixin, Row, form_strings
+
+ANNOUNCEMENT_FIELDS = ("id", "title", "category", "body", "publish_from", "publish_until", "pinned", "intent")
+
+
+class NewsState(AppState):
+    """最新消息 for anyone: what is live and meant for the reader (a visitor: the national ones)."""
+
+    items: list[Row] = []
+    total_text: str = "0"
+    category: str = ""
+    prev_href: str = ""
+    next_href: str = ""
+    item: Row = {}
+    found: bool = True
+
+    def _viewer(self) -> UnitRef | None:
+        signed_in = self._identity()
+        self.page_status = "ok"
+        return signed_in.actor.unit if signed_in is not None else None
+
+    @rx.event
+    def load(self):
+        viewer = self._viewer()
+        query = self.router.url.query_parameters
+        category = str(query.get("category") or "")
+        self.category = category if category in {c.value for c in Category} else ""
+        page = int(str(query.get("page") or "1")) if str(query.get("page") or "1").isdigit() else 1
+        rows, total = self._read(announcements.latest, viewer, category=self.category, page=page)
+        self.items, self.total_text = rows, f"{total:,}"
+        pages = max(1, -(-total // announcements.PAGE_SIZE))
+        base = f"{routes.NEWS}?category={self.category}&page=" if self.category else f"{routes.NEWS}?page="
+        self.prev_href = f"{base}{page - 1}" if page > 1 else ""
+        self.next_href = f"{base}{page + 1}" if page < pages else ""
+
+    @rx.event
+    def load_home(self):
+        """The home page's latest and pinned announcements."""
+        viewer = self._viewer()
+        self.items = self._read(announcements.latest, viewer, limit=announcements.HOME_COUNT)[0]
+
+    @rx.event
+    def load_item(self):
+        viewer = self._viewer()
+        key = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            self.item, self.found = self._read(announcements.read, viewer, key), True
+        except NotFound:
+            self.item, self.found = {}, False
+
+
+class AnnouncementsAdminState(ActionMixin, AppState):
+    """最新消息管理: the unit's own announcements (the national centre, the ministry, regional centres)."""
+
+    FUNCTION: ClassVar = routes.page_function(routes.PORTAL_ANNOUNCEMENTS)
+
+    rows: list[Row] = []
+    versions: list[Row] = []
+    versions_of: str = ""
+
+    def _refresh(self) -> None:
+        self.rows = self._use(announcements.manage_list)
+
+    @rx.event
+    def load(self):
+        self.versions, self.versions_of = [], ""
+        return self._load_page()
+
+    @rx.event
+    def new(self):
+        self.values, self.field_errors = {}, {}
+        self.form_key += 1
+
+    @rx.event
+    def edit(self, announcement_id: str):
+        """Fill the form with one of the listed announcements (display only; saving re-checks it)."""
+        row = next((r for r in self.rows if r["id"] == announcement_id), None) \
+            if isinstance(announcement_id, str) else None
+        if row is not None:
+            self.values = {key: row.get(key, "") for key in ANNOUNCEMENT_FIELDS}
+            self.values["intent"] = "publish" if row.get("state") in ("live", "scheduled", "ended") else "draft"
+            self.field_errors = {}
+            self.form_key += 1
+
+    @rx.event
+    def save(self, form: dict) -> Any:
+        values = form_strings({**form, "pinned": form.get("pinned", "")} if isinstance(form, dict) else form,
+                              ANNOUNCEMENT_FIELDS)
+        if values is None:
+            return None
+        publish = values.get("intent") == "publish"
+        ok, event = self._attempt(announcements.save_announcement, values, publish=publish,
+                                  notice="portal.published" if publish else "portal.draft_saved")
+        if not ok:
+            self.values = values
+            return event
+        self.values = {}
+        self.form_key += 1
+        return self._after(ok, event)
+
+    @rx.event
+    def withdraw(self, announcement_id: str) -> Any:
+        if not isinstance(announcement_id, str):
+            return None
+        ok, event = self._attempt(announcements.withdraw, announcement_id, notice="portal.withdrawn")
+        return self._after(ok, event)
+
+    @rx.event
+    def show_history(self, announcement_id: str) -> Any:
+        if not isinstance(announcement_id, str):
+            return None
+        ok, result = self._attempt(announcements.history, announcement_id)
+        if not ok:
+            return result
+        self.versions, self.versions_of = result, announcement_id
+        return None
