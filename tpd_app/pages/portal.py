@@ -87,7 +87,8 @@ def news_item_page() -> rx.Component:
     item = N.item
     return page_frame(
         rx.vstack(
-            rx.link(rx.icon("arrow-left", size=14), tr("portal.news.back"), href=routes.NEWS),
+            rx.link(rx.hstack(rx.icon("arrow-left", size=14), tr("portal.news.back"), align="center", spacing="1"),
+                    href=routes.NEWS),
             rx.cond(
                 N.found,
                 rx.el.article(rx.vstack(
