@@ -9,7 +9,7 @@ from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
 from tpd_app.domain.permissions import Actor
 from tpd_app.domain.permissions import Function as F
-from tpd_app.domain.portal import may_publish
+from tpd_app.domain.portal import may_keep_faq, may_publish
 from tpd_app.domain.reporting import may_manage_clients, may_set_modes
 from tpd_app.domain.workqueue import Queue
 
@@ -40,6 +40,8 @@ REPORTING_MONTHS = "/reporting/months"
 #: Public information (seed 參.二.(二).13–18): 最新消息 for everyone, kept by the centres.
 NEWS = "/news"
 PORTAL_ANNOUNCEMENTS = "/portal/announcements"
+FAQ = "/faq"
+PORTAL_FAQ = "/portal/faq"
 
 #: The page of each function key (business and teacher functions).
 FUNCTION_ROUTES: dict[F, str] = {
@@ -98,6 +100,7 @@ PAGE_RULES: dict[str, PageRule] = {
                               shown_to=may_set_modes),
     PORTAL_ANNOUNCEMENTS: PageRule(F.COURSE_REVIEW, "oversight", "announcements", "portal.admin.title",
                                    shown_to=may_publish),
+    PORTAL_FAQ: PageRule(F.COURSE_REVIEW, "oversight", "faq", "faq.admin.title", shown_to=may_keep_faq),
     REGISTRANTS: PageRule(F.COURSE_BROWSE_OWN),
     ATTENDANCE: PageRule(F.COURSE_MANAGE),
     UNITS: PageRule(F.ACCOUNTS_SUBORDINATE),
@@ -111,7 +114,8 @@ def page_function(path: str) -> F | None:
 
 
 _SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, PARTICIPANTS, CONFIRM_LISTS,
-                        REPORTING_CLIENTS, REPORTING_MODES, REPORTING_MONTHS, NEWS, PORTAL_ANNOUNCEMENTS,
+                        REPORTING_CLIENTS, REPORTING_MODES, REPORTING_MONTHS, NEWS, PORTAL_ANNOUNCEMENTS, FAQ,
+                        PORTAL_FAQ,
                         *FUNCTION_ROUTES.values()})
 
 

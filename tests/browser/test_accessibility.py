@@ -23,7 +23,7 @@ def test_every_page_passes_axe_in_both_languages_and_widths(browser: Browser, se
     # The sweep reaches the pages of every kind of account, not only the public ones.
     assert {"/", "/login", "/courses", "/forgot", "/reset", "/home", "/course/review", "/stats/national",
             "/me/records", "/teachers/records", "/accounts/subordinate", "/courses/[code]", "/news", "/news/[id]",
-            "/portal/announcements"} <= paths
+            "/portal/announcements", "/faq", "/portal/faq"} <= paths
     assert len(rows) >= 4 * len(paths) - 8
     failing = [f"{r.path} {r.lang} {r.width} ({r.persona}): "
                + "; ".join(f"{v['impact']} {v['id']} {[n['target'] for n in v['nodes'][:2]]}" for v in r.violations)

@@ -76,6 +76,8 @@ PUBLIC_BY_DESIGN: dict[str, str] = {
     "NewsState.load": "the public announcements (a signed-in reader: her jurisdiction's too)",
     "NewsState.load_home": "the public home page's latest announcements",
     "NewsState.load_item": "one announcement meant for the reader; any other is not found",
+    "FaqState.load": "the public FAQ",
+    "FaqState.search": "the public FAQ's search (a redirect to its URL)",
 }
 
 #: A signed-in caller acting on her own record or her own unit's settings: the tables each may write.
@@ -99,6 +101,8 @@ OWN_RECORD: dict[str, frozenset[str]] = {
     # A regional centre publishes to its own jurisdiction (the Penghu bureau's own announcements).
     "AnnouncementsAdminState.save": frozenset({"announcement", "announcement_revision"}),
     "AnnouncementsAdminState.withdraw": frozenset({"announcement", "announcement_revision"}),
+    # A reader's own "was this helpful" (once per reader and question).
+    "FaqState.vote": frozenset({"faq_vote", "faq_entry"}),
 }
 
 #: Everything else: refused for a caller without the right, writes nothing, shows no one else's data.
@@ -118,6 +122,8 @@ GUARDED: dict[str, str] = {
     "CourseDetailState": "withdraw",
     "CourseFormState": "add_session delete_attachment load_edit load_new remove_session save upload",
     "DirectoryState": "acknowledge choose_kind load report",
+    "FaqAdminState": "edit load new save",
+    "FaqState": "",
     "LoginState": "",
     "MyRecordState": "apply_filters load print_page",
     "NewsState": "",

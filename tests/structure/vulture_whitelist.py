@@ -64,6 +64,13 @@ api_clients_page
 reporting_modes_page
 reported_months_page
 news_page
+faq_page
+faq_admin_page
+ACCOUNTS
+REGISTRATION
+HOURS
+REPORTING
+OTHER
 # Announcement categories and publication states (the pages iterate the enums)
 COURSES
 SYSTEM

@@ -1,5 +1,5 @@
 """Demo announcements (最新消息): a few of the national centre's, one pinned, and one of the Taipei bureau's for
-its own schools and teachers, so the home page and /news show what they will hold."""
+its own schools and teachers, so the home page and /news show what they will hold; and a few FAQ entries."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 
 from tpd_app.domain.portal import Status
 from tpd_app.domain.timeutil import utcnow
-from tpd_app.models import Announcement, AnnouncementRevision, Unit
+from tpd_app.models import Announcement, AnnouncementRevision, FaqEntry, Unit
+from tpd_app.services.portal.faq import index_text
 
 _NATIONAL = [
     ("system", True, 2, "全國教師在職進修資訊網新版上線",
@@ -23,6 +24,20 @@ _NATIONAL = [
 ]
 _TAIPEI = ("courses", False, 3, "臺北市 115 年度特殊教育知能研習辦理通知",
            "本市各校請鼓勵教師參加本年度特殊教育知能研習，詳細場次請見研習課程查詢。")
+
+
+_FAQ = [
+    ("accounts", "忘記密碼怎麼辦？",
+     "請在登入頁按「忘記密碼」，輸入帳號與註冊時的電子郵件，系統會寄出重設連結（1 小時內有效）。"),
+    ("accounts", "教師帳號由誰開通？", "教師帳號由任教學校開通；學校帳號由所屬縣市教育局處或國教署審核開通。"),
+    ("hours", "研習時數何時會出現在我的研習紀錄？",
+     "研習結束後，辦理單位上傳實際參加名單，經審核單位**名單確認**後，時數即寫入您的研習紀錄。"),
+    ("registration", "報名額滿還能候補嗎？",
+     "可以。額滿後報名者依序列入候補，有人取消時依候補順序遞補並以電子郵件通知。"),
+    ("reporting", "縣市自有研習系統如何傳送資料？",
+     "後端資訊傳報縣市由教育局處於「API 用戶端」建立用戶端，依 `/api/v1/docs` 說明傳送課程與名單，"
+     "並於每月初確認上個月的資料。"),
+]
 
 
 def load_demo_portal(session: Session) -> int:
@@ -43,4 +58,7 @@ def load_demo_portal(session: Session) -> int:
         session.add(AnnouncementRevision(announcement_id=row.id or 0, revision=1, status=row.status,
                                          category=category, title=title, body=body, pinned=pinned,
                                          publish_from=start, saved_at=start))
-    return len(made)
+    for order, (category, question, answer) in enumerate(_FAQ):
+        session.add(FaqEntry(category=category, question=question, answer=answer, sort_order=order * 10,
+                             published=True, search_text=index_text(question, answer)))
+    return len(made) + len(_FAQ)

@@ -69,3 +69,23 @@ def reaches(audience_unit_id: int | None, viewer: UnitRef | None) -> bool:
 def is_live(status: str, publish_from: datetime, publish_until: datetime | None, now: datetime) -> bool:
     """Published, and `now` inside its window (from inclusive, until exclusive)."""
     return status == Status.PUBLISHED.value and publish_from <= now and (publish_until is None or now < publish_until)
+
+
+class FaqCategory(StrEnum):
+    """What a question of the FAQ (問答集) is about."""
+
+    ACCOUNTS = "accounts"
+    COURSES = "courses"
+    REGISTRATION = "registration"
+    HOURS = "hours"
+    REPORTING = "reporting"
+    OTHER = "other"
+
+
+QUESTION_MAX = 300
+ANSWER_MAX = 10_000
+
+
+def may_keep_faq(actor: Actor) -> bool:
+    """The FAQ is the national centre's (and the ministry's), seed 參.二.(二).16–17."""
+    return actor.kind == "account" and actor.unit.type in NATIONWIDE

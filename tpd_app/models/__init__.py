@@ -37,7 +37,7 @@ from tpd_app.models.hours import (
 )
 from tpd_app.models.ledger import TrainingRecord
 from tpd_app.models.platform import AuditLog, ChoreRun, OutboxMessage
-from tpd_app.models.portal import Announcement, AnnouncementRevision
+from tpd_app.models.portal import Announcement, AnnouncementRevision, FaqEntry, FaqVote
 from tpd_app.models.reporting import (
     ApiClient,
     CountyReporting,
@@ -101,6 +101,8 @@ __all__ = [
     "CourseTopic",
     "CourseTopicLink",
     "DirectoryChange",
+    "FaqEntry",
+    "FaqVote",
     "LoginSession",
     "LoginThrottle",
     "LoginTicket",

@@ -56,3 +56,34 @@ class AnnouncementRevision(SQLModel, table=True):
     publish_until: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     saved_by_account_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
     saved_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class FaqEntry(SQLModel, table=True):
+    """One question of the FAQ (問答集) and its answer (Markdown); `search_text` is what a search looks in."""
+
+    __tablename__ = "faq_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    category: str = Field(default="other", max_length=16, index=True)
+    question: str = Field(max_length=300)
+    answer: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False, server_default=""))
+    search_text: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False, server_default=""))
+    sort_order: int = Field(default=100)
+    published: bool = Field(default=False, index=True)
+    helpful_yes: int = Field(default=0)
+    helpful_no: int = Field(default=0)
+    updated_by_account_id: int | None = Field(default=None, foreign_key="business_account.id", index=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class FaqVote(SQLModel, table=True):
+    """One reader's "was this helpful" on one question (a reader: a person signed in, else a browser tab)."""
+
+    __tablename__ = "faq_vote"
+    __table_args__ = (sa.UniqueConstraint("entry_id", "voter", name="uq_faq_vote"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="faq_entry.id", index=True)
+    voter: str = Field(max_length=64)
+    helpful: bool
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts())

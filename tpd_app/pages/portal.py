@@ -19,12 +19,15 @@ from tpd_app.components.tables import (
     select_field,
     stacked_table,
 )
-from tpd_app.domain.portal import BODY_MAX, Category, Publication
-from tpd_app.state.portal import AnnouncementsAdminState, NewsState
+from tpd_app.domain.portal import ANSWER_MAX, BODY_MAX, Category, FaqCategory, Publication
+from tpd_app.state.portal import AnnouncementsAdminState, FaqAdminState, FaqState, NewsState
 
 N = NewsState
 A = AnnouncementsAdminState
 CATEGORY_OPTIONS = [(c.value, f"portal.category.{c.value}") for c in Category]
+F = FaqState
+FA = FaqAdminState
+FAQ_OPTIONS = [(c.value, f"faq.category.{c.value}") for c in FaqCategory]
 
 
 def _meta(item: rx.Var) -> rx.Component:
@@ -193,4 +196,111 @@ def announcements_admin_page() -> rx.Component:
             stacked_table(("portal.field.revision", "portal.field.state", "portal.field.title",
                            "portal.field.saved_at"), A.versions, _version_row, testid="announcement-versions"),
             width="100%")),
+    )
+
+
+def _faq_entry(entry: rx.Var) -> rx.Component:
+    """One question: a disclosure (the keyboard opens it too) with its answer and "was this helpful"."""
+    key = entry["id"].to(str)
+    return rx.el.details(
+        rx.el.summary(rx.text(entry["question"], as_="span", weight="medium"), " ",
+                      rx.badge(tr("faq.category." + entry["category"].to(str)), variant="soft",
+                               color_scheme=tokens.NEUTRAL),
+                      style={"cursor": "pointer", "padding": "0.5rem 0"}),
+        rx.vstack(
+            rx.html(entry["html"], class_name="tpd-rich-text"),
+            rx.cond(F.voted.contains(key),
+                    rx.text(tr("faq.thanks"), size="2", role="status", data_testid="faq-thanks"),
+                    rx.hstack(rx.text(tr("faq.helpful"), size="2"),
+                              rx.button(tr("faq.helpful.yes"), size="1", variant="soft", on_click=F.vote(key, True),
+                                        data_testid="faq-yes-" + key),
+                              rx.button(tr("faq.helpful.no"), size="1", variant="soft", color_scheme=tokens.NEUTRAL,
+                                        on_click=F.vote(key, False), data_testid="faq-no-" + key),
+                              spacing="2", align="center", wrap="wrap")),
+            spacing="2", padding_bottom=tokens.SPACE_2,
+        ),
+        data_testid="faq-entry",
+        style={"border_bottom": tokens.BORDER, "width": "100%"},
+    )
+
+
+@rx.page(route=routes.FAQ, on_load=F.load, title="問答集 | 全國教師在職進修資訊網")
+def faq_page() -> rx.Component:
+    return page_frame(
+        rx.vstack(
+            rx.heading(tr("faq.title"), size="7", as_="h1"),
+            rx.text(tr("faq.lead"), size="2", color=tokens.MUTED),
+            rx.form(
+                rx.hstack(
+                    rx.vstack(rx.el.label(tr("faq.search"), html_for="faq-q",
+                                          style={"font_weight": "500", "font_size": "0.9rem"}),
+                              rx.input(id="faq-q", name="q", default_value=F.keyword, max_length=100, width="16rem",
+                                       type="search"), spacing="1"),
+                    select_field("category", "faq.field.category", [("", "faq.category.all"), *FAQ_OPTIONS],
+                                 default=F.category, input_id="faq-category"),
+                    rx.button(rx.icon("search", size=14), tr("faq.search_button"), type="submit",
+                              data_testid="faq-search"),
+                    spacing="3", align="end", wrap="wrap"),
+                on_submit=F.search, key=F.form_key, role="search"),
+            rx.text(tr("faq.count"), tr("common.colon"), F.count_text, size="2", color=tokens.MUTED,
+                    data_testid="faq-count"),
+            rx.cond(F.entries.length() > 0,
+                    rx.vstack(rx.foreach(F.entries, _faq_entry), spacing="0", width="100%"),
+                    rx.text(tr("faq.empty"), data_testid="faq-empty")),
+            spacing="4", width="100%", padding_y=tokens.SPACE_3,
+        )
+    )
+
+
+def _faq_admin_row(row: rx.Var) -> rx.Component:
+    key = row["id"].to(str)
+    return rx.table.row(
+        cell(rx.text(row["question"], weight="medium")),
+        cell(tr("faq.category." + row["category"].to(str))),
+        cell(rx.cond(row["published"] == "1", rx.badge(tr("faq.state.published"), color_scheme=tokens.OK),
+                     rx.badge(tr("faq.state.hidden"), color_scheme=tokens.NEUTRAL))),
+        cell(row["sort_order"]),
+        cell(row["helpful_yes"], " / ", row["helpful_no"]),
+        cell(action_button("portal.edit", FA.edit(key), testid="edit-faq-" + key)),
+        data_testid="faq-row",
+    )
+
+
+@rx.page(route=routes.PORTAL_FAQ, on_load=FA.load, title="問答集管理 | 全國教師在職進修資訊網")
+def faq_admin_page() -> rx.Component:
+    answer_error = FA.field_errors["answer"]
+    return app_shell(
+        "faq.admin.title",
+        rx.text(tr("faq.admin.lead"), size="2", color=tokens.MUTED),
+        notices(FA),
+        rx.button(rx.icon("plus", size=14), tr("faq.new"), on_click=FA.new, variant="outline", size="2",
+                  data_testid="new-faq", width="fit-content"),
+        form_card(
+            "faq.form.title", FA.save,
+            rx.el.input(type="hidden", name="id", value=FA.values["id"].to(str)),
+            field(FA, "question", "faq.field.question", required=True, max_length=300),
+            select_field("category", "faq.field.category", FAQ_OPTIONS, default=FA.values["category"].to(str),
+                         error=FA.field_errors["category"], required=True),
+            rx.vstack(
+                rx.el.label(tr("faq.field.answer"), " *", html_for="field-answer",
+                            style={"font_weight": "500", "font_size": "0.9rem"}),
+                rx.text(tr("portal.field.body_hint"), size="1", color=tokens.MUTED, id="field-answer-hint"),
+                rx.text_area(id="field-answer", name="answer", default_value=FA.values["answer"].to(str), rows="8",
+                             max_length=ANSWER_MAX, width="100%", aria_invalid=rx.cond(answer_error, "true", "false"),
+                             aria_describedby="field-answer-hint field-answer-error"),
+                field_error(answer_error, "faq.field.answer", "field-answer", "answer"),
+                spacing="1", width="100%"),
+            field(FA, "sort_order", "faq.field.sort_order", max_length=5),
+            rx.el.label(
+                rx.el.input(type="checkbox", name="published", value="1",
+                            default_checked=FA.values["published"] == "1", id="field-published"),
+                " ", tr("faq.field.published"),
+                style={"display": "flex", "gap": "0.4rem", "align_items": "center"},
+            ),
+            save_button(FA),
+            hint_key="common.required_hint", key=FA.form_key,
+        ),
+        stacked_table(("faq.field.question", "faq.field.category", "portal.field.state", "faq.field.sort_order",
+                       "faq.field.helpful", "table.actions"), FA.rows, _faq_admin_row, testid="faq-rows",
+                      empty_key="faq.admin.empty"),
     )

@@ -4,18 +4,21 @@ signed in) and as the national and regional centres keep it."""
 from __future__ import annotations
 
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 import reflex as rx
 
 from tpd_app import routes
 from tpd_app.domain.errors import NotFound
 from tpd_app.domain.permissions import UnitRef
-from tpd_app.domain.portal import Category
-from tpd_app.services.portal import announcements
+from tpd_app.domain.portal import Category, FaqCategory
+from tpd_app.services.platform.db import transaction
+from tpd_app.services.portal import announcements, faq
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import ActionMixin, Row, form_strings
 
 ANNOUNCEMENT_FIELDS = ("id", "title", "category", "body", "publish_from", "publish_until", "pinned", "intent")
+FAQ_FIELDS = ("id", "question", "category", "answer", "sort_order", "published")
 
 
 class NewsState(AppState):
@@ -129,3 +132,94 @@ class AnnouncementsAdminState(ActionMixin, AppState):
             return result
         self.versions, self.versions_of = result, announcement_id
         return None
+
+
+class FaqState(AppState):
+    """問答集 for anyone: the published questions, searched by keyword and category; "was this helpful"."""
+
+    entries: list[Row] = []
+    keyword: str = ""
+    category: str = ""
+    count_text: str = "0"
+    voted: list[str] = []
+    form_key: int = 0
+
+    @rx.event
+    def load(self):
+        self._identity()
+        self.page_status = "ok"
+        query = self.router.url.query_parameters
+        self.keyword = str(query.get("q") or "")[:100].strip()
+        category = str(query.get("category") or "")
+        self.category = category if category in {c.value for c in FaqCategory} else ""
+        self.entries = self._read(faq.search, self.keyword, self.category)
+        self.count_text = f"{len(self.entries):,}"
+        self.form_key += 1
+
+    @rx.event
+    def search(self, form_data: dict):
+        """The search as a shareable URL; `load` runs it."""
+        if not isinstance(form_data, dict):
+            return None
+        keyword = str(form_data.get("q", ""))[:100].strip()
+        category = str(form_data.get("category", ""))[:16]
+        params = "&".join(f"{k}={quote(v)}" for k, v in (("q", keyword), ("category", category)) if v)
+        return rx.redirect(f"{routes.FAQ}?{params}" if params else routes.FAQ)
+
+    @rx.event
+    def vote(self, entry_id: str, helpful: bool):
+        """Count this reader's answer once (a person signed in, else this browser tab)."""
+        if not isinstance(entry_id, str) or not isinstance(helpful, bool) or entry_id in self.voted:
+            return
+        signed_in = self._identity()
+        voter = (f"{signed_in.actor.kind}:{signed_in.actor.id}" if signed_in is not None
+                 else f"tab:{self.router.session.client_token}")
+        try:
+            with transaction() as session:
+                faq.vote(session, voter, entry_id, helpful)
+        except NotFound:
+            return
+        self.voted = [*self.voted, entry_id]
+
+
+class FaqAdminState(ActionMixin, AppState):
+    """問答集管理 (the national centre and the ministry)."""
+
+    FUNCTION: ClassVar = routes.page_function(routes.PORTAL_FAQ)
+
+    rows: list[Row] = []
+
+    def _refresh(self) -> None:
+        self.rows = self._use(faq.manage_list)
+
+    @rx.event
+    def load(self):
+        return self._load_page()
+
+    @rx.event
+    def new(self):
+        self.values, self.field_errors = {}, {}
+        self.form_key += 1
+
+    @rx.event
+    def edit(self, entry_id: str):
+        """Fill the form with one of the listed questions (display only; saving re-checks it)."""
+        row = next((r for r in self.rows if r["id"] == entry_id), None) if isinstance(entry_id, str) else None
+        if row is not None:
+            self.values = {key: row.get(key, "") for key in FAQ_FIELDS}
+            self.field_errors = {}
+            self.form_key += 1
+
+    @rx.event
+    def save(self, form: dict) -> Any:
+        values = form_strings({**form, "published": form.get("published", "")} if isinstance(form, dict) else form,
+                              FAQ_FIELDS)
+        if values is None:
+            return None
+        ok, event = self._attempt(faq.save_entry, values, notice="faq.saved")
+        if not ok:
+            self.values = values
+            return event
+        self.values = {}
+        self.form_key += 1
+        return self._after(ok, event)
