@@ -90,7 +90,7 @@ def test_a_visitor_finds_an_answer_in_the_faq_and_says_it_helped(page: Page, ser
     expect(entries).to_have_count(1)
     entries.first.locator("summary").click()
     expect(entries.first.locator("strong")).to_have_text("列印")
-    entries.first.get_by_role("button", name="有幫助").click()
+    entries.first.get_by_role("button", name="有幫助", exact=True).click()
     expect(entries.first.get_by_test_id("faq-thanks")).to_be_visible()
     screenshot(page, "faq")
     page.goto("/faq?q=不存在的字詞")
