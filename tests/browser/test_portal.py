@@ -83,6 +83,7 @@ def test_a_visitor_finds_an_answer_in_the_faq_and_says_it_helped(page: Page, ser
     page.goto("/")
     page.get_by_role("link", name="問答集").click()
     page.wait_for_url(re.compile(r"/faq/?$"))
+    expect(page.get_by_test_id("faq-entry").first).to_be_visible()  # the page has its questions
     page.locator("#faq-q").fill("列印")
     page.get_by_test_id("faq-search").click()
     page.wait_for_url(re.compile(r"/faq\?q="))

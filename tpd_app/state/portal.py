@@ -149,12 +149,15 @@ class FaqState(AppState):
         self._identity()
         self.page_status = "ok"
         query = self.router.url.query_parameters
-        self.keyword = str(query.get("q") or "")[:100].strip()
+        keyword = str(query.get("q") or "")[:100].strip()
         category = str(query.get("category") or "")
-        self.category = category if category in {c.value for c in FaqCategory} else ""
+        category = category if category in {c.value for c in FaqCategory} else ""
+        if (keyword, category) != (self.keyword, self.category):
+            # The form shows the URL's search; what a reader already typed stays when nothing changed.
+            self.keyword, self.category = keyword, category
+            self.form_key += 1
         self.entries = self._read(faq.search, self.keyword, self.category)
         self.count_text = f"{len(self.entries):,}"
-        self.form_key += 1
 
     @rx.event
     def search(self, form_data: dict):
