@@ -107,16 +107,16 @@ def news_item_page() -> rx.Component:
     )
 
 
-def _body_field() -> rx.Component:
-    error = A.field_errors["body"]
+def _markdown_field(state: type[rx.State], name: str, label_key: str, max_length: int, rows: int) -> rx.Component:
+    """A required Markdown text area with the writing hint and its error line."""
+    error, input_id = state.field_errors[name], f"field-{name}"
     return rx.vstack(
-        rx.el.label(tr("portal.field.body"), " *", html_for="field-body",
-                    style={"font_weight": "500", "font_size": "0.9rem"}),
-        rx.text(tr("portal.field.body_hint"), size="1", color=tokens.MUTED, id="field-body-hint"),
-        rx.text_area(id="field-body", name="body", default_value=A.values["body"].to(str), rows="10",
-                     max_length=BODY_MAX, width="100%", aria_invalid=rx.cond(error, "true", "false"),
-                     aria_describedby="field-body-hint field-body-error"),
-        field_error(error, "portal.field.body", "field-body", "body"),
+        rx.el.label(tr(label_key), " *", html_for=input_id, style={"font_weight": "500", "font_size": "0.9rem"}),
+        rx.text(tr("portal.field.body_hint"), size="1", color=tokens.MUTED, id=f"{input_id}-hint"),
+        rx.text_area(id=input_id, name=name, default_value=state.values[name].to(str), rows=str(rows),
+                     max_length=max_length, width="100%", aria_invalid=rx.cond(error, "true", "false"),
+                     aria_describedby=f"{input_id}-hint {input_id}-error"),
+        field_error(error, label_key, input_id, name),
         spacing="1", width="100%",
     )
 
@@ -172,7 +172,7 @@ def announcements_admin_page() -> rx.Component:
             field(A, "title", "portal.field.title", required=True, max_length=200),
             select_field("category", "portal.field.category", CATEGORY_OPTIONS,
                          default=A.values["category"].to(str), error=A.field_errors["category"]),
-            _body_field(),
+            _markdown_field(A, "body", "portal.field.body", BODY_MAX, 10),
             rx.hstack(_date_field("publish_from", "portal.field.publish_from"),
                       _date_field("publish_until", "portal.field.publish_until"), spacing="4", wrap="wrap"),
             rx.el.label(
@@ -268,7 +268,6 @@ def _faq_admin_row(row: rx.Var) -> rx.Component:
 
 @rx.page(route=routes.PORTAL_FAQ, on_load=FA.load, title="問答集管理 | 全國教師在職進修資訊網")
 def faq_admin_page() -> rx.Component:
-    answer_error = FA.field_errors["answer"]
     return app_shell(
         "faq.admin.title",
         rx.text(tr("faq.admin.lead"), size="2", color=tokens.MUTED),
@@ -281,15 +280,7 @@ def faq_admin_page() -> rx.Component:
             field(FA, "question", "faq.field.question", required=True, max_length=300),
             select_field("category", "faq.field.category", FAQ_OPTIONS, default=FA.values["category"].to(str),
                          error=FA.field_errors["category"], required=True),
-            rx.vstack(
-                rx.el.label(tr("faq.field.answer"), " *", html_for="field-answer",
-                            style={"font_weight": "500", "font_size": "0.9rem"}),
-                rx.text(tr("portal.field.body_hint"), size="1", color=tokens.MUTED, id="field-answer-hint"),
-                rx.text_area(id="field-answer", name="answer", default_value=FA.values["answer"].to(str), rows="8",
-                             max_length=ANSWER_MAX, width="100%", aria_invalid=rx.cond(answer_error, "true", "false"),
-                             aria_describedby="field-answer-hint field-answer-error"),
-                field_error(answer_error, "faq.field.answer", "field-answer", "answer"),
-                spacing="1", width="100%"),
+            _markdown_field(FA, "answer", "faq.field.answer", ANSWER_MAX, 8),
             field(FA, "sort_order", "faq.field.sort_order", max_length=5),
             rx.el.label(
                 rx.el.input(type="checkbox", name="published", value="1",

@@ -414,9 +414,9 @@ def replace_reported_list(session: Session, actor: Actor, course: Course, organi
     good: dict[int, int] = {}
     seen: set[str] = set()
     rows = [raw if isinstance(raw, dict) else {} for raw in rows]
-    known = _known_teachers(session, [normalize_national_id(clean(r.get("national_id"), 20)) for r in rows])
-    for number, raw in enumerate(rows):
-        national_id = normalize_national_id(clean(raw.get("national_id"), 20))
+    ids = [normalize_national_id(clean(r.get("national_id"), 20)) for r in rows]
+    known = _known_teachers(session, ids)
+    for number, (raw, national_id) in enumerate(zip(rows, ids, strict=True)):
         name = clean(raw.get("name"), 100) or None
         teacher, minutes, problem = _check_row(session, course, national_id, name, raw.get("hours"), seen, known)
         report.append({"row": str(number), "national_id": mask_national_id(national_id),

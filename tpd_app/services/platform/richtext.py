@@ -6,8 +6,22 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
+from tpd_app.services.platform.validation import clean
+
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"])
+
+
+def required_text(errors: dict[str, str], name: str, value: object, max_length: int, too_long: str,
+                  *, markdown: bool = False) -> str:
+    """A required field's trimmed text; its problem (missing, or over `max_length`: `too_long`) goes into
+    `errors[name]`. A Markdown body keeps its line breaks; a one-line field is `clean`ed."""
+    text = str(value or "").strip() if markdown else clean(value, max_length + 1)
+    if not text:
+        errors[name] = "validation.required"
+    elif len(text) > max_length:
+        errors[name] = too_long
+    return text
 
 
 def render(text: str) -> str:

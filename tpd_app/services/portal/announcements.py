@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.permissions import Actor, Function, UnitRef
@@ -23,11 +23,12 @@ from tpd_app.domain.portal import (
     reaches,
 )
 from tpd_app.domain.timeutil import TAIPEI, parse_day, taipei_today, to_taipei, utcnow
+from tpd_app.domain.units import NATIONWIDE
 from tpd_app.models import Announcement, AnnouncementRevision, Unit
 from tpd_app.services.platform import audit
 from tpd_app.services.platform.guard import require
 from tpd_app.services.platform.ids import require_id
-from tpd_app.services.platform.richtext import plain, render
+from tpd_app.services.platform.richtext import plain, render, required_text
 from tpd_app.services.platform.validation import clean
 
 #: Announcements on one page of /news, and on the home page.
@@ -65,15 +66,8 @@ def _own(session: Session, actor: Actor, announcement_id: Any) -> Announcement:
 
 def _read_form(data: dict[str, Any], today: date) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
-    title, body = clean(data.get("title"), TITLE_MAX + 1), str(data.get("body") or "").strip()
-    if not title:
-        errors["title"] = "validation.required"
-    elif len(title) > TITLE_MAX:
-        errors["title"] = "portal.error.title_long"
-    if not body:
-        errors["body"] = "validation.required"
-    elif len(body) > BODY_MAX:
-        errors["body"] = "portal.error.body_long"
+    title = required_text(errors, "title", data.get("title"), TITLE_MAX, "portal.error.title_long")
+    body = required_text(errors, "body", data.get("body"), BODY_MAX, "portal.error.body_long", markdown=True)
     category = clean(data.get("category"), 16) or Category.GENERAL.value
     if category not in {c.value for c in Category}:
         errors["category"] = "portal.error.category"
@@ -121,10 +115,7 @@ def save_announcement(session: Session, actor: Actor, data: dict[str, Any], *, p
     row.status, row.revision, row.updated_at = status, row.revision + 1, utcnow()
     session.add(row)
     session.flush()
-    session.add(AnnouncementRevision(announcement_id=row.id or 0, revision=row.revision, status=row.status,
-                                     category=row.category, title=row.title, body=row.body, pinned=row.pinned,
-                                     publish_from=row.publish_from, publish_until=row.publish_until,
-                                     saved_by_account_id=actor.account_id))
+    _keep_version(session, actor, row)
     audit.record(session, action="announcement.save", actor=actor, target_type="announcement",
                  target_id=row.id or 0, before=before, after=_summary(row), ip=ip)
     return row.id or 0
@@ -141,12 +132,17 @@ def withdraw(session: Session, actor: Actor, announcement_id: Any, *, ip: str = 
     before = _summary(row)
     row.status, row.revision, row.updated_at = Status.WITHDRAWN.value, row.revision + 1, utcnow()
     session.add(row)
+    _keep_version(session, actor, row)
+    audit.record(session, action="announcement.withdraw", actor=actor, target_type="announcement",
+                 target_id=row.id or 0, before=before, after=_summary(row), ip=ip)
+
+
+def _keep_version(session: Session, actor: Actor, row: Announcement) -> None:
+    """What the announcement says now, as its version `row.revision` (its history)."""
     session.add(AnnouncementRevision(announcement_id=row.id or 0, revision=row.revision, status=row.status,
                                      category=row.category, title=row.title, body=row.body, pinned=row.pinned,
                                      publish_from=row.publish_from, publish_until=row.publish_until,
                                      saved_by_account_id=actor.account_id))
-    audit.record(session, action="announcement.withdraw", actor=actor, target_type="announcement",
-                 target_id=row.id or 0, before=before, after=_summary(row), ip=ip)
 
 
 def _summary(row: Announcement) -> dict[str, Any]:
@@ -194,18 +190,16 @@ def history(session: Session, actor: Actor, announcement_id: Any, *, ip: str = "
             for v in versions]
 
 
-def _live(viewer: UnitRef | None, now: datetime) -> Any:
-    """The conditions of what is live for `viewer` (the audience rule of `domain.portal.reaches`, in SQL)."""
-    audience = col(Announcement.audience_unit_id).is_(None)
-    if viewer is not None and viewer.type.value in ("moe", "national_center"):
-        audience = True  # nationwide units oversee every centre's announcements
-    elif viewer is not None:
-        reach = [col(Announcement.audience_unit_id) == viewer.id]
-        if viewer.reviewer_id is not None:
-            reach.append(col(Announcement.audience_unit_id) == viewer.reviewer_id)
-        audience = or_(audience, *reach)
-    return (audience, Announcement.status == Status.PUBLISHED.value, col(Announcement.publish_from) <= now,
-            or_(col(Announcement.publish_until).is_(None), col(Announcement.publish_until) > now))
+def _live(viewer: UnitRef | None, now: datetime) -> list[Any]:
+    """The conditions of what is live for `viewer` (the audience rule of `domain.portal.reaches`, in SQL;
+    nationwide units oversee every centre's announcements, so no audience condition for them)."""
+    conditions = [Announcement.status == Status.PUBLISHED.value, col(Announcement.publish_from) <= now,
+                  or_(col(Announcement.publish_until).is_(None), col(Announcement.publish_until) > now)]
+    if viewer is None or viewer.type not in NATIONWIDE:
+        reach = [viewer.id, viewer.reviewer_id] if viewer is not None else []
+        conditions.append(or_(col(Announcement.audience_unit_id).is_(None),
+                              col(Announcement.audience_unit_id).in_([r for r in reach if r is not None])))
+    return conditions
 
 
 def _public_row(row: Announcement, publishers: dict[int, Unit]) -> dict[str, str]:
@@ -224,14 +218,14 @@ def latest(session: Session, viewer: UnitRef | None, *, category: str = "", page
            limit: int = PAGE_SIZE) -> tuple[list[dict[str, str]], int]:
     """What is live for `viewer` (None: a visitor), pinned first, then newest: (rows of the page, total)."""
     now = utcnow()
-    conditions = list(_live(viewer, now))
+    conditions = _live(viewer, now)
     if category in {c.value for c in Category}:
         conditions.append(Announcement.category == category)
-    query = select(Announcement).where(*[c for c in conditions if c is not True])
-    rows = list(session.exec(query.order_by(col(Announcement.pinned).desc(), col(Announcement.publish_from).desc(),
-                                            col(Announcement.id).desc())
+    rows = list(session.exec(select(Announcement).where(*conditions)
+                             .order_by(col(Announcement.pinned).desc(), col(Announcement.publish_from).desc(),
+                                       col(Announcement.id).desc())
                              .offset((max(1, page) - 1) * limit).limit(limit)).all())
-    total = len(session.exec(query.with_only_columns(col(Announcement.id))).all())
+    total = session.exec(select(func.count()).select_from(Announcement).where(*conditions)).one()
     publishers = _publishers(session, rows)
     return [_public_row(r, publishers) for r in rows], total
 

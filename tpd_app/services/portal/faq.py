@@ -20,7 +20,7 @@ from tpd_app.models import FaqEntry, FaqVote
 from tpd_app.services.platform import audit
 from tpd_app.services.platform.guard import require
 from tpd_app.services.platform.ids import require_id
-from tpd_app.services.platform.richtext import plain, render
+from tpd_app.services.platform.richtext import plain, render, required_text
 from tpd_app.services.platform.validation import clean
 
 #: Questions shown at most for one search.
@@ -50,15 +50,8 @@ def save_entry(session: Session, actor: Actor, data: dict[str, Any], *, ip: str 
     """
     _require_keeper(actor, ip)
     errors: dict[str, str] = {}
-    question, answer = clean(data.get("question"), QUESTION_MAX + 1), str(data.get("answer") or "").strip()
-    if not question:
-        errors["question"] = "validation.required"
-    elif len(question) > QUESTION_MAX:
-        errors["question"] = "faq.error.question_long"
-    if not answer:
-        errors["answer"] = "validation.required"
-    elif len(answer) > ANSWER_MAX:
-        errors["answer"] = "faq.error.answer_long"
+    question = required_text(errors, "question", data.get("question"), QUESTION_MAX, "faq.error.question_long")
+    answer = required_text(errors, "answer", data.get("answer"), ANSWER_MAX, "faq.error.answer_long", markdown=True)
     category = clean(data.get("category"), 16)
     if category not in {c.value for c in FaqCategory}:
         errors["category"] = "faq.error.category"
