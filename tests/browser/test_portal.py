@@ -1,6 +1,6 @@
-"""最新消息 on the production build (issue 18): the national centre publishes an announcement on its page and a
-visitor reads it from the home page; what the body holds is shown as text; a county's announcement reaches
-its own schools' accounts, never a visitor."""
+"""最新消息 on the production build (issue 18): the national centre publishes an announcement with a file on its
+page and a visitor reads it from the home page and downloads the file; what the body holds is shown as text;
+a county's announcement reaches its own schools' accounts, never a visitor."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import Server, screenshot, sign_in
 
 TAIPEI_NEWS = "臺北市 115 年度特殊教育知能研習辦理通知"
+PDF = b"%PDF-1.7\n% TPD 115 winter courses\n" + b"0" * 2048
 
 
 def test_the_national_centre_publishes_and_a_visitor_reads_it(page: Page, server: Server):
@@ -32,6 +33,17 @@ def test_the_national_centre_publishes_and_a_visitor_reads_it(page: Page, server
     expect(page.get_by_test_id("notice")).to_contain_text("消息已發布")
     row = page.get_by_test_id("announcement-row").filter(has_text="寒假研習報名提醒")
     expect(row).to_contain_text("上架中")
+    # Its files can be added at once; the bytes are checked on the server.
+    expect(page.get_by_test_id("files-of")).to_contain_text("寒假研習報名提醒")
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "寒假研習簡章.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.get_by_test_id("file-upload").click()
+    expect(page.get_by_test_id("announcement-file")).to_have_text("寒假研習簡章.pdf")
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "偽裝.pdf", "mimeType": "application/pdf", "buffer": b"<html><script>1</script>"}])
+    page.get_by_test_id("file-upload").click()
+    expect(page.get_by_test_id("file-error")).to_have_text("檔案內容與副檔名不符。")
+    expect(page.get_by_test_id("announcement-file")).to_have_count(1)
     screenshot(page, "portal-announcements-admin")
     page.get_by_test_id("logout").click()
     page.wait_for_url(re.compile(r"/login"))
@@ -49,6 +61,10 @@ def test_the_national_centre_publishes_and_a_visitor_reads_it(page: Page, server
     expect(body).to_contain_text("<script>alert('x')</script>")  # shown as text, never run
     expect(body.locator("script")).to_have_count(0)
     expect(body.get_by_role("link", name="研習課程查詢")).to_have_attribute("rel", "noopener noreferrer nofollow")
+    file = page.get_by_test_id("news-file")
+    expect(file).to_contain_text("寒假研習簡章.pdf")
+    download = page.request.get(file.get_attribute("href") or "")
+    assert download.ok and download.body() == PDF  # a visitor downloads it, not signed in
     screenshot(page, "news-item")
     page.goto("/news?category=rules")
     expect(page.get_by_test_id("news-item")).to_have_count(1)

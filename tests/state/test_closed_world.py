@@ -108,7 +108,7 @@ OWN_RECORD: dict[str, frozenset[str]] = {
 #: Everything else: refused for a caller without the right, writes nothing, shows no one else's data.
 GUARDED: dict[str, str] = {
     "AppState": "",
-    "AnnouncementsAdminState": "edit load new show_history",
+    "AnnouncementsAdminState": "delete_file edit load new show_history upload",
     "ApiClientsState": "load",
     "HomeState": "load",
     "ApplyState": "",

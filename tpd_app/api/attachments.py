@@ -1,4 +1,5 @@
-"""GET /api/courses/attachments/<id>: a course attachment, for whoever may see the course.
+"""GET /api/courses/attachments/<id>: a course attachment, for whoever may see the course; GET
+/api/portal/attachments/<id>: an announcement's file, for whoever the announcement reaches.
 
 Browser downloads carry the HttpOnly session cookie, so the same server-side session decides.
 """
@@ -6,34 +7,40 @@ Browser downloads carry the HttpOnly session cookie, so the same server-side ses
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from urllib.parse import quote
 
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from tpd_app.domain.errors import NotFound
+from tpd_app.domain.permissions import Actor
 from tpd_app.services.accounts import auth
 from tpd_app.services.courses import attachments
-from tpd_app.services.courses.attachments import FileToServe
 from tpd_app.services.platform.db import transaction
+from tpd_app.services.platform.documents import FileToServe
 from tpd_app.services.platform.ids import parse_id
+from tpd_app.services.portal import announcements
 from tpd_app.settings import get_settings
 
+Opener = Callable[[Session, Actor | None, int], FileToServe]
 
-def _lookup(token: str | None, attachment_id: int) -> FileToServe:
+
+def _lookup(opener: Opener, token: str | None, attachment_id: int) -> FileToServe:
     actor = auth.acting_actor(token)
     with transaction() as session:
-        return attachments.open_attachment(session, actor, attachment_id)
+        return opener(session, actor, attachment_id)
 
 
-async def download(request: Request) -> Response:
+async def _send(request: Request, opener: Opener) -> Response:
     attachment_id = parse_id(request.path_params.get("attachment_id", ""))
     if attachment_id is None:
         return Response("not found", status_code=404)
     token = request.cookies.get(get_settings().cookie_name)
     try:
-        found = await asyncio.to_thread(_lookup, token, attachment_id)
+        found = await asyncio.to_thread(_lookup, opener, token, attachment_id)
     except NotFound:
         return Response("not found", status_code=404)
     disposition = f"attachment; filename*=UTF-8''{quote(found.name)}"
@@ -41,4 +48,13 @@ async def download(request: Request) -> Response:
                         headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"})
 
 
-ROUTES = [Route("/api/courses/attachments/{attachment_id}", download, methods=["GET"])]
+async def download(request: Request) -> Response:
+    return await _send(request, attachments.open_attachment)
+
+
+async def announcement_file(request: Request) -> Response:
+    return await _send(request, announcements.open_attachment)
+
+
+ROUTES = [Route("/api/courses/attachments/{attachment_id}", download, methods=["GET"]),
+          Route("/api/portal/attachments/{attachment_id}", announcement_file, methods=["GET"])]

@@ -37,7 +37,16 @@ from tpd_app.models.hours import (
 )
 from tpd_app.models.ledger import TrainingRecord
 from tpd_app.models.platform import AuditLog, ChoreRun, OutboxMessage
-from tpd_app.models.portal import Announcement, AnnouncementRevision, FaqEntry, FaqVote
+from tpd_app.models.portal import (
+    Announcement,
+    AnnouncementAttachment,
+    AnnouncementRevision,
+    FaqEntry,
+    FaqVote,
+    RuleNotice,
+    RuleVersion,
+    VideoGuide,
+)
 from tpd_app.models.reporting import (
     ApiClient,
     CountyReporting,
@@ -78,6 +87,7 @@ __all__ = [
     "UNMANAGED_TABLE_PREFIXES",
     "AccountApplication",
     "Announcement",
+    "AnnouncementAttachment",
     "AnnouncementRevision",
     "ApiClient",
     "AttendanceEntry",
@@ -114,6 +124,8 @@ __all__ = [
     "ReportedCourse",
     "ReportedMonth",
     "ReportedMonthLook",
+    "RuleNotice",
+    "RuleVersion",
     "StatsCourseFact",
     "StatsMonth",
     "StatsRoster",
@@ -129,5 +141,6 @@ __all__ = [
     "TeacherPlacement",
     "TrainingRecord",
     "Unit",
+    "VideoGuide",
     "include_in_schema_compare",
 ]

@@ -8,7 +8,7 @@ import reflex as rx
 from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.badges import status_badge
-from tpd_app.components.forms import date_input, field, field_error, notices, save_button
+from tpd_app.components.forms import date_input, field, field_error, named_upload, notices, save_button
 from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell, page_frame
 from tpd_app.components.tables import (
@@ -20,7 +20,7 @@ from tpd_app.components.tables import (
     stacked_table,
 )
 from tpd_app.domain.portal import ANSWER_MAX, BODY_MAX, Category, FaqCategory, Publication
-from tpd_app.state.portal import AnnouncementsAdminState, FaqAdminState, FaqState, NewsState
+from tpd_app.state.portal import FILE_BYTES, FILE_LIMIT, AnnouncementsAdminState, FaqAdminState, FaqState, NewsState
 
 N = NewsState
 A = AnnouncementsAdminState
@@ -98,6 +98,7 @@ def news_item_page() -> rx.Component:
                     rx.heading(item["title"], size="7", as_="h1", data_testid="news-title"),
                     _meta(item),
                     rx.html(item["html"], class_name="tpd-rich-text", data_testid="news-body"),
+                    rx.cond(N.files.length() > 0, _public_files()),
                     spacing="3", width="100%")),
                 rx.vstack(rx.heading(tr("portal.news.title"), size="7", as_="h1"),
                           rx.text(tr("portal.news.not_found"), data_testid="news-not-found")),
@@ -105,6 +106,58 @@ def news_item_page() -> rx.Component:
             spacing="4", width="100%", padding_y=tokens.SPACE_3,
         )
     )
+
+
+def _public_files() -> rx.Component:
+    """The announcement's files, each a download link with its size."""
+    return rx.el.section(
+        rx.heading(tr("portal.files.list"), size="4", as_="h2", id="news-files"),
+        rx.el.ul(rx.foreach(N.files, lambda f: rx.el.li(
+            rx.link(rx.hstack(rx.icon("paperclip", size=14), f["name"], align="center", spacing="1"),
+                    href=f["href"], data_testid="news-file"),
+            rx.text(" ", f["kb"], " KB", as_="span", size="1", color=tokens.MUTED))),
+            style={"list_style": "none", "padding": "0", "margin": "0.5rem 0 0 0"}),
+        aria_labelledby="news-files", style={"width": "100%"},
+    )
+
+
+def _file_row(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.link(row["name"], href=row["href"], is_external=True, data_testid="announcement-file"),
+        rx.text(row["kb"], " KB", size="1", color=tokens.MUTED),
+        confirmed_button("attachment.delete", A.delete_file(row["id"].to(str)), testid="delete-file",
+                         name=row["name"], consequence_key="portal.files.delete_consequence", colour=tokens.DANGER),
+        align="center", spacing="3", wrap="wrap",
+    )
+
+
+def _files_panel() -> rx.Component:
+    """The files of the announcement being edited or just saved (uploads are checked by the server)."""
+    return rx.card(rx.vstack(
+        rx.heading(tr("portal.files.title"), size="4", as_="h2"),
+        rx.cond(
+            A.files_of != "",
+            rx.vstack(
+                rx.text(tr("portal.files.of"), rx.text.strong(A.files_title), size="2", data_testid="files-of"),
+                rx.foreach(A.files, _file_row),
+                named_upload(
+                    tr("attachment.drop"),
+                    rx.vstack(rx.icon("paperclip"), rx.text(tr("attachment.drop"), size="2"), align="center"),
+                    id="announcement-files", max_files=FILE_LIMIT, max_size=FILE_BYTES,
+                    border=tokens.BORDER, padding=tokens.SPACE_2, width="100%", data_testid="file-drop",
+                    styled=False,
+                ),
+                rx.hstack(rx.foreach(rx.selected_files("announcement-files"), lambda name: rx.badge(name)),
+                          wrap="wrap"),
+                rx.button(tr("attachment.upload"), type="button", variant="soft", data_testid="file-upload",
+                          on_click=A.upload(rx.upload_files(upload_id="announcement-files"))),
+                rx.text(tr("portal.files.hint"), size="1", color=tokens.MUTED),
+                rx.cond(A.file_error, rx.text(A.file_error, color=tokens.ERROR, size="2", role="alert",
+                                              data_testid="file-error")),
+                spacing="2", width="100%"),
+            rx.text(tr("portal.files.none_yet"), size="2", color=tokens.MUTED),
+        ),
+        spacing="2", width="100%"), width="100%")
 
 
 def _markdown_field(state: type[rx.State], name: str, label_key: str, max_length: int, rows: int) -> rx.Component:
@@ -187,6 +240,7 @@ def announcements_admin_page() -> rx.Component:
             save_button(A),
             hint_key="portal.form.hint", key=A.form_key,
         ),
+        _files_panel(),
         rx.heading(tr("portal.admin.list"), size="4", as_="h2"),
         stacked_table(("portal.field.title", "portal.field.category", "portal.field.state", "portal.field.window",
                        "portal.field.revision", "table.actions"), A.rows, _admin_row, testid="announcements",

@@ -9,15 +9,18 @@ from urllib.parse import quote
 import reflex as rx
 
 from tpd_app import routes
-from tpd_app.domain.errors import NotFound
+from tpd_app.domain.errors import DomainError, NotFound
 from tpd_app.domain.permissions import UnitRef
 from tpd_app.domain.portal import Category, FaqCategory
+from tpd_app.services.platform import documents
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.portal import announcements, faq
 from tpd_app.state.base import AppState
-from tpd_app.state.handlers import ActionMixin, Row, form_strings
+from tpd_app.state.handlers import ActionMixin, Row, form_strings, uploaded_files
 
 ANNOUNCEMENT_FIELDS = ("id", "title", "category", "body", "publish_from", "publish_until", "pinned", "intent")
+FILE_LIMIT = announcements.MAX_ATTACHMENTS
+FILE_BYTES = documents.MAX_BYTES
 FAQ_FIELDS = ("id", "question", "category", "answer", "sort_order", "published")
 
 
@@ -30,6 +33,7 @@ class NewsState(AppState):
     prev_href: str = ""
     next_href: str = ""
     item: Row = {}
+    files: list[Row] = []
     found: bool = True
 
     def _viewer(self) -> UnitRef | None:
@@ -63,8 +67,9 @@ class NewsState(AppState):
         key = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         try:
             self.item, self.found = self._read(announcements.read, viewer, key), True
+            self.files = self._read(announcements.read_attachments, viewer, key)
         except NotFound:
-            self.item, self.found = {}, False
+            self.item, self.files, self.found = {}, [], False
 
 
 class AnnouncementsAdminState(ActionMixin, AppState):
@@ -75,18 +80,33 @@ class AnnouncementsAdminState(ActionMixin, AppState):
     rows: list[Row] = []
     versions: list[Row] = []
     versions_of: str = ""
+    #: The announcement whose files the attachment panel shows (the one being edited or just saved).
+    files_of: str = ""
+    files_title: str = ""
+    files: list[Row] = []
+    file_error: str = ""
 
     def _refresh(self) -> None:
         self.rows = self._use(announcements.manage_list)
 
+    def _show_files(self, announcement_id: str) -> None:
+        row = next((r for r in self.rows if r["id"] == announcement_id), None)
+        if row is None:
+            self.files_of, self.files_title, self.files = "", "", []
+            return
+        self.files_of, self.files_title = announcement_id, row["title"]
+        self.files = self._use(announcements.attachments, announcement_id)
+
     @rx.event
     def load(self):
         self.versions, self.versions_of = [], ""
+        self.files_of, self.files_title, self.files, self.file_error = "", "", [], ""
         return self._load_page()
 
     @rx.event
     def new(self):
         self.values, self.field_errors = {}, {}
+        self.files_of, self.files_title, self.files, self.file_error = "", "", [], ""
         self.form_key += 1
 
     @rx.event
@@ -97,8 +117,13 @@ class AnnouncementsAdminState(ActionMixin, AppState):
         if row is not None:
             self.values = {key: row.get(key, "") for key in ANNOUNCEMENT_FIELDS}
             self.values["intent"] = "publish" if row.get("state") in ("live", "scheduled", "ended") else "draft"
-            self.field_errors = {}
+            self.field_errors, self.file_error = {}, ""
             self.form_key += 1
+            try:
+                self._show_files(announcement_id)
+            except DomainError as error:
+                return self._fail(error)
+        return None
 
     @rx.event
     def save(self, form: dict) -> Any:
@@ -107,14 +132,55 @@ class AnnouncementsAdminState(ActionMixin, AppState):
         if values is None:
             return None
         publish = values.get("intent") == "publish"
-        ok, event = self._attempt(announcements.save_announcement, values, publish=publish,
-                                  notice="portal.published" if publish else "portal.draft_saved")
+        ok, result = self._attempt(announcements.save_announcement, values, publish=publish,
+                                   notice="portal.published" if publish else "portal.draft_saved")
         if not ok:
             self.values = values
-            return event
+            return result
         self.values = {}
         self.form_key += 1
-        return self._after(ok, event)
+        event = self._after(ok, result)
+        if event is None:
+            # Its files can be added at once: the panel shows the announcement just saved.
+            self.file_error = ""
+            try:
+                self._show_files(str(result))
+            except DomainError as error:
+                return self._fail(error)
+        return event
+
+    @rx.event
+    async def upload(self, files: list[rx.UploadFile]):
+        """Attach files to the announcement the panel shows; every check happens in the service."""
+        self.file_error = ""
+        files = uploaded_files(files)
+        if not self.files_of or files is None:
+            return None
+        for upload in files[: announcements.MAX_ATTACHMENTS]:
+            # Read one byte past the limit: enough to refuse, never the whole of a huge body.
+            data = await upload.read(documents.MAX_BYTES + 1)
+            ok, event = self._attempt(announcements.add_attachment, self.files_of,
+                                      upload.name or upload.filename or "", data, into="file_error")
+            if not ok:
+                if event is not None:
+                    return event
+                break
+        return self._reload_files()
+
+    @rx.event
+    def delete_file(self, attachment_id: str):
+        if not isinstance(attachment_id, str) or not self.files_of:
+            return None
+        _, event = self._attempt(announcements.delete_attachment, attachment_id, into="file_error")
+        return event if event is not None else self._reload_files()
+
+    def _reload_files(self) -> Any:
+        try:
+            self.files = self._use(announcements.attachments, self.files_of)
+        except DomainError as error:
+            self.files_of, self.files = "", []
+            return self._fail(error)
+        return None
 
     @rx.event
     def withdraw(self, announcement_id: str) -> Any:

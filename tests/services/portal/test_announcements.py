@@ -155,3 +155,77 @@ def test_what_an_announcement_holds_is_shown_as_text_never_run(db_url: str):
     assert 'href="javascript' not in html
     assert '<a rel="noopener noreferrer nofollow" target="_blank" href="https://www.edu.tw">教育部</a>' in html
     assert shown["title"] == "<b>標題</b>"  # a title is text: React escapes it
+
+
+PDF = b"%PDF-1.7\n" + b"x" * 100
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch: pytest.MonkeyPatch, db_url: str):
+    from tpd_app.settings import reset_settings
+
+    monkeypatch.setenv("TPD_ATTACHMENTS_DIR", str(tmp_path / "private"))
+    reset_settings()
+    return tmp_path / "private"
+
+
+def test_an_announcements_files_reach_whoever_it_reaches_and_only_while_it_is_shown(store):
+    with transaction() as s:
+        w = make_world(s)
+        bureau = w.actor(s, w.bureau_a)
+        taipei = A.save_announcement(s, bureau, _form(title="臺北市：研習簡章"), publish=False)
+        file = A.add_attachment(s, bureau, taipei, "../簡章.pdf", PDF)
+        taipei_teacher = actor_for_teacher(make_teacher(s, w.school_a), w.school_a)
+        kaohsiung_teacher = actor_for_teacher(make_teacher(s, w.school_b), w.school_b)
+        file_id = int(file["id"])
+        # A draft's file: its publisher's only.
+        assert A.open_attachment(s, bureau, file_id).path.read_bytes() == PDF
+        with pytest.raises(NotFound):
+            A.open_attachment(s, taipei_teacher, file_id)
+        A.save_announcement(s, bureau, {**_form(title="臺北市：研習簡章"), "id": str(taipei)}, publish=True)
+        assert A.open_attachment(s, taipei_teacher, file_id).name == "簡章.pdf"
+        assert [f["name"] for f in A.read_attachments(s, taipei_teacher.unit, taipei)] == ["簡章.pdf"]
+        for outsider in (kaohsiung_teacher, None, w.actor(s, w.bureau_b)):
+            with pytest.raises(NotFound):
+                A.open_attachment(s, outsider, file_id)
+        with pytest.raises(NotFound):
+            A.read_attachments(s, None, taipei)
+        A.withdraw(s, bureau, taipei)
+        with pytest.raises(NotFound):
+            A.open_attachment(s, taipei_teacher, file_id)
+    stored = list(store.iterdir())
+    assert len(stored) == 1 and "簡章" not in stored[0].name
+
+
+def test_files_are_checked_by_their_bytes_and_kept_to_the_publisher(store):
+    with transaction() as s:
+        w = make_world(s)
+        centre = w.actor(s, w.nc)
+        news = A.save_announcement(s, centre, _form(), publish=True)
+        refusals = {}
+        for name, data in (("a.exe", b"MZ"), ("fake.pdf", b"<html>"), ("empty.pdf", b""),
+                           ("big.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024))):
+            with pytest.raises(ValidationFailed) as refused:
+                A.add_attachment(s, centre, news, name, data)
+            refusals[name] = refused.value.field_errors["attachment"]
+        for n in range(A.MAX_ATTACHMENTS):
+            A.add_attachment(s, centre, news, f"{n}.pdf", PDF)
+        with pytest.raises(ValidationFailed) as too_many:
+            A.add_attachment(s, centre, news, "6.pdf", PDF)
+        with pytest.raises(NotFound):  # another publisher's announcement
+            A.add_attachment(s, w.actor(s, w.bureau_a), news, "x.pdf", PDF)
+        school = w.actor(s, w.school_a)
+    with transaction() as s, pytest.raises(Forbidden):  # a refusal is audited in a transaction of its own
+        A.add_attachment(s, school, news, "x.pdf", PDF)
+    with transaction() as s:
+        first = A.attachments(s, centre, news)[0]
+        with pytest.raises(NotFound):
+            A.delete_attachment(s, w.actor(s, w.bureau_a), first["id"])
+        A.delete_attachment(s, centre, first["id"])
+        left = [f["name"] for f in A.attachments(s, centre, news)]
+        actions = s.exec(select(AuditLog.action).where(AuditLog.target_type == "announcement")).all()
+    assert refusals == {"a.exe": "attachment.error.type", "fake.pdf": "attachment.error.content",
+                        "empty.pdf": "attachment.error.size", "big.pdf": "attachment.error.size"}
+    assert too_many.value.field_errors == {"attachment": "portal.error.too_many_files"}
+    assert left == ["1.pdf", "2.pdf", "3.pdf", "4.pdf"] and len(list(store.iterdir())) == 4
+    assert actions.count("announcement.attachment.add") == 5 and "announcement.attachment.delete" in actions

@@ -193,3 +193,30 @@ EN.update({
     "faq.error.category": "Choose a category.",
     "faq.error.sort_order": "The order is a whole number, 0 or more.",
 })
+
+ZH.update({
+    "announcement.attachment.add": "上傳最新消息附件",
+    "announcement.attachment.delete": "刪除最新消息附件",
+    "portal.files.title": "附件",
+    "portal.files.of": "附件：",
+    "portal.files.none_yet": "儲存消息後，可在此上傳附件（如公文、簡章）。",
+    "portal.files.hint": "可上傳 PDF、Word（.docx）、Excel（.xlsx）、PowerPoint（.pptx）、ODT、JPG、PNG，每檔 5 MB 以內，每則消息最多 5 個檔案。附件隨消息公開：消息上架時，看得到消息的人都能下載。",
+    "portal.files.list": "附件下載",
+    "portal.error.too_many_files": "每則消息最多 5 個附件。",
+    "portal.error.attach_withdrawn": "已下架的消息不能再加附件。",
+})
+
+EN.update({
+    "announcement.attachment.add": "Announcement file added",
+    "announcement.attachment.delete": "Announcement file deleted",
+    "portal.files.title": "Files",
+    "portal.files.of": "Files of: ",
+    "portal.files.none_yet": "Once the announcement is saved, attach files (letters, leaflets) here.",
+    "portal.files.hint": "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), ODT, JPG or PNG; up to 5 MB each and 5 files per announcement. Files are public with the announcement: while it is shown, whoever can read it can download them.",
+    "portal.files.list": "Files",
+    "portal.error.too_many_files": "An announcement can have at most 5 files.",
+    "portal.error.attach_withdrawn": "A withdrawn announcement cannot take more files.",
+})
+
+ZH["portal.files.delete_consequence"] = "檔案將從消息移除，讀者不能再下載。"
+EN["portal.files.delete_consequence"] = "The file is removed from the announcement; readers can no longer download it."

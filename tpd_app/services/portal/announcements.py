@@ -24,8 +24,9 @@ from tpd_app.domain.portal import (
 )
 from tpd_app.domain.timeutil import TAIPEI, parse_day, taipei_today, to_taipei, utcnow
 from tpd_app.domain.units import NATIONWIDE
-from tpd_app.models import Announcement, AnnouncementRevision, Unit
-from tpd_app.services.platform import audit
+from tpd_app.models import Announcement, AnnouncementAttachment, AnnouncementRevision, Unit
+from tpd_app.services.platform import audit, documents
+from tpd_app.services.platform.documents import FileToServe
 from tpd_app.services.platform.guard import require
 from tpd_app.services.platform.ids import require_id
 from tpd_app.services.platform.richtext import plain, render, required_text
@@ -34,6 +35,8 @@ from tpd_app.services.platform.validation import clean
 #: Announcements on one page of /news, and on the home page.
 PAGE_SIZE = 20
 HOME_COUNT = 5
+#: Files one announcement may carry (the upload limit of `/_upload` holds a course's five as well).
+MAX_ATTACHMENTS = 5
 
 
 def _require_publisher(actor: Actor, ip: str) -> None:
@@ -242,3 +245,107 @@ def read(session: Session, viewer: UnitRef | None, announcement_id: Any) -> dict
         raise NotFound()
     return {**_public_row(row, _publishers(session, [row])), "html": render(row.body),
             "updated": _day_of(row.updated_at)}
+
+
+def read_attachments(session: Session, viewer: UnitRef | None, announcement_id: Any) -> list[dict[str, str]]:
+    """The files of one live announcement meant for `viewer` (as `read` decides).
+
+    Raises:
+        NotFound: as `read`.
+    """
+    row = session.get(Announcement, require_id(announcement_id))
+    if row is None or not reaches(row.audience_unit_id, viewer) or not is_live(
+            row.status, row.publish_from, row.publish_until, utcnow()):
+        raise NotFound()
+    return _attachment_rows(session, row.id or 0)
+
+
+def _attachment_rows(session: Session, announcement_id: int) -> list[dict[str, str]]:
+    rows = session.exec(select(AnnouncementAttachment)
+                        .where(AnnouncementAttachment.announcement_id == announcement_id)
+                        .order_by(col(AnnouncementAttachment.id))).all()
+    return [{"id": str(r.id), "name": r.original_name, "kb": str(max(1, r.size_bytes // 1024)),
+             "href": f"/api/portal/attachments/{r.id}"} for r in rows]
+
+
+def attachments(session: Session, actor: Actor, announcement_id: Any, *, ip: str = "") -> list[dict[str, str]]:
+    """The files of one of the unit's announcements, whatever its state (for its publisher's page).
+
+    Raises:
+        Forbidden: not a unit that publishes. NotFound: not one of this unit's announcements.
+    """
+    _require_publisher(actor, ip)
+    return _attachment_rows(session, _own(session, actor, announcement_id).id or 0)
+
+
+def add_attachment(session: Session, actor: Actor, announcement_id: Any, filename: str, data: bytes, *,
+                   ip: str = "") -> dict[str, str]:
+    """Attach a file to one of the unit's announcements (checked by its bytes, as course attachments are).
+
+    Raises:
+        Forbidden: not a unit that publishes. NotFound: not one of this unit's announcements.
+        ValidationFailed: too big, empty, not an allowed type, content not matching its type, too many files,
+            or the announcement is withdrawn.
+    """
+    _require_publisher(actor, ip)
+    row = _own(session, actor, announcement_id)
+    if row.status == Status.WITHDRAWN.value:
+        raise ValidationFailed({"attachment": "portal.error.attach_withdrawn"})
+    checked = documents.check(filename, data)
+    count = session.exec(select(func.count()).select_from(AnnouncementAttachment)
+                         .where(AnnouncementAttachment.announcement_id == row.id)).one()
+    if count >= MAX_ATTACHMENTS:
+        raise ValidationFailed({"attachment": "portal.error.too_many_files"})
+    stored = documents.store(data, checked.extension)
+    try:
+        file = AnnouncementAttachment(announcement_id=row.id or 0, stored_name=stored, original_name=checked.name,
+                                      content_type=checked.content_type, size_bytes=checked.size,
+                                      uploaded_by_account_id=actor.account_id)
+        session.add(file)
+        session.flush()
+        audit.record(session, action="announcement.attachment.add", actor=actor, target_type="announcement",
+                     target_id=row.id or 0, after={"file": checked.name, "bytes": checked.size}, ip=ip)
+    except Exception:
+        documents.discard(stored)
+        raise
+    return {"id": str(file.id), "name": checked.name}
+
+
+def delete_attachment(session: Session, actor: Actor, attachment_id: Any, *, ip: str = "") -> None:
+    """Remove a file of one of the unit's announcements.
+
+    Raises:
+        Forbidden: not a unit that publishes. NotFound: no such file on this unit's announcements.
+    """
+    _require_publisher(actor, ip)
+    file = session.get(AnnouncementAttachment, require_id(attachment_id))
+    if file is None:
+        raise NotFound()
+    row = _own(session, actor, file.announcement_id)
+    session.delete(file)
+    session.flush()
+    audit.record(session, action="announcement.attachment.delete", actor=actor, target_type="announcement",
+                 target_id=row.id or 0, before={"file": file.original_name}, ip=ip)
+    documents.discard(file.stored_name)
+
+
+def open_attachment(session: Session, actor: Actor | None, attachment_id: int) -> FileToServe:
+    """The file, if its announcement is live and reaches `actor` (None: a visitor), or `actor`'s unit
+    published it (a draft's files too).
+
+    Raises:
+        NotFound: no such file, or the caller may not see it (not told apart on purpose).
+    """
+    file = session.get(AnnouncementAttachment, attachment_id)
+    row = session.get(Announcement, file.announcement_id) if file is not None else None
+    if file is None or row is None:
+        raise NotFound()
+    viewer = actor.unit if actor is not None else None
+    publisher = actor is not None and may_publish(actor) and actor.unit.id == row.publisher_unit_id
+    if not publisher and not (reaches(row.audience_unit_id, viewer)
+                              and is_live(row.status, row.publish_from, row.publish_until, utcnow())):
+        raise NotFound()
+    found = documents.serve(file.stored_name, file.original_name, file.content_type)
+    if found is None:
+        raise NotFound()
+    return found
