@@ -9,7 +9,7 @@ from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
 from tpd_app.domain.permissions import Actor
 from tpd_app.domain.permissions import Function as F
-from tpd_app.domain.portal import may_keep_faq, may_publish
+from tpd_app.domain.portal import keeps_public_pages, may_publish
 from tpd_app.domain.reporting import may_manage_clients, may_set_modes
 from tpd_app.domain.workqueue import Queue
 
@@ -42,6 +42,10 @@ NEWS = "/news"
 PORTAL_ANNOUNCEMENTS = "/portal/announcements"
 FAQ = "/faq"
 PORTAL_FAQ = "/portal/faq"
+RULES = "/rules"
+PORTAL_RULES = "/portal/rules"
+GUIDES = "/guides"
+PORTAL_GUIDES = "/portal/guides"
 
 #: The page of each function key (business and teacher functions).
 FUNCTION_ROUTES: dict[F, str] = {
@@ -98,9 +102,11 @@ PAGE_RULES: dict[str, PageRule] = {
                                shown_to=may_manage_clients),
     REPORTING_MODES: PageRule(F.COURSE_REVIEW, "oversight", "reporting_modes", "reporting.modes.title",
                               shown_to=may_set_modes),
-    PORTAL_ANNOUNCEMENTS: PageRule(F.COURSE_REVIEW, "oversight", "announcements", "portal.admin.title",
+    PORTAL_ANNOUNCEMENTS: PageRule(F.COURSE_REVIEW, "portal", "announcements", "portal.admin.title",
                                    shown_to=may_publish),
-    PORTAL_FAQ: PageRule(F.COURSE_REVIEW, "oversight", "faq", "faq.admin.title", shown_to=may_keep_faq),
+    PORTAL_FAQ: PageRule(F.COURSE_REVIEW, "portal", "faq", "faq.admin.title", shown_to=keeps_public_pages),
+    PORTAL_RULES: PageRule(F.COURSE_REVIEW, "portal", "rules", "rules.admin.title", shown_to=keeps_public_pages),
+    PORTAL_GUIDES: PageRule(F.COURSE_REVIEW, "portal", "guides", "guides.admin.title", shown_to=keeps_public_pages),
     REGISTRANTS: PageRule(F.COURSE_BROWSE_OWN),
     ATTENDANCE: PageRule(F.COURSE_MANAGE),
     UNITS: PageRule(F.ACCOUNTS_SUBORDINATE),
@@ -115,7 +121,7 @@ def page_function(path: str) -> F | None:
 
 _SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, PARTICIPANTS, CONFIRM_LISTS,
                         REPORTING_CLIENTS, REPORTING_MODES, REPORTING_MONTHS, NEWS, PORTAL_ANNOUNCEMENTS, FAQ,
-                        PORTAL_FAQ,
+                        PORTAL_FAQ, RULES, PORTAL_RULES, GUIDES, PORTAL_GUIDES,
                         *FUNCTION_ROUTES.values()})
 
 

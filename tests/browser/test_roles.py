@@ -14,7 +14,7 @@ from tpd_app import routes
 from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
 from tpd_app.domain.permissions import Function, allowed_functions
-from tpd_app.domain.portal import may_keep_faq, may_publish
+from tpd_app.domain.portal import keeps_public_pages, may_publish
 from tpd_app.domain.reporting import may_manage_clients, may_set_modes
 from tpd_app.models import BusinessAccount, Teacher, Unit
 from tpd_app.services.accounts.auth import actor_for_account
@@ -50,7 +50,7 @@ def _expected(server_db: str, login: str) -> tuple[list[Function], set[str]]:
     oversight |= {"reporting_modes"} if may_set_modes(actor) else set()
     # 最新消息 (seed 參.二.(二).13): the ministry and the national centre publish to all, a regional centre to its own.
     oversight |= {"announcements"} if may_publish(actor) else set()
-    oversight |= {"faq"} if may_keep_faq(actor) else set()
+    oversight |= {"faq", "rules", "guides"} if keeps_public_pages(actor) else set()
     return allowed, oversight | ({"topics"} if may_manage_topics(actor) else set())
 
 

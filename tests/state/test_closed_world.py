@@ -78,6 +78,9 @@ PUBLIC_BY_DESIGN: dict[str, str] = {
     "NewsState.load_item": "one announcement meant for the reader; any other is not found",
     "FaqState.load": "the public FAQ",
     "FaqState.search": "the public FAQ's search (a redirect to its URL)",
+    "RulesState.load": "the rule documents in force (public by the seed: teachers follow them)",
+    "RulesState.load_document": "one published version of a rule document and its public history",
+    "GuidesState.load": "the video guides shown to everyone",
 }
 
 #: A signed-in caller acting on her own record or her own unit's settings: the tables each may write.
@@ -103,6 +106,8 @@ OWN_RECORD: dict[str, frozenset[str]] = {
     "AnnouncementsAdminState.withdraw": frozenset({"announcement", "announcement_revision"}),
     # A reader's own "was this helpful" (once per reader and question).
     "FaqState.vote": frozenset({"faq_vote", "faq_entry"}),
+    # A person says she has read what changed in a rule document (her own notice).
+    "HomeState.acknowledge_rule": frozenset({"rule_notice"}),
 }
 
 #: Everything else: refused for a caller without the right, writes nothing, shows no one else's data.
@@ -135,6 +140,10 @@ GUARDED: dict[str, str] = {
     "PasswordState": "load",
     "ProfileState": "load",
     "RegisterState": "load search",
+    "RulesAdminState": "edit load new publish save",
+    "GuidesAdminState": "edit load new save upload",
+    "GuidesState": "",
+    "RulesState": "",
     "RegistrantsState": "accept accept_selected ask_decline close_decline confirm_decline load toggle",
     "ReportPermissionState": "load save_rule",
     "ReportedMonthsState": "choose confirm",
@@ -385,6 +394,8 @@ HTTP_PUBLIC_BY_DESIGN: dict[str, str] = {
     "GET /api/attendance/template.xlsx": "an empty template for any signed-in person",
     "GET /api/me/records.pdf": "the caller's own training record",
     "GET /api/ready": "readiness: which checks pass, no one's data",
+    "GET /api/portal/guides/{attachment_id}/video": "a shown video guide's video is public (a hidden one's: keepers')",
+    "GET /api/portal/guides/{attachment_id}/captions.vtt": "a shown video guide's captions, as its video",
     "GET /api/v1/openapi.json": "the reporting API's description (no one's data)",
     "GET /api/v1/docs": "the reporting API's browsable description",
     "GET /api/v1/docs/oauth2-redirect": "the browsable description's sign-in return page (static)",

@@ -66,6 +66,16 @@ reported_months_page
 news_page
 faq_page
 faq_admin_page
+rules_page
+rule_document_page
+rules_admin_page
+guides_page
+guides_admin_page
+# Rule documents and guide audiences (the pages and services iterate the enums)
+USAGE
+PRIVACY
+TEACHERS
+REVIEWERS
 ACCOUNTS
 REGISTRATION
 HOURS

@@ -1,5 +1,6 @@
 """GET /api/courses/attachments/<id>: a course attachment, for whoever may see the course; GET
-/api/portal/attachments/<id>: an announcement's file, for whoever the announcement reaches.
+/api/portal/attachments/<id>: an announcement's file, for whoever the announcement reaches; GET
+/api/portal/guides/<id>/video and /captions.vtt: a video guide's files, once it is shown.
 
 Browser downloads carry the HttpOnly session cookie, so the same server-side session decides.
 """
@@ -22,7 +23,7 @@ from tpd_app.services.courses import attachments
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.documents import FileToServe
 from tpd_app.services.platform.ids import parse_id
-from tpd_app.services.portal import announcements
+from tpd_app.services.portal import announcements, guides
 from tpd_app.settings import get_settings
 
 Opener = Callable[[Session, Actor | None, int], FileToServe]
@@ -34,7 +35,7 @@ def _lookup(opener: Opener, token: str | None, attachment_id: int) -> FileToServ
         return opener(session, actor, attachment_id)
 
 
-async def _send(request: Request, opener: Opener) -> Response:
+async def _send(request: Request, opener: Opener, *, inline: bool = False) -> Response:
     attachment_id = parse_id(request.path_params.get("attachment_id", ""))
     if attachment_id is None:
         return Response("not found", status_code=404)
@@ -43,7 +44,7 @@ async def _send(request: Request, opener: Opener) -> Response:
         found = await asyncio.to_thread(_lookup, opener, token, attachment_id)
     except NotFound:
         return Response("not found", status_code=404)
-    disposition = f"attachment; filename*=UTF-8''{quote(found.name)}"
+    disposition = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(found.name)}"
     return FileResponse(found.path, media_type=found.content_type,
                         headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"})
 
@@ -56,5 +57,16 @@ async def announcement_file(request: Request) -> Response:
     return await _send(request, announcements.open_attachment)
 
 
+async def guide_video(request: Request) -> Response:
+    """Played in the page (FileResponse answers the player's range requests)."""
+    return await _send(request, lambda s, a, i: guides.open_file(s, a, i, "video"), inline=True)
+
+
+async def guide_captions(request: Request) -> Response:
+    return await _send(request, lambda s, a, i: guides.open_file(s, a, i, "captions"), inline=True)
+
+
 ROUTES = [Route("/api/courses/attachments/{attachment_id}", download, methods=["GET"]),
-          Route("/api/portal/attachments/{attachment_id}", announcement_file, methods=["GET"])]
+          Route("/api/portal/attachments/{attachment_id}", announcement_file, methods=["GET"]),
+          Route("/api/portal/guides/{attachment_id}/video", guide_video, methods=["GET"]),
+          Route("/api/portal/guides/{attachment_id}/captions.vtt", guide_captions, methods=["GET"])]

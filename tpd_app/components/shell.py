@@ -161,9 +161,20 @@ def sidebar() -> rx.Component:
     )
 
 
+#: (test id, label key, address) of the links every page ends with.
+FOOTER_LINKS = [("rules", "rules.document.usage", routes.RULES + "/usage"),
+                ("privacy", "rules.document.privacy", routes.RULES + "/privacy"),
+                ("faq", "faq.title", routes.FAQ), ("guides", "guides.title", routes.GUIDES)]
+
+
 def footer() -> rx.Component:
     return rx.el.footer(
         rx.vstack(
+            rx.el.nav(
+                rx.hstack(*[rx.link(tr(key), href=href, size="1", data_testid=f"footer-{name}")
+                            for name, key, href in FOOTER_LINKS], spacing="4", wrap="wrap", justify="center"),
+                aria_label=tr("footer.links"),
+            ),
             rx.text(tr("footer.rights"), size="1", color=tokens.MUTED),
             rx.text(tr("footer.privacy"), size="1", color=tokens.MUTED),
             spacing="1",
@@ -216,7 +227,11 @@ HEADER_CSS = """.tpd-short-name { display: none; }
 .tpd-rich-text { line-height: 1.7; overflow-wrap: anywhere; max-width: 48rem; }
 .tpd-rich-text table { border-collapse: collapse; display: block; overflow-x: auto; }
 .tpd-rich-text th, .tpd-rich-text td { border: 1px solid #c9ced6; padding: 0.25rem 0.5rem; }
-.tpd-rich-text a { text-decoration: underline; }"""
+.tpd-rich-text a { text-decoration: underline; }
+.tpd-rich-text ul, .tpd-rich-text ol { padding-left: 1.5rem; margin: 0.25rem 0; }
+.tpd-rich-text ul { list-style: disc; }
+.tpd-rich-text ol { list-style: decimal; }
+.tpd-rich-text p { margin: 0.25rem 0; }"""
 
 DOCUMENT_SCRIPT = """(function () {
   var pending = null, oldHeading = null;
@@ -310,6 +325,10 @@ def app_shell(title_key: str, *content: rx.Component, heading: rx.Component | No
             rx.el.main(
                 rx.vstack(
                     heading if heading is not None else rx.heading(tr(title_key), size="6", as_="h1"),
+                    rx.cond(AppState.page_guide != "",
+                            rx.link(rx.hstack(rx.icon("circle-play", size=16, aria_hidden="true"),
+                                              tr("guides.for_page"), align="center", spacing="1"),
+                                    href=AppState.page_guide, data_testid="page-guide")),
                     rx.match(
                         AppState.page_status,
                         ("ok", rx.vstack(*content, spacing="4", width="100%")),

@@ -12,6 +12,9 @@ RADIUS = "var(--radius-3)"
 MUTED = "var(--gray-11)"
 ERROR = "var(--red-11)"
 OK_TEXT = "var(--green-11)"
+WARN_TEXT = "var(--amber-12)"
+#: A quiet panel behind a block that stands apart (what changed in a rule document).
+SUBTLE_BG = "var(--gray-2)"
 #: Intents: the Radix colour scale of a badge, button or callout says what kind of thing it is.
 OK = "green"
 DANGER = "red"

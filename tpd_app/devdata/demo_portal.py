@@ -1,15 +1,20 @@
 """Demo announcements (最新消息): a few of the national centre's, one pinned, and one of the Taipei bureau's for
-its own schools and teachers, so the home page and /news show what they will hold; and a few FAQ entries."""
+its own schools and teachers, so the home page and /news show what they will hold; a few FAQ entries; the
+usage rules in two versions and the privacy policy; two video guides (made by scripts/make_demo_videos.py)
+with captions and transcripts."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+from typing import NamedTuple
 
 from sqlmodel import Session, select
 
 from tpd_app.domain.portal import Status
-from tpd_app.domain.timeutil import utcnow
-from tpd_app.models import Announcement, AnnouncementRevision, FaqEntry, Unit
+from tpd_app.domain.timeutil import taipei_today, utcnow
+from tpd_app.models import Announcement, AnnouncementRevision, FaqEntry, RuleVersion, Unit, VideoGuide
+from tpd_app.services.platform import documents
 from tpd_app.services.portal.faq import index_text
 
 _NATIONAL = [
@@ -40,6 +45,75 @@ _FAQ = [
 ]
 
 
+_USAGE_V1 = """一、教育部為推動教師專業發展，建置全國教師在職進修資訊網（以下簡稱本網），特訂定本要點。
+
+二、本網使用者包括教師、各級學校、研習辦理單位及各級審核單位。
+
+三、使用者應妥善保管帳號及密碼，不得借予他人使用。
+
+四、研習辦理單位應於研習結束後，依實際參加情形上傳研習名單。"""
+_USAGE_V2 = _USAGE_V1 + """
+
+五、使用者於本網登錄之個人資料，僅供研習報名、時數登錄及統計之用，並依個人資料保護法處理。
+
+六、使用者有疑義時，請先查閱本網問答集，或以「來信指教」洽詢；研習課程及時數問題，請洽辦理單位。"""
+_USAGE_CHANGES = "- 新增第五點：個人資料的使用範圍。\n- 新增第六點：疑義洽詢的管道。"
+_PRIVACY = """本網依個人資料保護法蒐集、處理及利用個人資料，僅用於教師研習報名、研習時數登錄、統計及通知。
+
+- 身分證統一編號僅由教師本人、任教學校與審核單位依其權限查看。
+- 除法令另有規定外，不提供予第三人。"""
+
+
+class DemoGuide(NamedTuple):
+    file: str
+    title: str
+    steps: list[str]
+    audience: str
+    page: str
+    description: str
+
+
+DEMO_GUIDES = [
+    DemoGuide("register-for-a-course.webm", "如何報名研習",
+              ["1. 登入：教師帳號（身分證統一編號）", "2. 研習課程查詢：輸入關鍵字或課程代碼",
+               "3. 按「報名」，等待辦理單位審核", "4. 研習後，時數登錄於「研習紀錄」"],
+              "teachers", "/me/register", "教師從查詢研習到時數登錄的四個步驟。"),
+    DemoGuide("register-a-course.webm", "辦理單位：登錄研習課程",
+              ["1. 研習課程登錄：填寫課程資料與場次", "2. 儲存草稿，或送出審核",
+               "3. 審核通過後，課程公開報名", "4. 研習後上傳實際參加名單"],
+              "schools", "/course/register", "學校與研習辦理單位登錄課程、送審與上傳名單的流程。"),
+]
+_MEDIA = Path(__file__).resolve().parent / "media"
+#: Each step of a demo video shows for two seconds (scripts/make_demo_videos.py).
+_STEP_SECONDS = 2
+
+
+def _captions(steps: list[str]) -> bytes:
+    cues = [f"00:{i * _STEP_SECONDS:02d}.000 --> 00:{(i + 1) * _STEP_SECONDS:02d}.000\n{step}"
+            for i, step in enumerate(steps)]
+    return ("WEBVTT\n\n" + "\n\n".join(cues) + "\n").encode()
+
+
+def _load_rules_and_guides(session: Session) -> int:
+    today = taipei_today()
+    session.add(RuleVersion(document="usage", version=1, title="全國教師在職進修資訊網使用管理要點", body=_USAGE_V1,
+                            effective_on=today - timedelta(days=700), published=True, published_at=utcnow()))
+    session.add(RuleVersion(document="usage", version=2, title="全國教師在職進修資訊網使用管理要點", body=_USAGE_V2,
+                            changes=_USAGE_CHANGES, effective_on=today - timedelta(days=3), published=True,
+                            published_at=utcnow()))
+    session.add(RuleVersion(document="privacy", version=1, title="隱私權保護政策", body=_PRIVACY,
+                            effective_on=today - timedelta(days=700), published=True, published_at=utcnow()))
+    for order, guide in enumerate(DEMO_GUIDES):
+        video = (_MEDIA / guide.file).read_bytes()
+        transcript = "\n".join(guide.steps)  # "1. …" lines: a numbered list
+        session.add(VideoGuide(title=guide.title, description=guide.description, audience=guide.audience,
+                               page=guide.page, duration_seconds=len(guide.steps) * _STEP_SECONDS + 1,
+                               video_stored_name=documents.store(video, ".webm"), video_content_type="video/webm",
+                               captions_stored_name=documents.store(_captions(guide.steps), ".vtt"),
+                               transcript=transcript, sort_order=order * 10, published=True))
+    return 3 + len(DEMO_GUIDES)
+
+
 def load_demo_portal(session: Session) -> int:
     """Add the demo announcements; their number."""
     centre = session.exec(select(Unit).where(Unit.type == "national_center")).first()
@@ -61,4 +135,4 @@ def load_demo_portal(session: Session) -> int:
     for order, (category, question, answer) in enumerate(_FAQ):
         session.add(FaqEntry(category=category, question=question, answer=answer, sort_order=order * 10,
                              published=True, search_text=index_text(question, answer)))
-    return len(made) + len(_FAQ)
+    return len(made) + len(_FAQ) + _load_rules_and_guides(session)

@@ -1,9 +1,9 @@
 """The public information the network publishes (seed 參.二.(二).13–18): announcements (最新消息) and who
-they reach. Pure rules, no database."""
+they reach, the FAQ, the rule documents in force, the video guides. Pure rules, no database."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from tpd_app.domain.permissions import Actor, UnitRef
@@ -86,6 +86,57 @@ QUESTION_MAX = 300
 ANSWER_MAX = 10_000
 
 
-def may_keep_faq(actor: Actor) -> bool:
-    """The FAQ is the national centre's (and the ministry's), seed 參.二.(二).16–17."""
+def keeps_public_pages(actor: Actor) -> bool:
+    """The FAQ, the rule documents and the video guides are the national centre's (and the ministry's),
+    seed 參.二.(二).16–18."""
     return actor.kind == "account" and actor.unit.type in NATIONWIDE
+
+
+class RuleDocument(StrEnum):
+    """The rule documents the national centre keeps (seed 參.二.(二).17; teachers follow the usage rules,
+    參.五.(三).5)."""
+
+    USAGE = "usage"
+    PRIVACY = "privacy"
+
+
+RULE_TITLE_MAX = 200
+RULE_BODY_MAX = 50_000
+RULE_CHANGES_MAX = 5_000
+
+
+@styled("rules.state", draft="gray", upcoming="amber", in_force="green", superseded="gray")
+class RuleStanding(StyledStatus):
+    """Where one version of a rule document stands today."""
+
+    DRAFT = "draft"
+    UPCOMING = "upcoming"
+    IN_FORCE = "in_force"
+    SUPERSEDED = "superseded"
+
+
+def standings(versions: list[tuple[int, date, bool]], today: date) -> dict[int, RuleStanding]:
+    """Each version's standing from (version, effective_on, published): the newest published version whose
+    day has come is in force, later published ones are upcoming, earlier ones superseded."""
+    published = sorted((v for v in versions if v[2]), key=lambda v: (v[1], v[0]))
+    arrived = [v for v in published if v[1] <= today]
+    current = arrived[-1][0] if arrived else None
+    result = {number: RuleStanding.DRAFT for number, _, shown in versions if not shown}
+    for number, effective_on, _ in published:
+        result[number] = (RuleStanding.IN_FORCE if number == current else
+                          RuleStanding.UPCOMING if effective_on > today else RuleStanding.SUPERSEDED)
+    return result
+
+
+class GuideAudience(StrEnum):
+    """Whom a video guide is for (its filter on /guides)."""
+
+    EVERYONE = "everyone"
+    TEACHERS = "teachers"
+    SCHOOLS = "schools"
+    REVIEWERS = "reviewers"
+
+
+GUIDE_TITLE_MAX = 200
+GUIDE_DESCRIPTION_MAX = 1_000
+GUIDE_TRANSCRIPT_MAX = 30_000

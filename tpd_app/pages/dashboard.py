@@ -9,6 +9,7 @@ from tpd_app import routes
 from tpd_app.components import tokens
 from tpd_app.components.i18n import COLON, COMMA, tr
 from tpd_app.components.shell import app_shell
+from tpd_app.pages.portal import version_line
 from tpd_app.state.base import AppState
 from tpd_app.state.home import HomeState
 
@@ -69,6 +70,28 @@ def _work_queue() -> rx.Component:
     )
 
 
+def _rule_notice(notice: rx.Var) -> rx.Component:
+    """A rule document changed since she last looked: what changed, the whole text, and "I have read it"."""
+    document = notice["document"].to(str)
+    return rx.el.section(
+        rx.vstack(
+            rx.heading(notice["title"], " ", tr("rules.notice.revised"), size="4", as_="h2",
+                       id="rule-notice-" + document),
+            version_line(notice),
+            rx.text(tr("rules.changes"), weight="medium", size="2"),
+            rx.html(notice["changes_html"], class_name="tpd-rich-text"),
+            rx.hstack(
+                rx.link(tr("rules.notice.read_all"), href=routes.RULES + "/" + document),
+                rx.button(tr("rules.notice.ok"), size="2", on_click=HomeState.acknowledge_rule(document),
+                          data_testid="rule-notice-ok-" + document),
+                spacing="4", align="center", wrap="wrap"),
+            spacing="2", width="100%"),
+        aria_labelledby="rule-notice-" + document, data_testid="rule-notice",
+        style={"border": tokens.BORDER, "border_left": f"4px solid var(--{tokens.WARN}-9)",
+               "border_radius": tokens.RADIUS, "padding": tokens.SPACE_2, "width": "100%"},
+    )
+
+
 @rx.page(route=routes.DASHBOARD, on_load=HomeState.load, title="工作區 | 全國教師在職進修資訊網")
 def dashboard() -> rx.Component:
     return app_shell(
@@ -83,5 +106,6 @@ def dashboard() -> rx.Component:
             ),
             width="100%",
         ),
+        rx.foreach(HomeState.rule_notices, _rule_notice),
         _work_queue(),
     )

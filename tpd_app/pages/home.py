@@ -6,7 +6,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.i18n import tr
+from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import page_frame
 from tpd_app.pages.portal import news_card
 from tpd_app.state.base import AppState
@@ -41,9 +41,38 @@ def _news() -> rx.Component:
     )
 
 
+def _open_course(course: rx.Var) -> rx.Component:
+    return rx.el.li(rx.vstack(
+        rx.link(course["title"], href=routes.CATALOGUE + "/" + course["code"].to(str), weight="medium",
+                data_testid="home-course-link"),
+        rx.text(course["organizer"], " · ", date_label(course["first_date"]),
+                rx.cond(course["last_date"] != course["first_date"],
+                        rx.fragment(" – ", date_label(course["last_date"]))),
+                " · ", course["hours"], " ", tr("home.courses.hours"), size="2", color=tokens.MUTED),
+        spacing="0"), style={"padding": "0.4rem 0", "border_bottom": tokens.BORDER})
+
+
+def _open_courses() -> rx.Component:
+    """Courses whose online registration is open today."""
+    return rx.el.section(
+        rx.vstack(
+            rx.heading(tr("home.courses.title"), size="5", as_="h2", id="home-courses"),
+            rx.cond(NewsState.open_courses.length() > 0,
+                    rx.el.ul(rx.foreach(NewsState.open_courses, _open_course),
+                             style={"list_style": "none", "padding": "0", "margin": "0", "width": "100%"}),
+                    rx.text(tr("home.courses.empty"), size="2")),
+            rx.link(tr("home.courses.all"), " (", NewsState.open_total, ")", href=routes.CATALOGUE + "?open=1",
+                    data_testid="home-courses-all"),
+            spacing="3", width="100%",
+        ),
+        aria_labelledby="home-courses", data_testid="home-courses", style={"width": "100%"},
+    )
+
+
 def _quick_links() -> rx.Component:
     links = [("catalogue.title", routes.CATALOGUE, "search"), ("portal.news.title", routes.NEWS, "megaphone"),
-             ("faq.title", routes.FAQ, "circle-help")]
+             ("faq.title", routes.FAQ, "circle-help"), ("rules.title", routes.RULES, "scale"),
+             ("guides.title", routes.GUIDES, "circle-play")]
     return rx.el.nav(
         rx.vstack(
             rx.heading(tr("home.links.title"), size="5", as_="h2", id="home-links"),
@@ -73,6 +102,7 @@ def home() -> rx.Component:
                 wrap="wrap",
             ),
             _news(),
+            _open_courses(),
             _quick_links(),
             rx.flex(
                 _card("home.teachers.title", "home.teachers.body", "user-round"),

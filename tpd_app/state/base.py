@@ -31,6 +31,7 @@ from tpd_app.services.accounts.auth import SignedIn
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.guard import require
 from tpd_app.services.platform.passwords import digest
+from tpd_app.services.portal import guides
 
 
 class NavEntry(TypedDict):
@@ -132,6 +133,8 @@ class AppState(rx.State):
     page_status: str = "loading"
     forbidden_key: str = ""
     must_change_password: bool = False
+    #: Where the video guides explaining the open page are ("" when none): the link beside its heading.
+    page_guide: str = ""
     #: Whose session the page states' data was loaded under: a digest of the session id, "" for nobody.
     _data_owner: str = ""
 
@@ -253,6 +256,7 @@ class AppState(rx.State):
                 self.forbidden_key = refusal.key
                 return None, None
         self.page_status = "ok"
+        self.page_guide = self._read(guides.page_link, self.router.url.path)
         return signed_in, None
 
     def _actor_or_raise(self, *, changing_password: bool = False) -> SignedIn:

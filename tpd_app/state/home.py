@@ -14,6 +14,7 @@ from tpd_app.domain.workqueue import QueueItem, in_order
 from tpd_app.services.accounts import business, teachers
 from tpd_app.services.courses import review
 from tpd_app.services.hours import attendance, compliance, records, registration
+from tpd_app.services.portal import rules
 from tpd_app.state.base import AppState
 from tpd_app.state.handlers import ActionMixin, Row
 
@@ -37,10 +38,23 @@ class HomeState(ActionMixin, AppState):
     """工作區: the account's work queues (any signed-in person: it declares no function)."""
 
     queue: list[Row] = []
+    #: Rule documents whose new version this person has not yet been shown (what changed, once).
+    rule_notices: list[Row] = []
 
     def _refresh(self) -> None:
         self.queue = [_row(item) for item in self._use(work_queue)]
+        self.rule_notices = self._use(rules.notices)
 
     @rx.event
     def load(self) -> Any:
         return self._load_page()
+
+    @rx.event
+    def acknowledge_rule(self, document: str) -> Any:
+        """She has read what changed: the notice is not shown to her again."""
+        if not isinstance(document, str):
+            return None
+        ok, event = self._attempt(rules.acknowledge, document)
+        if ok:
+            self.rule_notices = [n for n in self.rule_notices if n["document"] != document]
+        return event if not ok else None

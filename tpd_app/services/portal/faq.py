@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.permissions import Actor, Function
-from tpd_app.domain.portal import ANSWER_MAX, QUESTION_MAX, FaqCategory, may_keep_faq
+from tpd_app.domain.portal import ANSWER_MAX, QUESTION_MAX, FaqCategory, keeps_public_pages
 from tpd_app.domain.search_text import like_terms
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.models import FaqEntry, FaqVote
@@ -29,7 +29,7 @@ MAX_SHOWN = 100
 
 def _require_keeper(actor: Actor, ip: str) -> None:
     require(actor, Function.COURSE_REVIEW, ip=ip, detail="faq")
-    if not may_keep_faq(actor):
+    if not keeps_public_pages(actor):
         audit.record_now(action="access.denied", actor=actor, outcome="denied", target_type="function",
                          target_id="faq", after={"reason": "jurisdiction"}, ip=ip)
         raise Forbidden("error.forbidden.jurisdiction")
