@@ -239,6 +239,7 @@ class AppState(rx.State):
         function = self._page_function(function)
         self.page_status = "loading"
         self.forbidden_key = ""
+        self.page_guide = ""
         signed_in = self._identity()
         if signed_in is None:
             return None, self._login_redirect()

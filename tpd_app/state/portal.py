@@ -414,7 +414,7 @@ class GuidesState(AppState):
         audience = str(query.get("for") or "")
         self.audience = audience if audience in {a.value for a in GuideAudience} else ""
         page = str(query.get("page") or "")[:80]
-        self.for_page = page if page.startswith("/") else ""
+        self.for_page = page if guides.is_page_path(page) else ""
         self.guides = self._read(guides.public_list, audience=self.audience, page=self.for_page)
 
 

@@ -110,3 +110,8 @@ def test_only_the_national_centre_keeps_the_guides(store):
             guides.attach_file(s, who, guide, "a.webm", WEBM)
         with transaction() as s, pytest.raises(NotFound):  # not shown yet: not theirs to watch
             guides.open_file(s, who, guide, "video")
+
+
+def test_a_page_is_one_of_this_sites_never_another_sites():
+    assert guides.is_page_path("/me/register") and guides.is_page_path("/course/register")
+    assert not any(guides.is_page_path(p) for p in ("//evil.example", "https://x", "/a b", "javascript:x", ""))

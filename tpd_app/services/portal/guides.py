@@ -48,6 +48,11 @@ def _require_keeper(actor: Actor, ip: str) -> None:
         raise Forbidden("error.forbidden.jurisdiction")
 
 
+def is_page_path(text: str) -> bool:
+    """A path of this site's pages (`/me/register`): never another site's (`//host`) or a script."""
+    return bool(_PAGE.match(text)) and not text.startswith("//")
+
+
 def _seconds(text: str) -> int | None:
     """`3:25` or `205` as seconds (None: not a duration)."""
     found = _DURATION.match(text)
@@ -95,7 +100,7 @@ def save_guide(session: Session, actor: Actor, data: dict[str, Any], *, ip: str 
     if audience not in {a.value for a in GuideAudience}:
         errors["audience"] = "guides.error.audience"
     page = clean(data.get("page"), 81)
-    if page and not _PAGE.match(page):
+    if page and not is_page_path(page):
         errors["page"] = "guides.error.page"
     duration = _seconds(clean(data.get("duration"), 10) or "0")
     if duration is None:
