@@ -501,7 +501,10 @@ def rules_admin_page() -> rx.Component:
         rx.text(tr("rules.admin.lead"), size="2", color=tokens.MUTED),
         notices(RA),
         rx.hstack(*[rx.button(rx.icon("plus", size=14), tr("rules.new"), tr("common.colon"), tr(label),
-                              on_click=RA.new(value), variant="outline", size="2", data_testid=f"new-rule-{value}")
+                              on_click=RA.new(value), variant="outline", size="2", data_testid=f"new-rule-{value}",
+                              # A long document name wraps on a phone instead of widening the page.
+                              style={"white_space": "normal", "height": "auto", "min_height": "2rem",
+                                     "text_align": "left", "padding_block": "0.35rem"})
                     for value, label in DOCUMENT_OPTIONS], spacing="2", wrap="wrap"),
         form_card(
             "rules.form.title", RA.save,
