@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
+from tpd_app.domain.helpdesk import handles_enquiries
 from tpd_app.domain.permissions import Actor
 from tpd_app.domain.permissions import Function as F
 from tpd_app.domain.portal import may_keep_faq, may_publish
@@ -42,6 +43,10 @@ NEWS = "/news"
 PORTAL_ANNOUNCEMENTS = "/portal/announcements"
 FAQ = "/faq"
 PORTAL_FAQ = "/portal/faq"
+#: 來信指教 (issue 18): the public contact form, the asker's private link, the queue of the unit it went to.
+HELP = "/help"
+HELP_TICKET = "/help/ticket"
+HELPDESK = "/helpdesk"
 
 #: The page of each function key (business and teacher functions).
 FUNCTION_ROUTES: dict[F, str] = {
@@ -101,6 +106,7 @@ PAGE_RULES: dict[str, PageRule] = {
     PORTAL_ANNOUNCEMENTS: PageRule(F.COURSE_REVIEW, "oversight", "announcements", "portal.admin.title",
                                    shown_to=may_publish),
     PORTAL_FAQ: PageRule(F.COURSE_REVIEW, "oversight", "faq", "faq.admin.title", shown_to=may_keep_faq),
+    HELPDESK: PageRule(F.UNIT_CONTACT, "helpdesk", "helpdesk", "helpdesk.queue.title", shown_to=handles_enquiries),
     REGISTRANTS: PageRule(F.COURSE_BROWSE_OWN),
     ATTENDANCE: PageRule(F.COURSE_MANAGE),
     UNITS: PageRule(F.ACCOUNTS_SUBORDINATE),
@@ -115,7 +121,7 @@ def page_function(path: str) -> F | None:
 
 _SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, PARTICIPANTS, CONFIRM_LISTS,
                         REPORTING_CLIENTS, REPORTING_MODES, REPORTING_MONTHS, NEWS, PORTAL_ANNOUNCEMENTS, FAQ,
-                        PORTAL_FAQ,
+                        PORTAL_FAQ, HELP, HELPDESK,
                         *FUNCTION_ROUTES.values()})
 
 
