@@ -38,6 +38,7 @@ def test_a_teacher_asks_about_a_course_and_the_organizer_answers(page: Page, ser
     page.locator("#field-subject").fill(SUBJECT)
     page.locator("#field-body").fill("第二場我要監考，可以 **15:30** 先離開嗎？\n\n<script>alert('x')</script>")
     page.wait_for_timeout(3_200)  # a person takes a few seconds; the form refuses a faster one
+    screenshot(page, "helpdesk-form")
     page.get_by_test_id("help-submit").click()
     number = page.get_by_test_id("help-number")
     expect(number).to_have_text(re.compile(r"^HD\d{3}-\d{6}$"))
@@ -99,6 +100,9 @@ def test_a_visitor_asks_about_the_platform_and_a_broken_link_opens_nothing(page:
     page.locator("#field-email").fill("visitor@example.com")
     page.locator("#field-subject").fill("網站可以用英文嗎？")
     page.locator("#field-body").fill("想請問網站是否有英文介面。")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "helpdesk-form-390")
+    page.set_viewport_size({"width": 1280, "height": 860})
     page.get_by_test_id("help-submit").click()  # at once: refused as too fast, with a clear message
     expect(page.get_by_test_id("form-error")).to_contain_text("送出得太快")
     page.wait_for_timeout(3_200)

@@ -50,7 +50,8 @@ def test_a_signed_in_teacher_writes_with_her_own_name_and_the_ticket_is_hers(db_
     state.load()
     assert state.values["name"] == "王老師" and state.values["course_code"] == course.code
     assert state.topic == "course" and state.form_token
-    state.submit({**_form(name="王老師", email="teacher@example.edu.tw"), "form_token": state.form_token})
+    state.submit({**_form(name="王老師", email="teacher@example.edu.tw", course_code=course.code),
+                  "form_token": state.form_token})
     assert "送出得太快" in state.error_text and state.sent_number == ""  # the page's own token, at once
     state.submit(_form(name="王老師", email="teacher@example.edu.tw", course_code=course.code))
     assert state.sent_number.startswith("HD") and state.notice_key == "helpdesk.sent"

@@ -39,8 +39,10 @@ def _text_area(state: type[rx.State], name: str, label_key: str, max_length: int
 def _topic_choice(topic: Topic) -> rx.Component:
     input_id = f"topic-{topic.value}"
     return rx.el.label(
-        rx.el.input(type="radio", name="topic", value=topic.value, id=input_id, checked=S.topic == topic.value,
-                    on_change=S.choose_topic(topic.value), data_testid=input_id),
+        # Uncontrolled: the choice shows at once; the server's copy decides which fields follow.
+        rx.el.input(type="radio", name="topic", value=topic.value, id=input_id,
+                    default_checked=S.topic == topic.value, on_change=S.choose_topic(topic.value),
+                    data_testid=input_id),
         rx.vstack(rx.text(tr(f"helpdesk.topic.{topic.value}"), weight="medium", size="2"),
                   rx.text(tr(f"helpdesk.topic.{topic.value}.hint"), size="1", color=tokens.MUTED), spacing="0"),
         html_for=input_id,

@@ -203,13 +203,6 @@ def submit(session: Session, actor: Actor | None, data: object, *, ip: str = "",
     form = data if isinstance(data, dict) else {}
     if clean(form.get(HONEYPOT), 200):
         raise _refuse("helpdesk.error.honeypot", actor, ip)
-    try:
-        nonce = _form_nonce(form.get("form_token"), now)
-    except EnquiryRefused as refused:
-        raise _refuse(refused.key, actor, ip) from None
-    address = throttle_address(ip)
-    if _recent(session, HelpdeskTicket.address == address, now) >= PER_ADDRESS:
-        raise _refuse("helpdesk.error.too_many", actor, ip)
     errors: dict[str, str] = {}
     unit, course = _route(session, actor, form, errors)
     name = required_text(errors, "name", form.get("name"), NAME_MAX, "helpdesk.error.too_long")
@@ -223,6 +216,14 @@ def submit(session: Session, actor: Actor | None, data: object, *, ip: str = "",
     body = required_text(errors, "body", form.get("body"), BODY_MAX, "helpdesk.error.too_long", markdown=True)
     if errors:
         raise ValidationFailed(errors)
+    # The checks against bots after the fields', so that a person's empty form first says what is missing.
+    try:
+        nonce = _form_nonce(form.get("form_token"), now)
+    except EnquiryRefused as refused:
+        raise _refuse(refused.key, actor, ip) from None
+    address = throttle_address(ip)
+    if _recent(session, HelpdeskTicket.address == address, now) >= PER_ADDRESS:
+        raise _refuse("helpdesk.error.too_many", actor, ip)
     if _recent(session, HelpdeskTicket.email == email, now) >= PER_EMAIL:
         raise _refuse("helpdesk.error.too_many", actor, ip)
     if session.exec(select(HelpdeskTicket.id).where(HelpdeskTicket.form_nonce == nonce)).first() is not None:
