@@ -131,7 +131,8 @@ def help_page() -> rx.Component:
     return page_frame(
         rx.vstack(
             rx.heading(tr("helpdesk.title"), size="7", as_="h1"),
-            rx.text(tr("helpdesk.lead"), " ", rx.link(tr("helpdesk.lead.faq"), href=routes.FAQ), size="2"),
+            rx.text(tr("helpdesk.lead"), size="2"),
+            rx.link(tr("helpdesk.lead.faq"), href=routes.FAQ, size="2"),
             notices(S),
             rx.cond(S.sent_number != "", _sent(), _contact_form()),
             spacing="4", width="100%", padding_y=tokens.SPACE_3,
