@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
+from tpd_app.domain.helpdesk import handles_enquiries
 from tpd_app.domain.permissions import Actor
 from tpd_app.domain.permissions import Function as F
 from tpd_app.domain.portal import keeps_public_pages, may_publish
@@ -46,6 +47,10 @@ RULES = "/rules"
 PORTAL_RULES = "/portal/rules"
 GUIDES = "/guides"
 PORTAL_GUIDES = "/portal/guides"
+#: 來信指教 (issue 18): the public contact form, the asker's private link, the queue of the unit it went to.
+HELP = "/help"
+HELP_TICKET = "/help/ticket"
+HELPDESK = "/helpdesk"
 
 #: The page of each function key (business and teacher functions).
 FUNCTION_ROUTES: dict[F, str] = {
@@ -107,6 +112,7 @@ PAGE_RULES: dict[str, PageRule] = {
     PORTAL_FAQ: PageRule(F.COURSE_REVIEW, "portal", "faq", "faq.admin.title", shown_to=keeps_public_pages),
     PORTAL_RULES: PageRule(F.COURSE_REVIEW, "portal", "rules", "rules.admin.title", shown_to=keeps_public_pages),
     PORTAL_GUIDES: PageRule(F.COURSE_REVIEW, "portal", "guides", "guides.admin.title", shown_to=keeps_public_pages),
+    HELPDESK: PageRule(F.UNIT_CONTACT, "helpdesk", "helpdesk", "helpdesk.queue.title", shown_to=handles_enquiries),
     REGISTRANTS: PageRule(F.COURSE_BROWSE_OWN),
     ATTENDANCE: PageRule(F.COURSE_MANAGE),
     UNITS: PageRule(F.ACCOUNTS_SUBORDINATE),
@@ -121,7 +127,7 @@ def page_function(path: str) -> F | None:
 
 _SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, PARTICIPANTS, CONFIRM_LISTS,
                         REPORTING_CLIENTS, REPORTING_MODES, REPORTING_MONTHS, NEWS, PORTAL_ANNOUNCEMENTS, FAQ,
-                        PORTAL_FAQ, RULES, PORTAL_RULES, GUIDES, PORTAL_GUIDES,
+                        PORTAL_FAQ, RULES, PORTAL_RULES, GUIDES, PORTAL_GUIDES, HELP, HELPDESK,
                         *FUNCTION_ROUTES.values()})
 
 

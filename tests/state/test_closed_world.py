@@ -81,6 +81,12 @@ PUBLIC_BY_DESIGN: dict[str, str] = {
     "RulesState.load": "the rule documents in force (public by the seed: teachers follow them)",
     "RulesState.load_document": "one published version of a rule document and its public history",
     "GuidesState.load": "the video guides shown to everyone",
+    "HelpFormState.load": "the public contact form (a signed-in asker: her own name and e-mail)",
+    "HelpFormState.choose_topic": "the contact form's topic",
+    "HelpFormState.submit": "anyone may write; a forged form fails the signed form token and writes nothing",
+    "HelpTicketState.load": "the asker's private link: the key is the right; without a valid one nothing shows",
+    "HelpTicketState.add_message": "a follow-up through a valid private link only (the key stays server-side)",
+    "HelpTicketState.close_ticket": "the asker closes her own ticket through a valid private link only",
 }
 
 #: A signed-in caller acting on her own record or her own unit's settings: the tables each may write.
@@ -115,6 +121,9 @@ GUARDED: dict[str, str] = {
     "AppState": "",
     "AnnouncementsAdminState": "delete_file edit load new show_history upload",
     "ApiClientsState": "load",
+    "HelpFormState": "",
+    "HelpTicketState": "",
+    "HelpdeskState": "close_detail close_ticket filter_status hand_over load make_faq open_ticket reply",
     "HomeState": "load",
     "ApplyState": "",
     "AttendanceState": "add correct download_template import_file import_good_rows load remove run_import set_hours "
@@ -273,6 +282,9 @@ def _secrets(s) -> list[str]:
         if birth:
             found.add(str(birth))
     found |= {e for (e,) in s.execute(sa.text("SELECT email FROM business_account"))}
+    # The askers of the demo enquiries: shown only to the unit each ticket is routed to.
+    for email, phone, name in s.execute(sa.text("SELECT email, phone, name FROM helpdesk_ticket")):
+        found |= {email, phone, name}
     published = {t for (t,) in s.execute(sa.text(
         "SELECT title FROM course WHERE status IN ('approved', 'auto_approved', 'cancelled')"))}
     found |= {t for (t,) in s.execute(sa.text("SELECT title FROM course")) if t not in published}

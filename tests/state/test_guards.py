@@ -92,7 +92,7 @@ def test_navigation_lists_exactly_the_allowed_functions(db_url: str):
     state.load()
     items = [row["key"] for row in state.nav if row["kind"] == "item"]
     assert items == ["course.register", "course.manage", "course.browse_own", "unit.contact",
-                     "profile.edit", "profile.password", "stats.school", "participants"]
+                     "profile.edit", "profile.password", "stats.school", "participants", "helpdesk"]
 
 
 def test_profile_save_takes_the_account_from_the_session_not_the_form(db_url: str):

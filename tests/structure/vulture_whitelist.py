@@ -92,6 +92,13 @@ news_item_page
 announcements_admin_page
 unit_contact_page
 units_page
+help_page
+help_ticket_page
+helpdesk_page
+# The help desk's account kinds (the form iterates the enum); when a ticket was closed (read by SQL and audits)
+BUSINESS
+closed_at
+_.closed_at
 
 # Component props
 _.library

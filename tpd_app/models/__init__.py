@@ -22,6 +22,7 @@ from tpd_app.models.courses import (
     CourseTopic,
     CourseTopicLink,
 )
+from tpd_app.models.helpdesk import HelpdeskMessage, HelpdeskTicket
 from tpd_app.models.hours import (
     AttendanceEntry,
     AttendanceEvent,
@@ -113,6 +114,8 @@ __all__ = [
     "DirectoryChange",
     "FaqEntry",
     "FaqVote",
+    "HelpdeskMessage",
+    "HelpdeskTicket",
     "LoginSession",
     "LoginThrottle",
     "LoginTicket",

@@ -330,6 +330,7 @@ def faq_page() -> rx.Component:
             rx.cond(F.entries.length() > 0,
                     rx.vstack(rx.foreach(F.entries, _faq_entry), spacing="0", width="100%"),
                     rx.text(tr("faq.empty"), data_testid="faq-empty")),
+            rx.link(tr("helpdesk.faq_link"), href=routes.HELP, data_testid="faq-help-link"),
             spacing="4", width="100%", padding_y=tokens.SPACE_3,
         )
     )
