@@ -164,7 +164,8 @@ def sidebar() -> rx.Component:
 #: (test id, label key, address) of the links every page ends with.
 FOOTER_LINKS = [("rules", "rules.document.usage", routes.RULES + "/usage"),
                 ("privacy", "rules.document.privacy", routes.RULES + "/privacy"),
-                ("faq", "faq.title", routes.FAQ), ("guides", "guides.title", routes.GUIDES)]
+                ("faq", "faq.title", routes.FAQ), ("guides", "guides.title", routes.GUIDES),
+                ("help", "helpdesk.title", routes.HELP)]
 
 
 def footer() -> rx.Component:

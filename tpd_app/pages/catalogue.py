@@ -203,6 +203,12 @@ def _detail() -> rx.Component:
             rx.foreach(D.detail_files, lambda f: rx.link(f["name"], href=f["href"], is_external=True,
                                                          data_testid="attachment-link")),
         )),
+        rx.hstack(
+            rx.link(rx.hstack(rx.icon("mail-question", size=14, aria_hidden="true"), tr("catalogue.ask_organizer"),
+                              align="center", spacing="1"),
+                    href=routes.HELP + "?course=" + d["code"].to(str), data_testid="ask-organizer"),
+            rx.text(tr("catalogue.ask_organizer_hint"), size="1", color=tokens.MUTED),
+            spacing="2", align="center", wrap="wrap"),
         rx.link(tr("catalogue.back"), href=routes.CATALOGUE),
         spacing="3",
         width="100%",
