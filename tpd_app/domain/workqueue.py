@@ -21,6 +21,7 @@ class Queue(StrEnum):
     UNIT_APPLICATIONS = "unit_applications"
     TEACHER_APPLICATIONS = "teacher_applications"
     CHIEF_CHANGES = "chief_changes"
+    ENQUIRIES = "enquiries"
     UPCOMING_COURSES = "upcoming_courses"
     WAITING_POSITIONS = "waiting_positions"
     HOURS_MISSING = "hours_missing"

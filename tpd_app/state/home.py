@@ -13,6 +13,7 @@ from tpd_app.domain.permissions import Actor
 from tpd_app.domain.workqueue import QueueItem, in_order
 from tpd_app.services.accounts import business, teachers
 from tpd_app.services.courses import review
+from tpd_app.services.helpdesk import queue
 from tpd_app.services.hours import attendance, compliance, records, registration
 from tpd_app.services.portal import rules
 from tpd_app.state.base import AppState
@@ -25,7 +26,8 @@ def work_queue(session: Session, actor: Actor, *, ip: str = "") -> list[QueueIte
     return in_order([*review.work_queue(session, actor), *attendance.work_queue(session, actor),
                      *registration.work_queue(session, actor), *records.work_queue(session, actor),
                      *compliance.work_queue(session, actor),
-                     *business.work_queue(session, actor), *teachers.work_queue(session, actor)])
+                     *business.work_queue(session, actor), *teachers.work_queue(session, actor),
+                     *queue.work_queue(session, actor)])
 
 
 def _row(item: QueueItem) -> Row:

@@ -38,6 +38,20 @@ def test_the_organizer_sees_the_question_with_the_askers_contact_and_the_list_ma
         assert [t["id"] for t in view["targets"]] == [str(w.bureau_a.id), str(w.nc.id)]  # up: its centre, the nation
 
 
+def test_the_organizers_home_counts_the_enquiries_waiting_for_an_answer(db_url: str):
+    with transaction() as s:
+        w = make_world(s)
+        ticket, _ = _course_ticket(s, w)
+        organizer = w.actor(s, w.school_a)
+        counted = [(i.queue.value, i.count) for i in queue.work_queue(s, organizer)]
+        elsewhere = [(i.queue.value, i.count) for i in queue.work_queue(s, w.actor(s, w.school_b))]
+        queue.reply(s, organizer, str(ticket.id), "可以。")
+        answered = [(i.queue.value, i.count) for i in queue.work_queue(s, organizer)]
+        teacher = queue.work_queue(s, w.teacher_actor(s, w.school_a))
+    assert counted == [("enquiries", 1)] and elsewhere == [("enquiries", 0)] and answered == [("enquiries", 0)]
+    assert teacher == []
+
+
 def test_a_reply_is_mailed_to_the_asker_and_kept_on_her_thread(db_url: str):
     with transaction() as s:
         w = make_world(s)

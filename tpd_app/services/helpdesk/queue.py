@@ -13,15 +13,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.helpdesk import BODY_MAX, NOTE_MAX, MessageKind, TicketStatus, Topic, handles, handles_enquiries
 from tpd_app.domain.national_id import mask_name
-from tpd_app.domain.permissions import Actor, Function
+from tpd_app.domain.permissions import Actor, Function, may
 from tpd_app.domain.portal import QUESTION_MAX, FaqCategory, keeps_public_pages
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.domain.units import UnitType
+from tpd_app.domain.workqueue import Queue, QueueItem
 from tpd_app.i18n import translate
 from tpd_app.models import BusinessAccount, Course, HelpdeskMessage, HelpdeskTicket, Unit
 from tpd_app.services.helpdesk.tickets import national_centre, notify_unit, ticket_link, when
@@ -79,6 +80,15 @@ def queue_list(session: Session, actor: Actor, *, status: str = "", ip: str = ""
     return [{"id": str(t.id), "number": t.number or "", "topic": t.topic, "subject": t.subject, "status": t.status,
              "asker": mask_name(t.name), "created_at": when(t.created_at),
              "updated_at": when(t.updated_at)} for t in rows]
+
+
+def work_queue(session: Session, actor: Actor) -> list[QueueItem]:
+    """The home page's enquiries: new tickets waiting in the unit's queue (a unit that receives them)."""
+    if not may(actor, Function.UNIT_CONTACT) or not handles_enquiries(actor):
+        return []
+    waiting = session.exec(select(func.count()).select_from(HelpdeskTicket).where(
+        HelpdeskTicket.unit_id == actor.unit.id, HelpdeskTicket.status == TicketStatus.NEW.value)).one()
+    return [QueueItem(Queue.ENQUIRIES, waiting)]
 
 
 def _unit_names(session: Session, ids: set[int | None]) -> dict[int, str]:
