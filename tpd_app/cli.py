@@ -249,9 +249,12 @@ def main(argv: list[str] | None = None) -> int:
 
         configure_logging()
 
-        from tpd_app.chores import run_due_chores
+        from tpd_app.chores import run_due_chores, run_round_jobs
 
         while True:
+            for name, outcome in run_round_jobs().items():
+                if outcome:
+                    print(f"{name}: {outcome}", flush=True)
             _mail_round(survive=True)
             for name, outcome in run_due_chores().items():
                 print(f"{name}: {outcome}", flush=True)

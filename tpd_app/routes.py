@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
+from tpd_app.domain.newsletter import may_contribute, may_edit_newsletter
 from tpd_app.domain.permissions import Actor
 from tpd_app.domain.permissions import Function as F
 from tpd_app.domain.portal import may_keep_faq, may_publish
@@ -42,6 +43,12 @@ NEWS = "/news"
 PORTAL_ANNOUNCEMENTS = "/portal/announcements"
 FAQ = "/faq"
 PORTAL_FAQ = "/portal/faq"
+#: 教師專業發展電子報: the public archive (an issue: /newsletter/<id>), the page a mailed link opens (confirm,
+#: unsubscribe), the editor's page (the national centre) and the contributors' (regional centres).
+NEWSLETTER = "/newsletter"
+NEWSLETTER_LINK = "/newsletter-subscription"
+PORTAL_NEWSLETTER = "/portal/newsletter"
+PORTAL_NEWSLETTER_CONTRIBUTE = "/portal/newsletter/contribute"
 
 #: The page of each function key (business and teacher functions).
 FUNCTION_ROUTES: dict[F, str] = {
@@ -101,6 +108,10 @@ PAGE_RULES: dict[str, PageRule] = {
     PORTAL_ANNOUNCEMENTS: PageRule(F.COURSE_REVIEW, "oversight", "announcements", "portal.admin.title",
                                    shown_to=may_publish),
     PORTAL_FAQ: PageRule(F.COURSE_REVIEW, "oversight", "faq", "faq.admin.title", shown_to=may_keep_faq),
+    PORTAL_NEWSLETTER: PageRule(F.COURSE_REVIEW, "oversight", "newsletter", "newsletter.editor.title",
+                                shown_to=may_edit_newsletter),
+    PORTAL_NEWSLETTER_CONTRIBUTE: PageRule(F.COURSE_REVIEW, "oversight", "newsletter_contribute",
+                                           "newsletter.contribute.title", shown_to=may_contribute),
     REGISTRANTS: PageRule(F.COURSE_BROWSE_OWN),
     ATTENDANCE: PageRule(F.COURSE_MANAGE),
     UNITS: PageRule(F.ACCOUNTS_SUBORDINATE),
@@ -115,7 +126,7 @@ def page_function(path: str) -> F | None:
 
 _SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, PARTICIPANTS, CONFIRM_LISTS,
                         REPORTING_CLIENTS, REPORTING_MODES, REPORTING_MONTHS, NEWS, PORTAL_ANNOUNCEMENTS, FAQ,
-                        PORTAL_FAQ,
+                        PORTAL_FAQ, NEWSLETTER, PORTAL_NEWSLETTER, PORTAL_NEWSLETTER_CONTRIBUTE,
                         *FUNCTION_ROUTES.values()})
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from tpd_app.devdata.demo_accounts import build_account_chain
 from tpd_app.devdata.demo_courses import load_demo_courses
 from tpd_app.devdata.demo_hours import load_demo_hours
+from tpd_app.devdata.demo_newsletter import load_demo_newsletter
 from tpd_app.devdata.demo_portal import load_demo_portal
 from tpd_app.devdata.demo_stats import load_demo_hours as load_demo_statistics
 from tpd_app.domain.national_id import check_digit
@@ -253,6 +254,6 @@ def load_demo(session: Session, *, seed: int = 2026) -> dict[str, int]:
     counts = {"units": len(units), "accounts": accounts + 1, "teachers": teachers, **chain,
               "courses": made, **load_demo_hours(session),
               "training_records": load_demo_statistics(session, seed=seed),
-              "announcements": load_demo_portal(session)}
+              "announcements": load_demo_portal(session), "newsletter_articles": load_demo_newsletter(session)}
     rebuild_rollups(session)
     return counts

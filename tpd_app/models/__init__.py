@@ -36,6 +36,7 @@ from tpd_app.models.hours import (
     SubscriptionNotice,
 )
 from tpd_app.models.ledger import TrainingRecord
+from tpd_app.models.newsletter import NewsletterArticle, NewsletterIssue, NewsletterRequest, NewsletterSubscriber
 from tpd_app.models.platform import AuditLog, ChoreRun, OutboxMessage
 from tpd_app.models.portal import Announcement, AnnouncementRevision, FaqEntry, FaqVote
 from tpd_app.models.reporting import (
@@ -106,6 +107,10 @@ __all__ = [
     "LoginSession",
     "LoginThrottle",
     "LoginTicket",
+    "NewsletterArticle",
+    "NewsletterIssue",
+    "NewsletterRequest",
+    "NewsletterSubscriber",
     "OutboxMessage",
     "PasswordReset",
     "RegistrationTally",
