@@ -16,7 +16,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--disable-quic", "--no-first-run"]
 PASSWORD = "tpd-demo-2026"
 WIDTHS = {"desktop": (1280, 860), "phone": (390, 844)}
-PUBLIC = ["/", "/login", "/courses", "/news", "/faq", "/apply", "/apply/teacher", "/forgot", "/reset"]
+PUBLIC = ["/", "/login", "/courses", "/news", "/faq", "/apply", "/apply/teacher", "/forgot", "/reset", "/newsletter",
+          "/newsletter-subscription"]
 #: (login, is a teacher) in the order their pages are taken: each page is checked once, as the first
 #: persona whose menu offers it.
 PERSONAS = [("demo-school", False), ("demo-county_bureau", False), ("demo-national_center", False),
@@ -71,7 +72,8 @@ def sign_in(page: Page, login: str, teacher: bool) -> None:
 
 #: Pages reached from a list rather than the menu (a course page, a registrant or attendance list, the
 #: course editor, a unit's record): the first link of each kind found on a swept page is swept too.
-FROM_LISTS = ("/courses/", "/news/", "/course/attendance", "/course/registrants", "/course/edit", "/directory/units")
+FROM_LISTS = ("/courses/", "/news/", "/course/attendance", "/course/registrants", "/course/edit", "/directory/units",
+              "/newsletter/")
 
 
 def _kind(path: str) -> str:

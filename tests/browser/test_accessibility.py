@@ -19,11 +19,13 @@ def test_every_page_passes_axe_in_both_languages_and_widths(browser: Browser, se
         f"{r.path}\t{r.lang}\t{r.width}\t{r.persona}\t{r.serious}\t{r.critical}\t{len(r.errors)}\n" for r in rows),
         encoding="utf-8")
     paths = {"/courses/[code]" if row.path.startswith("/courses/") else "/news/[id]" if row.path.startswith("/news/")
-             else row.path.split("?")[0] for row in rows}
+             else "/newsletter/[id]" if row.path.startswith("/newsletter/") else row.path.split("?")[0]
+             for row in rows}
     # The sweep reaches the pages of every kind of account, not only the public ones.
     assert {"/", "/login", "/courses", "/forgot", "/reset", "/home", "/course/review", "/stats/national",
             "/me/records", "/teachers/records", "/accounts/subordinate", "/courses/[code]", "/news", "/news/[id]",
-            "/portal/announcements", "/faq", "/portal/faq"} <= paths
+            "/portal/announcements", "/faq", "/portal/faq", "/newsletter", "/newsletter/[id]", "/portal/newsletter",
+            "/portal/newsletter/contribute", "/newsletter-subscription"} <= paths
     assert len(rows) >= 4 * len(paths) - 8
     failing = [f"{r.path} {r.lang} {r.width} ({r.persona}): "
                + "; ".join(f"{v['impact']} {v['id']} {[n['target'] for n in v['nodes'][:2]]}" for v in r.violations)

@@ -93,7 +93,7 @@ def test_no_module_of_the_app_imports_itself_back_through_others():
 def test_services_are_feature_packages_and_no_loose_modules():
     services = PACKAGE / "services"
     assert sorted(p.name for p in services.iterdir() if p.is_dir() and (p / "__init__.py").exists()) == [
-        "accounts", "courses", "hours", "platform", "portal", "reporting", "stats"]
+        "accounts", "courses", "hours", "newsletter", "platform", "portal", "reporting", "stats"]
     assert [p.name for p in services.glob("*.py")] == ["__init__.py"]
 
 
@@ -113,8 +113,10 @@ SANCTIONED_CROSS_FEATURE = {
     ("reporting", "tpd_app.services.courses.form_input"),
     ("reporting", "tpd_app.services.courses.lifecycle"),
     ("reporting", "tpd_app.services.hours.attendance"),
+    # The newsletter's subscription limits count client addresses the way the sign-in throttle does.
+    ("newsletter", "tpd_app.services.accounts.throttle"),
 }
-FEATURES = ("accounts", "courses", "hours", "reporting", "stats")
+FEATURES = ("accounts", "courses", "hours", "newsletter", "reporting", "stats")
 
 
 def test_feature_packages_call_each_other_only_through_the_sanctioned_doors():

@@ -66,6 +66,11 @@ reported_months_page
 news_page
 faq_page
 faq_admin_page
+newsletter_page
+newsletter_issue_page
+newsletter_link_page
+newsletter_editor_page
+newsletter_contribute_page
 ACCOUNTS
 REGISTRATION
 HOURS

@@ -32,6 +32,11 @@ TITLE = "教師專業發展電子報 | 全國教師在職進修資訊網"
 LABEL = {"font_weight": "500", "font_size": "0.9rem"}
 
 
+def _number(number: rx.Var) -> rx.Var:
+    """第 3 期 / No. 3."""
+    return tr("newsletter.number").replace("{number}", number.to(str))
+
+
 def _markdown_field(state: type[rx.State], name: str, label_key: str, max_length: int, rows: int, *,
                     required: bool = True) -> rx.Component:
     """A Markdown text area with the writing hint and its error line."""
@@ -54,8 +59,7 @@ def _markdown_field(state: type[rx.State], name: str, label_key: str, max_length
 def _issue_card(item: rx.Var) -> rx.Component:
     return rx.el.article(
         rx.vstack(
-            rx.link(rx.heading(tr("newsletter.number_prefix"), item["number"], tr("newsletter.number_suffix"), " ",
-                               item["title"], size="4", as_="h3"),
+            rx.link(rx.heading(_number(item["number"]), " ", item["title"], size="4", as_="h3"),
                     href=routes.NEWSLETTER + "/" + item["id"].to(str), data_testid="newsletter-link"),
             rx.text(date_label(item["published"]), size="2", color=tokens.MUTED),
             rx.cond(item["summary"] != "", rx.text(item["summary"], size="2")),
@@ -132,9 +136,8 @@ def newsletter_page() -> rx.Component:
 
 
 def _issue_heading(item: rx.Var, level: str = "h1", size: str = "7", testid: str = "newsletter-title") -> rx.Component:
-    return rx.heading(tr("newsletter.name"), " ", tr("newsletter.number_prefix"), item["number"],
-                      tr("newsletter.number_suffix"), tr("common.colon"), item["title"], size=size, as_=level,
-                      data_testid=testid)
+    return rx.heading(tr("newsletter.name"), " ", _number(item["number"]), tr("common.colon"), item["title"],
+                      size=size, as_=level, data_testid=testid)
 
 
 def _article(article: rx.Var, level: str = "h2") -> rx.Component:
@@ -362,8 +365,7 @@ def _contribution_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         cell(rx.text(row["title"], weight="medium")),
         cell(status_badge(row["state"], ArticleState),
-             rx.cond(row["issue"] != "", rx.text(tr("newsletter.number_prefix"), row["issue"],
-                                                 tr("newsletter.number_suffix"), size="1"))),
+             rx.cond(row["issue"] != "", rx.text(_number(row["issue"]), size="1"))),
         cell(rx.cond(row["note"] != "", rx.text(row["note"], size="2", data_testid="contribution-note"), "—")),
         cell(date_label(row["submitted_at"])),
         cell(rx.cond(row["editable"] == "1",

@@ -4,7 +4,6 @@ every word of the query anywhere in the issue; Markdown is shown without scripts
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
 
 from tests.services.newsletter.helpers import desk, issue_with_article
 from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
