@@ -52,7 +52,7 @@ def load_demo_newsletter(session: Session) -> int:
         published = now - timedelta(days=days_ago)
         issue = NewsletterIssue(number=number, title=title, intro=intro, status=IssueStatus.PUBLISHED.value,
                                 published_at=published, send_state=SendState.SENT.value, sent_at=published,
-                                created_at=published, updated_at=published)
+                                sent_count=len(_VISITORS) + 1, created_at=published, updated_at=published)
         session.add(issue)
         session.flush()
         for position, (unit_type, article_title, summary, body) in enumerate(articles, start=1):

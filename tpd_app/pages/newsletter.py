@@ -95,7 +95,8 @@ def _subscribe_box() -> rx.Component:
                                         role="alert", data_testid="subscribe-error")),
                         rx.text(tr("newsletter.subscribe.teachers"), size="1", color=tokens.MUTED),
                         spacing="2", width="100%"),
-                    on_submit=A.subscribe),
+                    # The server's message, in the page's language, rather than the browser's own check.
+                    on_submit=A.subscribe, no_validate=True),
             ),
             spacing="2", width="100%",
         ),
@@ -164,7 +165,7 @@ def newsletter_issue_page() -> rx.Component:
                     _issue_heading(I.item),
                     rx.text(date_label(I.item["published"]), size="2", color=tokens.MUTED),
                     rx.html(I.item["intro_html"], class_name="tpd-rich-text", data_testid="newsletter-intro"),
-                    rx.foreach(I.items, _article),
+                    rx.foreach(I.items, lambda a: _article(a)),
                     spacing="3", width="100%")),
                 rx.vstack(rx.heading(tr("newsletter.title"), size="7", as_="h1"),
                           rx.text(tr("newsletter.not_found"), data_testid="newsletter-not-found")),
@@ -331,6 +332,8 @@ def newsletter_editor_page() -> rx.Component:
         "newsletter.editor.title",
         rx.text(tr("newsletter.editor.lead"), size="2", color=tokens.MUTED),
         notices(E),
+        rx.cond(E.notice_text, rx.callout(E.notice_text, icon="circle-check", color_scheme=tokens.OK, role="status",
+                                          data_testid="notice")),
         rx.button(rx.icon("plus", size=14), tr("newsletter.new_issue"), on_click=E.new_issue, variant="outline",
                   size="2", data_testid="new-issue", width="fit-content"),
         form_card(
