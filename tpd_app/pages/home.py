@@ -43,7 +43,7 @@ def _news() -> rx.Component:
 
 def _quick_links() -> rx.Component:
     links = [("catalogue.title", routes.CATALOGUE, "search"), ("portal.news.title", routes.NEWS, "megaphone"),
-             ("faq.title", routes.FAQ, "circle-help")]
+             ("faq.title", routes.FAQ, "circle-help"), ("newsletter.title", routes.NEWSLETTER, "newspaper")]
     return rx.el.nav(
         rx.vstack(
             rx.heading(tr("home.links.title"), size="5", as_="h2", id="home-links"),
