@@ -148,7 +148,8 @@ def test_a_visitor_subscribes_by_double_opt_in_and_a_mail_link_unsubscribes(page
     page.goto(link)
     expect(page.get_by_test_id("link-result")).to_contain_text("已失效")  # once
 
-    [(mail_body,)] = _rows(server, "SELECT body FROM outbox_message WHERE kind = 'newsletter' LIMIT 1") or [("",)]
+    [(mail_body,)] = _rows(server, "SELECT body FROM outbox_message WHERE kind = 'newsletter' "
+                                   "AND to_address = 'reader@example.com' LIMIT 1") or [("",)]
     unsubscribe = re.search(r"https?://\S+/newsletter-subscription\?unsubscribe=\S+", mail_body)
     assert unsubscribe, "an issue's mail (the other test sends one) carries its unsubscribe link"
     page.goto(unsubscribe.group(0))
@@ -157,3 +158,36 @@ def test_a_visitor_subscribes_by_double_opt_in_and_a_mail_link_unsubscribes(page
     screenshot(page, "newsletter-unsubscribed")
     page.goto("/newsletter-subscription?unsubscribe=1.0000")
     expect(page.get_by_test_id("link-result")).to_contain_text("已失效")
+
+
+def test_a_regional_centre_contributes_and_a_teacher_ticks_the_newsletter(page: Page, server: Server):
+    sign_in(page, "demo-county_bureau")
+    page.wait_for_url(re.compile(r"/home/?$"))
+    page.get_by_test_id("nav-newsletter_contribute").click()
+    page.wait_for_url(re.compile(r"/portal/newsletter/contribute/?$"))
+    expect(page.get_by_test_id("nav-newsletter")).to_have_count(0)  # the editor's page is not hers
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("error-title")).to_contain_text("必填")
+    page.locator("#field-title").fill("臺北市閱讀教育研習成果")
+    page.locator("#field-body").fill("本學期辦理四場**閱讀教育**研習。")
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("稿件已送出")
+    expect(page.get_by_test_id("contribution-row").filter(has_text="臺北市閱讀教育研習成果")).to_contain_text("待審")
+    screenshot(page, "newsletter-contribute")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "newsletter-contribute-phone")
+    page.get_by_test_id("logout").click()
+    page.wait_for_url(re.compile(r"/login"))
+
+    page.set_viewport_size({"width": 1280, "height": 860})
+    sign_in(page, "A123456789", teacher_tab=True)
+    page.wait_for_url(re.compile(r"/home/?$"))
+    page.goto("/me/subscriptions")
+    tick = page.get_by_test_id("newsletter-tick")
+    expect(tick.locator("#field-newsletter")).to_be_checked()  # the demo teacher receives it
+    tick.locator("#field-newsletter").uncheck()
+    tick.get_by_test_id("newsletter-tick-save").click()
+    expect(tick.get_by_test_id("newsletter-tick-notice")).to_contain_text("已取消訂閱電子報")
+    screenshot(page, "newsletter-tick")
+    assert _rows(server, "SELECT s.status FROM newsletter_subscriber s JOIN teacher t ON t.id = s.teacher_id "
+                         "WHERE t.national_id = 'A123456789'") == [("unsubscribed",)]
