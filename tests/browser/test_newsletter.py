@@ -59,7 +59,7 @@ def test_the_national_centre_sends_an_issue_and_a_visitor_finds_it_in_the_archiv
     page.get_by_test_id("queue-row").filter(has_text=WAITING).get_by_role("button", name="編入本期").click()
     expect(page.get_by_test_id("placed-row").filter(has_text=WAITING)).to_be_visible()
 
-    page.get_by_test_id("new-article").click()
+    expect(page.get_by_test_id("new-article")).to_be_visible()  # the article form is empty and ready
     page.locator("#field-article_title").fill(ARTICLE)
     page.locator("#field-article_summary").fill("雪霸國家公園與師資培育大學合辦的生態研習。")
     page.locator("#field-article_body").fill("三天兩夜的**生態研習**，名額 40 名。\n\n<script>alert('x')</script>")
