@@ -175,6 +175,7 @@ def test_a_regional_centre_contributes_and_a_teacher_ticks_the_newsletter(page: 
     expect(page.get_by_test_id("contribution-row").filter(has_text="臺北市閱讀教育研習成果")).to_contain_text("待審")
     screenshot(page, "newsletter-contribute")
     page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_test_id("contribution-row").first).to_be_visible()  # a card on a phone
     screenshot(page, "newsletter-contribute-phone")
     page.get_by_test_id("logout").click()
     page.wait_for_url(re.compile(r"/login"))

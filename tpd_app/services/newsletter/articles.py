@@ -5,6 +5,7 @@ issue is published its articles are fixed."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from tpd_app.domain.newsletter import (
     may_revise,
 )
 from tpd_app.domain.permissions import Actor
-from tpd_app.domain.timeutil import utcnow
+from tpd_app.domain.timeutil import to_taipei, utcnow
 from tpd_app.models import NewsletterArticle, NewsletterIssue, Unit
 from tpd_app.services.newsletter.access import require_contributor, require_editor
 from tpd_app.services.platform import audit
@@ -49,6 +50,11 @@ def _read_form(data: Any) -> dict[str, str]:
     if errors:
         raise ValidationFailed(errors)
     return {"title": title, "summary": summary, "body": body}
+
+
+def _day(value: datetime) -> str:
+    """The Taipei day of a stored instant, ISO (pages write it 民國 in zh-TW)."""
+    return to_taipei(value).date().isoformat()
 
 
 def _summary(row: NewsletterArticle) -> dict[str, Any]:
@@ -118,7 +124,7 @@ def my_contributions(session: Session, actor: Actor, *, ip: str = "") -> list[di
                         .order_by(col(NewsletterArticle.submitted_at).desc(), col(NewsletterArticle.id).desc())).all()
     return [{"id": str(a.id), "title": a.title, "summary": a.summary, "body": a.body, "note": a.note,
              "state": article_state(a.status, i.status if i else None).value,
-             "issue": str(i.number) if i else "", "submitted_at": a.submitted_at.isoformat(),
+             "issue": str(i.number) if i else "", "submitted_at": _day(a.submitted_at),
              "editable": "1" if may_revise(a.status) else ""} for a, i in rows]
 
 
@@ -139,7 +145,7 @@ def review_queue(session: Session, actor: Actor, *, ip: str = "") -> list[dict[s
                                col(NewsletterArticle.status).in_([ArticleStatus.SUBMITTED.value, ACCEPTED]))
                         .order_by(col(NewsletterArticle.submitted_at), col(NewsletterArticle.id))).all()
     return [{"id": str(a.id), "title": a.title, "summary": a.summary, "unit": u.name, "state": a.status,
-             "submitted_at": a.submitted_at.isoformat(), "html": render(a.body), "note": a.note} for a, u in rows]
+             "submitted_at": _day(a.submitted_at), "html": render(a.body), "note": a.note} for a, u in rows]
 
 
 def _for_review(session: Session, article_id: Any) -> NewsletterArticle:
