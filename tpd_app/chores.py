@@ -20,6 +20,7 @@ from tpd_app.models import ChoreRun
 from tpd_app.services.accounts.directory import apply_due_changes, queue_reminders
 from tpd_app.services.hours.registration import send_reminders
 from tpd_app.services.hours.subscriptions import send_digests
+from tpd_app.services.newsletter.sending import send_queued as send_newsletters
 from tpd_app.services.platform.db import transaction
 from tpd_app.services.platform.sql import upsert_insert
 from tpd_app.services.reporting.months import send_reminders as remind_unconfirmed_months
@@ -72,4 +73,20 @@ def run_due_chores(now: datetime | None = None) -> dict[str, int | str]:
                     done[chore.name] = chore.run(session, local.date())
         except Exception as error:  # the claim rolled back with the work: tried again next round
             done[chore.name] = f"failed: {error}"
+    return done
+
+
+#: Work of every round of the worker, before it delivers the outbox (not once a day): a published issue of the
+#: e-newsletter is queued for its subscribers batch by batch (`services/newsletter/sending.py`).
+ROUND_JOBS: tuple[tuple[str, Callable[[], int]], ...] = (("send-newsletters", send_newsletters),)
+
+
+def run_round_jobs() -> dict[str, int | str]:
+    """Run every round's job; {name: what it did (a count) or the error}. Each keeps its own transactions."""
+    done: dict[str, int | str] = {}
+    for name, job in ROUND_JOBS:
+        try:
+            done[name] = job()
+        except Exception as error:  # the next round tries again from where the job's last commit left it
+            done[name] = f"failed: {error}"
     return done

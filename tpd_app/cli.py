@@ -2,9 +2,10 @@
 rebuild-stats | create-admin`; `preflight` (ready to serve? `--production`: also a secret key, a public
 origin, an administrator, no demo data), `build` (the frontend, only when the code changed) and `serve`
 (which starts `serve-api`, the reporting API in a process of its own, beside it);
-`worker` (the long-lived process beside the web server: delivers the outbox every minute and runs each
-daily chore once a day, `services.chores`); and each of its jobs alone: `send-mail` (once, or
-`--loop 60`), `apply-directory-changes`, `send-directory-reminders`, `send-digests`; `backup` and `restore`."""
+`worker` (the long-lived process beside the web server: every minute queues the e-newsletter's mailings and
+delivers the outbox, and runs each daily chore once a day, `services.chores`); and each of its jobs alone:
+`send-mail` (once, or `--loop 60`), `apply-directory-changes`, `send-directory-reminders`, `send-digests`;
+`backup` and `restore`."""
 
 from __future__ import annotations
 
@@ -249,9 +250,12 @@ def main(argv: list[str] | None = None) -> int:
 
         configure_logging()
 
-        from tpd_app.chores import run_due_chores
+        from tpd_app.chores import run_due_chores, run_round_jobs
 
         while True:
+            for name, outcome in run_round_jobs().items():
+                if outcome:
+                    print(f"{name}: {outcome}", flush=True)
             _mail_round(survive=True)
             for name, outcome in run_due_chores().items():
                 print(f"{name}: {outcome}", flush=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
 from tpd_app.domain.helpdesk import handles_enquiries
+from tpd_app.domain.newsletter import may_contribute, may_edit_newsletter
 from tpd_app.domain.permissions import Actor
 from tpd_app.domain.permissions import Function as F
 from tpd_app.domain.portal import keeps_public_pages, may_publish
@@ -51,6 +52,12 @@ PORTAL_GUIDES = "/portal/guides"
 HELP = "/help"
 HELP_TICKET = "/help/ticket"
 HELPDESK = "/helpdesk"
+#: 教師專業發展電子報: the public archive (an issue: /newsletter/<id>), the page a mailed link opens (confirm,
+#: unsubscribe), the editor's page (the national centre) and the contributors' (regional centres).
+NEWSLETTER = "/newsletter"
+NEWSLETTER_LINK = "/newsletter-subscription"
+PORTAL_NEWSLETTER = "/portal/newsletter"
+PORTAL_NEWSLETTER_CONTRIBUTE = "/portal/newsletter/contribute"
 
 #: The page of each function key (business and teacher functions).
 FUNCTION_ROUTES: dict[F, str] = {
@@ -113,6 +120,10 @@ PAGE_RULES: dict[str, PageRule] = {
     PORTAL_RULES: PageRule(F.COURSE_REVIEW, "portal", "rules", "rules.admin.title", shown_to=keeps_public_pages),
     PORTAL_GUIDES: PageRule(F.COURSE_REVIEW, "portal", "guides", "guides.admin.title", shown_to=keeps_public_pages),
     HELPDESK: PageRule(F.UNIT_CONTACT, "helpdesk", "helpdesk", "helpdesk.queue.title", shown_to=handles_enquiries),
+    PORTAL_NEWSLETTER: PageRule(F.COURSE_REVIEW, "portal", "newsletter", "newsletter.editor.title",
+                                shown_to=may_edit_newsletter),
+    PORTAL_NEWSLETTER_CONTRIBUTE: PageRule(F.COURSE_REVIEW, "portal", "newsletter_contribute",
+                                           "newsletter.contribute.title", shown_to=may_contribute),
     REGISTRANTS: PageRule(F.COURSE_BROWSE_OWN),
     ATTENDANCE: PageRule(F.COURSE_MANAGE),
     UNITS: PageRule(F.ACCOUNTS_SUBORDINATE),
@@ -128,6 +139,7 @@ def page_function(path: str) -> F | None:
 _SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, PARTICIPANTS, CONFIRM_LISTS,
                         REPORTING_CLIENTS, REPORTING_MODES, REPORTING_MONTHS, NEWS, PORTAL_ANNOUNCEMENTS, FAQ,
                         PORTAL_FAQ, RULES, PORTAL_RULES, GUIDES, PORTAL_GUIDES, HELP, HELPDESK,
+                        NEWSLETTER, PORTAL_NEWSLETTER, PORTAL_NEWSLETTER_CONTRIBUTE,
                         *FUNCTION_ROUTES.values()})
 
 

@@ -17,7 +17,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 PASSWORD = "tpd-demo-2026"
 WIDTHS = {"desktop": (1280, 860), "phone": (390, 844)}
 PUBLIC = ["/", "/login", "/courses", "/news", "/faq", "/rules", "/guides", "/apply", "/apply/teacher", "/forgot",
-          "/reset", "/help", "/help/ticket"]
+          "/reset", "/help", "/help/ticket", "/newsletter", "/newsletter-subscription"]
 #: (login, is a teacher) in the order their pages are taken: each page is checked once, as the first
 #: persona whose menu offers it.
 PERSONAS = [("demo-school", False), ("demo-county_bureau", False), ("demo-national_center", False),
@@ -72,8 +72,8 @@ def sign_in(page: Page, login: str, teacher: bool) -> None:
 
 #: Pages reached from a list rather than the menu (a course page, a registrant or attendance list, the
 #: course editor, a unit's record): the first link of each kind found on a swept page is swept too.
-FROM_LISTS = ("/courses/", "/news/", "/rules/", "/course/attendance", "/course/registrants", "/course/edit",
-              "/directory/units")
+FROM_LISTS = ("/courses/", "/news/", "/rules/", "/newsletter/", "/course/attendance", "/course/registrants",
+              "/course/edit", "/directory/units")
 
 
 def _kind(path: str) -> str:

@@ -18,14 +18,16 @@ def test_every_page_passes_axe_in_both_languages_and_widths(browser: Browser, se
     (ARTIFACTS.parent / "axe.txt").write_text("".join(
         f"{r.path}\t{r.lang}\t{r.width}\t{r.persona}\t{r.serious}\t{r.critical}\t{len(r.errors)}\n" for r in rows),
         encoding="utf-8")
-    kinds = {"/courses/": "/courses/[code]", "/news/": "/news/[id]", "/rules/": "/rules/[document]"}
+    kinds = {"/courses/": "/courses/[code]", "/news/": "/news/[id]", "/rules/": "/rules/[document]",
+             "/newsletter/": "/newsletter/[id]"}
     paths = {next((kind for prefix, kind in kinds.items() if row.path.startswith(prefix)), row.path.split("?")[0])
              for row in rows}
     # The sweep reaches the pages of every kind of account, not only the public ones.
     assert {"/", "/login", "/courses", "/forgot", "/reset", "/home", "/course/review", "/stats/national",
             "/me/records", "/teachers/records", "/accounts/subordinate", "/courses/[code]", "/news", "/news/[id]",
             "/portal/announcements", "/faq", "/portal/faq", "/rules", "/rules/[document]", "/portal/rules",
-            "/guides", "/portal/guides"} <= paths
+            "/guides", "/portal/guides", "/newsletter", "/newsletter/[id]", "/portal/newsletter",
+            "/portal/newsletter/contribute", "/newsletter-subscription"} <= paths
     assert len(rows) >= 4 * len(paths) - 8
     failing = [f"{r.path} {r.lang} {r.width} ({r.persona}): "
                + "; ".join(f"{v['impact']} {v['id']} {[n['target'] for n in v['nodes'][:2]]}" for v in r.violations)

@@ -87,6 +87,14 @@ PUBLIC_BY_DESIGN: dict[str, str] = {
     "HelpTicketState.load": "the asker's private link: the key is the right; without a valid one nothing shows",
     "HelpTicketState.add_message": "a follow-up through a valid private link only (the key stays server-side)",
     "HelpTicketState.close_ticket": "the asker closes her own ticket through a valid private link only",
+    "NewsletterArchiveState.load": "the e-newsletter's public archive",
+    "NewsletterArchiveState.search": "the archive's search (a redirect to its URL)",
+    "NewsletterArchiveState.subscribe": "anyone may ask for the newsletter: a confirmation mail, one answer for every "
+                                        "address; a forged form is refused",
+    "NewsletterIssueState.load_item": "a published issue; any other is not found",
+    "NewsletterLinkState.load": "the page a mailed link opens; a link that is not valid shows nothing",
+    "NewsletterLinkState.confirm": "confirms the subscription a valid link in the page's address names; else nothing",
+    "NewsletterLinkState.unsubscribe": "unsubscribes whom a signed link in the page's address names; else nothing",
 }
 
 #: A signed-in caller acting on her own record or her own unit's settings: the tables each may write.
@@ -114,6 +122,10 @@ OWN_RECORD: dict[str, frozenset[str]] = {
     "FaqState.vote": frozenset({"faq_vote", "faq_entry"}),
     # A person says she has read what changed in a rule document (her own notice).
     "HomeState.acknowledge_rule": frozenset({"rule_notice"}),
+    # A regional centre's own contributions to the e-newsletter (the Penghu bureau's own).
+    "NewsletterContributeState.save": frozenset({"newsletter_article"}),
+    # A teacher's own tick box: the newsletter to her account's address.
+    "NewsletterTickState.save": frozenset({"newsletter_subscriber"}),
 }
 
 #: Everything else: refused for a caller without the right, writes nothing, shows no one else's data.
@@ -141,6 +153,14 @@ GUARDED: dict[str, str] = {
     "LoginState": "",
     "MyRecordState": "apply_filters load print_page",
     "NewsState": "",
+    "NewsletterArchiveState": "",
+    "NewsletterContributeState": "edit load new",
+    "NewsletterEditorState": "accept close_preview close_review edit_article edit_issue load move_down move_up "
+                             "new_article new_issue open_review place publish return_article save_article save_issue "
+                             "show_preview unplace",
+    "NewsletterIssueState": "",
+    "NewsletterLinkState": "",
+    "NewsletterTickState": "load",
     "MyRegistrationsState": "load withdraw",
     "OwnCoursesState": "apply_filters ask_reason close_reason confirm_reason go_page load_browse load_manage",
     "OwnUnitState": "activate apply_filters cancel_grants create disable edit_grants enable load reject "
@@ -402,6 +422,8 @@ REFLEX_ENDPOINTS: dict[str, str] = {
 HTTP_PUBLIC_BY_DESIGN: dict[str, str] = {
     "POST /api/auth/session": "signing in: a forged or used ticket is refused",
     "GET /api/unsubscribe": "the one-click unsubscribe link: a signed token, no sign-in",
+    "GET /api/newsletter/unsubscribe": "the newsletter's one-click address opened in a browser: to the page's button",
+    "POST /api/newsletter/unsubscribe": "the newsletter's one-click unsubscribe (RFC 8058): a signed token, no sign-in",
     "GET /api/calendar/{token}.ics": "a teacher's calendar feed: the signed random key is the address",
     "GET /api/attendance/template.xlsx": "an empty template for any signed-in person",
     "GET /api/me/records.pdf": "the caller's own training record",

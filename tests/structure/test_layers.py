@@ -93,7 +93,7 @@ def test_no_module_of_the_app_imports_itself_back_through_others():
 def test_services_are_feature_packages_and_no_loose_modules():
     services = PACKAGE / "services"
     assert sorted(p.name for p in services.iterdir() if p.is_dir() and (p / "__init__.py").exists()) == [
-        "accounts", "courses", "helpdesk", "hours", "platform", "portal", "reporting", "stats"]
+        "accounts", "courses", "helpdesk", "hours", "newsletter", "platform", "portal", "reporting", "stats"]
     assert [p.name for p in services.glob("*.py")] == ["__init__.py"]
 
 
@@ -117,8 +117,10 @@ SANCTIONED_CROSS_FEATURE = {
     # and the national centre makes a draft FAQ entry from an answer through the FAQ's own use case.
     ("helpdesk", "tpd_app.services.accounts.throttle"),
     ("helpdesk", "tpd_app.services.portal.faq"),
+    # The newsletter's subscription limits count client addresses the way the sign-in throttle does.
+    ("newsletter", "tpd_app.services.accounts.throttle"),
 }
-FEATURES = ("accounts", "courses", "helpdesk", "hours", "portal", "reporting", "stats")
+FEATURES = ("accounts", "courses", "helpdesk", "hours", "newsletter", "portal", "reporting", "stats")
 
 
 def test_feature_packages_call_each_other_only_through_the_sanctioned_doors():

@@ -76,6 +76,11 @@ USAGE
 PRIVACY
 TEACHERS
 REVIEWERS
+newsletter_page
+newsletter_issue_page
+newsletter_link_page
+newsletter_editor_page
+newsletter_contribute_page
 ACCOUNTS
 REGISTRATION
 HOURS

@@ -15,6 +15,7 @@ from tpd_app.devdata.demo_accounts import build_account_chain
 from tpd_app.devdata.demo_courses import load_demo_courses
 from tpd_app.devdata.demo_helpdesk import load_demo_helpdesk
 from tpd_app.devdata.demo_hours import load_demo_hours
+from tpd_app.devdata.demo_newsletter import load_demo_newsletter
 from tpd_app.devdata.demo_portal import load_demo_portal
 from tpd_app.devdata.demo_stats import load_demo_hours as load_demo_statistics
 from tpd_app.domain.national_id import check_digit
@@ -254,6 +255,7 @@ def load_demo(session: Session, *, seed: int = 2026) -> dict[str, int]:
     counts = {"units": len(units), "accounts": accounts + 1, "teachers": teachers, **chain,
               "courses": made, **load_demo_hours(session),
               "training_records": load_demo_statistics(session, seed=seed),
-              "announcements": load_demo_portal(session), "enquiries": load_demo_helpdesk(session)}
+              "announcements": load_demo_portal(session), "enquiries": load_demo_helpdesk(session),
+              "newsletter_articles": load_demo_newsletter(session)}
     rebuild_rollups(session)
     return counts

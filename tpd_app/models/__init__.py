@@ -37,6 +37,7 @@ from tpd_app.models.hours import (
     SubscriptionNotice,
 )
 from tpd_app.models.ledger import TrainingRecord
+from tpd_app.models.newsletter import NewsletterArticle, NewsletterIssue, NewsletterRequest, NewsletterSubscriber
 from tpd_app.models.platform import AuditLog, ChoreRun, OutboxMessage
 from tpd_app.models.portal import (
     Announcement,
@@ -119,6 +120,10 @@ __all__ = [
     "LoginSession",
     "LoginThrottle",
     "LoginTicket",
+    "NewsletterArticle",
+    "NewsletterIssue",
+    "NewsletterRequest",
+    "NewsletterSubscriber",
     "OutboxMessage",
     "PasswordReset",
     "RegistrationTally",

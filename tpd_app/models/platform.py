@@ -55,6 +55,8 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime | None = Field(default=None,
                                              sa_column=sa.Column(UTCDateTime(), nullable=True, index=True))
     last_error: str = Field(default="", max_length=300)
+    #: Extra mail headers as JSON (`mail.EXTRA_HEADERS` only: the e-newsletter's List-Unsubscribe), or "".
+    headers: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
 
 
 class ChoreRun(SQLModel, table=True):

@@ -72,7 +72,8 @@ def _open_courses() -> rx.Component:
 def _quick_links() -> rx.Component:
     links = [("catalogue.title", routes.CATALOGUE, "search"), ("portal.news.title", routes.NEWS, "megaphone"),
              ("faq.title", routes.FAQ, "circle-help"), ("rules.title", routes.RULES, "scale"),
-             ("guides.title", routes.GUIDES, "circle-play"), ("helpdesk.title", routes.HELP, "mail")]
+             ("guides.title", routes.GUIDES, "circle-play"), ("helpdesk.title", routes.HELP, "mail"),
+             ("newsletter.title", routes.NEWSLETTER, "newspaper")]
     return rx.el.nav(
         rx.vstack(
             rx.heading(tr("home.links.title"), size="5", as_="h2", id="home-links"),

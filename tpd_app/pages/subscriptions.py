@@ -13,6 +13,8 @@ from tpd_app.components.shell import app_shell
 from tpd_app.domain.courses import AudienceLevel, CourseKind
 from tpd_app.domain.permissions import Function
 from tpd_app.domain.units import COUNTIES
+from tpd_app.pages.newsletter import newsletter_tick_box
+from tpd_app.state.newsletter import NewsletterTickState
 from tpd_app.state.subscriptions import SubscriptionState
 
 
@@ -25,8 +27,8 @@ def _group(label_key: str, items: list[tuple[str, rx.Var | str]]) -> rx.Componen
     )
 
 
-@rx.page(route=routes.FUNCTION_ROUTES[Function.TEACHER_SUBSCRIPTIONS], on_load=SubscriptionState.load,
-         title="訂閱")
+@rx.page(route=routes.FUNCTION_ROUTES[Function.TEACHER_SUBSCRIPTIONS],
+         on_load=[SubscriptionState.load, NewsletterTickState.load], title="訂閱")
 def teacher_subscriptions_page() -> rx.Component:
     S = SubscriptionState
     return app_shell(
@@ -56,4 +58,5 @@ def teacher_subscriptions_page() -> rx.Component:
             on_submit=S.save,
             key=S.form_key,
         ),
+        newsletter_tick_box(),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import smtplib
 import ssl
@@ -19,6 +20,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlmodel import col, or_, select
 
 from tpd_app.domain.timeutil import utcnow
@@ -29,6 +31,12 @@ from tpd_app.settings import ROOT, get_settings
 #: Attempts before a message is parked (it stays in the table with its last error for an operator).
 MAX_ATTEMPTS = 8
 BATCH = 200
+#: The headers a queued message may add (the e-newsletter's one-click unsubscribe, RFC 2369 and RFC 8058);
+#: anything else it carries is dropped, and no value may hold a line break (no header injection).
+EXTRA_HEADERS = frozenset({"List-Unsubscribe", "List-Unsubscribe-Post", "List-Id"})
+#: Mailings to many people: delivered after every other due message, so that a password reset or a
+#: registration notice queued behind 200,000 copies of an issue still goes out in the next round.
+BULK_KINDS = frozenset({"newsletter"})
 
 
 @dataclass(frozen=True)
@@ -70,8 +78,22 @@ def _message(row: OutboxMessage, settings: MailSettings) -> EmailMessage:
     message["Subject"] = row.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"tpd{row.id}")
+    for name, value in _extra_headers(row.headers).items():
+        message[name] = value
     message.set_content(row.body)
     return message
+
+
+def _extra_headers(stored: str) -> dict[str, str]:
+    """The allowed extra headers of a queued message (`EXTRA_HEADERS`), single-line values only."""
+    try:
+        headers = json.loads(stored) if stored else {}
+    except ValueError:
+        return {}
+    if not isinstance(headers, dict):
+        return {}
+    return {name: value for name, value in headers.items() if name in EXTRA_HEADERS and isinstance(value, str)
+            and value and "\r" not in value and "\n" not in value and len(value) <= 900}
 
 
 def _send_smtp(messages: list[EmailMessage], settings: MailSettings) -> None:
@@ -106,7 +128,8 @@ def deliver_due(*, limit: int = BATCH) -> dict[str, int]:
             select(OutboxMessage)
             .where(col(OutboxMessage.sent_at).is_(None), OutboxMessage.attempts < MAX_ATTEMPTS,
                    or_(col(OutboxMessage.next_attempt_at).is_(None), col(OutboxMessage.next_attempt_at) <= now))
-            .order_by(col(OutboxMessage.id)).limit(limit)
+            .order_by(sa.case((col(OutboxMessage.kind).in_(BULK_KINDS), 1), else_=0), col(OutboxMessage.id))
+            .limit(limit)
         ).all()
     sent = failed = 0
     for row in rows:
