@@ -13,6 +13,8 @@ from tests.factories import actor_for_teacher
 from tpd_app import routes
 from tpd_app.domain.accounts import may_view_audit
 from tpd_app.domain.courses import may_manage_topics
+from tpd_app.domain.helpdesk import handles_enquiries
+from tpd_app.domain.newsletter import may_contribute, may_edit_newsletter
 from tpd_app.domain.permissions import Function, allowed_functions
 from tpd_app.domain.portal import keeps_public_pages, may_publish
 from tpd_app.domain.reporting import may_manage_clients, may_set_modes
@@ -51,6 +53,10 @@ def _expected(server_db: str, login: str) -> tuple[list[Function], set[str]]:
     # 最新消息 (seed 參.二.(二).13): the ministry and the national centre publish to all, a regional centre to its own.
     oversight |= {"announcements"} if may_publish(actor) else set()
     oversight |= {"faq", "rules", "guides"} if keeps_public_pages(actor) else set()
+    # The e-newsletter: the national centre edits, regional centres contribute; the help desk's queue.
+    oversight |= {"newsletter"} if may_edit_newsletter(actor) else set()
+    oversight |= {"newsletter_contribute"} if may_contribute(actor) else set()
+    oversight |= {"helpdesk"} if Function.UNIT_CONTACT in allowed and handles_enquiries(actor) else set()
     return allowed, oversight | ({"topics"} if may_manage_topics(actor) else set())
 
 

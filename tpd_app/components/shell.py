@@ -165,7 +165,7 @@ def sidebar() -> rx.Component:
 FOOTER_LINKS = [("rules", "rules.document.usage", routes.RULES + "/usage"),
                 ("privacy", "rules.document.privacy", routes.RULES + "/privacy"),
                 ("faq", "faq.title", routes.FAQ), ("guides", "guides.title", routes.GUIDES),
-                ("help", "helpdesk.title", routes.HELP)]
+                ("newsletter", "newsletter.title", routes.NEWSLETTER), ("help", "helpdesk.title", routes.HELP)]
 
 
 def footer() -> rx.Component:
