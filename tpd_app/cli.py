@@ -44,10 +44,10 @@ def _ensure_sqlite_dir() -> None:
 def _mail_round(*, survive: bool) -> None:
     """Deliver the due outbox once; a long-lived worker (`survive`) outlives a database hiccup and tries
     again next round."""
-    from tpd_app.services.platform.mail import deliver_due
+    from tpd_app.services.platform.mail import deliver_backlog
 
     try:
-        counts = deliver_due()
+        counts = deliver_backlog()
         print(f"mail sent={counts['sent']} failed={counts['failed']}", flush=True)
     except Exception as error:
         if not survive:

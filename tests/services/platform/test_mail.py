@@ -22,13 +22,23 @@ from tpd_app.services.platform.db import transaction
 
 
 class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
+    """An aiosmtpd handler that keeps every message it receives (and the connections they came on); an
+    address of `refuse` is refused at RCPT."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], bytes]] = []
+        self.sessions: set[int] = set()
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        self.sessions.add(id(session))
         return "250 OK"
 
 
@@ -67,6 +77,25 @@ def test_due_messages_reach_the_smtp_server_and_are_marked_sent(db_url: str, smt
     with transaction() as s:
         assert all(s.get(OutboxMessage, i).sent_at is not None for i in (first, second))
     assert mail.deliver_due() == {"sent": 0, "failed": 0}
+
+
+def test_one_connection_carries_a_round_and_a_refused_address_stops_no_one_else(db_url: str,
+                                                                               smtp_server: Inbox):
+    smtp_server.refuse = {"nobody@example.edu.tw"}
+    ids = [_queue(f"t{n}@example.edu.tw") for n in range(3)] + [_queue("nobody@example.edu.tw")] + \
+        [_queue(f"u{n}@example.edu.tw") for n in range(3)]
+    assert mail.deliver_due() == {"sent": 6, "failed": 1}
+    assert len(smtp_server.messages) == 6 and len(smtp_server.sessions) == 1
+    with transaction() as s:
+        refused = s.get(OutboxMessage, ids[3])
+        assert refused.sent_at is None and "SMTPRecipientsRefused" in refused.last_error
+
+
+def test_a_backlog_is_delivered_batch_after_batch_in_one_round(db_url: str, smtp_server: Inbox):
+    for n in range(7):
+        _queue(f"t{n}@example.edu.tw")
+    assert mail.deliver_backlog(limit=3) == {"sent": 7, "failed": 0}  # batches of 3, 3 and 1
+    assert len(smtp_server.messages) == 7 and len(smtp_server.sessions) == 3
 
 
 def test_a_failed_send_is_kept_and_retried_after_backoff(db_url: str, monkeypatch: pytest.MonkeyPatch):
