@@ -132,6 +132,15 @@ def _a_teacher_of_long_standing(server: Server) -> str:
         return teacher.national_id
 
 
+def _publish(page: Page, draft) -> None:
+    """Press the draft's 公布 and confirm it in the dialog (once the dialog is open)."""
+    draft.get_by_role("button", name="公布").click()
+    confirm = page.locator("[data-testid^=publish-rule-][data-testid$=-confirm]")
+    expect(confirm).to_be_visible()
+    confirm.click()
+    expect(confirm).to_have_count(0)
+
+
 def test_a_new_version_of_the_usage_rules_is_shown_once_to_those_it_changes_for(page: Page, server: Server):
     login = _a_teacher_of_long_standing(server)
     sign_in(page, "demo-national_center")
@@ -146,15 +155,13 @@ def test_a_new_version_of_the_usage_rules_is_shown_once_to_those_it_changes_for(
     page.get_by_test_id("save").click()
     expect(page.get_by_test_id("notice")).to_contain_text("草稿已儲存")
     draft = page.get_by_test_id("rule-row").filter(has_text="草稿")
-    draft.get_by_role("button", name="公布").click()
-    page.locator("[data-testid^=publish-rule-][data-testid$=-confirm]").click()
+    _publish(page, draft)
     expect(page.get_by_test_id("form-error")).to_contain_text("請填寫修正重點")  # a new version says what changed
     draft.get_by_role("button", name="編輯").click()
     page.locator("#field-changes").fill("新增第七點：施行日期。")
     page.get_by_test_id("save").click()
     expect(page.get_by_test_id("notice")).to_contain_text("草稿已儲存")
-    draft.get_by_role("button", name="公布").click()
-    page.locator("[data-testid^=publish-rule-][data-testid$=-confirm]").click()
+    _publish(page, draft)
     expect(page.get_by_test_id("notice")).to_contain_text("已公布")
     expect(page.get_by_test_id("rule-row").filter(has_text="現行").filter(has_text="使用管理要點")).to_contain_text("3")
     page.get_by_test_id("logout").click()

@@ -383,7 +383,8 @@ def faq_admin_page() -> rx.Component:
 
 R = RulesState
 RA = RulesAdminState
-DOCUMENT_OPTIONS = [(d.value, f"rules.document.{d.value}") for d in RuleDocument]
+#: The documents by their short names, for the buttons and the select that must fit a phone.
+DOCUMENT_OPTIONS = [(d.value, f"rules.document_short.{d.value}") for d in RuleDocument]
 
 
 def version_line(item: rx.Var) -> rx.Component:
@@ -502,10 +503,7 @@ def rules_admin_page() -> rx.Component:
         rx.text(tr("rules.admin.lead"), size="2", color=tokens.MUTED),
         notices(RA),
         rx.hstack(*[rx.button(rx.icon("plus", size=14), tr("rules.new"), tr("common.colon"), tr(label),
-                              on_click=RA.new(value), variant="outline", size="2", data_testid=f"new-rule-{value}",
-                              # A long document name wraps on a phone instead of widening the page.
-                              style={"white_space": "normal", "height": "auto", "min_height": "2rem",
-                                     "text_align": "left", "padding_block": "0.35rem"})
+                              on_click=RA.new(value), variant="outline", size="2", data_testid=f"new-rule-{value}")
                     for value, label in DOCUMENT_OPTIONS], spacing="2", wrap="wrap"),
         form_card(
             "rules.form.title", RA.save,
