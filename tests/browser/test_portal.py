@@ -158,6 +158,7 @@ def test_a_new_version_of_the_usage_rules_is_shown_once_to_those_it_changes_for(
     _publish(page, draft)
     expect(page.get_by_test_id("form-error")).to_contain_text("請填寫修正重點")  # a new version says what changed
     draft.get_by_role("button", name="編輯").click()
+    expect(page.locator("form input[name=id]")).not_to_have_value("")  # the form holds the draft: then type
     page.locator("#field-changes").fill("新增第七點：施行日期。")
     page.get_by_test_id("save").click()
     expect(page.get_by_test_id("notice")).to_contain_text("草稿已儲存")
