@@ -105,8 +105,6 @@ class _SmtpSession:
     def __init__(self, settings: MailSettings) -> None:
         self._settings = settings
         self._smtp: smtplib.SMTP | None = None
-        #: Connections opened this round (tests and the log read it).
-        self.opened = 0
 
     def _open(self) -> smtplib.SMTP:
         settings = self._settings
@@ -123,7 +121,6 @@ class _SmtpSession:
         except BaseException:
             smtp.close()
             raise
-        self.opened += 1
         return smtp
 
     def send(self, message: EmailMessage) -> None:
