@@ -150,8 +150,7 @@ class OidcProvider:
         self.id_token_ttl = id_token_ttl
         self.keys: list[RSAKey] = [new_signing_key()]
         self.process: subprocess.Popen | None = None
-        self._dir = Path(tempfile.mkdtemp(prefix="tpd-oidc-"))
-        self.log_path = self._dir / "provider.log"
+        self._dir: Path | None = None  # config.json and provider.log, made on the first start
 
     # --- identity -----------------------------------------------------------------------------------
 
@@ -205,8 +204,14 @@ class OidcProvider:
             "jwks": {"keys": [key.as_dict(private=True) for key in self.keys]},
         }
 
+    @property
+    def log_path(self) -> Path | None:
+        return self._dir / "provider.log" if self._dir else None
+
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        """What the provider wrote on stderr (and a line per start)."""
+        path = self.log_path
+        return path.read_text(errors="replace") if path and path.exists() else ""
 
     def start(self, timeout: float = 30) -> OidcProvider:
         ensure_installed()
@@ -224,11 +229,12 @@ class OidcProvider:
     def _start_once(self, node: str, timeout: float) -> None:
         if self.process is not None:
             raise RuntimeError("the OIDC provider is already running")
-        self._dir.mkdir(parents=True, exist_ok=True)
+        if self._dir is None or not self._dir.is_dir():
+            self._dir = Path(tempfile.mkdtemp(prefix="tpd-oidc-"))
         config = self._dir / "config.json"
         config.write_text(json.dumps(self._config(), ensure_ascii=False))
         config.chmod(0o600)
-        with self.log_path.open("a") as log:
+        with (self._dir / "provider.log").open("a") as log:
             log.write(f"--- starting {self.issuer} (kid {self.kid})\n")
             log.flush()
             process = subprocess.Popen([node, str(SERVER), str(config)], cwd=PROVIDER_DIR, stdin=subprocess.PIPE,
@@ -285,7 +291,9 @@ class OidcProvider:
 
     def close(self) -> None:
         self.stop()
-        shutil.rmtree(self._dir, ignore_errors=True)
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
 
     def __enter__(self) -> OidcProvider:
         return self.start()
