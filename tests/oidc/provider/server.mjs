@@ -7,6 +7,7 @@
 //   clients:  [{client_id, client_secret, redirect_uris, post_logout_redirect_uris}]  (confidential web clients),
 //   accounts: {login: {claim: value, ...}}  (any other login signs in too, with no claims but `sub`),
 //   jwks:     {keys: [private JWK, ...]}  (RS256; the first key signs),
+//   claims:   optional {scope: [claim, ...]} added to the scopes below,
 //   exit_on_stdin_close: true to exit when the parent goes away (the harness keeps stdin open).
 //
 // Authorization code + PKCE (S256, required), the built-in login form of devInteractions (any login, any
