@@ -32,11 +32,11 @@ def test_each_chore_runs_once_a_day_and_digests_wait_for_the_morning(db_url: str
         assert len(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "directory.reminder")).all()) == 1
     assert run_due_chores(_taipei(2027, 5, 20, 6)) == {}  # nothing twice a day
     assert run_due_chores(_taipei(2027, 5, 20, 7)) == {"send-digests": 0, "send-course-reminders": 0,
-                                                     "send-reporting-reminders": 0}
+                                                     "send-reporting-reminders": 0, "forget-sso-requests": 0}
     assert run_due_chores(_taipei(2027, 5, 20, 23)) == {}
     assert set(run_due_chores(_taipei(2027, 5, 21, 8))) == {"apply-directory-changes", "send-directory-reminders",
                                                             "send-digests", "send-course-reminders",
-                                                            "send-reporting-reminders"}
+                                                            "send-reporting-reminders", "forget-sso-requests"}
 
 
 def test_a_failed_chore_is_not_counted_as_run_and_is_tried_again(db_url, monkeypatch):

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from tpd_app.domain.timeutil import to_taipei, utcnow
 from tpd_app.models import ChoreRun
 from tpd_app.services.accounts.directory import apply_due_changes, queue_reminders
+from tpd_app.services.accounts.sso import forget_stale as forget_sso_requests
 from tpd_app.services.hours.registration import send_reminders
 from tpd_app.services.hours.subscriptions import send_digests
 from tpd_app.services.newsletter.sending import send_queued as send_newsletters
@@ -46,6 +47,8 @@ CHORES: tuple[Chore, ...] = (
     # Back-end counties: a month they sent and have not confirmed, from the 1st of the next (SPEC §3.5).
     Chore("send-reporting-reminders", lambda session, today: remind_unconfirmed_months(session, today),
           from_hour=DIGEST_HOUR),
+    # Single sign-on requests and waiting identities past their ten minutes.
+    Chore("forget-sso-requests", lambda session, _today: forget_sso_requests(session), from_hour=DIGEST_HOUR),
 )
 
 

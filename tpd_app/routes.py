@@ -13,10 +13,17 @@ from tpd_app.domain.permissions import Actor
 from tpd_app.domain.permissions import Function as F
 from tpd_app.domain.portal import keeps_public_pages, may_publish
 from tpd_app.domain.reporting import may_manage_clients, may_set_modes
+from tpd_app.domain.sso import may_set_policy
 from tpd_app.domain.workqueue import Queue
 
 HOME = "/"
 LOGIN = "/login"
+#: Single sign-on (教育雲端帳號): where an identity the provider vouched for chooses or proves her account; the
+#: endpoints that send her to the provider and sign her out there; which kinds must use it (the national centre).
+LOGIN_SSO = "/login/sso"
+SSO_START = "/api/auth/sso/start"
+SSO_LOGOUT = "/api/auth/sso/logout"
+SSO_POLICY = "/accounts/sso"
 DASHBOARD = "/home"
 CATALOGUE = "/courses"
 APPLY = "/apply"
@@ -124,6 +131,8 @@ PAGE_RULES: dict[str, PageRule] = {
                                 shown_to=may_edit_newsletter),
     PORTAL_NEWSLETTER_CONTRIBUTE: PageRule(F.COURSE_REVIEW, "portal", "newsletter_contribute",
                                            "newsletter.contribute.title", shown_to=may_contribute),
+    SSO_POLICY: PageRule(F.ACCOUNTS_SUBORDINATE, "oversight", "sso_policy", "sso.policy.title",
+                         shown_to=may_set_policy),
     REGISTRANTS: PageRule(F.COURSE_BROWSE_OWN),
     ATTENDANCE: PageRule(F.COURSE_MANAGE),
     UNITS: PageRule(F.ACCOUNTS_SUBORDINATE),
@@ -139,7 +148,7 @@ def page_function(path: str) -> F | None:
 _SAFE_NEXT = frozenset({DASHBOARD, DIRECTORY, UNITS, AUDIT, TOPICS, PARTICIPANTS, CONFIRM_LISTS,
                         REPORTING_CLIENTS, REPORTING_MODES, REPORTING_MONTHS, NEWS, PORTAL_ANNOUNCEMENTS, FAQ,
                         PORTAL_FAQ, RULES, PORTAL_RULES, GUIDES, PORTAL_GUIDES, HELP, HELPDESK,
-                        NEWSLETTER, PORTAL_NEWSLETTER, PORTAL_NEWSLETTER_CONTRIBUTE,
+                        NEWSLETTER, PORTAL_NEWSLETTER, PORTAL_NEWSLETTER_CONTRIBUTE, SSO_POLICY,
                         *FUNCTION_ROUTES.values()})
 
 

@@ -42,6 +42,18 @@ class Settings:
     public_origin: str
     private_dir: Path
     attachments_dir: Path
+    # Single sign-on (教育雲端帳號, OpenID Connect): off while the issuer is blank (services/accounts/sso.py).
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid profile email"
+    oidc_identity_claim: str = ""
+    oidc_school_claim: str = ""
+
+    @property
+    def oidc_enabled(self) -> bool:
+        """Single sign-on is on: an issuer and a client are configured."""
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
 
 def _default_database_url() -> str:
@@ -81,6 +93,15 @@ def load_settings() -> Settings:
         # Readable by the app's user only: the generated secret key, checked imports waiting for confirmation.
         private_dir=_private_dir(),
         attachments_dir=Path(os.environ.get("TPD_ATTACHMENTS_DIR") or _private_dir() / "attachments"),
+        # The provider's issuer URL (its discovery document is <issuer>/.well-known/openid-configuration),
+        # this network's client at the provider, the scopes asked for, the claim that carries the national ID
+        # (a first sign-in links to the teacher with that ID) and the one that carries the school's code.
+        oidc_issuer=os.environ.get("TPD_OIDC_ISSUER", "").strip().rstrip("/"),
+        oidc_client_id=os.environ.get("TPD_OIDC_CLIENT_ID", "").strip(),
+        oidc_client_secret=os.environ.get("TPD_OIDC_CLIENT_SECRET", "").strip(),
+        oidc_scopes=os.environ.get("TPD_OIDC_SCOPES", "").strip() or "openid profile email",
+        oidc_identity_claim=os.environ.get("TPD_OIDC_IDENTITY_CLAIM", "").strip(),
+        oidc_school_claim=os.environ.get("TPD_OIDC_SCHOOL_CLAIM", "").strip(),
     )
 
 

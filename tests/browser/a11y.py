@@ -16,8 +16,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--disable-quic", "--no-first-run"]
 PASSWORD = "tpd-demo-2026"
 WIDTHS = {"desktop": (1280, 860), "phone": (390, 844)}
-PUBLIC = ["/", "/login", "/courses", "/news", "/faq", "/rules", "/guides", "/apply", "/apply/teacher", "/forgot",
-          "/reset", "/help", "/help/ticket", "/newsletter", "/newsletter-subscription"]
+PUBLIC = ["/", "/login", "/login/sso", "/courses", "/news", "/faq", "/rules", "/guides", "/apply", "/apply/teacher",
+          "/forgot", "/reset", "/help", "/help/ticket", "/newsletter", "/newsletter-subscription"]
 #: (login, is a teacher) in the order their pages are taken: each page is checked once, as the first
 #: persona whose menu offers it.
 PERSONAS = [("demo-school", False), ("demo-county_bureau", False), ("demo-national_center", False),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.oidc.harness import OidcProvider
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
@@ -49,9 +52,12 @@ class Server:
     """The running production server (built once, served by `python -m tpd_app.cli serve`): its URL, its
     database and its log; `restart()` stops it and serves the same build again, as an operator would."""
 
-    def __init__(self, *, url: str, port: int, db_url: str, log: Path, env: dict[str, str]) -> None:
+    def __init__(self, *, url: str, port: int, db_url: str, log: Path, env: dict[str, str],
+                 oidc: OidcProvider | None = None) -> None:
         self.url, self.port, self.db_url, self.log, self.env = url, port, db_url, log, env
         self.process: subprocess.Popen | None = None
+        #: The OpenID Connect provider the server's single sign-on talks to (tests/oidc/harness.py).
+        self.oidc = oidc
 
     def start(self) -> None:
         with self.log.open("a") as out:
@@ -87,12 +93,33 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env.pop("PYTEST_CURRENT_TEST", None)
     for command in ("migrate", "load-demo", "build"):
         subprocess.run([sys.executable, "-m", "tpd_app.cli", command], cwd=ROOT, env=env, check=True)
-    running = Server(url=base, port=port, db_url=db_url, log=work / "reflex.log", env=env)
+    # Single sign-on on, against a real provider whose logins vouch for demo people (tests/browser/test_sso.py).
+    oidc = OidcProvider([base + "/api/auth/sso/callback"], [base + "/login?out=1"],
+                        accounts=sso_accounts(work / "tpd.db")).start()
+    env.update(oidc.env())
+    running = Server(url=base, port=port, db_url=db_url, log=work / "reflex.log", env=env, oidc=oidc)
     try:
         running.start()
         yield running
     finally:
         running.stop()
+        oidc.close()
+
+
+#: The provider's logins of the browser tests: a demo teacher by her national ID and school (linked on the
+#: provider's word), a school clerk and a stranger it vouches for only by `sub` (linked by a password, or none).
+SSO_TEACHER, SSO_CLERK, SSO_STRANGER = "cloud-teacher", "cloud-clerk", "cloud-stranger"
+
+
+def sso_accounts(database: Path) -> dict[str, dict[str, object]]:
+    with sqlite3.connect(database) as db:
+        national_id, name, school_code = db.execute(
+            "SELECT t.national_id, t.name, u.code FROM teacher t JOIN unit u ON u.id = t.school_unit_id "
+            "WHERE t.status = 'active' AND t.national_id != 'A123456789' ORDER BY t.id LIMIT 1").fetchone()
+    return {SSO_TEACHER: {"name": name, "email": "cloud-teacher@example.edu.tw", "email_verified": True,
+                          "national_id": national_id, "school_code": school_code},
+            SSO_CLERK: {"name": "許文彬", "email": "cloud-clerk@example.edu.tw", "email_verified": True},
+            SSO_STRANGER: {"name": "路人甲", "email": "stranger@example.com", "email_verified": True}}
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -27,7 +27,7 @@ def test_every_page_passes_axe_in_both_languages_and_widths(browser: Browser, se
             "/me/records", "/teachers/records", "/accounts/subordinate", "/courses/[code]", "/news", "/news/[id]",
             "/portal/announcements", "/faq", "/portal/faq", "/rules", "/rules/[document]", "/portal/rules",
             "/guides", "/portal/guides", "/newsletter", "/newsletter/[id]", "/portal/newsletter",
-            "/portal/newsletter/contribute", "/newsletter-subscription"} <= paths
+            "/portal/newsletter/contribute", "/newsletter-subscription", "/login/sso", "/accounts/sso"} <= paths
     assert len(rows) >= 4 * len(paths) - 8
     failing = [f"{r.path} {r.lang} {r.width} ({r.persona}): "
                + "; ".join(f"{v['impact']} {v['id']} {[n['target'] for n in v['nodes'][:2]]}" for v in r.violations)

@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 import pytest
 from authlib.common.security import generate_token
-from authlib.integrations.httpx_client import OAuth2Client
 from playwright.sync_api import Browser, Page
 
 from tests.oidc.harness import SCOPES, OidcProvider
+from tpd_app.services.accounts.sso import OAuth2Client  # Authlib's, its httpx warning silenced there
 
 RP = "http://localhost:3998"
 CALLBACK = f"{RP}/auth/oidc/callback"

@@ -18,6 +18,7 @@ from tpd_app.domain.newsletter import may_contribute, may_edit_newsletter
 from tpd_app.domain.permissions import Function, allowed_functions
 from tpd_app.domain.portal import keeps_public_pages, may_publish
 from tpd_app.domain.reporting import may_manage_clients, may_set_modes
+from tpd_app.domain.sso import may_set_policy
 from tpd_app.models import BusinessAccount, Teacher, Unit
 from tpd_app.services.accounts.auth import actor_for_account
 
@@ -50,6 +51,7 @@ def _expected(server_db: str, login: str) -> tuple[list[Function], set[str]]:
     # centre, the counties' reporting modes for the national centre.
     oversight |= {"api_clients", "reported_months"} if may_manage_clients(actor) else set()
     oversight |= {"reporting_modes"} if may_set_modes(actor) else set()
+    oversight |= {"sso_policy"} if may_set_policy(actor) else set()
     # 最新消息 (seed 參.二.(二).13): the ministry and the national centre publish to all, a regional centre to its own.
     oversight |= {"announcements"} if may_publish(actor) else set()
     oversight |= {"faq", "rules", "guides"} if keeps_public_pages(actor) else set()

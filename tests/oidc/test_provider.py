@@ -11,12 +11,12 @@ import httpx
 import pytest
 from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.httpx_client import OAuth2Client
 from joserfc import jwt
 from joserfc.errors import BadSignatureError, InvalidKeyIdError
 from joserfc.jwk import KeySet
 
 from tests.oidc.harness import SCOPES, OidcProvider, new_signing_key
+from tpd_app.services.accounts.sso import OAuth2Client  # Authlib's, its httpx warning silenced there
 
 RP = "http://localhost:3999"
 CALLBACK = f"{RP}/auth/oidc/callback"

@@ -56,6 +56,11 @@ PUBLIC_BY_DESIGN: dict[str, str] = {
     "LoginState.show_business": "the sign-in page's tab",
     "LoginState.show_teacher": "the sign-in page's tab",
     "LoginState.submit": "signing in; failures write only the throttle and the audit log",
+    "SsoLoginState.load": "after a single sign-on: the identity waiting in this browser's cookie, else nothing",
+    "SsoLoginState.show_business": "the single sign-on page's tab",
+    "SsoLoginState.show_teacher": "the single sign-on page's tab",
+    "SsoLoginState.choose": "a linked account of the identity waiting in this browser; without one, nothing",
+    "SsoLoginState.link": "signing in with a password (linking the waiting identity, if any): as LoginState.submit",
     "ApplyState.load": "the public account application form",
     "ApplyState.search_units": "the public directory of units (names and codes)",
     "ApplyState.choose_unit": "the public application form",
@@ -106,6 +111,8 @@ OWN_RECORD: dict[str, frozenset[str]] = {
     "MyRegistrationsState.make_feed": frozenset({"calendar_feed"}),
     "MyRegistrationsState.stop_feed": frozenset({"calendar_feed"}),
     "ProfileState.save": frozenset({"teacher", "business_account"}),
+    # Her own 教育雲端帳號 links: only a link of her own account, never her last way in.
+    "ProfileState.unlink_sso": frozenset({"sso_link"}),
     "PasswordState.save": frozenset({"teacher", "business_account", "login_session"}),
     # A school reminds its own teachers who are short of their hours (the Penghu school's own teacher).
     "SchoolRecordsState.send_reminders": frozenset({"compliance_reminder", "outbox_message"}),
@@ -179,6 +186,7 @@ GUARDED: dict[str, str] = {
     "ReportingModesState": "load save",
     "ReviewState": "allow_late approve_selected close_course decide go_page load open_course search toggle",
     "SchoolRecordsState": "apply_filters close_teacher export_summary go_page load open_teacher print_page",
+    "SsoPolicyState": "load save",
     "StatsReportState": "load",
     "StatsState": "annual_report apply_filters download drill load_county load_national load_school "
                   "load_subject_center show_all_area",
@@ -421,6 +429,10 @@ REFLEX_ENDPOINTS: dict[str, str] = {
 #: success is allowed.
 HTTP_PUBLIC_BY_DESIGN: dict[str, str] = {
     "POST /api/auth/session": "signing in: a forged or used ticket is refused",
+    "GET /api/auth/sso/start": "to the single sign-on provider (404 while it is not configured)",
+    "POST /api/auth/sso/start": "links the caller's own account: same-origin posts with a session only",
+    "GET /api/auth/sso/callback": "the provider's answer: refused without the state this browser started",
+    "GET /api/auth/sso/logout": "to the provider's own sign-out page",
     "GET /api/unsubscribe": "the one-click unsubscribe link: a signed token, no sign-in",
     "GET /api/newsletter/unsubscribe": "the newsletter's one-click address opened in a browser: to the page's button",
     "POST /api/newsletter/unsubscribe": "the newsletter's one-click unsubscribe (RFC 8058): a signed token, no sign-in",

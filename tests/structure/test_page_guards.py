@@ -16,7 +16,8 @@ from tpd_app.domain.permissions import Function
 from tpd_app.state.base import AppState
 
 #: Pages anyone may open, signed in or not.
-PUBLIC = {routes.HOME, routes.LOGIN, routes.CATALOGUE, f"{routes.CATALOGUE}/[course_code]", routes.APPLY,
+PUBLIC = {routes.HOME, routes.LOGIN, routes.LOGIN_SSO,
+          routes.CATALOGUE, f"{routes.CATALOGUE}/[course_code]", routes.APPLY,
           routes.TEACHER_APPLY, routes.FORGOT, routes.RESET, routes.NEWS, f"{routes.NEWS}/[news_id]",
           routes.FAQ, routes.RULES, f"{routes.RULES}/[document]", routes.GUIDES, routes.HELP, routes.HELP_TICKET,
           routes.NEWSLETTER, f"{routes.NEWSLETTER}/[issue_id]", routes.NEWSLETTER_LINK}

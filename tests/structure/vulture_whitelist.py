@@ -100,6 +100,8 @@ units_page
 help_page
 help_ticket_page
 helpdesk_page
+sso_login_page
+sso_policy_page
 # The help desk's account kinds (the form iterates the enum); when a ticket was closed (read by SQL and audits)
 BUSINESS
 closed_at

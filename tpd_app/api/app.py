@@ -7,7 +7,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tpd_app.api import attachments, auth, health, hours, newsletter, upstream, v1
+from tpd_app.api import attachments, auth, health, hours, newsletter, sso, upstream, v1
 from tpd_app.api.access import AccessLog
 from tpd_app.api.limits import BodyLimit
 from tpd_app.api.uploads import UploadSession
@@ -51,7 +51,8 @@ def build_api() -> Starlette:
     """
     socket = upstream.socket_path()
     reporting = upstream.ReportingProxy(socket) if socket else v1.build()
-    return Starlette(routes=[*auth.ROUTES, *attachments.ROUTES, *hours.ROUTES, *health.ROUTES, *newsletter.ROUTES,
+    return Starlette(routes=[*auth.ROUTES, *sso.ROUTES, *attachments.ROUTES, *hours.ROUTES, *health.ROUTES,
+                             *newsletter.ROUTES,
                              Mount(v1.PREFIX, app=reporting)],
                      middleware=[Middleware(AccessLog), Middleware(SecurityHeaders), Middleware(BodyLimit),
                                  Middleware(UploadSession)])

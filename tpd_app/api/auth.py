@@ -11,7 +11,7 @@ from starlette.routing import Route
 from tpd_app import routes
 from tpd_app.api.origin import from_our_pages, sent_origin
 from tpd_app.routes import safe_next
-from tpd_app.services.accounts import auth
+from tpd_app.services.accounts import auth, sso
 from tpd_app.services.platform import audit
 from tpd_app.settings import get_settings
 
@@ -52,6 +52,16 @@ async def create_session(request: Request) -> Response:
     if token is None:
         return RedirectResponse(f"{routes.LOGIN}?e=session", status_code=303)
     response = RedirectResponse(next_path, status_code=303)
+    set_session_cookie(response, token)
+    if request.cookies.get(sso.PENDING_COOKIE):
+        response.delete_cookie(sso.PENDING_COOKIE, path="/", httponly=True, samesite="lax",
+                               secure=settings.cookie_secure)
+    return response
+
+
+def set_session_cookie(response: Response, token: str) -> None:
+    """The HttpOnly session cookie (the password and the single sign-on paths alike)."""
+    settings = get_settings()
     response.set_cookie(
         settings.cookie_name,
         token,
@@ -61,7 +71,6 @@ async def create_session(request: Request) -> Response:
         samesite="lax",
         secure=settings.cookie_secure,
     )
-    return response
 
 
 async def end_session(request: Request) -> Response:
@@ -69,10 +78,12 @@ async def end_session(request: Request) -> Response:
     if not _from_our_pages(request):
         return await asyncio.to_thread(_refuse_cross_site, request)
     settings = get_settings()
-    await asyncio.to_thread(
+    via_sso = await asyncio.to_thread(
         auth.sign_out, request.cookies.get(settings.cookie_name), ip=_client_ip(request)
     )
-    response = RedirectResponse(f"{routes.LOGIN}?out=1", status_code=303)
+    # Signed in through the provider: the login page offers to sign out there too.
+    response = RedirectResponse(f"{routes.LOGIN}?out=1{'&sso=1' if via_sso and sso.enabled() else ''}",
+                                status_code=303)
     response.delete_cookie(settings.cookie_name, path="/", httponly=True, samesite="lax",
                            secure=settings.cookie_secure)
     return response

@@ -57,6 +57,7 @@ from tpd_app.models.reporting import (
     ReportedMonthLook,
     ReportRejection,
 )
+from tpd_app.models.sso import SsoLink, SsoPending, SsoPolicy, SsoRequest
 from tpd_app.models.stats import (
     DIST_CAP_MINUTES,
     StatsCourseFact,
@@ -134,6 +135,10 @@ __all__ = [
     "ReportedMonthLook",
     "RuleNotice",
     "RuleVersion",
+    "SsoLink",
+    "SsoPending",
+    "SsoPolicy",
+    "SsoRequest",
     "StatsCourseFact",
     "StatsMonth",
     "StatsRoster",

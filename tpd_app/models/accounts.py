@@ -109,6 +109,8 @@ class LoginTicket(SQLModel, table=True):
     used_at: datetime | None = Field(
         default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
     )
+    # Signed in through the provider (models/sso.SsoLink): the session remembers it for the provider's sign-out.
+    sso_link_id: int | None = Field(default=None)
 
 
 class LoginSession(SQLModel, table=True):
@@ -132,6 +134,7 @@ class LoginSession(SQLModel, table=True):
     )
     ip: str = Field(default="", max_length=64)
     user_agent: str = Field(default="", max_length=300)
+    sso_link_id: int | None = Field(default=None)
 
 
 class LoginThrottle(SQLModel, table=True):

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import math
+from urllib.parse import quote
 
 import reflex as rx
 
+from tpd_app import routes
 from tpd_app.domain.errors import InvalidCredentials
+from tpd_app.domain.sso import SsoOutcome
 from tpd_app.i18n import translate
 from tpd_app.routes import safe_next
+from tpd_app.services.accounts import sso
 from tpd_app.services.accounts.auth import sign_in
 from tpd_app.settings import get_settings
 from tpd_app.state.base import AppState, post_form_script
@@ -22,6 +26,11 @@ class LoginState(AppState):
     message_key: str = ""
     message_is_error: bool = False
     submitting: bool = False
+    #: Single sign-on is configured: the page shows its button (to `sso_href`, which keeps `next`).
+    sso_enabled: bool = False
+    sso_href: str = routes.SSO_START
+    #: Just signed out of a session that came through the provider: offer to sign out there too.
+    offer_provider_logout: bool = False
 
     @rx.var
     def message(self) -> str:
@@ -40,7 +49,14 @@ class LoginState(AppState):
         params = self.router.url.query_parameters
         if self._identity() is not None:
             return rx.redirect(safe_next(params.get("next", "")))
-        if params.get("out"):
+        self.sso_enabled = sso.enabled()
+        next_path = params.get("next", "")
+        self.sso_href = routes.SSO_START + (f"?next={quote(safe_next(next_path))}" if next_path else "")
+        self.offer_provider_logout = bool(self.sso_enabled and params.get("out") and params.get("sso"))
+        failure = str(params.get("e", ""))
+        if failure.startswith("sso_") and failure[4:] in {o.value for o in SsoOutcome}:
+            self.message_key, self.message_is_error = f"sso.error.{failure[4:]}", True
+        elif params.get("out"):
             self.message_key, self.message_is_error = "login.signed_out", False
         elif params.get("e") == "session":
             self.message_key, self.message_is_error = "login.error.session", True

@@ -7,12 +7,14 @@ from typing import ClassVar
 
 import reflex as rx
 
-from tpd_app.domain.errors import DomainError
+from tpd_app.domain.errors import DomainError, ValidationFailed
 from tpd_app.domain.permissions import Function
-from tpd_app.services.accounts import auth, profile
+from tpd_app.domain.sso import SsoOutcome
+from tpd_app.services.accounts import auth, profile, sso
 from tpd_app.services.accounts.auth import SignedIn
+from tpd_app.services.platform.db import transaction
 from tpd_app.state.base import AppState
-from tpd_app.state.handlers import FormStateMixin
+from tpd_app.state.handlers import FormStateMixin, Row, parse_id
 
 
 class ProfileState(FormStateMixin, AppState):
@@ -21,6 +23,11 @@ class ProfileState(FormStateMixin, AppState):
     FUNCTION: ClassVar = Function.PROFILE_EDIT
 
     is_teacher: bool = False
+    #: Her 教育雲端帳號 links (single sign-on), shown while it is configured; a message about them.
+    sso_enabled: bool = False
+    sso_links: list[Row] = []
+    sso_message: str = ""
+    sso_message_is_error: bool = False
 
     @rx.event
     def load(self):
@@ -28,6 +35,38 @@ class ProfileState(FormStateMixin, AppState):
         if not isinstance(result, SignedIn):
             return result
         self.is_teacher = result.actor.is_teacher
+        self.sso_enabled = sso.enabled()
+        self.sso_message, self.sso_message_is_error = "", False
+        outcome = self.router.url.query_parameters.get("sso", "")
+        if self.sso_enabled and outcome in {o.value for o in SsoOutcome}:
+            linked = outcome == SsoOutcome.LINKED.value
+            self.sso_message = self._t("sso.profile.linked" if linked else f"sso.error.{outcome}")
+            self.sso_message_is_error = not linked
+        self._load_links(result)
+        return None
+
+    def _load_links(self, signed_in: SignedIn) -> None:
+        with transaction() as session:
+            self.sso_links = sso.links_of(session, signed_in.actor, ip=self._client_ip())
+
+    @rx.event
+    def unlink_sso(self, link_id: str):
+        """Undo one of her own links (never her last way to sign in)."""
+        chosen = parse_id(link_id)
+        if chosen is None:
+            return None
+        self.sso_message, self.sso_message_is_error = "", False
+        try:
+            signed_in = self._actor_or_raise()
+            with transaction() as session:
+                sso.unlink(session, signed_in.actor, chosen, ip=self._client_ip())
+            self._load_links(signed_in)
+        except ValidationFailed as refusal:
+            self.sso_message, self.sso_message_is_error = self._t(refusal.field_errors["link"]), True
+            return None
+        except DomainError as error:
+            return self._fail(error)
+        self.sso_message = self._t("sso.profile.unlinked")
         return None
 
     @rx.event

@@ -21,7 +21,7 @@ from tpd_app.domain.permissions import Actor, Function, UnitRef, may
 from tpd_app.domain.timeutil import utcnow
 from tpd_app.domain.units import AccountCategory, UnitType
 from tpd_app.models import BusinessAccount, LoginSession, LoginTicket, Teacher, Unit
-from tpd_app.services.accounts import throttle
+from tpd_app.services.accounts import sso, throttle
 from tpd_app.services.platform import audit
 from tpd_app.services.platform.db import get_engine, transaction
 from tpd_app.services.platform.guard import require, unit_ref
@@ -76,7 +76,7 @@ def _grants(stored: list[str] | None) -> frozenset[Function] | None:
 
 
 def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: str = "",
-            now: datetime | None = None) -> str:
+            now: datetime | None = None, sso_pending: str | None = None) -> str:
     """Check credentials and return a one-time login ticket.
 
     Slow on purpose (argon2): call it off the event loop. Every attempt is audited; failures are
@@ -89,8 +89,14 @@ def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: s
     addresses, yet an attacker who reaches it cannot lock the owner out at her usual address. Removing
     it would leave a botnet an unbounded number of guesses per account.
 
+    `sso_pending` is the cookie of an identity the single sign-on provider vouched for that waits to be
+    linked (`sso.link_pending`): the proven password links it to this account. Without it, an account of
+    a kind that must sign in through the provider (`sso.required_for`) is told so once its password is right.
+
     Raises:
-        InvalidCredentials: for every failure alike (unknown, wrong password, throttled, locked, disabled).
+        InvalidCredentials: for every failure alike (unknown, wrong password, throttled, locked, disabled);
+            with its own message, after a right password, when single sign-on is required or the waiting
+            identity cannot be linked (stale, or it already links another teacher).
     """
     settings = get_settings()
     identifier = identifier.strip()[:64]
@@ -103,6 +109,7 @@ def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: s
     if claim is None:
         raise InvalidCredentials()
     ticket: str | None = None
+    refusal = InvalidCredentials()
     with transaction() as session:
         principal: BusinessAccount | Teacher | None
         if teacher_login:
@@ -126,17 +133,24 @@ def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: s
                     principal.password_hash = new_hash
                 # The count starts again; a lock stands (an owner signing in does not lift it for others).
                 principal.failed_logins = 0
-                principal.last_login_at = now
                 throttle.give_back(session, claim, now)
-                ticket = new_secret()
-                session.add(
-                    LoginTicket(
-                        ticket_hash=digest(ticket),
-                        account_id=principal.id if isinstance(principal, BusinessAccount) else None,
-                        teacher_id=principal.id if isinstance(principal, Teacher) else None,
-                        expires_at=now + timedelta(seconds=settings.login_ticket_seconds),
+                link = sso.link_pending(session, sso_pending, principal, ip=ip) if sso_pending else None
+                if isinstance(link, str):
+                    outcome, refusal = "sso_link_refused", InvalidCredentials(link)
+                elif link is None and sso.required_for(session, sso.principal_kind(session, principal)):
+                    outcome, refusal = "sso_required", InvalidCredentials("login.error.sso_required")
+                else:
+                    principal.last_login_at = now
+                    ticket = new_secret()
+                    session.add(
+                        LoginTicket(
+                            ticket_hash=digest(ticket),
+                            account_id=principal.id if isinstance(principal, BusinessAccount) else None,
+                            teacher_id=principal.id if isinstance(principal, Teacher) else None,
+                            sso_link_id=link.id if link is not None else None,
+                            expires_at=now + timedelta(seconds=settings.login_ticket_seconds),
+                        )
                     )
-                )
             else:
                 principal.failed_logins += 1
                 if principal.failed_logins >= settings.lockout_attempts:
@@ -155,11 +169,12 @@ def sign_in(identifier: str, password: str, *, teacher_hint: bool = False, ip: s
             outcome=outcome,
             target_type="teacher" if teacher_login else "account",
             target_id=principal.id if principal is not None and principal.id else "",
-            after=throttled if throttled and outcome != "ok" else None,
+            after=(throttled if throttled and outcome != "ok"
+                   else {"sso_link": True} if sso_pending and ticket else None),
             ip=ip,
         )
     if ticket is None:
-        raise InvalidCredentials()
+        raise refusal
     return ticket
 
 
@@ -186,6 +201,7 @@ def exchange_ticket(ticket: str, *, ip: str = "", user_agent: str = "") -> str |
                 expires_at=now + timedelta(hours=settings.session_absolute_hours),
                 ip=ip[:64],
                 user_agent=user_agent[:300],
+                sso_link_id=row.sso_link_id,
             )
         )
         return token
@@ -198,14 +214,19 @@ def _open_session(session: Session, token: str) -> LoginSession | None:
 
 def session_token_in(cookie_header: str | None) -> str | None:
     """The session id in a `Cookie` header (the websocket handshake's or an HTTP request's), or None."""
+    return cookie_in(cookie_header, get_settings().cookie_name)
+
+
+def cookie_in(cookie_header: str | None, name: str) -> str | None:
+    """One cookie's value in a `Cookie` header, or None (also for a malformed header)."""
     if not cookie_header:
         return None
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(cookie_header)
-    except Exception:  # a malformed Cookie header is just "no session"
+    except Exception:  # a malformed Cookie header is just "no cookie"
         return None
-    morsel = jar.get(get_settings().cookie_name)
+    morsel = jar.get(name)
     return morsel.value if morsel else None
 
 
@@ -286,14 +307,14 @@ def _update_session(session_id: int, **values: datetime) -> None:
         session.execute(sa.update(_S).where(_S.c.id == session_id, _S.c.ended_at.is_(None)).values(**values))
 
 
-def sign_out(token: str | None, *, ip: str = "") -> None:
-    """End the session `token` on the server (idempotent)."""
+def sign_out(token: str | None, *, ip: str = "") -> bool:
+    """End the session `token` on the server (idempotent); whether it had come through single sign-on."""
     if not token:
-        return
+        return False
     with transaction() as session:
         row = _open_session(session, token)
         if row is None:
-            return
+            return False
         row.ended_at = utcnow()
         session.add(row)
         audit.record(
@@ -304,6 +325,7 @@ def sign_out(token: str | None, *, ip: str = "") -> None:
             actor_label=f"account:{row.account_id}" if row.account_id else f"teacher:{row.teacher_id}",
             ip=ip,
         )
+        return row.sso_link_id is not None
 
 
 def end_sessions(session: Session, *, account_id: int | None = None, teacher_id: int | None = None) -> int:
