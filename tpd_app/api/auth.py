@@ -81,7 +81,10 @@ async def end_session(request: Request) -> Response:
     via_sso = await asyncio.to_thread(
         auth.sign_out, request.cookies.get(settings.cookie_name), ip=_client_ip(request)
     )
-    # Signed in through the provider: the login page offers to sign out there too.
+    # Signed in through the provider: the login page offers to sign out there too. The page's sign-out has
+    # ended the session already and says so in `sso` (only an offer of a link: nothing to trust).
+    form = await request.form(max_files=0, max_fields=2)
+    via_sso = via_sso or form.get("sso") == "1"
     response = RedirectResponse(f"{routes.LOGIN}?out=1{'&sso=1' if via_sso and sso.enabled() else ''}",
                                 status_code=303)
     response.delete_cookie(settings.cookie_name, path="/", httponly=True, samesite="lax",

@@ -14,8 +14,10 @@ from tpd_app.state.auth import LoginState
 def sso_button(href: rx.Var | str) -> rx.Component:
     """以教育雲端帳號登入: a plain link to the endpoint that sends her to the provider, and a rule under it."""
     return rx.vstack(
-        # One link drawn as a button (asChild): a button inside a link would nest two controls.
-        rx.button(rx.el.a(rx.icon("cloud", aria_hidden="true"), tr("sso.login.button"), href=href),
+        # One link drawn as a button (asChild): a button inside a link would nest two controls. A document
+        # navigation (not the client-side router's): the endpoint answers with a redirect to the provider.
+        rx.button(rx.link(rx.icon("cloud", aria_hidden="true"), tr("sso.login.button"), href=href,
+                          reload_document=True, underline="none"),
                   as_child=True, size="3", width="100%", variant="outline", data_testid="login-sso"),
         rx.text(tr("sso.login.or"), size="1", color=tokens.MUTED, align="center", width="100%"),
         width="100%", spacing="2",
@@ -63,7 +65,8 @@ def login() -> rx.Component:
                         ),
                     ),
                     rx.cond(LoginState.offer_provider_logout, rx.link(
-                        tr("sso.logout.offer"), href=routes.SSO_LOGOUT, size="2", data_testid="sso-logout")),
+                        tr("sso.logout.offer"), href=routes.SSO_LOGOUT, reload_document=True, size="2",
+                        data_testid="sso-logout")),
                     rx.cond(LoginState.sso_enabled, sso_button(LoginState.sso_href)),
                     rx.form(
                         rx.vstack(

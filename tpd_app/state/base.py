@@ -291,13 +291,14 @@ class AppState(rx.State):
         loaded: without the reset, the next person at a shared computer would receive the rosters,
         records and revealed national IDs of the last one.
         """
-        await asyncio.to_thread(auth.sign_out, self._session_token(), ip=self._client_ip())
+        via_sso = await asyncio.to_thread(auth.sign_out, self._session_token(), ip=self._client_ip())
         _RESOLVED.set(None)
         self._clear_identity()
         for page_state in page_states():
             forget(await self.get_state(page_state))
         self._data_owner = ""
-        return rx.call_script(post_form_script("/api/auth/logout", {}))
+        # After a single sign-on the signed-out page offers the provider's sign-out too.
+        return rx.call_script(post_form_script("/api/auth/logout", {"sso": "1"} if via_sso else {}))
 
 
 _make_setvar_inert(AppState)
