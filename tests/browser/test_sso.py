@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DEMO_PASSWORD, SSO_CLERK, SSO_STRANGER, SSO_TEACHER, Server, screenshot
+from tests.browser.conftest import DEMO_PASSWORD, SSO_CLERK, SSO_STRANGER, SSO_TEACHER, Server, screenshot, sign_in
 
 
 def _through_provider(page: Page, server: Server, login: str, *, next_path: str = "") -> None:
@@ -82,6 +82,38 @@ def test_a_school_account_is_linked_by_its_password_once_then_signs_in_directly(
     dialog.get_by_role("button", name="解除連結").click()
     expect(page.get_by_test_id("sso-message")).to_contain_text("已解除連結")
     expect(page.get_by_test_id("sso-links-empty")).to_be_visible()
+    # And links it again from the profile page: the provider still knows her, so it comes straight back.
+    page.get_by_test_id("link-sso").click()
+    page.wait_for_url(re.compile(r"/profile/?\?sso=linked"))
+    expect(page.get_by_test_id("sso-message")).to_contain_text("已連結教育雲端帳號")
+    expect(page.get_by_test_id("sso-link-row")).to_contain_text("登入後自行連結")
+
+
+def test_the_national_centre_requires_single_sign_on_for_a_kind_of_account(page: Page, server: Server):
+    sign_in(page, "demo-national_center")
+    page.wait_for_url(re.compile(r"/home/?$"))
+    page.goto("/accounts/sso")
+    box = page.get_by_test_id("sso-kind-social_ed_org")
+    expect(box).not_to_be_checked()
+    box.check()
+    page.get_by_test_id("sso-policy-save").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("已儲存單一登入設定")
+    page.reload()
+    expect(page.get_by_test_id("sso-kind-social_ed_org")).to_be_checked()
+    screenshot(page, "sso-policy")
+    page.get_by_test_id("logout").click()
+    page.wait_for_url(re.compile(r"/login"))
+    sign_in(page, "demo-social_ed_org")  # its password is right, but its kind must use the provider now
+    expect(page.get_by_test_id("login-message")).to_contain_text("須以教育雲端帳號登入")
+
+    sign_in(page, "demo-national_center")  # and back, for the other tests
+    page.wait_for_url(re.compile(r"/home/?$"))
+    page.goto("/accounts/sso")
+    page.get_by_test_id("sso-kind-social_ed_org").uncheck()
+    page.get_by_test_id("sso-policy-save").click()
+    expect(page.get_by_test_id("notice")).to_be_visible()
+    page.reload()
+    expect(page.get_by_test_id("sso-kind-social_ed_org")).not_to_be_checked()
 
 
 def test_an_identity_with_no_account_is_told_what_to_do_in_both_languages_and_on_a_phone(page: Page,

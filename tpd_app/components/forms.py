@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.base import BaseHTML
 from reflex_components_core.el.elements.forms import Input
 
 from tpd_app.components import tokens
@@ -148,3 +149,19 @@ def named_upload(label: rx.Var | str, *children: rx.Component, styled: bool = Tr
     named.special_props = hidden.special_props
     zone.children[0] = named
     return upload
+
+
+class _NativeForm(BaseHTML):
+    """A `<form>` the browser itself submits: Reflex's own form always prevents the default and sends
+    an event instead, which cannot leave the page for another site."""
+
+    tag = "form"
+
+    action: rx.Var[str]
+    method: rx.Var[str]
+
+
+def native_form(*children: rx.Component, action: str, method: str = "post", **props) -> rx.Component:
+    """A plain HTML form posted to `action` by the browser (an endpoint that answers with a redirect)."""
+    return _NativeForm.create(*children, action=action, method=method, **props)
+

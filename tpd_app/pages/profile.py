@@ -6,7 +6,7 @@ import reflex as rx
 
 from tpd_app import routes
 from tpd_app.components import tokens
-from tpd_app.components.forms import field, form, notices, readonly
+from tpd_app.components.forms import field, form, native_form, notices, readonly
 from tpd_app.components.i18n import date_label, tr
 from tpd_app.components.shell import app_shell
 from tpd_app.components.tables import cell, confirmed_button, data_table, section
@@ -74,9 +74,9 @@ def _sso_links() -> rx.Component:
                     "table.actions"], S.sso_links, _sso_row, testid="sso-links", empty_key="sso.profile.none",
                    stack=True),
         # A plain form post (the endpoint checks the origin and the session): it leaves for the provider.
-        rx.el.form(
+        native_form(
             rx.el.input(type="hidden", name="link", value="1"),
             rx.button(tr("sso.profile.link"), type="submit", variant="soft", data_testid="link-sso"),
-            method="post", action=routes.SSO_START,
+            action=routes.SSO_START,
         ),
     )
