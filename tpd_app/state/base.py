@@ -8,6 +8,7 @@ browser cannot script, and resolves it against the database.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from reflex_base.registry import RegistrationContext
 from tpd_app import routes
 from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated, PasswordChangeRequired
 from tpd_app.domain.navigation import NAV_GROUPS
-from tpd_app.domain.permissions import Function, may
+from tpd_app.domain.permissions import Actor, Function, may
 from tpd_app.domain.timeutil import roc_dates_in
 from tpd_app.i18n import DEFAULT_LANG, translate, valid_lang
 from tpd_app.services.accounts import auth
@@ -45,8 +46,14 @@ class NavEntry(TypedDict):
 
 def navigation_for(signed_in: SignedIn) -> list[NavEntry]:
     """The sidebar rows for what this actor may use, grouped as in SPEC §2, then the pages outside the
-    matrix that `routes.PAGE_RULES` puts in the menu."""
-    actor = signed_in.actor
+    matrix that `routes.PAGE_RULES` puts in the menu (a fresh list: every event shows it)."""
+    return [NavEntry(**entry) for entry in _navigation(signed_in.actor)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _navigation(actor: Actor) -> tuple[NavEntry, ...]:
+    """The menu of one actor (a pure function of the permission matrix and the actor's unit, category and
+    grants), worked out once per actor instead of on every event."""
     rows: list[NavEntry] = []
     for group, functions in NAV_GROUPS:
         allowed = [f for f in functions if may(actor, f)]
@@ -67,7 +74,7 @@ def navigation_for(signed_in: SignedIn) -> list[NavEntry]:
             NavEntry(kind="item", key=rule.nav_key, label_key=rule.label_key, href=path))
     for group, links in groups.items():
         rows += [NavEntry(kind="group", key=group, label_key=f"nav.group.{group}", href=""), *links]
-    return rows
+    return tuple(rows)
 
 
 #: The session this event resolved: (event id, token, when, who), so a page load's guard, its use case and
@@ -306,10 +313,14 @@ _make_setvar_inert(AppState)
 
 def forget(page_state: AppState) -> None:
     """Back to the defaults, unless it holds nothing (a reset marks every var for sending and saving)."""
-    cls = type(page_state)
-    own = [(name, f) for name, f in cls.__fields__.items() if f._owner is cls]
-    if any(page_state.get_value(name) != f.default_value() for name, f in own):
+    if any(page_state.get_value(name) != default for name, default in _own_defaults(type(page_state))):
         page_state.reset()
+
+
+@functools.cache
+def _own_defaults(cls: type[AppState]) -> tuple[tuple[str, Any], ...]:
+    """The vars a page state declares itself, with their defaults (only compared, never handed out)."""
+    return tuple((name, f.default_value()) for name, f in cls.__fields__.items() if f._owner is cls)
 
 
 def page_states() -> list[type[AppState]]:

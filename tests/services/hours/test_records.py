@@ -84,6 +84,27 @@ def test_compliance_uses_national_defaults_and_county_overrides(db_url: str):
     assert {c["key"]: c["required"] for c in other["compliance"]}["special_education"] == "3"
 
 
+def test_the_home_pages_hours_check_agrees_with_the_record_page(db_url: str):
+    """The home page counts from the days, minutes and topics alone; it must tell what the record tells:
+    a course with two topics counted once, superseded rows left out, the county's own rule applied."""
+    from datetime import timedelta
+
+    from tpd_app.domain.timeutil import taipei_today
+
+    world, teacher, actor = _setup()
+    with transaction() as s:
+        records.save_rule(s, world.actor(s, world.bureau_a), "special_education", "6")
+        both = published_course(s, world.school_a, days_ahead=-10, topics=("special_ed", "environment"), title="融合")
+        _credit(s, teacher, both, 240, taipei_today() - timedelta(days=10))
+    with transaction() as s:
+        checks = records.my_record(s, actor)["compliance"]
+        (item,) = records.work_queue(s, actor)
+    overall = next(c for c in checks if c["key"] == "overall")
+    assert item.count == sum(1 for c in checks if not c["met"]) and item.count >= 1
+    assert item.figure == overall["missing"] and overall["done"] != "0"
+    assert next(c for c in checks if c["key"] == "special_education")["required"] == "6"
+
+
 def test_rules_cannot_be_set_by_schools_or_with_bad_hours(db_url: str):
     world, _, _ = _setup()
     with transaction() as s:

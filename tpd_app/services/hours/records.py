@@ -89,6 +89,15 @@ _LEDGER_ROWS = (
     .join(Unit, col(Unit.id) == TrainingRecord.organizer_unit_id)
     .where(TrainingRecord.teacher_id == sa.bindparam("teacher_id"), col(TrainingRecord.superseded_at).is_(None))
     .order_by(col(TrainingRecord.credited_on).desc(), col(TrainingRecord.id).desc()))
+#: What the home page's hours check needs of her ledger: each current row's day and minutes with its course's
+#: topic codes (a row per topic; one with no code when the course has none).
+_CREDITED = (
+    select(TrainingRecord.id, TrainingRecord.credited_on, TrainingRecord.minutes, CourseTopic.code)
+    .outerjoin(CourseTopicLink, col(CourseTopicLink.course_id) == TrainingRecord.course_id)
+    .outerjoin(CourseTopic, col(CourseTopic.id) == CourseTopicLink.topic_id)
+    .where(TrainingRecord.teacher_id == sa.bindparam("teacher_id"), col(TrainingRecord.superseded_at).is_(None)))
+_COUNTY = (select(Unit.county).join(Teacher, col(Teacher.school_unit_id) == Unit.id)
+           .where(Teacher.id == sa.bindparam("teacher_id")))
 _WHO = (select(Teacher.id, Teacher.name, Teacher.national_id, Unit.name.label("school"),  # type: ignore[attr-defined]
                Unit.county)
         .outerjoin(Unit, col(Unit.id) == Teacher.school_unit_id).where(Teacher.id == sa.bindparam("teacher_id")))
@@ -377,10 +386,20 @@ def save_rule(session: Session, actor: Actor, key: Any, hours: Any, *, ip: str =
 
 def work_queue(session: Session, actor: Actor) -> list[QueueItem]:
     """The home page's hours work of a teacher: the statutory rules she has not met yet in their current
-    period, with the hours the 18-hour school-year rule still needs."""
+    period, with the hours the 18-hour school-year rule still needs (the record page's checks, from only
+    the days, minutes and topics of her ledger)."""
     if not may(actor, Function.TEACHER_RECORDS):
         return []
-    checks = my_record(session, actor)["compliance"]
-    overall = next((c for c in checks if c["key"] == "overall"), None)
-    unmet = sum(1 for c in checks if not c["met"])
-    return [QueueItem(Queue.HOURS_MISSING, unmet, figure=overall["missing"] if overall else "")]
+    day_minutes: dict[int, tuple[date, int]] = {}
+    codes: dict[int, set[str]] = defaultdict(set)
+    for record_id, credited_on, minutes, code in session.execute(_CREDITED, {"teacher_id": actor.id}):
+        day_minutes[record_id] = (credited_on, minutes)
+        if code is not None:
+            codes[record_id].add(code)
+    credited = [CreditedHours(day=day, minutes=minutes, topics=frozenset(codes[record_id]))
+                for record_id, (day, minutes) in day_minutes.items()]
+    checks = progress(load_rules(session, session.execute(_COUNTY, {"teacher_id": actor.id}).scalar()),
+                      credited, taipei_today())
+    overall = next((p for p in checks if p.rule.key == "overall"), None)
+    unmet = sum(1 for p in checks if not p.met)
+    return [QueueItem(Queue.HOURS_MISSING, unmet, figure=hours_text(overall.missing_minutes) if overall else "")]

@@ -27,6 +27,7 @@ from tpd_app.models import BusinessAccount, RuleNotice, RuleVersion, Teacher
 from tpd_app.services.platform import audit
 from tpd_app.services.platform.guard import require
 from tpd_app.services.platform.ids import require_id
+from tpd_app.services.platform.refcache import ReferenceCache
 from tpd_app.services.platform.richtext import render, required_text
 from tpd_app.services.platform.sql import upsert_insert
 from tpd_app.services.platform.validation import clean
@@ -49,6 +50,18 @@ def _versions(session: Session, document: str) -> list[RuleVersion]:
 
 def _standing(rows: list[RuleVersion], today: date) -> dict[int, RuleStanding]:
     return standings([(r.version, r.effective_on, r.published) for r in rows], today)
+
+
+def _read_headlines(session: Session) -> list[tuple[str, int, date, bool, str]]:
+    """(document, version, effective_on, published, title) of every version, newest first."""
+    return [(document, version, effective_on, published, title) for document, version, effective_on, published, title
+            in session.exec(select(RuleVersion.document, RuleVersion.version, RuleVersion.effective_on,
+                                   RuleVersion.published, RuleVersion.title)
+                            .order_by(col(RuleVersion.version).desc())).all()]
+
+
+#: Every home page asks whether a rule changed; a version is published a few times a year.
+_headlines = ReferenceCache(_read_headlines, tables=("rule_version",))
 
 
 def save_draft(session: Session, actor: Actor, data: dict[str, Any], *, ip: str = "") -> int:
@@ -149,16 +162,18 @@ def manage_list(session: Session, actor: Actor, *, ip: str = "") -> list[dict[st
 def in_force(session: Session, *, today: date | None = None) -> list[dict[str, str]]:
     """Each document's version in force today (documents without one are left out), for the public list."""
     today = today or taipei_today()
+    headlines = _headlines.get(session)
     found = []
     for document in DOCUMENTS:
-        rows = _versions(session, document)
-        standing = _standing(rows, today)
-        current = next((r for r in rows if standing[r.version] is RuleStanding.IN_FORCE), None)
-        upcoming = [r for r in rows if standing[r.version] is RuleStanding.UPCOMING]
+        rows = [h for h in headlines if h[0] == document]
+        standing = standings([(version, effective_on, published) for _, version, effective_on, published, _ in rows],
+                             today)
+        current = next((h for h in rows if standing[h[1]] is RuleStanding.IN_FORCE), None)
+        upcoming = [h[2] for h in rows if standing[h[1]] is RuleStanding.UPCOMING]
         if current is not None:
-            found.append({"document": document, "title": current.title, "version": str(current.version),
-                          "effective_on": current.effective_on.isoformat(),
-                          "upcoming_on": min(r.effective_on for r in upcoming).isoformat() if upcoming else ""})
+            found.append({"document": document, "title": current[4], "version": str(current[1]),
+                          "effective_on": current[2].isoformat(),
+                          "upcoming_on": min(upcoming).isoformat() if upcoming else ""})
     return found
 
 
@@ -207,18 +222,18 @@ def notices(session: Session, actor: Actor, *, ip: str = "", today: date | None 
     earlier one and took effect after her account was made (a new person reads the rules as they are).
     """
     del ip  # the person's own notices; nothing to refuse or record
-    today = today or taipei_today()
+    replaced = [item for item in in_force(session, today=today) if int(item["version"]) > 1]
+    if not replaced:  # the usual day: no rule has a second version yet, so nothing to ask of the database
+        return []
     joined = _joined(session, actor)
     if joined is None:
         return []
     told = dict(session.exec(select(RuleNotice.document, RuleNotice.version)
                              .where(RuleNotice.reader == _reader(actor))).all())
     found = []
-    for item in in_force(session, today=today):
+    for item in replaced:
         version = int(item["version"])
-        if version <= 1 or told.get(item["document"], 0) >= version:
-            continue
-        if date.fromisoformat(item["effective_on"]) <= joined:
+        if told.get(item["document"], 0) >= version or date.fromisoformat(item["effective_on"]) <= joined:
             continue
         row = session.exec(select(RuleVersion).where(RuleVersion.document == item["document"],
                                                       RuleVersion.version == version)).one()
