@@ -84,6 +84,17 @@ def _active_chiefs(session: Session, unit_id: int, *, excluding: int | None = No
     return session.exec(query).one()
 
 
+def _units_with_active_chief(session: Session, unit_ids: set[int]) -> set[int]:
+    """Which of these units have an active chief (one statement for a whole list)."""
+    if not unit_ids:
+        return set()
+    return set(session.exec(select(BusinessAccount.unit_id).where(
+        col(BusinessAccount.unit_id).in_(sorted(unit_ids)),
+        BusinessAccount.category == AccountCategory.CHIEF.value,
+        BusinessAccount.status == rules.ACTIVE,
+    ).distinct()).all())
+
+
 def _username_taken(session: Session, username: str) -> bool:
     if session.exec(select(BusinessAccount.id).where(BusinessAccount.username == username)).first():
         return True
@@ -224,10 +235,12 @@ def pending_applications(session: Session, actor: Actor, *, scope: str, ip: str 
              .where(AccountApplication.status == ApplicationStatus.PENDING.value).order_by(col(AccountApplication.id)))
     if (condition := _scope_units(actor, scope)) is not None:
         query = query.where(condition)
+    found = session.exec(query.limit(LIST_LIMIT)).all()
+    chiefs = _units_with_active_chief(session, {unit.id for _, unit in found if unit.id is not None})
     rows = []
-    for application, unit in session.exec(query.limit(LIST_LIMIT)).all():
+    for application, unit in found:
         category = AccountCategory(application.category)
-        has_chief = _active_chiefs(session, unit.id or 0) > 0
+        has_chief = unit.id in chiefs
         if rules.activation_problem(actor, unit_ref(unit), category, unit_has_active_chief=has_chief):
             continue
         if scope == OWN_UNIT and category is AccountCategory.CHIEF:
