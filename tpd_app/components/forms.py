@@ -164,4 +164,3 @@ class _NativeForm(BaseHTML):
 def native_form(*children: rx.Component, action: str, method: str = "post", **props) -> rx.Component:
     """A plain HTML form posted to `action` by the browser (an endpoint that answers with a redirect)."""
     return _NativeForm.create(*children, action=action, method=method, **props)
-

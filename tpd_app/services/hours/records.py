@@ -96,8 +96,6 @@ _CREDITED = (
     .outerjoin(CourseTopicLink, col(CourseTopicLink.course_id) == TrainingRecord.course_id)
     .outerjoin(CourseTopic, col(CourseTopic.id) == CourseTopicLink.topic_id)
     .where(TrainingRecord.teacher_id == sa.bindparam("teacher_id"), col(TrainingRecord.superseded_at).is_(None)))
-_COUNTY = (select(Unit.county).join(Teacher, col(Teacher.school_unit_id) == Unit.id)
-           .where(Teacher.id == sa.bindparam("teacher_id")))
 _WHO = (select(Teacher.id, Teacher.name, Teacher.national_id, Unit.name.label("school"),  # type: ignore[attr-defined]
                Unit.county)
         .outerjoin(Unit, col(Unit.id) == Teacher.school_unit_id).where(Teacher.id == sa.bindparam("teacher_id")))
@@ -398,8 +396,8 @@ def work_queue(session: Session, actor: Actor) -> list[QueueItem]:
             codes[record_id].add(code)
     credited = [CreditedHours(day=day, minutes=minutes, topics=frozenset(codes[record_id]))
                 for record_id, (day, minutes) in day_minutes.items()]
-    checks = progress(load_rules(session, session.execute(_COUNTY, {"teacher_id": actor.id}).scalar()),
-                      credited, taipei_today())
+    who = session.execute(_WHO, {"teacher_id": actor.id}).first()
+    checks = progress(load_rules(session, who.county if who else None), credited, taipei_today())
     overall = next((p for p in checks if p.rule.key == "overall"), None)
     unmet = sum(1 for p in checks if not p.met)
     return [QueueItem(Queue.HOURS_MISSING, unmet, figure=hours_text(overall.missing_minutes) if overall else "")]

@@ -54,10 +54,9 @@ def _standing(rows: list[RuleVersion], today: date) -> dict[int, RuleStanding]:
 
 def _read_headlines(session: Session) -> list[tuple[str, int, date, bool, str]]:
     """(document, version, effective_on, published, title) of every version, newest first."""
-    return [(document, version, effective_on, published, title) for document, version, effective_on, published, title
-            in session.exec(select(RuleVersion.document, RuleVersion.version, RuleVersion.effective_on,
-                                   RuleVersion.published, RuleVersion.title)
-                            .order_by(col(RuleVersion.version).desc())).all()]
+    return [tuple(row) for row in session.exec(
+        select(RuleVersion.document, RuleVersion.version, RuleVersion.effective_on, RuleVersion.published,
+               RuleVersion.title).order_by(col(RuleVersion.version).desc())).all()]
 
 
 #: Every home page asks whether a rule changed; a version is published a few times a year.
