@@ -40,9 +40,14 @@ def test_a_starting_worker_freezes_its_startup_heap():
     from tpd_app.tpd_app import app
 
     assert freeze_startup_heap in app.get_lifespan_tasks()
+    thresholds = gc.get_threshold()
     try:
         before = gc.get_freeze_count()
         alive = [object() for _ in range(1000)]
         assert freeze_startup_heap() >= before + len(alive)
+        # Full passes over every open tab's states come seldom (each walks all of them).
+        young, _, oldest = gc.get_threshold()
+        assert young > 700 and oldest > 10
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
