@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from tests.factories import make_world
 from tests.services.hours_data import published_course
 from tpd_app.domain.errors import NotFound
 from tpd_app.domain.timeutil import taipei_today
 from tpd_app.domain.units import AccountCategory
+from tpd_app.models import CourseRegistration
 from tpd_app.services.courses import catalogue
 from tpd_app.services.hours import registration
 from tpd_app.services.platform.db import transaction
@@ -64,6 +66,27 @@ def test_each_person_sees_the_seats_left_the_window_and_what_she_can_do(db_url: 
         registration.withdraw(s, t[2], waiting["id"])
     again = _standing(t[2], course.code)
     assert (again["action"], again["status"], again["would_be"]) == ("join_waiting", "withdrawn", "1")
+
+
+def test_each_waiting_teacher_sees_her_own_place_in_the_queue(db_url: str):
+    with transaction() as s:
+        world = make_world(s)
+        course = published_course(s, world.school_a, capacity=1)
+        catalogue.publish(s, course)
+        teachers = [world.teacher_actor(s) for _ in range(4)]
+    for teacher in teachers:
+        _register(teacher, course.id)
+    places = [_standing(teacher, course.code)["position"] for teacher in teachers]
+    assert places == ["", "1", "2", "3"]  # the first holds the seat; the rest in the order they pressed
+    with transaction() as s:
+        for teacher, place in zip(teachers[1:], places[1:], strict=True):
+            mine = s.exec(select(CourseRegistration).where(CourseRegistration.course_id == course.id,
+                                                           CourseRegistration.teacher_id == teacher.id)).one()
+            assert str(registration.waiting_position(s, mine)) == place  # as her registrations page says
+    with transaction() as s:
+        second = s.exec(select(CourseRegistration).where(CourseRegistration.teacher_id == teachers[1].id)).one()
+        registration.withdraw(s, teachers[1], second.id)
+    assert [_standing(teacher, course.code)["position"] for teacher in teachers[2:]] == ["1", "2"]
 
 
 def test_refusals_and_courses_without_online_registration(db_url: str):

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from openpyxl import Workbook
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from tpd_app.domain.courses import PUBLISHED, CourseStatus, hours_text
@@ -60,8 +61,8 @@ def _teacher(session: Session, actor: Actor) -> tuple[Teacher, Unit]:
     return teacher, school
 
 
-def course_facts(course: Course, *, in_catalogue: bool = False) -> CourseFacts:
-    """The registration-relevant facts of a course row.
+def course_facts(course: Course | sa.Row[Any], *, in_catalogue: bool = False) -> CourseFacts:
+    """The registration-relevant facts of a course (a table row, or a statement's row with those columns).
 
     A published course whose material edit is back in review stays in the catalogue (its approved
     version), so teachers can still register for it: `in_catalogue` says so.
@@ -216,13 +217,37 @@ def check_eligibility(session: Session, actor: Actor, course_id: Any, *, today: 
     return f"registration.refused.{reason.value}" if reason else None
 
 
-#: A course's seats taken and how many wait, in one read.
-_SEATS_AND_WAITING = sa.select(
-    select(RegistrationTally.seats_taken).where(RegistrationTally.course_id == sa.bindparam("course_id"))
-    .scalar_subquery(),
-    select(func.count()).select_from(CourseRegistration)
-    .where(CourseRegistration.course_id == sa.bindparam("course_id"), CourseRegistration.status == R.WAITING.value)
-    .scalar_subquery())
+#: The course part of a course page's registration panel, with its seats taken and its waiting list's
+#: length, in one statement built once (every course page a teacher opens runs it).
+_STANDING_COURSE = (
+    select(Course.id, Course.code, Course.capacity, Course.registration_opens, Course.registration_closes,
+           Course.online_registration, Course.status, Course.first_date, Course.eligible_counties,
+           Course.eligible_levels, Course.eligible_school_codes,
+           select(RegistrationTally.seats_taken).where(RegistrationTally.course_id == Course.id)
+           .scalar_subquery().label("taken"),
+           select(func.count()).select_from(CourseRegistration)
+           .where(CourseRegistration.course_id == Course.id, CourseRegistration.status == R.WAITING.value)
+           .scalar_subquery().label("waiting"))
+    .join(CatalogueEntry, col(CatalogueEntry.course_id) == Course.id)
+    .where(CatalogueEntry.code == sa.bindparam("code")))
+_Ahead = aliased(CourseRegistration)
+#: Her part: her school's facts and her registration for the course, if any, with how many wait ahead of
+#: her (as `_AHEAD` counts them; read for a waiting registration only), in one statement.
+_STANDING_HERS = (
+    select(Unit.county, Unit.school_level, Unit.code.label("school_code"),  # type: ignore[attr-defined]
+           CourseRegistration.id.label("registration_id"),  # type: ignore[union-attr]
+           CourseRegistration.status,
+           select(func.count()).select_from(_Ahead)
+           .where(_Ahead.course_id == CourseRegistration.course_id, _Ahead.status == R.WAITING.value,
+                  sa.or_(col(_Ahead.queued_at) < CourseRegistration.queued_at,
+                         sa.and_(col(_Ahead.queued_at) == CourseRegistration.queued_at,
+                                 col(_Ahead.id) < CourseRegistration.id)))
+           .scalar_subquery().label("ahead"))
+    .select_from(Teacher)
+    .outerjoin(Unit, col(Unit.id) == Teacher.school_unit_id)
+    .outerjoin(CourseRegistration, sa.and_(col(CourseRegistration.teacher_id) == Teacher.id,
+                                           col(CourseRegistration.course_id) == sa.bindparam("course_id")))
+    .where(Teacher.id == sa.bindparam("teacher_id")))
 
 
 def course_standing(session: Session, actor: Actor | None, code: str, *, today: date | None = None) -> dict[str, str]:
@@ -234,12 +259,10 @@ def course_standing(session: Session, actor: Actor | None, code: str, *, today: 
         NotFound: no published course has this code.
     """
     today = today or taipei_today()
-    course = session.exec(select(Course).join(CatalogueEntry, col(CatalogueEntry.course_id) == Course.id)
-                          .where(CatalogueEntry.code == clean(code, 16))).first()
+    course = session.execute(_STANDING_COURSE, {"code": clean(code, 16)}).first()
     if course is None or course.id is None:
         raise NotFound()
-    taken, waiting = session.execute(_SEATS_AND_WAITING, {"course_id": course.id}).one()
-    taken, waiting = int(taken or 0), int(waiting)
+    taken, waiting = int(course.taken or 0), int(course.waiting)
     full = bool(course.capacity) and taken >= course.capacity
     standing = {"course_id": str(course.id), "code": course.code, "capacity": str(course.capacity),
                 "seats_left": str(max(0, course.capacity - taken)) if course.capacity else "",
@@ -258,19 +281,20 @@ def course_standing(session: Session, actor: Actor | None, code: str, *, today: 
                 "refusal": "" if open_or_soon else f"registration.refused.{anyone.value}"}  # type: ignore[union-attr]
     if not actor.is_teacher or not may(actor, Function.TEACHER_REGISTER):
         return {**standing, "action": Standing.STAFF.value}
-    mine = session.exec(select(CourseRegistration).where(CourseRegistration.course_id == course.id,
-                                                         CourseRegistration.teacher_id == actor.id)).first()
-    if mine is not None and mine.status in ACTIVE:
-        return {**standing, "action": Standing.REGISTERED.value, "status": mine.status,
-                "position": str(waiting_position(session, mine) or ""), "registration_id": str(mine.id),
-                "can_withdraw": "1" if may_withdraw(mine.status, course.first_date, today) else "",
-                "ics": "1" if mine.status == R.ACCEPTED.value else ""}
-    school = session.execute(_SCHOOL_OF_TEACHER, {"teacher_id": actor.id}).first()
-    if school is None:
+    hers = session.execute(_STANDING_HERS, {"course_id": course.id, "teacher_id": actor.id}).first()
+    if hers is None:
         raise NotFound()
-    reason = refusal(facts, TeacherFacts(county=school.county, level=school.school_level, school_code=school.code,
+    if hers.registration_id is not None and hers.status in ACTIVE:
+        return {**standing, "action": Standing.REGISTERED.value, "status": hers.status,
+                "position": str(int(hers.ahead) + 1) if hers.status == R.WAITING.value else "",
+                "registration_id": str(hers.registration_id),
+                "can_withdraw": "1" if may_withdraw(hers.status, course.first_date, today) else "",
+                "ics": "1" if hers.status == R.ACCEPTED.value else ""}
+    if hers.school_code is None:
+        raise NotFound()
+    reason = refusal(facts, TeacherFacts(county=hers.county, level=hers.school_level, school_code=hers.school_code,
                                          registered=False), today)
-    past = {"status": mine.status} if mine is not None else {}
+    past = {"status": hers.status} if hers.registration_id is not None else {}
     if reason is not None:
         return {**standing, **past, "action": Standing.REFUSED.value, "refusal": f"registration.refused.{reason.value}"}
     if full:
