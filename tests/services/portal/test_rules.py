@@ -121,8 +121,14 @@ def test_what_changed_is_shown_once_to_those_signed_up_before_it(db_url: str):
         not_new = rules.notices(s, newcomer, today=today + timedelta(days=3))
         rules.acknowledge(s, teacher, "usage", today=today + timedelta(days=3))
         after = rules.notices(s, teacher, today=today + timedelta(days=3))
+        # A business account is told the same way, and its acknowledgement is its own.
+        staff = w.actor(s, w.school_a)
+        staff_shown = rules.notices(s, staff, today=today + timedelta(days=3))
+        rules.acknowledge(s, staff, "usage", today=today + timedelta(days=3))
+        staff_after = rules.notices(s, staff, today=today + timedelta(days=3))
         with pytest.raises(NotFound):
             rules.acknowledge(s, teacher, "nothing", today=today)
-    assert before == [] and not_new == [] and after == []
+    assert before == [] and not_new == [] and after == [] and staff_after == []
+    assert [(n["document"], n["version"]) for n in staff_shown] == [("usage", "2")]
     assert [(n["document"], n["version"]) for n in shown] == [("usage", "2")]
     assert "&lt;script&gt;" in shown[0]["changes_html"] and "<script>" not in shown[0]["changes_html"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
@@ -207,13 +208,28 @@ def _reader(actor: Actor) -> str:
     return f"{actor.kind}:{actor.id}"
 
 
-def _joined(session: Session, actor: Actor) -> date | None:
-    """The Taipei day the person's account was made (None for an API client)."""
-    table = Teacher if actor.kind == "teacher" else BusinessAccount if actor.kind == "account" else None
-    if table is None:
-        return None
-    created = session.exec(select(table.created_at).where(table.id == actor.id)).first()
-    return to_taipei(created).date() if created is not None else None
+def _told_statement(table: type[Teacher] | type[BusinessAccount]) -> sa.Select[Any]:
+    return (select(table.created_at, RuleNotice.document, RuleNotice.version).select_from(table)
+            .outerjoin(RuleNotice, col(RuleNotice.reader) == sa.bindparam("reader"))
+            .where(table.id == sa.bindparam("id")))
+
+
+#: When the person's account was made, with each document's version she has been told about (a row per
+#: document; one with no document when none): one statement, built once per kind of person.
+_TOLD = {"teacher": _told_statement(Teacher), "account": _told_statement(BusinessAccount)}
+
+
+def _joined_and_told(session: Session, actor: Actor) -> tuple[date | None, dict[str, int]]:
+    """The Taipei day the person's account was made (None for an API client or a missing account) and the
+    version of each document she has been told about."""
+    statement = _TOLD.get(actor.kind)
+    if statement is None:
+        return None, {}
+    rows = session.execute(statement, {"id": actor.id, "reader": _reader(actor)}).all()
+    if not rows:
+        return None, {}
+    return (to_taipei(rows[0].created_at).date(),
+            {row.document: row.version for row in rows if row.document is not None})
 
 
 def notices(session: Session, actor: Actor, *, ip: str = "", today: date | None = None) -> list[dict[str, str]]:
@@ -224,11 +240,9 @@ def notices(session: Session, actor: Actor, *, ip: str = "", today: date | None 
     replaced = [item for item in in_force(session, today=today) if int(item["version"]) > 1]
     if not replaced:  # the usual day: no rule has a second version yet, so nothing to ask of the database
         return []
-    joined = _joined(session, actor)
+    joined, told = _joined_and_told(session, actor)
     if joined is None:
         return []
-    told = dict(session.exec(select(RuleNotice.document, RuleNotice.version)
-                             .where(RuleNotice.reader == _reader(actor))).all())
     found = []
     for item in replaced:
         version = int(item["version"])
