@@ -173,13 +173,18 @@ def seats_added(session: Session, course: Course) -> list[int]:
     return _promote_waiting(session, course)
 
 
-#: Those ahead of one waiting registration: the earlier queued, then the same instant with a lower id.
-_AHEAD = select(func.count()).select_from(CourseRegistration).where(
-    CourseRegistration.course_id == sa.bindparam("course_id"),
-    CourseRegistration.status == R.WAITING.value,
-    sa.or_(col(CourseRegistration.queued_at) < sa.bindparam("queued_at"),
-           sa.and_(col(CourseRegistration.queued_at) == sa.bindparam("queued_at"),
-                   col(CourseRegistration.id) < sa.bindparam("registration_id"))))
+_Ahead = aliased(CourseRegistration)
+
+
+def _count_ahead(course_id: Any, queued_at: Any, registration_id: Any) -> sa.Select[Any]:
+    """How many wait ahead of one registration: the earlier queued, then the same instant with a lower id."""
+    return select(func.count()).select_from(_Ahead).where(
+        _Ahead.course_id == course_id, _Ahead.status == R.WAITING.value,
+        sa.or_(col(_Ahead.queued_at) < queued_at,
+               sa.and_(col(_Ahead.queued_at) == queued_at, col(_Ahead.id) < registration_id)))
+
+
+_AHEAD = _count_ahead(sa.bindparam("course_id"), sa.bindparam("queued_at"), sa.bindparam("registration_id"))
 
 
 def waiting_position(session: Session, registration: Any) -> int:
@@ -230,18 +235,13 @@ _STANDING_COURSE = (
            .scalar_subquery().label("waiting"))
     .join(CatalogueEntry, col(CatalogueEntry.course_id) == Course.id)
     .where(CatalogueEntry.code == sa.bindparam("code")))
-_Ahead = aliased(CourseRegistration)
 #: Her part: her school's facts and her registration for the course, if any, with how many wait ahead of
-#: her (as `_AHEAD` counts them; read for a waiting registration only), in one statement.
+#: her (read for a waiting registration only), in one statement.
 _STANDING_HERS = (
     select(Unit.county, Unit.school_level, Unit.code.label("school_code"),  # type: ignore[attr-defined]
            CourseRegistration.id.label("registration_id"),  # type: ignore[union-attr]
            CourseRegistration.status,
-           select(func.count()).select_from(_Ahead)
-           .where(_Ahead.course_id == CourseRegistration.course_id, _Ahead.status == R.WAITING.value,
-                  sa.or_(col(_Ahead.queued_at) < CourseRegistration.queued_at,
-                         sa.and_(col(_Ahead.queued_at) == CourseRegistration.queued_at,
-                                 col(_Ahead.id) < CourseRegistration.id)))
+           _count_ahead(CourseRegistration.course_id, CourseRegistration.queued_at, CourseRegistration.id)
            .scalar_subquery().label("ahead"))
     .select_from(Teacher)
     .outerjoin(Unit, col(Unit.id) == Teacher.school_unit_id)
