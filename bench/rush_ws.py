@@ -10,8 +10,9 @@ Start the target as bench/load.py's docstring says (demo data loaded). The bench
 registration with `--seats` seats and `--teachers` new teachers of one school (in the target's database),
 mints their sessions, opens every tab on /me/register (`--procs` client processes), then releases all
 the 報名 events at one wall-clock instant. Each answer is timed from that instant to the handler's reply;
-afterwards the seats held, the tally and the waiting positions are checked in the database. Prints
-figures only; asserts nothing.
+afterwards the seats held, the tally and the waiting positions are checked in the database. With
+`--minimal URL`, then as many tabs of bench/minimal_app each send its one handler's event at one instant:
+what Reflex itself needs for that many events on this machine. Prints figures only; asserts nothing.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def make_rush(db_url: str, teachers: int, seats: int) -> tuple[int, list[int]]:
 
 
 def tab_process(conn, target, cookies: list[str], course_id: int, codes: list[str]) -> None:
-    """One client process: open its tabs, wait for the release time, send every 報名, report the times."""
+    """One client process: open its tabs, wait for the release time, send every 報名 (to a minimal app:
+    a page load, its one handler), report the times."""
 
     async def main() -> None:
         job = Job(target=target, specs=[], seed=1, timeout=120.0, think=(0, 0), connect_concurrency=10,
@@ -78,7 +80,10 @@ def tab_process(conn, target, cookies: list[str], course_id: int, codes: list[st
         await asyncio.sleep(max(0.0, release - time.time()))
 
         async def press(tab: Tab) -> None:
-            await tab.send("register", REGISTER, {"course_id": str(course_id)}, FIRST, "/me/register")
+            if target.kind == "minimal":
+                await tab.navigate("/me/register", "register")
+            else:
+                await tab.send("register", REGISTER, {"course_id": str(course_id)}, FIRST, "/me/register")
 
         await asyncio.gather(*(press(t) for t in tabs))
         answers = [(s[1], s[2], s[3]) for t in tabs for s in t.samples if s[0] == "register"]
@@ -89,6 +94,37 @@ def tab_process(conn, target, cookies: list[str], course_id: int, codes: list[st
     asyncio.run(main())
 
 
+def rush(target, cookies: list[str], course_id: int, codes: list[str], procs: int) -> tuple[int, list[float], int]:
+    """Every tab opened, then released at one instant: (tabs opened, answer times in ms after the release,
+    errors)."""
+    pipes, workers = [], []
+    for index in range(procs):
+        parent, child = mp.Pipe()
+        proc = mp.Process(target=tab_process, args=(child, target, cookies[index::procs], course_id, codes))
+        proc.start()
+        pipes.append(parent)
+        workers.append(proc)
+    opened = sum(pipe.recv()[1] for pipe in pipes)
+    release = time.time() + 2.0
+    print(f"{target.name}: {opened:,} tabs open; every 報名 is sent in 2 s", flush=True)
+    for pipe in pipes:
+        pipe.send(release)
+    answers = [a for pipe in pipes for a in pipe.recv()[1]]
+    for proc in workers:
+        proc.join()
+    ok = sorted(ms + (sent - release) * 1000 for sent, ms, err in answers if not err and ms >= 0)
+    return opened, ok, sum(1 for *_, err in answers if err)
+
+
+def _print_times(ok: list[float], errors: int) -> None:
+    if ok:
+        p95 = ok[min(len(ok) - 1, int(len(ok) * 0.95))]
+        print(f"  answers {len(ok):,}, errors {errors}: p50 {statistics.median(ok):,.0f} ms, p95 {p95:,.0f} ms, "
+              f"last {ok[-1]:,.0f} ms after the release")
+    else:
+        print(f"  no answer, errors {errors}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--target", required=True)
@@ -96,26 +132,15 @@ def main() -> int:
     parser.add_argument("--teachers", type=int, default=2000)
     parser.add_argument("--seats", type=int, default=30)
     parser.add_argument("--procs", type=int, default=4)
+    parser.add_argument("--minimal", metavar="URL", help="then the same tabs on bench/minimal_app at URL, each "
+                        "sending one event (a page load: its handler adds 1) at one instant: Reflex's own floor")
     args = parser.parse_args()
 
     target = L.make_target("app", args.target, "tpd")
     course_id, teacher_ids = make_rush(args.db_url, args.teachers, args.seats)
     cookies = L.mint_sessions(args.db_url, [("teacher", t) for t in teacher_ids])
     _, _, codes = L.people(args.db_url)
-    pipes, procs = [], []
-    for index in range(args.procs):
-        parent, child = mp.Pipe()
-        proc = mp.Process(target=tab_process, args=(child, target, cookies[index::args.procs], course_id, codes))
-        proc.start()
-        pipes.append(parent)
-        procs.append(proc)
-    opened = sum(pipe.recv()[1] for pipe in pipes)
-    release = time.time() + 2.0
-    for pipe in pipes:
-        pipe.send(release)
-    answers = [a for pipe in pipes for a in pipe.recv()[1]]
-    for proc in procs:
-        proc.join()
+    opened, ok, errors = rush(target, cookies, course_id, codes, args.procs)
 
     from sqlmodel import col, select
 
@@ -123,8 +148,6 @@ def main() -> int:
     from tpd_app.models import CourseRegistration
     from tpd_app.services.platform.db import transaction
 
-    ok = sorted(ms + (sent - release) * 1000 for sent, ms, err in answers if not err and ms >= 0)
-    errors = sum(1 for *_, err in answers if err)
     held, tally = seats_held(course_id)
     with transaction() as session:
         rows = session.exec(select(CourseRegistration).where(CourseRegistration.course_id == course_id)
@@ -132,13 +155,15 @@ def main() -> int:
     waiting = [r for r in rows if r.status == "waiting"]
     print(f"{args.teachers:,} teachers ({opened:,} tabs opened), {args.seats} seats, at {args.target} "
           f"({args.procs} client processes)")
-    if ok:
-        p95 = ok[min(len(ok) - 1, int(len(ok) * 0.95))]
-        print(f"  answers {len(ok):,}, errors {errors}: p50 {statistics.median(ok):,.0f} ms, p95 {p95:,.0f} ms, "
-              f"last {ok[-1]:,.0f} ms after the release")
+    _print_times(ok, errors)
     seats_ok = held == tally == min(args.seats, len(rows))
     print(f"  registrations stored {len(rows):,}: seats held {held}, tally {tally} "
           f"({'exact' if seats_ok else 'WRONG'}); waiting {len(waiting):,} in queue order")
+    if args.minimal:
+        minimal = L.make_target("minimal", args.minimal, "minimal")
+        opened, ok, errors = rush(minimal, cookies, course_id, codes, args.procs)
+        print(f"minimal Reflex app at {args.minimal}: {opened:,} tabs, one event each at one instant")
+        _print_times(ok, errors)
     return 0
 
 

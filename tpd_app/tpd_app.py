@@ -15,6 +15,7 @@ from tpd_app.components.shell import DOCUMENT_SCRIPT, HEADER_CSS
 from tpd_app.components.tables import STACK_CSS, TABLE_FOCUS_SCRIPT
 from tpd_app.services.platform.heap import freeze_startup_heap
 from tpd_app.services.platform.logs import configure_logging, redact_secrets_in_logs
+from tpd_app.services.platform.sockets import index_rooms
 from tpd_app.state.failures import backend_failure
 from tpd_app.state.scope import page_scope_from
 
@@ -32,6 +33,7 @@ app = rx.App(
                      rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
     html_lang="zh-Hant-TW",
 )
+index_rooms(app.sio)  # type: ignore[arg-type]  # created by rx.App: a state exists
 app.add_middleware(page_scope_from(RegistrationContext.ensure_context().decorated_pages))
 app.register_lifespan_task(configure_logging)
 app.register_lifespan_task(freeze_startup_heap)

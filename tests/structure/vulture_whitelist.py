@@ -19,6 +19,7 @@ Started from `vulture tpd_app --make-whitelist` and trimmed to one line a name. 
 - Permission listing: `allowed_functions` lists the matrix for the permission and navigation tests.
 - The reporting API: FastAPI's registered endpoints and handlers, pydantic's `model_config`.
 - Middleware: Reflex calls `preprocess` on every middleware the app adds.
+- The socket server's manager: python-socketio calls the overridden `basic_disconnect` and `get_rooms`.
 - Test hooks: the functions the test fixtures call to reset process-wide engines and settings.
 """
 
@@ -197,6 +198,10 @@ build_reporting_api  # the factory Granian imports by name in the API process (u
 
 # Middleware
 preprocess
+
+# Socket manager overrides (python-socketio calls them)
+basic_disconnect
+get_rooms
 
 # Audit column: who sent a compliance reminder (read in the audit trail and by SQL)
 sent_by_account_id
