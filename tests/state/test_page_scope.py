@@ -158,3 +158,31 @@ def test_an_event_resolves_the_session_once_and_the_next_event_again(db_url: str
     _in_event(load_and_reveal, "event-2")  # a new event: resolved again, and the session is gone
     assert len(calls) == 2
     assert _emptied(roster)
+
+
+def test_an_event_sets_the_header_once_and_a_new_name_shows_in_the_same_event(db_url: str, monkeypatch):
+    """The guard, the use case and the header of one page load set the header vars once; a profile save
+    reads the session again, so the header shows her new name at once (not the name the event began with)."""
+    from tpd_app.state import base
+    from tpd_app.state.profile import ProfileState
+
+    roster = _roster()
+    built: list[object] = []
+    real = base.navigation_for
+    monkeypatch.setattr(base, "navigation_for", lambda signed_in: built.append(1) or real(signed_in))
+    _in_event(roster.load, "event-1")
+    assert len(built) == 1 and roster.rows
+    _in_event(roster.load, "event-2")
+    assert len(built) == 2
+
+    profile = build_state(ProfileState, cookie=session_cookie("chief-a", PASSWORD), path="/profile")
+    _in_event(profile.load, "event-3")
+    assert profile.parent_state.user_name == "測試人員"
+
+    def save():
+        profile.load()
+        profile.save({"name": "改了名字", "email": "chief@school.edu.tw", "phone": ""})
+
+    _in_event(save, "event-4")
+    assert profile.notice_key == "profile.saved"
+    assert profile.parent_state.user_name == "改了名字"

@@ -84,6 +84,21 @@ def _navigation(actor: Actor) -> tuple[NavEntry, ...]:
 _RESOLVED: ContextVar[tuple[str, str | None, float, SignedIn | None] | None] = ContextVar("tpd_resolved",
                                                                                           default=None)
 _RESOLVED_FOR_SECONDS = 1.0
+#: The header and menu were set from this answer of `_resolved` for this tab in this event: ((event id,
+#: token, the tab's root state), the answer). A page load resolves the identity in its guard and again in
+#: each use case it runs; only the first sets the header vars (and checks whose the page data is), the
+#: others take the same answer. A new answer (the session read again) is shown again.
+_SHOWN: ContextVar[tuple[tuple[str, str | None, int] | None, SignedIn | None] | None] = ContextVar(
+    "tpd_shown", default=None)
+
+
+def _event_mark(token: str | None, state: rx.State) -> tuple[str, str | None, int] | None:
+    """What `_SHOWN` holds once `state`'s tab showed `token`'s identity in the running event (None outside
+    an event)."""
+    try:
+        return EventContext.get().txid, token, id(state._get_root_state())
+    except LookupError:
+        return None
 
 
 def _resolved(token: str | None) -> SignedIn | None:
@@ -175,17 +190,27 @@ class AppState(rx.State):
         """
         token = self._session_token()
         signed_in = _resolved(token)
+        mark = _event_mark(token, self)
+        shown = _SHOWN.get()
+        if mark is not None and shown is not None and shown[0] == mark and shown[1] is signed_in:
+            return signed_in
         self._keep_data_of(digest(token) if signed_in is not None and token else "")
         if signed_in is None:
             self._clear_identity()
-            return None
-        actor = signed_in.actor
-        self._show_identity(
-            signed_in=True, user_name=signed_in.name, login_label=signed_in.login_label,
-            unit_name=signed_in.unit_name, unit_type_key=f"unit_type.{actor.unit.type}",
-            role_key="category.teacher" if actor.is_teacher else f"category.{actor.category}",
-            must_change_password=signed_in.must_change_password, nav=navigation_for(signed_in))
+        else:
+            actor = signed_in.actor
+            self._show_identity(
+                signed_in=True, user_name=signed_in.name, login_label=signed_in.login_label,
+                unit_name=signed_in.unit_name, unit_type_key=f"unit_type.{actor.unit.type}",
+                role_key="category.teacher" if actor.is_teacher else f"category.{actor.category}",
+                must_change_password=signed_in.must_change_password, nav=navigation_for(signed_in))
+        _SHOWN.set((mark, signed_in))
         return signed_in
+
+    def _identity_again(self) -> SignedIn | None:
+        """`_identity` after this event changed who the session is (her name): the session read anew."""
+        _RESOLVED.set(None)
+        return self._identity()
 
     def _show_identity(self, **values: object) -> None:
         """Set the header and menu vars that changed. Every event resolves the identity; assigning an
@@ -300,6 +325,7 @@ class AppState(rx.State):
         """
         via_sso = await asyncio.to_thread(auth.sign_out, self._session_token(), ip=self._client_ip())
         _RESOLVED.set(None)
+        _SHOWN.set(None)
         self._clear_identity()
         for page_state in page_states():
             forget(await self.get_state(page_state))

@@ -72,7 +72,7 @@ class ProfileState(FormStateMixin, AppState):
     @rx.event
     def save(self, form_data: dict):
         event = self._save_values(form_data, profile.update_profile, "profile.saved")
-        self._identity()  # the header shows the (possibly new) name
+        self._identity_again()  # the header shows the (possibly new) name
         return event
 
 
