@@ -30,6 +30,11 @@ def work_queue(session: Session, actor: Actor, *, ip: str = "") -> list[QueueIte
                      *queue.work_queue(session, actor)])
 
 
+def home(session: Session, actor: Actor, *, ip: str = "") -> tuple[list[QueueItem], list[dict[str, str]]]:
+    """The page in one transaction: the work queues and the rule notices."""
+    return work_queue(session, actor, ip=ip), rules.notices(session, actor, ip=ip)
+
+
 def _row(item: QueueItem) -> Row:
     state = "urgent" if item.urgent else "waiting" if item.waiting else "done"
     return {"key": item.queue.value, "count": str(item.count), "urgent": str(item.urgent) if item.urgent else "",
@@ -44,8 +49,9 @@ class HomeState(ActionMixin, AppState):
     rule_notices: list[Row] = []
 
     def _refresh(self) -> None:
-        self.queue = [_row(item) for item in self._use(work_queue)]
-        self.rule_notices = self._use(rules.notices)
+        queue, notices = self._use(home)
+        self.queue = [_row(item) for item in queue]
+        self.rule_notices = notices
 
     @rx.event
     def load(self) -> Any:

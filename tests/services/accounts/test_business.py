@@ -335,3 +335,29 @@ def test_one_address_cannot_flood_the_public_application_form(db_url: str):
         business.submit_application(s, {"unit_id": str(world.school_b.id)}, ip="203.0.113.9")
     assert refused.value.key == "apply.error.too_many"
     _apply(world.school_b.id, "operator", "elsewhere", ip="198.51.100.7")  # another address is not affected
+
+
+def test_the_home_page_counts_what_each_list_shows(db_url: str):
+    """The work queue counts from a few columns what the application lists show, for every kind of decider:
+    a county, the national centre (a chief change included), a school's chief (never a chief for itself)."""
+    with transaction() as s:
+        world = make_world(s)
+        make_account(s, world.school_b, username="b-chief")
+        deciders = [world.actor(s, unit) for unit in (world.bureau_a, world.bureau_b, world.nc, world.school_a)]
+    _apply(world.school_a.id, category="contact", username="a-contact")
+    _apply(world.school_a.id, category="chief", username="a-chief")
+    _apply(world.school_b.id, category="chief", username="b-new-chief")  # school B has a chief: a change
+    _apply(world.school_b.id, category="operator", username="b-operator")
+    _apply(world.bureau_a.id, category="chief", username="bureau-chief")
+    lists = {}
+    with transaction() as s:
+        for actor in deciders:
+            counted = {i.queue.value: i.count for i in business.work_queue(s, actor)}
+            listed = {queue: len(business.pending_applications(s, actor, scope=scope))
+                      for queue, scope in (("account_applications", business.SUBORDINATE),
+                                           ("unit_applications", business.OWN_UNIT)) if queue in counted}
+            assert {k: v for k, v in counted.items() if k in listed} == listed, actor.unit
+            lists[actor.unit.id] = listed
+    assert lists[world.school_a.id]["unit_applications"] == 1  # the contact, not the chief
+    assert lists[world.nc.id]["account_applications"] == 5
+    assert lists[world.bureau_a.id]["account_applications"] == lists[world.bureau_b.id]["account_applications"] == 1

@@ -160,7 +160,12 @@ def test_teacher_applies_and_her_school_confirms(db_url: str):
         teachers.decide_teacher_application(s, other_school, application_id, approve=True)
     with transaction() as s:
         assert len(teachers.pending_teacher_applications(s, chief)) == 1
+        assert [i.count for i in teachers.work_queue(s, chief)] == [1]  # the home page's count of the list
+        assert [i.count for i in teachers.work_queue(s, other_school)] == [0]
         teachers.decide_teacher_application(s, chief, application_id, approve=True)
+    with transaction() as s:
+        assert teachers.pending_teacher_applications(s, chief) == []
+        assert [i.count for i in teachers.work_queue(s, chief)] == [0]
     assert auth.sign_in(national_id, "My-own-pass-1")
     with transaction() as s:
         assert s.get(TeacherApplication, application_id).status == "approved"

@@ -15,10 +15,11 @@ from sqlmodel import select
 from tests.factories import make_teacher, make_world
 from tests.services.hours_data import published_course
 from tpd_app.domain.errors import Forbidden, ValidationFailed
+from tpd_app.domain.timeutil import utcnow
 from tpd_app.domain.training_years import school_year_of
 from tpd_app.domain.units import AccountCategory
 from tpd_app.domain.workqueue import Queue
-from tpd_app.models import AuditLog, ComplianceReminder, OutboxMessage, Teacher, TrainingRecord
+from tpd_app.models import AuditLog, ComplianceReminder, ComplianceRuleRow, OutboxMessage, Teacher, TrainingRecord
 from tpd_app.services.hours import compliance, records
 from tpd_app.services.hours.compliance import ComplianceQuery
 from tpd_app.services.platform.db import transaction
@@ -204,5 +205,34 @@ def test_the_home_queue_counts_the_teachers_below_18_hours(db_url: str):
         items = compliance.work_queue(s, contact)
         assert compliance.work_queue(s, bureau) == []
     assert [i.queue for i in items] == [Queue.TEACHERS_BELOW]
+    assert items[0].count == 2
+
+
+def test_the_home_count_of_teachers_below_is_the_pages_count(db_url: str):
+    """The home page counts in the database what the compliance page works out per teacher: the same
+    number on the period's first and last day, with a corrected (superseded) record, a record of the last
+    school year, and after the county raises its overall rule."""
+    world, contact, _, _ = _school()
+
+    def both(on: date) -> tuple[int, int]:
+        with transaction() as s:
+            page = compliance.school_compliance(s, contact, today=on)["counts"]["below"]
+            return compliance.teachers_below(s, contact.unit, today=on), page
+
+    assert both(TODAY) == (2, 2)
     with transaction() as s:
-        assert compliance.teachers_below(s, contact.unit.id, today=TODAY) == 2
+        teachers = {t.name: t for t in s.exec(select(Teacher).where(Teacher.school_unit_id == world.school_a.id))}
+        plain = published_course(s, world.school_a, days_ahead=-30, title="補登研習")
+        _credit(s, teachers["王老師"], plain, 18 * 60, date(2026, 8, 1))  # the school year's first day
+        _credit(s, teachers["林老師"], plain, 8 * 60, date(2027, 7, 31))  # its last day
+    assert both(TODAY) == (0, 0)
+    with transaction() as s:
+        corrected = s.exec(select(TrainingRecord).where(TrainingRecord.teacher_id == teachers["王老師"].id)).one()
+        corrected.superseded_at = utcnow()
+        s.add(corrected)
+    assert both(TODAY) == (1, 1)
+    assert both(date(2027, 8, 1)) == (3, 3)  # a new school year: nobody has hours in it yet
+    with transaction() as s:
+        s.add(ComplianceRuleRow(key="overall", county=contact.unit.county, topic=None, minutes=20 * 60,
+                                period="school_year"))
+    assert both(TODAY) == (3, 3)  # the county asks 20 hours: 陳's and 林's 18 are short now

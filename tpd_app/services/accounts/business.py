@@ -241,9 +241,7 @@ def pending_applications(session: Session, actor: Actor, *, scope: str, ip: str 
     for application, unit in found:
         category = AccountCategory(application.category)
         has_chief = unit.id in chiefs
-        if rules.activation_problem(actor, unit_ref(unit), category, unit_has_active_chief=has_chief):
-            continue
-        if scope == OWN_UNIT and category is AccountCategory.CHIEF:
+        if not _decidable(actor, scope, category, unit_ref(unit), has_chief):
             continue
         rows.append({"id": str(application.id), "unit_name": unit.name, "unit_code": unit.code,
                      "category": application.category, "username": application.username,
@@ -252,6 +250,28 @@ def pending_applications(session: Session, actor: Actor, *, scope: str, ip: str 
                      and has_chief else "",
                      "created_at": format_datetime(application.created_at, roc=False)})
     return rows
+
+
+def _decidable(actor: Actor, scope: str, category: AccountCategory, unit: UnitRef, has_chief: bool) -> bool:
+    """Whether the actor decides an application for `category` of `unit` in `scope` (a chief for its own
+    unit never: the national centre decides chief changes)."""
+    if rules.activation_problem(actor, unit, category, unit_has_active_chief=has_chief):
+        return False
+    return not (scope == OWN_UNIT and category is AccountCategory.CHIEF)
+
+
+def _count_pending(session: Session, actor: Actor, scope: str) -> int:
+    """How many applications `pending_applications` lists, from the columns the decision needs."""
+    query = (select(AccountApplication.category, Unit.id, Unit.type, Unit.county, Unit.reviewer_id)
+             .join(Unit, col(Unit.id) == AccountApplication.unit_id)
+             .where(AccountApplication.status == ApplicationStatus.PENDING.value).order_by(col(AccountApplication.id)))
+    if (condition := _scope_units(actor, scope)) is not None:
+        query = query.where(condition)
+    found = session.execute(query.limit(LIST_LIMIT)).all()
+    chiefs = _units_with_active_chief(session, {row.id for row in found})
+    return sum(_decidable(actor, scope, AccountCategory(row.category),
+                          UnitRef(id=row.id, type=UnitType(row.type), county=row.county, reviewer_id=row.reviewer_id),
+                          row.id in chiefs) for row in found)
 
 
 def decide_application(session: Session, actor: Actor, application_id: object, *, approve: bool,
@@ -603,10 +623,9 @@ def work_queue(session: Session, actor: Actor) -> list[QueueItem]:
     (the national centre), applications for its own unit. Only the queues of functions the actor holds."""
     items: list[QueueItem] = []
     if may(actor, Function.ACCOUNTS_SUBORDINATE):
-        waiting = pending_applications(session, actor, scope=SUBORDINATE)
-        items.append(QueueItem(Queue.ACCOUNT_APPLICATIONS, len(waiting)))
+        items.append(QueueItem(Queue.ACCOUNT_APPLICATIONS, _count_pending(session, actor, SUBORDINATE)))
         if actor.unit.type == UnitType.NATIONAL_CENTER:
             items.append(QueueItem(Queue.CHIEF_CHANGES, len(pending_chief_changes(session, actor))))
     if may(actor, Function.ACCOUNTS_OWN_UNIT):
-        items.append(QueueItem(Queue.UNIT_APPLICATIONS, len(pending_applications(session, actor, scope=OWN_UNIT))))
+        items.append(QueueItem(Queue.UNIT_APPLICATIONS, _count_pending(session, actor, OWN_UNIT)))
     return items

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from tpd_app.domain.accounts import ApplicationStatus, Employment
 from tpd_app.domain.errors import NotFound, ValidationFailed
@@ -422,8 +422,15 @@ def decide_teacher_application(session: Session, actor: Actor, application_id: o
                       + ("已確認，請以身分證字號及申請時設定的密碼登入。" if approve else "未獲確認，請洽學校承辦人。"))
 
 
+#: How many applications wait for one school (what `pending_teacher_applications` lists), counted.
+_WAITING = (select(func.count()).select_from(TeacherApplication)
+            .where(TeacherApplication.school_unit_id == sa.bindparam("school_id"),
+                   TeacherApplication.status == ApplicationStatus.PENDING.value))
+
+
 def work_queue(session: Session, actor: Actor) -> list[QueueItem]:
     """The home page's roster work: teachers' applications naming the actor's school."""
-    if not may(actor, Function.TEACHERS_MANAGE):
+    if not may(actor, Function.TEACHERS_MANAGE, actor.unit):
         return []
-    return [QueueItem(Queue.TEACHER_APPLICATIONS, len(pending_teacher_applications(session, actor)))]
+    return [QueueItem(Queue.TEACHER_APPLICATIONS,
+                      session.execute(_WAITING, {"school_id": actor.unit.id}).scalar_one())]
