@@ -41,6 +41,24 @@ def test_answers_are_kept_per_key_and_each_caller_gets_its_own_copy(db_url):
     assert loads == ["TPE", "KHH"]
 
 
+def test_a_caller_changing_the_reference_lists_it_was_given_changes_nobody_else_s(db_url):
+    """The topics, the hours rules and the rule versions are handed out as shallow copies of what is kept."""
+    from tpd_app.services.courses.topics import topic_options
+    from tpd_app.services.hours.records import load_rules
+    from tpd_app.services.portal.rules import _headlines
+
+    with transaction() as s:
+        topics, rules, headlines = topic_options(s), load_rules(s, None), _headlines.get(s)
+        assert topics and rules
+        topics[0]["name_zh"] = "改掉"
+        topics.append({"code": "x"})
+        rules.clear()
+        headlines.append(("terms", 99, None, True, "偽"))
+    with transaction() as s:
+        assert topic_options(s)[0]["name_zh"] != "改掉" and {"code": "x"} not in topic_options(s)
+        assert load_rules(s, None) and ("terms", 99, None, True, "偽") not in _headlines.get(s)
+
+
 def test_a_committed_write_to_a_watched_table_forgets_and_a_rolled_back_one_does_not(db_url):
     cache, loads = _counting_cache()
     with transaction() as s:

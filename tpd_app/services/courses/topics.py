@@ -120,7 +120,7 @@ def _read_options(session: Session) -> list[dict[str, str]]:
 
 
 #: Every catalogue, course form and dashboard visit shows them; they change a few times a year.
-_options = ReferenceCache(_read_options, tables=("course_topic",))
+_options = ReferenceCache(_read_options, tables=("course_topic",), copy=lambda kept: [dict(t) for t in kept])
 
 
 def topic_options(session: Session) -> list[dict[str, str]]:

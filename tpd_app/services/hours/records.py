@@ -123,7 +123,7 @@ def _stored_rules(session: Session) -> list[ComplianceRule]:
 
 
 #: Every record page reads them; a county sets them once a year or so.
-_rules = ReferenceCache(_stored_rules, tables=("compliance_rule",))
+_rules = ReferenceCache(_stored_rules, tables=("compliance_rule",), copy=list)  # of frozen rules
 
 
 def load_rules(session: Session, county: str | None) -> list[ComplianceRule]:

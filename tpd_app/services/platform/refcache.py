@@ -93,12 +93,15 @@ def watch_engine(engine: sa.Engine) -> None:
 
 
 class ReferenceCache(_Watching, Generic[T]):
-    """`load(session)`'s result, re-read after `seconds` or `forget()`; each caller gets its own copy."""
+    """`load(session)`'s result, re-read after `seconds` or `forget()`; each caller gets its own copy
+    (`copy`, as for `KeyedCache`)."""
 
-    def __init__(self, load: Callable[[Session], T], *, seconds: float = 30.0, tables: Iterable[str] = ()) -> None:
+    def __init__(self, load: Callable[[Session], T], *, seconds: float = 30.0, tables: Iterable[str] = (),
+                 copy: Callable[[T], T] = copy.deepcopy) -> None:
         super().__init__(tables)
         self._load = load
         self._seconds = seconds
+        self._copy = copy
         self._kept: tuple[Any, float, T] | None = None
 
     def get(self, session: Session) -> T:
@@ -111,7 +114,7 @@ class ReferenceCache(_Watching, Generic[T]):
             kept = (database, now, self._load(session))
             if generation == self._generation:
                 self._kept = kept
-        return copy.deepcopy(kept[2])
+        return self._copy(kept[2])
 
     def _drop(self) -> None:
         self._kept = None

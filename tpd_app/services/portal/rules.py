@@ -61,7 +61,7 @@ def _read_headlines(session: Session) -> list[tuple[str, int, date, bool, str]]:
 
 
 #: Every home page asks whether a rule changed; a version is published a few times a year.
-_headlines = ReferenceCache(_read_headlines, tables=("rule_version",))
+_headlines = ReferenceCache(_read_headlines, tables=("rule_version",), copy=list)  # of tuples
 
 
 def save_draft(session: Session, actor: Actor, data: dict[str, Any], *, ip: str = "") -> int:
