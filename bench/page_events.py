@@ -55,6 +55,8 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions of each page")
     parser.add_argument("--sort", default="tottime", help="cProfile order: tottime or cumulative")
     parser.add_argument("--sql", action="store_true", help="print the statements of each page's last run")
+    parser.add_argument("--plans", action="store_true",
+                        help="with SQLite: print the query plan of each statement of each page's last run")
     args = parser.parse_args()
 
     os.environ["TPD_DATABASE_URL"] = args.db_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'page-bench.db'}"
@@ -99,11 +101,27 @@ def main() -> int:
     statements = 0
 
     last_run: list[str] = []
+    last_sent: list[tuple[str, object]] = []
 
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+    def count(_conn: object, _cursor: object, statement: str, parameters: object, *_args: object) -> None:
         nonlocal statements
         statements += 1
         last_run.append(" ".join(statement.split())[:160])
+        last_sent.append((statement, parameters))
+
+    def print_plans() -> None:
+        """SQLite's plan of each statement of the last run: a SCAN of a big table or a search by the wrong
+        index shows here (as a run on a small database does not)."""
+        raw = get_engine().raw_connection()
+        try:
+            for statement, parameters in list(last_sent):
+                if not statement.lstrip().upper().startswith("SELECT"):
+                    continue
+                print("  " + " ".join(statement.split())[:160])
+                for *_, detail in raw.cursor().execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall():
+                    print(f"      {detail}")
+        finally:
+            raw.close()
 
     sa.event.listen(get_engine(), "before_cursor_execute", count)
 
@@ -141,6 +159,7 @@ def main() -> int:
                 if profiler:
                     profiler.enable()
             last_run.clear()
+            last_sent.clear()
             OneEvent.txid = f"run-{run}"
             started = time.perf_counter()
             result = handler(state)
@@ -161,6 +180,9 @@ def main() -> int:
                 sizes.append(len(text))
         if args.sql:
             print(f"== {page}", *last_run, sep="\n  ")
+        if args.plans:
+            print(f"== {page} ({person or '-'})")
+            print_plans()
         if profiler:
             profiler.disable()
             print(f"== {page}")

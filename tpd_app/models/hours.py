@@ -24,6 +24,9 @@ class CourseRegistration(SQLModel, table=True):
         sa.UniqueConstraint("course_id", "teacher_id", name="uq_course_registration_course_teacher"),
         # The waiting list in order (promotion, positions) and the per-status counts of a course.
         sa.Index("ix_course_registration_queue", "course_id", "status", "queued_at", "id"),
+        # A teacher's registrations in one status (her home page's courses to come and waiting places): by
+        # the status index alone SQLite read every waiting registration of the network for each teacher.
+        sa.Index("ix_course_registration_teacher_status", "teacher_id", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import reflex as rx
+from sqlmodel import Session
 
 from tpd_app import routes
 from tpd_app.domain.errors import DomainError
-from tpd_app.domain.permissions import Function
+from tpd_app.domain.permissions import Actor, Function
 from tpd_app.services.hours import attendance, calendar, registration
 from tpd_app.services.platform.guard import require
 from tpd_app.state.base import AppState
@@ -76,6 +77,11 @@ class RegisterState(ActionMixin, AppState):
         return None
 
 
+def _registrations_and_feed(session: Session, actor: Actor, *, ip: str = "") -> tuple[list[Row], Row]:
+    """線上報名記錄 in one transaction: her registrations and her calendar feed."""
+    return registration.my_registrations(session, actor, ip=ip), calendar.my_feed(session, actor, ip=ip)
+
+
 class MyRegistrationsState(ActionMixin, AppState):
     """線上報名記錄: every registration with its status and waiting position; withdraw; .ics."""
 
@@ -86,8 +92,7 @@ class MyRegistrationsState(ActionMixin, AppState):
     feed: Row = {}
 
     def _refresh(self) -> None:
-        self.rows = self._use(registration.my_registrations)
-        self.feed = self._use(calendar.my_feed)
+        self.rows, self.feed = self._use(_registrations_and_feed)
 
     @rx.event
     def load(self):

@@ -78,15 +78,19 @@ def test_each_waiting_teacher_sees_her_own_place_in_the_queue(db_url: str):
         _register(teacher, course.id)
     places = [_standing(teacher, course.code)["position"] for teacher in teachers]
     assert places == ["", "1", "2", "3"]  # the first holds the seat; the rest in the order they pressed
-    with transaction() as s:
-        for teacher, place in zip(teachers[1:], places[1:], strict=True):
-            mine = s.exec(select(CourseRegistration).where(CourseRegistration.course_id == course.id,
-                                                           CourseRegistration.teacher_id == teacher.id)).one()
-            assert str(registration.waiting_position(s, mine)) == place  # as her registrations page says
+
+    def on_her_registrations_page(teacher) -> str:
+        with transaction() as s:
+            (row,) = registration.my_registrations(s, teacher)
+            return row["position"]
+
+    assert [on_her_registrations_page(teacher) for teacher in teachers] == places
     with transaction() as s:
         second = s.exec(select(CourseRegistration).where(CourseRegistration.teacher_id == teachers[1].id)).one()
+        assert registration.waiting_position(s, second) == 1
         registration.withdraw(s, teachers[1], second.id)
     assert [_standing(teacher, course.code)["position"] for teacher in teachers[2:]] == ["1", "2"]
+    assert [on_her_registrations_page(teacher) for teacher in teachers[1:]] == ["", "1", "2"]
 
 
 def test_refusals_and_courses_without_online_registration(db_url: str):
