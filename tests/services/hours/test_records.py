@@ -105,6 +105,37 @@ def test_the_home_pages_hours_check_agrees_with_the_record_page(db_url: str):
     assert next(c for c in checks if c["key"] == "special_education")["required"] == "6"
 
 
+def test_the_home_pages_hours_check_reads_only_the_current_periods_and_still_agrees(db_url: str):
+    """A long career's ledger: a record on the first day of the earliest current period counts, one the day
+    before and years-old ones do not; the home page (which reads only the current periods) and the record
+    page (the whole ledger) agree."""
+    from datetime import timedelta
+
+    from tpd_app.domain.compliance import period_of
+    from tpd_app.domain.timeutil import taipei_today
+
+    world, teacher, actor = _setup()
+    today = taipei_today()
+    with transaction() as s:
+        rules = records.load_rules(s, world.school_a.county)
+        starts = sorted({period_of(rule, today)[1] for rule in rules})
+        both = published_course(s, world.school_a, days_ahead=-10, topics=("special_ed", "environment"), title="融合")
+        _credit(s, teacher, both, 6 * 60, starts[0] - timedelta(days=1))  # just before: counts nowhere
+        for years in range(2, 12):
+            old = published_course(s, world.school_a, days_ahead=-365 * years, title=f"舊研習{years}")
+            _credit(s, teacher, old, 18 * 60, today - timedelta(days=365 * years))
+        # On the earliest period's first day: it meets the environment rule or lowers the school year's
+        # shortfall, whichever period starts first this year.
+        first = published_course(s, world.school_a, days_ahead=-10, topics=("special_ed", "environment"), title="首日")
+        _credit(s, teacher, first, 4 * 60, starts[0])
+    with transaction() as s:
+        checks = records.my_record(s, actor)["compliance"]
+        (item,) = records.work_queue(s, actor)
+    overall = next(c for c in checks if c["key"] == "overall")
+    assert item.count == sum(1 for c in checks if not c["met"])
+    assert item.figure == overall["missing"]
+
+
 def test_rules_cannot_be_set_by_schools_or_with_bad_hours(db_url: str):
     world, _, _ = _setup()
     with transaction() as s:

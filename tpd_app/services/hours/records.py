@@ -23,6 +23,7 @@ from tpd_app.domain.compliance import (
     ComplianceRule,
     CreditedHours,
     Period,
+    period_of,
     progress,
     rules_for_county,
 )
@@ -96,6 +97,7 @@ _CREDITED = (
     .outerjoin(CourseTopicLink, col(CourseTopicLink.course_id) == TrainingRecord.course_id)
     .outerjoin(CourseTopic, col(CourseTopic.id) == CourseTopicLink.topic_id)
     .where(TrainingRecord.teacher_id == sa.bindparam("teacher_id"), col(TrainingRecord.superseded_at).is_(None)))
+_CREDITED_SINCE = _CREDITED.where(TrainingRecord.credited_on >= sa.bindparam("since"))
 _WHO = (select(Teacher.id, Teacher.name, Teacher.national_id, Unit.name.label("school"),  # type: ignore[attr-defined]
                Unit.county)
         .outerjoin(Unit, col(Unit.id) == Teacher.school_unit_id).where(Teacher.id == sa.bindparam("teacher_id")))
@@ -388,16 +390,21 @@ def work_queue(session: Session, actor: Actor) -> list[QueueItem]:
     the days, minutes and topics of her ledger)."""
     if not may(actor, Function.TEACHER_RECORDS):
         return []
+    today = taipei_today()
+    who = session.execute(_WHO, {"teacher_id": actor.id}).first()
+    rules = load_rules(session, who.county if who else None)
+    # Only the current periods count: the rest of a long career's ledger is not read.
+    since = min((period_of(rule, today)[1] for rule in rules), default=today)
     day_minutes: dict[int, tuple[date, int]] = {}
     codes: dict[int, set[str]] = defaultdict(set)
-    for record_id, credited_on, minutes, code in session.execute(_CREDITED, {"teacher_id": actor.id}):
+    for record_id, credited_on, minutes, code in session.execute(
+            _CREDITED_SINCE, {"teacher_id": actor.id, "since": since}):
         day_minutes[record_id] = (credited_on, minutes)
         if code is not None:
             codes[record_id].add(code)
     credited = [CreditedHours(day=day, minutes=minutes, topics=frozenset(codes[record_id]))
                 for record_id, (day, minutes) in day_minutes.items()]
-    who = session.execute(_WHO, {"teacher_id": actor.id}).first()
-    checks = progress(load_rules(session, who.county if who else None), credited, taipei_today())
+    checks = progress(rules, credited, today)
     overall = next((p for p in checks if p.rule.key == "overall"), None)
     unmet = sum(1 for p in checks if not p.met)
     return [QueueItem(Queue.HOURS_MISSING, unmet, figure=hours_text(overall.missing_minutes) if overall else "")]
