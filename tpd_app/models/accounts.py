@@ -53,6 +53,9 @@ class Teacher(SQLModel, table=True):
     __table_args__ = (
         # Covering the statistics roster: serving, active teachers counted per school without the rows.
         sa.Index("ix_teacher_roster", "employment", "status", "school_unit_id"),
+        # One school's serving teachers (its compliance count and list): without it SQLite took the roster
+        # index by employment alone and went through every serving teacher of the network.
+        sa.Index("ix_teacher_school_employment", "school_unit_id", "employment"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

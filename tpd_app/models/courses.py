@@ -34,6 +34,12 @@ class Course(SQLModel, table=True):
     """A course as its organizer last saved it (the catalogue shows the approved copy)."""
 
     __tablename__ = "course"
+    __table_args__ = (
+        # One unit's courses in one status (a home page's returned courses and courses to review, the
+        # review queue): by the status index alone SQLite went through that status's courses nationwide.
+        sa.Index("ix_course_organizer_status", "organizer_unit_id", "status"),
+        sa.Index("ix_course_reviewer_status", "reviewer_unit_id", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=16, unique=True)
