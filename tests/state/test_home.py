@@ -90,3 +90,22 @@ def test_signed_out_the_home_page_sends_to_the_login_and_counts_nothing(db_url: 
     _network()
     state = build_state(HomeState, path="/home/")
     assert state.load() is not None and state.queue == []
+
+
+def test_each_count_is_what_the_page_it_links_to_lists(db_url: str):
+    """A county's lists to confirm and courses to review are the rows of the confirmation and review pages:
+    a list a back-end county system reported (confirmed with its month on another page) is not counted."""
+    from tpd_app.services.courses import review
+    from tpd_app.services.hours import attendance
+
+    w, _, reviewer, _, _, bureau_b = _network()
+    with transaction() as s:
+        reported = published_course(s, w.school_b, days_ahead=-50)
+        s.add(AttendanceList(course_id=reported.id, organizer_unit_id=w.school_b.id, reviewer_unit_id=w.bureau_b.id,
+                             status="submitted", submitted_at=utcnow(), reported_month="2026-11"))
+    with transaction() as s:
+        for actor in (reviewer, bureau_b):
+            counts = {i.queue.value: i.count for i in work_queue(s, actor)}
+            assert counts["lists_to_confirm"] == len(attendance.confirmation_queue(s, actor))
+            assert counts["courses_to_review"] == review.review_queue(s, actor)[1]
+    assert _counts(bureau_b)["lists_to_confirm"] == (1, 1, "")

@@ -84,15 +84,18 @@ def _active_chiefs(session: Session, unit_id: int, *, excluding: int | None = No
     return session.exec(query).one()
 
 
+_WITH_ACTIVE_CHIEF = select(BusinessAccount.unit_id).where(
+    col(BusinessAccount.unit_id).in_(sa.bindparam("unit_ids", expanding=True)),
+    BusinessAccount.category == AccountCategory.CHIEF.value,
+    BusinessAccount.status == rules.ACTIVE,
+).distinct()
+
+
 def _units_with_active_chief(session: Session, unit_ids: set[int]) -> set[int]:
     """Which of these units have an active chief (one statement for a whole list)."""
     if not unit_ids:
         return set()
-    return set(session.exec(select(BusinessAccount.unit_id).where(
-        col(BusinessAccount.unit_id).in_(sorted(unit_ids)),
-        BusinessAccount.category == AccountCategory.CHIEF.value,
-        BusinessAccount.status == rules.ACTIVE,
-    ).distinct()).all())
+    return set(session.execute(_WITH_ACTIVE_CHIEF, {"unit_ids": sorted(unit_ids)}).scalars().all())
 
 
 def _username_taken(session: Session, username: str) -> bool:
@@ -260,14 +263,25 @@ def _decidable(actor: Actor, scope: str, category: AccountCategory, unit: UnitRe
     return not (scope == OWN_UNIT and category is AccountCategory.CHIEF)
 
 
-def _count_pending(session: Session, actor: Actor, scope: str) -> int:
-    """How many applications `pending_applications` lists, from the columns the decision needs."""
+def _pending_facts(where: sa.ColumnElement[bool] | None) -> Any:
+    """The pending applications' categories and units, as `pending_applications` reads them (`unit_id`
+    bound per call), built once for each kind of scope."""
     query = (select(AccountApplication.category, Unit.id, Unit.type, Unit.county, Unit.reviewer_id)
              .join(Unit, col(Unit.id) == AccountApplication.unit_id)
              .where(AccountApplication.status == ApplicationStatus.PENDING.value).order_by(col(AccountApplication.id)))
-    if (condition := _scope_units(actor, scope)) is not None:
-        query = query.where(condition)
-    found = session.execute(query.limit(LIST_LIMIT)).all()
+    return (query if where is None else query.where(where)).limit(LIST_LIMIT)
+
+
+#: By `_scope_units`' three answers: the own unit, the units it reviews, every unit (nationwide centres).
+_PENDING_FACTS = {"own": _pending_facts(col(Unit.id) == sa.bindparam("unit_id")),
+                  "reviewed": _pending_facts(col(Unit.reviewer_id) == sa.bindparam("unit_id")),
+                  "all": _pending_facts(None)}
+
+
+def _count_pending(session: Session, actor: Actor, scope: str) -> int:
+    """How many applications `pending_applications` lists, from the columns the decision needs."""
+    which = "own" if scope == OWN_UNIT else "all" if actor.unit.type in NATIONWIDE else "reviewed"
+    found = session.execute(_PENDING_FACTS[which], {"unit_id": actor.unit.id}).all()
     chiefs = _units_with_active_chief(session, {row.id for row in found})
     return sum(_decidable(actor, scope, AccountCategory(row.category),
                           UnitRef(id=row.id, type=UnitType(row.type), county=row.county, reviewer_id=row.reviewer_id),

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from tpd_app.domain.courses import MAX_REASON, Action, CourseKind, CourseStatus, next_status
@@ -259,6 +260,20 @@ def revoke(session: Session, actor: Actor, course_id: Any, reason: Any, *, ip: s
                  before={"status": before}, after={"status": course.status, "reason": text}, ip=ip)
 
 
+def _waiting_for(nationwide: bool) -> Any:
+    """The home page's count of the courses waiting for a centre's decision (and of those starting soon), as
+    `_scope` chooses them, built once: `unit_id` and `soon` are bound per call."""
+    unit_id = sa.bindparam("unit_id")
+    stmt = (select(func.count(), func.count().filter(col(Course.first_date) <= sa.bindparam("soon")))
+            .where(Course.status == CourseStatus.SUBMITTED.value, Course.organizer_unit_id != unit_id))
+    return stmt if nationwide else stmt.where(Course.reviewer_unit_id == unit_id)
+
+
+_WAITING_FOR = {True: _waiting_for(True), False: _waiting_for(False)}
+_RETURNED = select(func.count()).where(Course.organizer_unit_id == sa.bindparam("unit_id"),
+                                       Course.status == CourseStatus.RETURNED.value)
+
+
 def work_queue(session: Session, actor: Actor, *, today: date | None = None) -> list[QueueItem]:
     """The home page's course work: for a reviewing centre the courses waiting for its decision (urgent:
     starting within a week); for an organizer its courses returned for changes (urgent: all of them, a
@@ -266,12 +281,10 @@ def work_queue(session: Session, actor: Actor, *, today: date | None = None) -> 
     today = today or taipei_today()
     items: list[QueueItem] = []
     if may(actor, Function.COURSE_REVIEW):
-        waiting = _scope(select(func.count(), func.count().filter(col(Course.first_date) <= today
-                                                                   + timedelta(days=SOON_DAYS))), actor)
-        total, soon = session.exec(waiting.where(Course.status == CourseStatus.SUBMITTED.value)).one()
+        total, soon = session.execute(_WAITING_FOR[actor.unit.type in NATIONWIDE], {
+            "unit_id": actor.unit.id, "soon": today + timedelta(days=SOON_DAYS)}).one()
         items.append(QueueItem(Queue.COURSES_TO_REVIEW, int(total), int(soon)))
     if may(actor, Function.COURSE_MANAGE):
-        returned = session.exec(select(func.count()).where(Course.organizer_unit_id == actor.unit.id,
-                                                           Course.status == CourseStatus.RETURNED.value)).one()
+        returned = session.execute(_RETURNED, {"unit_id": actor.unit.id}).scalar_one()
         items.append(QueueItem(Queue.RETURNED_COURSES, int(returned), int(returned)))
     return items

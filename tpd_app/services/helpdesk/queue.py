@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from tpd_app.domain.errors import Forbidden, NotFound, ValidationFailed
@@ -82,13 +83,15 @@ def queue_list(session: Session, actor: Actor, *, status: str = "", ip: str = ""
              "updated_at": when(t.updated_at)} for t in rows]
 
 
+_NEW_TICKETS = select(func.count()).select_from(HelpdeskTicket).where(
+    HelpdeskTicket.unit_id == sa.bindparam("unit_id"), HelpdeskTicket.status == TicketStatus.NEW.value)
+
+
 def work_queue(session: Session, actor: Actor) -> list[QueueItem]:
     """The home page's enquiries: new tickets waiting in the unit's queue (a unit that receives them)."""
     if not may(actor, Function.UNIT_CONTACT) or not handles_enquiries(actor):
         return []
-    waiting = session.exec(select(func.count()).select_from(HelpdeskTicket).where(
-        HelpdeskTicket.unit_id == actor.unit.id, HelpdeskTicket.status == TicketStatus.NEW.value)).one()
-    return [QueueItem(Queue.ENQUIRIES, waiting)]
+    return [QueueItem(Queue.ENQUIRIES, session.execute(_NEW_TICKETS, {"unit_id": actor.unit.id}).scalar_one())]
 
 
 def _unit_names(session: Session, ids: set[int | None]) -> dict[int, str]:

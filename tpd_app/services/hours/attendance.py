@@ -666,6 +666,27 @@ def _t(key: str, **params: object) -> str:
     return translate(key, "zh-TW", **params)
 
 
+def _to_confirm(nationwide: bool) -> Any:
+    """The home page's count of the lists waiting for a centre's confirmation (and of those submitted
+    late): the lists `confirmation_queue` shows, built once with `unit_id` bound per call."""
+    unit_id = sa.bindparam("unit_id")
+    stmt = (select(func.count(), func.count().filter(col(AttendanceList.late)))
+            .where(AttendanceList.status == L.SUBMITTED.value, col(AttendanceList.reported_month).is_(None),
+                   AttendanceList.organizer_unit_id != unit_id))
+    return stmt if nationwide else stmt.where(AttendanceList.reviewer_unit_id == unit_id)
+
+
+_TO_CONFIRM = {True: _to_confirm(True), False: _to_confirm(False)}
+#: An organizer's ended courses whose list is not in yet (none, or one still being edited): their last days.
+_ENDED_WITHOUT_LIST = (select(Course.last_date)
+                       .join(AttendanceList, col(AttendanceList.course_id) == Course.id, isouter=True)
+                       .where(Course.organizer_unit_id == sa.bindparam("unit_id"),
+                              col(Course.status).in_([s.value for s in PUBLISHED]),
+                              col(Course.last_date) < sa.bindparam("today"),
+                              col(AttendanceList.id).is_(None)
+                              | col(AttendanceList.status).in_([s.value for s in EDITABLE])))
+
+
 def work_queue(session: Session, actor: Actor, *, today: date | None = None) -> list[QueueItem]:
     """The home page's attendance work: for a reviewing centre the lists waiting for its confirmation
     (urgent: submitted late); for an organizer its lists past the one-month deadline and those due within
@@ -673,17 +694,10 @@ def work_queue(session: Session, actor: Actor, *, today: date | None = None) -> 
     today = today or taipei_today()
     items: list[QueueItem] = []
     if may(actor, Function.COURSE_REVIEW):
-        waiting = _scope(select(func.count(), func.count().filter(col(AttendanceList.late))), actor)
-        total, late = session.exec(waiting.where(AttendanceList.status == L.SUBMITTED.value)).one()
+        total, late = session.execute(_TO_CONFIRM[actor.unit.type in NATIONWIDE], {"unit_id": actor.unit.id}).one()
         items.append(QueueItem(Queue.LISTS_TO_CONFIRM, int(total), int(late)))
     if may(actor, Function.COURSE_MANAGE):
-        ended = session.exec(select(Course.last_date)
-                             .join(AttendanceList, col(AttendanceList.course_id) == Course.id, isouter=True)
-                             .where(Course.organizer_unit_id == actor.unit.id,
-                                    col(Course.status).in_([s.value for s in PUBLISHED]),
-                                    col(Course.last_date) < today,
-                                    col(AttendanceList.id).is_(None)
-                                    | col(AttendanceList.status).in_([s.value for s in EDITABLE]))).all()
+        ended = session.execute(_ENDED_WITHOUT_LIST, {"unit_id": actor.unit.id, "today": today}).scalars().all()
         deadlines = [attendance_deadline(day) for day in ended if day is not None]
         overdue = sum(1 for deadline in deadlines if today > deadline)
         soon = sum(1 for deadline in deadlines if today <= deadline <= today + timedelta(days=SOON_DAYS))
