@@ -9,6 +9,7 @@ transaction. Password hashing is slow on purpose: callers run these off the even
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -206,13 +207,32 @@ def check_public_rate(session: Session, ip: str) -> None:
 
 # Activation queues.
 
+#: SQL conditions on `Unit` for the units whose accounts a unit `unit_id` (a value or a bound parameter)
+#: manages, by `_scope_kind` (None: all).
+_SCOPE_WHERE: dict[str, Callable[[Any], sa.ColumnElement[bool] | None]] = {
+    "own": lambda unit_id: col(Unit.id) == unit_id,
+    "reviewed": lambda unit_id: col(Unit.reviewer_id) == unit_id,
+    "all": lambda unit_id: None,
+}
+
+
+def _scope_kind(actor: Actor, scope: str) -> str:
+    """Which units `actor` manages accounts of in `scope`: its own, those it reviews, or all (nationwide)."""
+    if scope == OWN_UNIT:
+        return "own"
+    return "all" if actor.unit.type in NATIONWIDE else "reviewed"
+
+
 def _scope_units(actor: Actor, scope: str) -> sa.ColumnElement[bool] | None:
     """SQL condition on `Unit` for the units whose accounts `actor` manages in `scope` (None: all)."""
-    if scope == OWN_UNIT:
-        return col(Unit.id) == actor.unit.id
-    if actor.unit.type in NATIONWIDE:
-        return None
-    return col(Unit.reviewer_id) == actor.unit.id
+    return _SCOPE_WHERE[_scope_kind(actor, scope)](actor.unit.id)
+
+
+def _pending(*columns: Any, where: sa.ColumnElement[bool] | None) -> Any:
+    """Pending applications with their units (`columns`), oldest first, in the units `where` chooses."""
+    query = (select(*columns).join(Unit, col(Unit.id) == AccountApplication.unit_id)
+             .where(AccountApplication.status == ApplicationStatus.PENDING.value).order_by(col(AccountApplication.id)))
+    return (query if where is None else query.where(where)).limit(LIST_LIMIT)
 
 
 def _require_account_function(actor: Actor, ip: str) -> None:
@@ -234,11 +254,7 @@ def pending_applications(session: Session, actor: Actor, *, scope: str, ip: str 
         Forbidden: the actor lacks the scope's function.
     """
     _require_scope(actor, scope, ip)
-    query = (select(AccountApplication, Unit).join(Unit, col(Unit.id) == AccountApplication.unit_id)
-             .where(AccountApplication.status == ApplicationStatus.PENDING.value).order_by(col(AccountApplication.id)))
-    if (condition := _scope_units(actor, scope)) is not None:
-        query = query.where(condition)
-    found = session.exec(query.limit(LIST_LIMIT)).all()
+    found = session.exec(_pending(AccountApplication, Unit, where=_scope_units(actor, scope))).all()
     chiefs = _units_with_active_chief(session, {unit.id for _, unit in found if unit.id is not None})
     rows = []
     for application, unit in found:
@@ -263,25 +279,16 @@ def _decidable(actor: Actor, scope: str, category: AccountCategory, unit: UnitRe
     return not (scope == OWN_UNIT and category is AccountCategory.CHIEF)
 
 
-def _pending_facts(where: sa.ColumnElement[bool] | None) -> Any:
-    """The pending applications' categories and units, as `pending_applications` reads them (`unit_id`
-    bound per call), built once for each kind of scope."""
-    query = (select(AccountApplication.category, Unit.id, Unit.type, Unit.county, Unit.reviewer_id)
-             .join(Unit, col(Unit.id) == AccountApplication.unit_id)
-             .where(AccountApplication.status == ApplicationStatus.PENDING.value).order_by(col(AccountApplication.id)))
-    return (query if where is None else query.where(where)).limit(LIST_LIMIT)
-
-
-#: By `_scope_units`' three answers: the own unit, the units it reviews, every unit (nationwide centres).
-_PENDING_FACTS = {"own": _pending_facts(col(Unit.id) == sa.bindparam("unit_id")),
-                  "reviewed": _pending_facts(col(Unit.reviewer_id) == sa.bindparam("unit_id")),
-                  "all": _pending_facts(None)}
+#: The pending applications' categories and units, as `pending_applications` reads them, by `_scope_kind`,
+#: built once with `unit_id` bound per call.
+_PENDING_FACTS = {kind: _pending(AccountApplication.category, Unit.id, Unit.type, Unit.county, Unit.reviewer_id,
+                                 where=where(sa.bindparam("unit_id")))
+                  for kind, where in _SCOPE_WHERE.items()}
 
 
 def _count_pending(session: Session, actor: Actor, scope: str) -> int:
     """How many applications `pending_applications` lists, from the columns the decision needs."""
-    which = "own" if scope == OWN_UNIT else "all" if actor.unit.type in NATIONWIDE else "reviewed"
-    found = session.execute(_PENDING_FACTS[which], {"unit_id": actor.unit.id}).all()
+    found = session.execute(_PENDING_FACTS[_scope_kind(actor, scope)], {"unit_id": actor.unit.id}).all()
     chiefs = _units_with_active_chief(session, {row.id for row in found})
     return sum(_decidable(actor, scope, AccountCategory(row.category),
                           UnitRef(id=row.id, type=UnitType(row.type), county=row.county, reviewer_id=row.reviewer_id),

@@ -31,12 +31,15 @@ MAX_BULK = 100
 AUTO_MODES = ("off", "all", "selected")
 
 
+def _scoped(stmt: Any, nationwide: bool, unit_id: Any) -> Any:
+    """The courses centre `unit_id` (a value or a bound parameter) decides on: those it reviews; `moe`/national
+    centre everything except their own (conflict of interest)."""
+    stmt = stmt.where(Course.organizer_unit_id != unit_id)
+    return stmt if nationwide else stmt.where(Course.reviewer_unit_id == unit_id)
+
+
 def _scope(stmt: Any, actor: Actor) -> Any:
-    """The courses a centre decides on: those it reviews; `moe`/national centre everything
-    except their own (conflict of interest)."""
-    if actor.unit.type in NATIONWIDE:
-        return stmt.where(Course.organizer_unit_id != actor.unit.id)
-    return stmt.where(Course.reviewer_unit_id == actor.unit.id, Course.organizer_unit_id != actor.unit.id)
+    return _scoped(stmt, actor.unit.type in NATIONWIDE, actor.unit.id)
 
 
 def review_queue(session: Session, actor: Actor, *, keyword: str = "", county: str = "", page: int = 1,
@@ -260,16 +263,13 @@ def revoke(session: Session, actor: Actor, course_id: Any, reason: Any, *, ip: s
                  before={"status": before}, after={"status": course.status, "reason": text}, ip=ip)
 
 
-def _waiting_for(nationwide: bool) -> Any:
-    """The home page's count of the courses waiting for a centre's decision (and of those starting soon), as
-    `_scope` chooses them, built once: `unit_id` and `soon` are bound per call."""
-    unit_id = sa.bindparam("unit_id")
-    stmt = (select(func.count(), func.count().filter(col(Course.first_date) <= sa.bindparam("soon")))
-            .where(Course.status == CourseStatus.SUBMITTED.value, Course.organizer_unit_id != unit_id))
-    return stmt if nationwide else stmt.where(Course.reviewer_unit_id == unit_id)
-
-
-_WAITING_FOR = {True: _waiting_for(True), False: _waiting_for(False)}
+#: The home page's count of the courses waiting for a centre's decision (and of those starting soon), by
+#: whether the centre is nationwide, built once: `unit_id` and `soon` are bound per call.
+_WAITING_FOR = {nationwide: _scoped(select(func.count(), func.count().filter(col(Course.first_date)
+                                                                             <= sa.bindparam("soon")))
+                                    .where(Course.status == CourseStatus.SUBMITTED.value),
+                                    nationwide, sa.bindparam("unit_id"))
+                for nationwide in (True, False)}
 _RETURNED = select(func.count()).where(Course.organizer_unit_id == sa.bindparam("unit_id"),
                                        Course.status == CourseStatus.RETURNED.value)
 

@@ -501,11 +501,15 @@ def start_correction(session: Session, actor: Actor, course_id: Any, *, ip: str 
                  after={"revision": roster.revision}, ip=ip)
 
 
+def _scoped(stmt: Any, nationwide: bool, unit_id: Any) -> Any:
+    """The lists centre `unit_id` (a value or a bound parameter) confirms: those it reviews; a nationwide
+    centre every list but its own."""
+    stmt = stmt.where(AttendanceList.organizer_unit_id != unit_id)
+    return stmt if nationwide else stmt.where(AttendanceList.reviewer_unit_id == unit_id)
+
+
 def _scope(stmt: Any, actor: Actor) -> Any:
-    if actor.unit.type in NATIONWIDE:
-        return stmt.where(AttendanceList.organizer_unit_id != actor.unit.id)
-    return stmt.where(AttendanceList.reviewer_unit_id == actor.unit.id,
-                      AttendanceList.organizer_unit_id != actor.unit.id)
+    return _scoped(stmt, actor.unit.type in NATIONWIDE, actor.unit.id)
 
 
 def confirmation_queue(session: Session, actor: Actor, *, ip: str = "") -> list[dict[str, str]]:
@@ -666,17 +670,13 @@ def _t(key: str, **params: object) -> str:
     return translate(key, "zh-TW", **params)
 
 
-def _to_confirm(nationwide: bool) -> Any:
-    """The home page's count of the lists waiting for a centre's confirmation (and of those submitted
-    late): the lists `confirmation_queue` shows, built once with `unit_id` bound per call."""
-    unit_id = sa.bindparam("unit_id")
-    stmt = (select(func.count(), func.count().filter(col(AttendanceList.late)))
-            .where(AttendanceList.status == L.SUBMITTED.value, col(AttendanceList.reported_month).is_(None),
-                   AttendanceList.organizer_unit_id != unit_id))
-    return stmt if nationwide else stmt.where(AttendanceList.reviewer_unit_id == unit_id)
-
-
-_TO_CONFIRM = {True: _to_confirm(True), False: _to_confirm(False)}
+#: The home page's count of the lists waiting for a centre's confirmation (and of those submitted late):
+#: the lists `confirmation_queue` shows, by whether the centre is nationwide, with `unit_id` bound per call.
+_TO_CONFIRM = {nationwide: _scoped(select(func.count(), func.count().filter(col(AttendanceList.late)))
+                                   .where(AttendanceList.status == L.SUBMITTED.value,
+                                          col(AttendanceList.reported_month).is_(None)),
+                                   nationwide, sa.bindparam("unit_id"))
+               for nationwide in (True, False)}
 #: An organizer's ended courses whose list is not in yet (none, or one still being edited): their last days.
 _ENDED_WITHOUT_LIST = (select(Course.last_date)
                        .join(AttendanceList, col(AttendanceList.course_id) == Course.id, isouter=True)
