@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import ROOT, Server, _stop, sign_in
+from tests.browser.test_session_edges import _upload
 from tests.structure.test_postgresql import postgres_url  # noqa: F401 (the module-scoped server fixture)
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -127,6 +128,13 @@ def test_two_app_processes_behind_nginx_share_redis_and_postgresql(
         expect(teacher_tab.get_by_test_id("record-row").first).to_be_visible()
         school_tab.goto("/teachers")
         expect(school_tab.get_by_test_id("hydrated")).to_be_attached()
+        # An upload right after the page loaded, over HTTP to either process, while the tab's worker still
+        # holds its states in memory (the opportunistic lock): the session check sees the tab's cookie.
+        school_tab.goto("/teachers/new")
+        expect(school_tab.get_by_test_id("hydrated")).to_be_attached()
+        token = school_tab.evaluate("window.sessionStorage.getItem('token')")
+        for _ in apps:
+            assert _upload(school_tab.context.request, server, token).status == 200
         served = [_served_events(app) for app in apps]
         assert all(served), f"websockets per process: {served}"  # both processes carried people
 

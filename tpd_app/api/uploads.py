@@ -31,8 +31,11 @@ async def _tab_session(token: str) -> str:
     if not token:
         return ""
     app = prerequisites.get_app().app
-    root = await app.state_manager.get_state(rx.BaseStateToken(ident=token, cls=rx.State))
-    return auth.session_token_in(root.router.headers.cookie) or ""
+    # Under the tab's lock, not a bare read: with Redis the worker holding the tab keeps its states in memory
+    # for a few seconds (the opportunistic lock), and Redis holds only what it last wrote back. Asking for the
+    # lock makes that worker write them back first (or, on that worker, hands over its copy).
+    async with app.state_manager.modify_state(rx.BaseStateToken(ident=token, cls=rx.State)) as root:
+        return auth.session_token_in(root.router.headers.cookie) or ""
 
 
 def _refusal(scope: Scope, reason: dict[str, str]) -> None:
