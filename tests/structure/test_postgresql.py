@@ -236,3 +236,58 @@ def test_backup_and_restore_on_postgresql(postgres_url: str, monkeypatch: pytest
     with get_engine().connect() as connection:
         assert connection.execute(sa.text(count)).scalar_one() == before
     reset_settings()
+
+
+def _restart_postgresql(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        data = conn.execute(sa.text("SHOW data_directory")).scalar_one()
+    engine.dispose()
+    # pg_ctl restart keeps the server's command line (port, socket folder) from postmaster.opts; the log
+    # goes where the fixture put it (not into a pipe of this process, which would then never close).
+    subprocess.run(_as_postgres([str(_pg_bin() / "pg_ctl"), "-D", data, "-l", str(Path(data).parent / "log"),
+                                 "-w", "-m", "fast", "restart"]),
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+
+
+def test_after_a_database_restart_an_idle_pool_reconnects_and_a_busy_one_fails_once(
+        postgres_url: str, monkeypatch: pytest.MonkeyPatch):
+    from tpd_app.services.platform import db
+
+    on_postgresql(postgres_url, monkeypatch)
+
+    def units() -> int:
+        with db.transaction() as session:
+            return session.execute(sa.text("SELECT count(*) FROM unit")).scalar_one()
+
+    before = units()
+    # A quiet spell: the pooled connection has been idle longer than PING_AFTER_IDLE, so it is pinged,
+    # found dead and replaced before anyone's statement runs on it.
+    _restart_postgresql(postgres_url)
+    monkeypatch.setattr(db, "PING_AFTER_IDLE", 0.0)
+    assert units() == before
+    # Under load nothing is pinged: the first statement on the dead connection fails (the page shows the
+    # database was briefly unavailable), and the pool is renewed for the next one.
+    monkeypatch.setattr(db, "PING_AFTER_IDLE", 3600.0)
+    _restart_postgresql(postgres_url)
+    with pytest.raises(sa.exc.OperationalError):
+        units()
+    assert units() == before
+    reset_settings()
+
+
+def test_read_only_engine_answers_without_a_transaction_and_refuses_writes(
+        postgres_url: str, monkeypatch: pytest.MonkeyPatch):
+    from tpd_app.services.platform import db
+
+    on_postgresql(postgres_url, monkeypatch)
+    with db.read_only_engine().connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM unit")).scalar_one() >= 0
+        assert conn.connection.driver_connection.autocommit  # no BEGIN / ROLLBACK round trips
+        for statement in ("UPDATE unit SET name = name", "SELECT id FROM unit FOR UPDATE",
+                          "delete from unit where id = -1"):
+            with pytest.raises(db.ReadOnlyViolation):
+                conn.execute(sa.text(statement))
+    with db.get_engine().connect() as conn:  # the same pool, with its transactions, for everyone else
+        assert not conn.connection.driver_connection.autocommit
+    reset_settings()

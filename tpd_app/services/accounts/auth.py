@@ -23,7 +23,7 @@ from tpd_app.domain.units import AccountCategory, UnitType
 from tpd_app.models import BusinessAccount, LoginSession, LoginTicket, Teacher, Unit
 from tpd_app.services.accounts import sso, throttle
 from tpd_app.services.platform import audit
-from tpd_app.services.platform.db import get_engine, transaction
+from tpd_app.services.platform.db import read_only_engine, transaction
 from tpd_app.services.platform.guard import require, unit_ref
 from tpd_app.services.platform.passwords import (
     MAX_PASSWORD_LENGTH,
@@ -278,7 +278,7 @@ def resolve_session(token: str | None) -> SignedIn | None:
         return None
     settings = get_settings()
     now = utcnow()
-    with get_engine().connect() as connection:
+    with read_only_engine().connect() as connection:
         row = connection.execute(_RESOLVE, {"token_hash": digest(token[:100])}).first()
     if row is None:
         return None

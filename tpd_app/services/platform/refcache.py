@@ -82,6 +82,11 @@ def _on_commit(conn: sa.Connection) -> None:
 
 
 def _on_rollback(conn: sa.Connection) -> None:
+    if conn.invalidated:
+        # The database went away mid-transaction (a restart, a dropped connection): what the connection
+        # noted went with it, and asking for its info here would replace the real error with SQLAlchemy's
+        # PendingRollbackError (the page would then not say the database was briefly unavailable).
+        return
     conn.info.pop(_WRITTEN, None)
 
 
