@@ -29,7 +29,7 @@ from tpd_app.domain.timeutil import roc_dates_in
 from tpd_app.i18n import DEFAULT_LANG, translate, valid_lang
 from tpd_app.services.accounts import auth
 from tpd_app.services.accounts.auth import SignedIn
-from tpd_app.services.platform.db import transaction
+from tpd_app.services.platform.db import reading, transaction
 from tpd_app.services.platform.guard import require
 from tpd_app.services.platform.passwords import digest
 from tpd_app.services.portal import guides
@@ -289,7 +289,7 @@ class AppState(rx.State):
                 self.forbidden_key = refusal.key
                 return None, None
         self.page_status = "ok"
-        self.page_guide = self._read(guides.page_link, self.router.url.path)
+        self.page_guide = self._look_up(guides.page_link, self.router.url.path)
         return signed_in, None
 
     def _actor_or_raise(self, *, changing_password: bool = False) -> SignedIn:
@@ -307,9 +307,15 @@ class AppState(rx.State):
         return signed_in
 
     def _read(self, query: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """`query(session, *args)` in one transaction: public reference data (topics, the
-        catalogue, the unit search) that needs no actor."""
+        """`query(session, *args)` in one transaction, for use cases that need no actor (a public
+        application, the unit search)."""
         with transaction() as session:
+            return query(session, *args, **kwargs)
+
+    def _look_up(self, query: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """`query(session, *args)` for public reference data that is only read (topics, the catalogue, a
+        page's guide): no transaction around it (`db.reading`; a statement that writes raises)."""
+        with reading() as session:
             return query(session, *args, **kwargs)
 
     def _error_text(self, error: DomainError) -> str:

@@ -60,9 +60,9 @@ class CatalogueState(AppState):
             "topic": query.topic, "from": query.date_from.isoformat() if query.date_from else "",
             "to": query.date_to.isoformat() if query.date_to else "", "open": "1" if query.open_now else "",
         }
-        if (topics := self._read(topic_options)) != self.topics:  # unchanged lists are not sent again
+        if (topics := self._look_up(topic_options)) != self.topics:  # unchanged lists are not sent again
             self.topics = topics
-        results, self.total = self._read(catalogue.listing, query)
+        results, self.total = self._look_up(catalogue.listing, query)
         if results != self.results:
             self.results = results
         self.page = query.page
@@ -117,7 +117,7 @@ class CourseDetailState(ActionMixin, AppState):
         self.page_status = "ok"
         self._code = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         try:
-            data, self.detail_files, self.standing = self._read(_course_page, self._code,
+            data, self.detail_files, self.standing = self._look_up(_course_page, self._code,
                                                                 signed_in.actor if signed_in else None)
         except NotFound:
             self.found, self.detail, self.standing = False, {}, {}
@@ -132,7 +132,7 @@ class CourseDetailState(ActionMixin, AppState):
             self.detail["venue_map"] = f"{MAP_SEARCH}{quote(venue)}"
 
     def _stand(self, signed_in: SignedIn | None) -> None:
-        self.standing = self._read(registration.course_standing, signed_in.actor if signed_in else None,
+        self.standing = self._look_up(registration.course_standing, signed_in.actor if signed_in else None,
                                    self._code)
 
     @rx.event

@@ -242,7 +242,7 @@ class OwnCoursesState(PagedListMixin, ReasonDialogMixin, AppState):
         def day(name: str) -> date | None:
             return parse_day(self.filters.get(name, ""))
 
-        self.rows, self.total, self.counts = self._use(
+        self.rows, self.total, self.counts = self._view(
             lifecycle.list_own_courses, status=self.filters.get("status", ""),
             keyword=self.filters.get("keyword", ""), kind=self.filters.get("kind", ""),
             date_from=day("from"), date_to=day("to"), page=self.page)

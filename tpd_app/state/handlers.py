@@ -18,7 +18,7 @@ from tpd_app import routes
 from tpd_app.domain.errors import DomainError, Forbidden, NotAuthenticated, PasswordChangeRequired, ValidationFailed
 from tpd_app.domain.permissions import Function
 from tpd_app.services.platform import uploads
-from tpd_app.services.platform.db import transaction
+from tpd_app.services.platform.db import reading, transaction
 from tpd_app.services.platform.guard import require
 from tpd_app.services.platform.ids import parse_id
 
@@ -131,6 +131,14 @@ class ActionMixin(FormStateMixin, mixin=True):
         """`use_case(session, actor, *args, ip=…)` in one transaction. Raises what the use case raises."""
         signed_in = self._actor_or_raise()  # type: ignore[attr-defined]
         with transaction() as session:
+            return use_case(session, signed_in.actor, *args, ip=self._client_ip(), **kwargs)  # type: ignore[attr-defined]
+
+    def _view(self, use_case: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """`use_case(session, actor, *args, ip=…)` for a page that only reads: no transaction around it
+        (`db.reading`: on PostgreSQL no BEGIN and ROLLBACK round trips; a statement that writes raises
+        ReadOnlyViolation). Raises what the use case raises."""
+        signed_in = self._actor_or_raise()  # type: ignore[attr-defined]
+        with reading() as session:
             return use_case(session, signed_in.actor, *args, ip=self._client_ip(), **kwargs)  # type: ignore[attr-defined]
 
     def _attempt(self, use_case: Callable[..., Any], *args: Any, notice: str = "", into: str = "",

@@ -49,7 +49,7 @@ class HomeState(ActionMixin, AppState):
     rule_notices: list[Row] = []
 
     def _refresh(self) -> None:
-        queue, notices = self._use(home)
+        queue, notices = self._view(home)
         self.queue = [_row(item) for item in queue]
         self.rule_notices = notices
 

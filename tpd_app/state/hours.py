@@ -40,7 +40,7 @@ class MyRecordState(ActionMixin, AppState):
     filters: Row = {}
 
     def _refresh(self) -> None:
-        data = self._use(records.my_record, records.RecordFilter.from_params(self.filters))
+        data = self._view(records.my_record, records.RecordFilter.from_params(self.filters))
         self.rows, self.teacher = data["rows"], data["teacher"]
         self.calendar_years, self.school_years = data["calendar_years"], data["school_years"]
         self.compliance = data["compliance"]
@@ -204,7 +204,7 @@ class ConfirmListsState(BackgroundWorkMixin, AppState):
     return_error: str = ""
 
     def _refresh(self) -> None:
-        self.rows = self._use(attendance.confirmation_queue)
+        self.rows = self._view(attendance.confirmation_queue)
 
     @rx.event
     def load(self):
@@ -287,7 +287,7 @@ class SchoolRecordsState(ActionMixin, AppState):
         return compliance.ComplianceQuery.from_params({**self.filters, "page": str(self.page)})
 
     def _refresh(self) -> None:
-        data = self._use(compliance.school_compliance, self._query())
+        data = self._view(compliance.school_compliance, self._query())
         self.rows, self.counts, self.rules = data["rows"], data["counts"], data["rules"]
         self.school_year, self.page, self.pages = data["school_year"], data["page"], data["pages"]
         self.permissions, self.reminded = data["permissions"], data["reminded"]

@@ -46,7 +46,7 @@ class RegisterState(ActionMixin, AppState):
     keyword: str = ""
 
     def _refresh(self) -> None:
-        self.rows = self._use(registration.open_courses, keyword=self.keyword)
+        self.rows = self._view(registration.open_courses, keyword=self.keyword)
 
     @rx.event
     def load(self):
@@ -92,7 +92,7 @@ class MyRegistrationsState(ActionMixin, AppState):
     feed: Row = {}
 
     def _refresh(self) -> None:
-        self.rows, self.feed = self._use(_registrations_and_feed)
+        self.rows, self.feed = self._view(_registrations_and_feed)
 
     @rx.event
     def load(self):
@@ -126,8 +126,8 @@ class ParticipantsState(ActionMixin, AppState):
     due: list[Row] = []
 
     def _refresh(self) -> None:
-        self.upcoming = self._use(registration.organizer_courses)
-        self.due = self._use(attendance.due_lists)
+        self.upcoming = self._view(registration.organizer_courses)
+        self.due = self._view(attendance.due_lists)
 
     @rx.event
     def load(self):
@@ -150,7 +150,7 @@ class RegistrantsState(ActionMixin, AppState):
         return parse_id(self.router.url.query_parameters.get("id", ""))
 
     def _refresh(self) -> None:
-        data = self._use(registration.registrants, self._course_id() or 0)
+        data = self._view(registration.registrants, self._course_id() or 0)
         self.course, self.rows = data["course"], data["rows"]
         pending = {r["id"] for r in self.rows if r["status"] == "pending"}
         self.selected = [i for i in self.selected if i in pending]

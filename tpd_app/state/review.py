@@ -36,7 +36,7 @@ class ReviewState(BackgroundWorkMixin, PagedListMixin, AppState):
     late_error: str = ""
 
     def _refresh(self) -> None:
-        self.rows, self.total = self._use(review.review_queue, keyword=self.keyword, county=self.county,
+        self.rows, self.total = self._view(review.review_queue, keyword=self.keyword, county=self.county,
                                           page=self.page)
         visible = {row["id"] for row in self.rows}
         self.selected = [i for i in self.selected if i in visible]

@@ -36,8 +36,8 @@ class TeacherRosterState(ActionMixin, AppState):
     history_for: str = ""
 
     def _refresh(self) -> None:
-        self.rows = self._use(teachers.list_roster, text=self.text, employment=self.employment)
-        self.applications = self._use(teachers.pending_teacher_applications)
+        self.rows = self._view(teachers.list_roster, text=self.text, employment=self.employment)
+        self.applications = self._view(teachers.pending_teacher_applications)
 
     @rx.event
     def load(self):

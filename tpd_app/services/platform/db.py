@@ -133,6 +133,14 @@ def transaction() -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def reading() -> Iterator[Session]:
+    """One session for a use case that only reads (a page load): `read_only_engine`, so no transaction
+    round trips and no ROLLBACK on PostgreSQL; a statement that writes raises ReadOnlyViolation."""
+    with Session(read_only_engine(), expire_on_commit=False) as session:
+        yield session
+
+
 def bulk_insert(session: Session, table: sa.Table, columns: list[str], rows: Iterable[tuple]) -> int:
     """Stream tuples into `table` in the session's transaction: COPY on PostgreSQL, DB-API executemany
     elsewhere (bulk loads and rollup rebuilds; values go in as they are, without ORM type processing)."""

@@ -112,7 +112,8 @@ class ReferenceCache(_Watching, Generic[T]):
     def get(self, session: Session) -> T:
         if self._bypassed(session):
             return self._load(session)
-        now, database = time.monotonic(), session.get_bind()  # one engine per database URL (db.get_engine)
+        # One pool per database URL (db.get_engine; db.read_only_engine shares it).
+        now, database = time.monotonic(), session.get_bind().pool
         kept = self._kept
         if kept is None or kept[0] is not database or now - kept[1] >= self._seconds:
             generation = self._generation
@@ -146,7 +147,7 @@ class KeyedCache(_Watching, Generic[K, T]):
     def get(self, session: Session, key: K) -> T:
         if self._bypassed(session):
             return self._load(session, key)
-        now, database = time.monotonic(), session.get_bind()
+        now, database = time.monotonic(), session.get_bind().pool
         with self._lock:
             if database is not self._database:
                 self._database, self._kept = database, OrderedDict()
