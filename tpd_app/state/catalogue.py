@@ -118,7 +118,7 @@ class CourseDetailState(ActionMixin, AppState):
         self._code = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         try:
             data, self.detail_files, self.standing = self._look_up(_course_page, self._code,
-                                                                signed_in.actor if signed_in else None)
+                                                                   signed_in.actor if signed_in else None)
         except NotFound:
             self.found, self.detail, self.standing = False, {}, {}
             return
@@ -133,7 +133,7 @@ class CourseDetailState(ActionMixin, AppState):
 
     def _stand(self, signed_in: SignedIn | None) -> None:
         self.standing = self._look_up(registration.course_standing, signed_in.actor if signed_in else None,
-                                   self._code)
+                                      self._code)
 
     @rx.event
     async def register(self):

@@ -129,16 +129,17 @@ class ActionMixin(FormStateMixin, mixin=True):
 
     def _use(self, use_case: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """`use_case(session, actor, *args, ip=…)` in one transaction. Raises what the use case raises."""
-        signed_in = self._actor_or_raise()  # type: ignore[attr-defined]
-        with transaction() as session:
-            return use_case(session, signed_in.actor, *args, ip=self._client_ip(), **kwargs)  # type: ignore[attr-defined]
+        return self._as_actor(transaction, use_case, *args, **kwargs)
 
     def _view(self, use_case: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """`use_case(session, actor, *args, ip=…)` for a page that only reads: no transaction around it
         (`db.reading`: on PostgreSQL no BEGIN and ROLLBACK round trips; a statement that writes raises
         ReadOnlyViolation). Raises what the use case raises."""
+        return self._as_actor(reading, use_case, *args, **kwargs)
+
+    def _as_actor(self, opening: Callable[[], Any], use_case: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         signed_in = self._actor_or_raise()  # type: ignore[attr-defined]
-        with reading() as session:
+        with opening() as session:
             return use_case(session, signed_in.actor, *args, ip=self._client_ip(), **kwargs)  # type: ignore[attr-defined]
 
     def _attempt(self, use_case: Callable[..., Any], *args: Any, notice: str = "", into: str = "",
