@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from tpd_app.api.upstream import SOCKET_ENV, answers
@@ -82,6 +83,29 @@ def workers_for(cores: int) -> int:
     return max(1, min(cores, 8))
 
 
+#: Reflex's state settings when the states live in Redis (an operator's own values win).
+#: - REFLEX_OPLOCK_ENABLED: a tab's events all come over its one websocket to one worker, which then keeps
+#:   the tab's states in memory under Redis's lock (Reflex's opportunistic lock) instead of loading and
+#:   saving them in Redis on every event; another worker asking for the lock makes it write them back at
+#:   once, and so does a worker's shutdown. 500 clients on two workers: p95 3.8 s -> 85 ms.
+#: - REFLEX_OPLOCK_HOLD_TIME: how long after its last event a worker keeps a tab's states (Reflex's
+#:   default is half the lock's 10 s). Once answers slowed to a few seconds, the next click of a tab
+#:   (2-4 s later) came after its lease had ended, so every event loaded and saved its states in Redis
+#:   again just when the workers were busiest. 25 s outlasts that: 1,000 clients 274 -> 315 events/s,
+#:   2,000 clients 181 -> 225 events/s (README "Capacity").
+#: - REFLEX_REDIS_LOCK_EXPIRATION (ms): must exceed the hold time. It is also how long the tabs of a
+#:   worker that died without its shutdown wait before another worker may take their states.
+REDIS_DEFAULTS = {"REFLEX_OPLOCK_ENABLED": "true", "REFLEX_OPLOCK_HOLD_TIME": "25s",
+                  "REFLEX_REDIS_LOCK_EXPIRATION": "30000"}
+
+
+def apply_redis_defaults(environ: MutableMapping[str, str]) -> None:
+    """With REFLEX_REDIS_URL set, `REDIS_DEFAULTS` for every setting the operator left unset."""
+    if environ.get("REFLEX_REDIS_URL"):
+        for name, value in REDIS_DEFAULTS.items():
+            environ.setdefault(name, value)
+
+
 def serve(*, host: str, port: int) -> None:
     """Serve the built frontend and the backend on one port with Reflex's production server (blocks).
 
@@ -97,13 +121,7 @@ def serve(*, host: str, port: int) -> None:
         # Reflex would start 2 x cores + 1 workers; on this machine that many processes fought over two
         # cores and Redis (a third of one worker's throughput). One worker per core.
         os.environ["GRANIAN_WORKERS"] = str(workers_for(os.cpu_count() or 1))
-    if os.environ.get("REFLEX_REDIS_URL"):
-        # A tab's events all come over its one websocket to one worker, which then keeps the tab's states
-        # in memory for a few seconds under Redis's lock (Reflex's opportunistic lock) instead of loading
-        # and saving them in Redis on every event; another worker asking for the lock makes it write them
-        # back at once, and so does a worker's shutdown. Measured: 500 clients on two workers p95 3.8 s ->
-        # 85 ms (README "Capacity"). REFLEX_OPLOCK_ENABLED=false turns it off.
-        os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
+    apply_redis_defaults(os.environ)
     os.chdir(ROOT)
     if os.environ.get("TPD_API_PROCESS", "1") != "0":
         os.environ[SOCKET_ENV] = str(start_api_process(port))
