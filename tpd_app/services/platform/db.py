@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import time
@@ -82,21 +83,16 @@ class ReadOnlyViolation(RuntimeError):
     """A statement that writes or locks was sent through `read_only_engine` (which has no transaction)."""
 
 
-#: Whether each statement text seen by the read-only engine writes. Statements are built once and
-#: SQLAlchemy caches their text, so the same few hundred strings come back (a str keeps its hash): the
-#: pattern, which scans the whole text, runs once per statement instead of once per execution.
-_WRITES_VERDICT: dict[str, bool] = {}
-_WRITES_VERDICT_MAX = 4096
+@functools.lru_cache(maxsize=4096)
+def _writes(statement: str) -> bool:
+    """Whether a statement text writes or locks rows. Statements are built once and SQLAlchemy caches their
+    text, so the same few hundred strings come back: the pattern, which scans the whole text, runs once
+    per statement instead of once per execution."""
+    return _WRITES.match(statement) is not None
 
 
 def _refuse_writes(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-    writes = _WRITES_VERDICT.get(statement)
-    if writes is None:
-        writes = _WRITES.match(statement) is not None
-        if len(_WRITES_VERDICT) >= _WRITES_VERDICT_MAX:
-            _WRITES_VERDICT.clear()
-        _WRITES_VERDICT[statement] = writes
-    if writes:
+    if _writes(statement):
         raise ReadOnlyViolation(f"read-only use case sent a writing statement: {statement[:80]!r}")
 
 
