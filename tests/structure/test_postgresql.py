@@ -128,11 +128,12 @@ def test_catalogue_search_uses_the_trigram_path_on_postgresql(postgres_url: str,
 
 def test_national_generator_and_rollup_rebuild_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
     """COPY loads, the streamed rebuild and the distribution table agree with the ledger on PostgreSQL."""
-    from tests.factories import actor_for_account, make_account
+    from tests.factories import actor_for_account, make_account, make_teacher, make_unit
     from tpd_app.devdata.demo import load_demo
     from tpd_app.devdata.volume_stats import generate_national
     from tpd_app.domain.permissions import Function
     from tpd_app.domain.stats import PeriodType, StatsFilters
+    from tpd_app.domain.units import UnitType
     from tpd_app.models import TrainingRecord, Unit
     from tpd_app.services.platform.db import transaction
     from tpd_app.services.stats import dashboards
@@ -141,6 +142,9 @@ def test_national_generator_and_rollup_rebuild_on_postgresql(postgres_url: str, 
     with transaction() as session:
         load_demo(session)
         generate_national(session, scale=0.002, years=2)
+    with transaction() as session:  # the COPY loads gave their ids: the sequences went past them
+        school = make_unit(session, UnitType.SCHOOL, county="TPE")
+        assert school.id and make_teacher(session, school).id
     with transaction() as session:
         year = session.execute(sa.select(sa.func.max(TrainingRecord.school_year))).scalar_one() - 1
         ledger = session.execute(sa.text(
@@ -290,4 +294,65 @@ def test_read_only_engine_answers_without_a_transaction_and_refuses_writes(
                 conn.execute(sa.text(statement))
     with db.get_engine().connect() as conn:  # the same pool, with its transactions, for everyone else
         assert not conn.connection.driver_connection.autocommit
+    reset_settings()
+
+
+def test_two_workers_batches_of_registrations_race_for_two_courses_on_postgresql(
+        postgres_url: str, monkeypatch: pytest.MonkeyPatch):
+    """Two processes' registration desks serve their batches at the same moment, for two popular courses
+    in opposite arrival orders: the seat locks are taken in one order (no deadlock, so no batch falls back
+    to one by one), neither course is overfilled, the waiting lists count 1…n without a gap, and each
+    batch writes each course's registrations in one INSERT."""
+    import threading
+
+    from tests.factories import make_world
+    from tests.services.hours_data import published_course, seats_held
+    from tpd_app.models import CourseRegistration
+    from tpd_app.services.hours import registration
+    from tpd_app.services.platform.db import get_engine, transaction
+
+    on_postgresql(postgres_url, monkeypatch)
+    with transaction() as s:
+        world = make_world(s)
+        courses = [published_course(s, world.school_a, capacity=seats).id for seats in (7, 12)]
+        teachers = [world.teacher_actor(s) for _ in range(60)]
+    real, sizes, inserts = registration.register_batch, [], []
+    monkeypatch.setattr(registration, "register_batch",
+                        lambda session, requests, **kw: sizes.append(len(requests)) or real(session, requests, **kw))
+
+    def keep(_conn, _cursor, statement, *_args) -> None:
+        if statement.startswith("INSERT INTO course_registration"):
+            inserts.append(statement)
+
+    barrier = threading.Barrier(2)
+    answers: list[list] = [[], []]
+
+    def desk(worker: int) -> None:
+        mine = teachers[worker * 30:(worker + 1) * 30]
+        order = courses if worker == 0 else courses[::-1]
+        barrier.wait()
+        for start in range(0, 30, 10):
+            requests = [(t, course, "") for course in order for t in mine[start:start + 10]]
+            answers[worker] += registration.register_each(requests)
+
+    sa.event.listen(get_engine(), "before_cursor_execute", keep)
+    try:
+        workers = [threading.Thread(target=desk, args=(n,)) for n in (0, 1)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    finally:
+        sa.event.remove(get_engine(), "before_cursor_execute", keep)
+    assert sizes == [20] * 6  # every batch went through whole
+    assert len(inserts) == 6 * 2  # one per course and batch
+    assert all(isinstance(a, dict) for side in answers for a in side)
+    assert seats_held(courses[0]) == (7, 7) and seats_held(courses[1]) == (12, 12)
+    given = {a["id"]: a["position"] for side in answers for a in side if a["status"] == "waiting"}
+    with transaction() as s:  # the queue order promotion follows: the earlier queued, then the lower id
+        for course, seats in zip(courses, (7, 12), strict=True):
+            queue = s.exec(sa.select(CourseRegistration.id).where(
+                CourseRegistration.course_id == course, CourseRegistration.status == "waiting")
+                .order_by(CourseRegistration.queued_at, CourseRegistration.id)).scalars().all()
+            assert [given[row_id] for row_id in queue] == list(range(1, 61 - seats))
     reset_settings()

@@ -19,6 +19,7 @@ from tpd_app.domain.search_text import index_tokens
 from tpd_app.domain.timeutil import roc_year, taipei_today, utcnow
 from tpd_app.domain.units import COUNTIES, UnitType
 from tpd_app.models import CatalogueEntry, Course, CourseSession, CourseTopic, CourseTopicLink, Unit
+from tpd_app.services.platform.db import ids_given
 
 _LEVEL_WORD = {"kindergarten": "幼兒園", "elementary": "國小", "junior_high": "國中", "senior_high": "高中"}
 _SUBJECTS = ["國語文", "英語文", "數學", "自然科學", "社會", "藝術", "健康與體育", "綜合活動", "科技", "本土語文",
@@ -142,6 +143,7 @@ def generate_courses(session: Session, *, count: int, years: int = 5, seed: int 
         next_id += len(courses)
         if progress:
             print(f"  {made:>9,} courses  ({time.monotonic() - began:5.1f} s)", flush=True)
+    ids_given(session, Course.__tablename__, CatalogueEntry.__tablename__)
     return made
 
 

@@ -102,6 +102,16 @@ def _take_seat(session: Session, course: Course) -> bool:
     return result.rowcount == 1
 
 
+def _take_seats(session: Session, course: Course, count: int) -> None:
+    """Add `count` seats counted under the tally lock; a tally that would pass the capacity (which the lock
+    rules out) fails the whole transaction instead of overfilling the course."""
+    stmt = sa.update(RegistrationTally).where(col(RegistrationTally.course_id) == course.id)
+    if course.capacity > 0:
+        stmt = stmt.where(col(RegistrationTally.seats_taken) + count <= course.capacity)
+    if session.exec(stmt.values(seats_taken=RegistrationTally.seats_taken + count)).rowcount != 1:  # type: ignore[call-overload]
+        raise RuntimeError(f"the tally of course {course.id} would pass its capacity")
+
+
 def _free_seat(session: Session, course_id: int) -> None:
     session.exec(sa.update(RegistrationTally).where(col(RegistrationTally.course_id) == course_id,  # type: ignore[call-overload]
                                                     col(RegistrationTally.seats_taken) > 0)
@@ -184,42 +194,11 @@ def _count_ahead(course_id: Any, queued_at: Any, registration_id: Any) -> sa.Sel
                sa.and_(col(_Ahead.queued_at) == queued_at, col(_Ahead.id) < registration_id)))
 
 
-_AHEAD = _count_ahead(sa.bindparam("course_id"), sa.bindparam("queued_at"), sa.bindparam("registration_id"))
-
-
-def waiting_position(session: Session, registration: Any) -> int:
-    """1 for the first on the waiting list; 0 when not waiting (`registration`: a row or a table row)."""
-    if registration.status != R.WAITING.value:
-        return 0
-    ahead = session.execute(_AHEAD, {"course_id": registration.course_id, "queued_at": registration.queued_at,
-                                     "registration_id": registration.id}).scalar_one()
-    return int(ahead) + 1
-
-
 def _load_course(session: Session, course_id: Any) -> Course:
     course = session.get(Course, require_id(course_id))
     if course is None:
         raise NotFound()
     return course
-
-
-def check_eligibility(session: Session, actor: Actor, course_id: Any, *, today: date | None = None) -> str | None:
-    """The i18n key of why the teacher may not register for the course, or None.
-
-    Raises:
-        Forbidden: not a teacher. NotFound: no such course.
-    """
-    require(actor, Function.TEACHER_REGISTER)
-    course = _load_course(session, course_id)
-    teacher, school = _teacher(session, actor)
-    existing = session.exec(select(CourseRegistration).where(CourseRegistration.course_id == course.id,
-                                                             CourseRegistration.teacher_id == teacher.id)).first()
-    in_catalogue = session.exec(select(CatalogueEntry.id).where(CatalogueEntry.course_id == course.id)).first()
-    reason = refusal(course_facts(course, in_catalogue=in_catalogue is not None),
-                     TeacherFacts(county=school.county, level=school.school_level, school_code=school.code,
-                                  registered=existing is not None and existing.status in ACTIVE),
-                     today or taipei_today())
-    return f"registration.refused.{reason.value}" if reason else None
 
 
 #: The course part of a course page's registration panel, with its seats taken and its waiting list's
@@ -302,66 +281,139 @@ def course_standing(session: Session, actor: Actor | None, code: str, *, today: 
     return {**standing, **past, "action": Standing.REGISTER.value}
 
 
+#: The teachers of a batch of registrations with their schools' facts, in one statement.
+_SCHOOLS = (select(Teacher.id, Unit.county, Unit.school_level, Unit.code)
+            .join(Unit, col(Unit.id) == Teacher.school_unit_id)
+            .where(col(Teacher.id).in_(sa.bindparam("ids", expanding=True))))
+_WAITING = (select(func.count()).select_from(CourseRegistration)
+            .where(CourseRegistration.course_id == sa.bindparam("course_id"),
+                   CourseRegistration.status == R.WAITING.value))
+
+Answer = dict[str, Any] | DomainError
+
+
 def register(session: Session, actor: Actor, course_id: Any, *, ip: str = "",
              today: date | None = None) -> dict[str, Any]:
     """線上報名: take a seat (pending the organizer's acceptance) or join the waiting list.
 
-    Returns `{"status": …, "position": n}` (position 0 unless waiting).
+    Returns `{"status": …, "position": n, "id": …}` (position 0 unless waiting).
 
     Raises:
         Forbidden: not a teacher.
         NotFound: no such course.
         DomainError: `registration.refused.<reason>`: window, status, eligibility or a second registration.
     """
-    require(actor, Function.TEACHER_REGISTER, ip=ip)
-    course = _load_course(session, course_id)
-    if key := check_eligibility(session, actor, course.id, today=today):
-        raise DomainError(key)
-    teacher, _ = _teacher(session, actor)
-    assert course.id is not None
+    answer = register_batch(session, [(actor, course_id, ip)], today=today)[0]
+    if isinstance(answer, DomainError):
+        raise answer
+    return answer
+
+
+def register_batch(session: Session, requests: list[tuple[Actor, Any, str]], *,
+                   today: date | None = None) -> list[Answer]:
+    """Several teachers' 報名 in arrival order, in the caller's transaction: each one's answer as `register`
+    gives it, or the refusal for her alone (nothing written for a refused one).
+
+    The rush costs a few statements per batch instead of several per teacher: the courses, their catalogue
+    entries and the teachers' schools are read once, each course's seat lock is taken once (in course id
+    order, so two workers' batches never deadlock) and her registration read under it, the waiting list
+    is counted once when the course is full, and the rows, the tally and the audit rows are written
+    together. Positions follow from the count: each teacher queues a microsecond after the one before.
+    """
+    today = today or taipei_today()
+    answers: list[Answer | None] = [None] * len(requests)
+    wanted: dict[int, list[int]] = {}  # course id -> the indexes of its requests, in arrival order
+    for i, (actor, course_id, ip) in enumerate(requests):
+        try:
+            require(actor, Function.TEACHER_REGISTER, ip=ip)
+            wanted.setdefault(require_id(course_id), []).append(i)
+        except DomainError as refused:
+            answers[i] = refused
+    if wanted:
+        courses = {course.id: course for course in session.exec(select(Course).where(col(Course.id).in_(wanted)))}
+        listed = set(session.exec(select(CatalogueEntry.course_id)
+                                  .where(col(CatalogueEntry.course_id).in_(wanted))).all())
+        schools = {row.id: row for row in session.execute(
+            _SCHOOLS, {"ids": sorted({requests[i][0].id for indexes in wanted.values() for i in indexes})})}
+        for course_id in sorted(wanted):
+            course = courses.get(course_id)
+            for i, answer in _register_for(session, course, course_id in listed, schools,
+                                           [(i, requests[i]) for i in wanted[course_id]], today):
+                answers[i] = answer
+    return [answer if answer is not None else NotFound() for answer in answers]
+
+
+def _register_for(session: Session, course: Course | None, in_catalogue: bool, schools: dict[int, Any],
+                  items: list[tuple[int, tuple[Actor, Any, str]]], today: date) -> list[tuple[int, Answer]]:
+    """One course's share of a batch (`register_batch`): (request index, answer) in arrival order."""
+    if course is None or course.id is None:
+        return [(i, NotFound()) for i, _ in items]
+    facts = course_facts(course, in_catalogue=in_catalogue)
     taken = _lock_tally(session, course.id)
-    # Re-read under the lock: a double click or a second tab may have registered meanwhile.
-    existing = session.exec(select(CourseRegistration).where(CourseRegistration.course_id == course.id,
-                                                             CourseRegistration.teacher_id == teacher.id)).first()
-    if existing is not None and existing.status in ACTIVE:
-        raise DomainError("registration.refused.already")
-    if course.capacity == 0 or taken < course.capacity:
-        # A free seat goes to whoever waits first (none, normally: a freed seat is passed on at once).
-        _promote_waiting(session, course)
-        status = R.PENDING if _take_seat(session, course) else R.WAITING
-    else:
-        # Full, read under the lock: the rush's common case costs no seat query and no waiting-list scan.
-        status = R.WAITING
-    row = existing or CourseRegistration(course_id=course.id, teacher_id=teacher.id or 0)
-    row.status, row.queued_at, row.updated_at, row.reason = status.value, utcnow(), utcnow(), ""
-    row.decided_at, row.decided_by_account_id = None, None
-    session.add(row)
+    # Read under the lock: a double click or a second tab may have registered meanwhile.
+    teachers = [actor.id for _, (actor, _, _) in items]
+    existing = {row.teacher_id: row for row in session.exec(
+        select(CourseRegistration).where(CourseRegistration.course_id == course.id,
+                                         col(CourseRegistration.teacher_id).in_(teachers)))}
+    waiting: int | None = None  # counted once, when first needed
+    seats_from, now = taken, utcnow()
+    answers: list[tuple[int, Answer]] = []
+    placed: list[tuple[int, CourseRegistration, int, Actor, str]] = []
+    for i, (actor, _, ip) in items:
+        school, row = schools.get(actor.id), existing.get(actor.id)
+        if school is None:
+            answers.append((i, NotFound()))
+            continue
+        reason = refusal(facts, TeacherFacts(county=school.county, level=school.school_level, school_code=school.code,
+                                             registered=row is not None and row.status in ACTIVE), today)
+        if reason is not None:
+            answers.append((i, DomainError(f"registration.refused.{reason.value}")))
+            continue
+        free = course.capacity == 0 or taken < course.capacity
+        if free and waiting is None:
+            waiting = int(session.execute(_WAITING, {"course_id": course.id}).scalar_one())
+            if waiting:  # a free seat goes to whoever waits first (none, normally: a freed seat is passed on at once)
+                _promote_waiting(session, course)
+                taken = seats_from = _lock_tally(session, course.id)
+                waiting = int(session.execute(_WAITING, {"course_id": course.id}).scalar_one())
+                free = course.capacity == 0 or taken < course.capacity
+        if free:
+            status, position, taken = R.PENDING, 0, taken + 1
+        else:
+            if waiting is None:  # full, read under the lock: the rush's common case
+                waiting = int(session.execute(_WAITING, {"course_id": course.id}).scalar_one())
+            status, waiting = R.WAITING, waiting + 1
+            position = waiting
+        row = row or CourseRegistration(course_id=course.id, teacher_id=actor.id or 0)
+        row.status, row.queued_at, row.updated_at, row.reason = (
+            status.value, now + timedelta(microseconds=len(placed)), now, "")
+        row.decided_at, row.decided_by_account_id = None, None
+        session.add(row)
+        existing[actor.id] = row  # her second 報名 in the same batch is "already"
+        placed.append((i, row, position, actor, ip))
+    if taken > seats_from:
+        _take_seats(session, course, taken - seats_from)
     session.flush()
-    position = waiting_position(session, row)
-    audit.record(session, action="registration.register", actor=actor, target_type="course", target_id=course.code,
-                 after={"status": row.status, "position": position}, ip=ip)
-    return {"status": row.status, "position": position, "id": row.id}
+    for i, row, position, actor, ip in placed:
+        audit.record(session, action="registration.register", actor=actor, target_type="course",
+                     target_id=course.code, after={"status": row.status, "position": position}, ip=ip, flush=False)
+        answers.append((i, {"status": row.status, "position": position, "id": row.id}))
+    session.flush()
+    return answers
 
 
 def register_each(requests: list[tuple[Actor, int, str]]) -> list[dict[str, Any] | Exception]:
     """Several teachers' registrations, in arrival order, in one transaction (the rush: one commit and one
     seat lock for the lot instead of one each): each request's answer, or the refusal for it alone.
 
-    A refusal (window, eligibility, already registered) is raised by `register` before it writes anything
-    but the no-op UPDATE that takes the lock, so the others go on. Any other failure rolls the batch back
-    and every request is tried again in a transaction of its own. The callers have checked that each actor
-    may register (a refusal there is audited in a transaction of its own, which SQLite's single writer
-    would make wait behind this one).
+    A refusal (window, eligibility, already registered) writes nothing, so the others go on. Any other
+    failure rolls the batch back and every request is tried again in a transaction of its own. The callers
+    have checked that each actor may register (a refusal there is audited in a transaction of its own,
+    which SQLite's single writer would make wait behind this one).
     """
     try:
         with transaction() as session:
-            answers: list[dict[str, Any] | Exception] = []
-            for actor, course_id, ip in requests:
-                try:
-                    answers.append(register(session, actor, course_id, ip=ip))
-                except DomainError as refused:
-                    answers.append(refused)
-            return answers
+            return list(register_batch(session, requests))
     except Exception:
         if len(requests) == 1:
             raise
@@ -547,7 +599,7 @@ _MY_REGISTRATIONS = (
     select(CourseRegistration.id, CourseRegistration.course_id, CourseRegistration.status,
            CourseRegistration.reason, CourseRegistration.queued_at, Course.code, Course.title,
            Course.first_date, Course.hours_minutes, Unit.name.label("organizer"),  # type: ignore[attr-defined]
-           # her place on a waiting list (`waiting_position`), counted for the waiting rows only
+           # her place on a waiting list (`_count_ahead`), counted for the waiting rows only
            sa.case((CourseRegistration.status == R.WAITING.value,
                     _count_ahead(CourseRegistration.course_id, CourseRegistration.queued_at, CourseRegistration.id)
                     .scalar_subquery() + 1), else_=0).label("position"))

@@ -25,8 +25,10 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     ip: str = "",
+    flush: bool = True,
 ) -> AuditLog:
-    """Add one audit row to the caller's transaction (it commits or rolls back with the change)."""
+    """Add one audit row to the caller's transaction (it commits or rolls back with the change); with
+    `flush=False` it goes in with the session's next flush (several rows in one statement)."""
     row = AuditLog(
         action=action,
         outcome=outcome,
@@ -42,7 +44,8 @@ def record(
         ip=ip[:64],
     )
     session.add(row)
-    session.flush()
+    if flush:
+        session.flush()
     return row
 
 

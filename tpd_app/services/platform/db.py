@@ -154,9 +154,20 @@ def reading() -> Iterator[Session]:
         yield session
 
 
+def ids_given(session: Session, *tables: str) -> None:
+    """Rows went into `tables` with their ids (bulk loads): PostgreSQL's sequences move past the largest,
+    so the next row the app adds gets a free id. SQLite takes the largest id itself."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        for name in tables:
+            conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                 f"greatest((SELECT max(id) FROM {name}), 1))"))
+
+
 def bulk_insert(session: Session, table: sa.Table, columns: list[str], rows: Iterable[tuple]) -> int:
     """Stream tuples into `table` in the session's transaction: COPY on PostgreSQL, DB-API executemany
-    elsewhere (bulk loads and rollup rebuilds; values go in as they are, without ORM type processing)."""
+    elsewhere (bulk loads and rollup rebuilds; values go in as they are, without ORM type processing).
+    Rows loaded with their ids move PostgreSQL's sequence past them (`ids_given`)."""
     conn = session.connection()
     note_written(conn, table.name)
     raw = conn.connection.driver_connection
@@ -167,6 +178,8 @@ def bulk_insert(session: Session, table: sa.Table, columns: list[str], rows: Ite
             for row in rows:
                 copy.write_row(row)
                 count += 1
+        if "id" in columns and count:
+            ids_given(session, table.name)
         return count
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     cursor = raw.cursor()  # type: ignore[union-attr]
