@@ -53,14 +53,6 @@ MAX_REASON = 500
 MAX_BULK = 500
 
 
-def _teacher(session: Session, actor: Actor) -> tuple[Teacher, Unit]:
-    teacher = session.get(Teacher, actor.id)
-    school = session.get(Unit, teacher.school_unit_id) if teacher else None
-    if teacher is None or school is None:
-        raise NotFound()
-    return teacher, school
-
-
 def course_facts(course: Course | sa.Row[Any], *, in_catalogue: bool = False) -> CourseFacts:
     """The registration-relevant facts of a course (a table row, or a statement's row with those columns).
 
@@ -330,9 +322,9 @@ def register_batch(session: Session, requests: list[tuple[Actor, Any, str]], *,
         except DomainError as refused:
             answers[i] = refused
     if wanted:
-        courses = {course.id: course for course in session.exec(select(Course).where(col(Course.id).in_(wanted)))}
+        courses = {course.id: course for course in session.exec(select(Course).where(col(Course.id).in_(list(wanted))))}
         listed = set(session.exec(select(CatalogueEntry.course_id)
-                                  .where(col(CatalogueEntry.course_id).in_(wanted))).all())
+                                  .where(col(CatalogueEntry.course_id).in_(list(wanted)))).all())
         schools = {row.id: row for row in session.execute(
             _SCHOOLS, {"ids": sorted({requests[i][0].id for indexes in wanted.values() for i in indexes})})}
         for course_id in sorted(wanted):
