@@ -3,13 +3,14 @@
     python bench/rush.py                                  # 2,000 teachers, 30 seats, a fresh SQLite file
     python bench/rush.py --db-url postgresql+psycopg://tpd@127.0.0.1/tpd --threads 16   # an empty database
 
-Two passes over fresh courses: `serial` (one registration after another, which is what one web worker does
-with the synchronous registration handler, so its time to the last answer is the worker's floor) and
+Four passes over fresh courses: `serial` (one registration after another, each in its own transaction),
 `threads` (`--threads` at once, released together, the lower bound of several workers sharing the
-database). Each registration is timed from the release to its answer; after each pass the seats held,
-the tally and the waiting order are checked against what was answered. This measures the database path
-(row locks, the conditional seat UPDATE, SQLite's single writer), not the websocket: bench/load.py is the
-end-to-end one. Prints figures only; asserts nothing.
+database), and the registration desk's way (`registration.register_each`, `--batch` teachers per
+transaction in arrival order): `desk` as one web worker runs it, `2 desks` as two workers' desks do,
+taking turns at the course's lock. Each registration is timed from the release to its answer; after each
+pass the seats held, the tally and the waiting order are checked against what was answered. This
+measures the database path (row locks, the conditional seat UPDATE, SQLite's single writer), not the
+websocket: bench/rush_ws.py is the end-to-end one. Prints figures only; asserts nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def main() -> int:
     parser.add_argument("--teachers", type=int, default=2000)
     parser.add_argument("--seats", type=int, default=30)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--batch", type=int, default=50, help="teachers per transaction of the desk passes")
     parser.add_argument("--db-url", default="")
     args = parser.parse_args()
 
@@ -57,29 +59,42 @@ def main() -> int:
         session.add_all(teachers)
         session.flush()
         actors = [actor_for_teacher(t, school) for t in teachers]
-        courses = [published_course(session, world.school_b, capacity=args.seats).id for _ in range(2)]
+        courses = [published_course(session, world.school_b, capacity=args.seats).id for _ in range(4)]
 
-    def one(course_id: int, actor: object, released: float) -> tuple[float, str, float, int]:
+    def one(course_id: int, actor: object, released: float) -> list[tuple[float, str, float, int]]:
         with transaction() as session:
             answer = registration.register(session, actor, course_id)
         done = time.perf_counter()
-        return done - released, answer["status"], done, int(answer["position"])
+        return [(done - released, answer["status"], done, int(answer["position"]))]
+
+    def batch(course_id: int, group: list, released: float) -> list[tuple[float, str, float, int]]:
+        answers = registration.register_each([(actor, course_id, "") for actor in group])
+        done = time.perf_counter()
+        return [(done - released, a["status"], done, int(a["position"])) if isinstance(a, dict) else a
+                for a in answers]
 
     print(f"{args.teachers:,} teachers, {args.seats} seats, {get_engine().dialect.name}")
-    for label, course_id, workers in (("serial", courses[0], 1), ("threads", courses[1], args.threads)):
+    groups = [actors[i:i + args.batch] for i in range(0, len(actors), args.batch)]
+    for label, course_id, workers, batched in (("serial", courses[0], 1, False),
+                                               ("threads", courses[1], args.threads, False),
+                                               ("desk", courses[2], 1, True), ("2 desks", courses[3], 2, True)):
         barrier = threading.Barrier(workers + 1)
         with ThreadPoolExecutor(workers) as pool:
             for _ in range(workers):
                 pool.submit(barrier.wait)
             barrier.wait()
             released = time.perf_counter()
-            futures = [pool.submit(one, course_id, actor, released) for actor in actors]
+            futures = ([pool.submit(batch, course_id, group, released) for group in groups] if batched
+                       else [pool.submit(one, course_id, actor, released) for actor in actors])
             results, errors = [], 0
             for future in futures:
                 try:
-                    results.append(future.result())
-                except Exception:  # a failed registration is a failure of the rush
-                    errors += 1
+                    answers = future.result()
+                except Exception:  # a failed registration (or batch) is a failure of the rush
+                    errors += args.batch if batched else 1
+                    continue
+                errors += sum(1 for answer in answers if isinstance(answer, BaseException))
+                results += [answer for answer in answers if not isinstance(answer, BaseException)]
         waits = [r[0] * 1000 for r in results]
         last = max(r[2] for r in results) - released if results else 0.0
         held, tally = seats_held(course_id)
