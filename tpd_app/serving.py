@@ -88,11 +88,11 @@ def workers_for(cores: int) -> int:
 #:   the tab's states in memory under Redis's lock (Reflex's opportunistic lock) instead of loading and
 #:   saving them in Redis on every event; another worker asking for the lock makes it write them back at
 #:   once, and so does a worker's shutdown. 500 clients on two workers: p95 3.8 s -> 85 ms.
-#: - REFLEX_OPLOCK_HOLD_TIME: how long after its last event a worker keeps a tab's states (Reflex's
-#:   default is half the lock's 10 s). Once answers slowed to a few seconds, the next click of a tab
-#:   (2-4 s later) came after its lease had ended, so every event loaded and saved its states in Redis
-#:   again just when the workers were busiest. 25 s outlasts that: 1,000 clients 274 -> 315 events/s,
-#:   2,000 clients 181 -> 225 events/s (README "Capacity").
+#: - REFLEX_OPLOCK_HOLD_TIME: how long a worker keeps a tab's states from taking the tab's lock (the
+#:   lease; its events meanwhile do not extend it; Reflex's default is half the lock's 10 s). Once answers
+#:   slowed to a few seconds, a tab's lease ended after a click or two, so its events loaded and saved
+#:   its states in Redis again just when the workers were busiest. 25 s spans several clicks: 1,000
+#:   clients 274 -> 315 events/s, 2,000 clients 181 -> 225 events/s (README "Capacity").
 #: - REFLEX_REDIS_LOCK_EXPIRATION (ms): must exceed the hold time. It is also how long the tabs of a
 #:   worker that died without its shutdown wait before another worker may take their states.
 REDIS_DEFAULTS = {"REFLEX_OPLOCK_ENABLED": "true", "REFLEX_OPLOCK_HOLD_TIME": "25s",

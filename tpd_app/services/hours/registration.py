@@ -348,6 +348,10 @@ def _register_for(session: Session, course: Course | None, in_catalogue: bool, s
         select(CourseRegistration).where(CourseRegistration.course_id == course.id,
                                          col(CourseRegistration.teacher_id).in_(teachers)))}
     waiting: int | None = None  # counted once, when first needed
+
+    def count_waiting() -> int:
+        return int(session.execute(_WAITING, {"course_id": course.id}).scalar_one())
+
     seats_from, now = taken, utcnow()
     answers: list[tuple[int, Answer]] = []
     placed: list[tuple[int, CourseRegistration, int, Actor, str]] = []
@@ -363,17 +367,17 @@ def _register_for(session: Session, course: Course | None, in_catalogue: bool, s
             continue
         free = course.capacity == 0 or taken < course.capacity
         if free and waiting is None:
-            waiting = int(session.execute(_WAITING, {"course_id": course.id}).scalar_one())
+            waiting = count_waiting()
             if waiting:  # a free seat goes to whoever waits first (none, normally: a freed seat is passed on at once)
                 _promote_waiting(session, course)
                 taken = seats_from = _lock_tally(session, course.id)
-                waiting = int(session.execute(_WAITING, {"course_id": course.id}).scalar_one())
+                waiting = count_waiting()
                 free = course.capacity == 0 or taken < course.capacity
         if free:
             status, position, taken = R.PENDING, 0, taken + 1
         else:
             if waiting is None:  # full, read under the lock: the rush's common case
-                waiting = int(session.execute(_WAITING, {"course_id": course.id}).scalar_one())
+                waiting = count_waiting()
             status, waiting = R.WAITING, waiting + 1
             position = waiting
         row = row or CourseRegistration(course_id=course.id, teacher_id=actor.id or 0)
@@ -405,7 +409,7 @@ def register_each(requests: list[tuple[Actor, int, str]]) -> list[dict[str, Any]
     """
     try:
         with transaction() as session:
-            return list(register_batch(session, requests))
+            return list(register_batch(session, requests))  # its own list type: refusals are exceptions too
     except Exception:
         if len(requests) == 1:
             raise
