@@ -124,6 +124,16 @@ def main() -> int:
             raw.close()
 
     sa.event.listen(get_engine(), "before_cursor_execute", count)
+    # Prepared reads (services/platform/prepared.py) bypass the engine's events: count them where they run.
+    from tpd_app.services.platform import prepared
+
+    run_prepared = prepared._run
+
+    def counted_run(connection: object, plan: prepared._Plan, meta: object, params: dict | None) -> object:
+        count(connection, None, plan.sql, prepared._arguments(plan, params)[1] if args.plans else params)
+        return run_prepared(connection, plan, meta, params)
+
+    prepared._run = counted_run
 
     class OneEvent:
         """Each run is one event, as the server runs a handler (the session is resolved once per event)."""

@@ -13,6 +13,8 @@ import pytest
 os.environ.setdefault("TPD_ARGON2_MEMORY_KIB", "1024")
 os.environ.setdefault("TPD_ARGON2_TIME_COST", "1")
 os.environ["REFLEX_TELEMETRY_ENABLED"] = "false"
+# Every prepared read (services/platform/prepared.py) is checked against SQLAlchemy's own answer.
+os.environ["TPD_CHECK_PREPARED"] = "1"
 
 from tpd_app.services.platform.db import dispose_engines
 from tpd_app.settings import reset_settings

@@ -297,6 +297,27 @@ def test_read_only_engine_answers_without_a_transaction_and_refuses_writes(
     reset_settings()
 
 
+def test_prepared_reads_answer_as_sqlalchemy_does_on_postgresql(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
+    from sqlmodel import select
+
+    from tests.services.platform.test_prepared import compare_both_ways
+    from tpd_app.devdata.demo import load_demo
+    from tpd_app.models import Unit
+    from tpd_app.services.platform import db, prepared
+
+    on_postgresql(postgres_url, monkeypatch)
+    with db.transaction() as session:
+        load_demo(session)  # idempotent: an earlier test may have loaded it
+    monkeypatch.delenv(prepared.CHECK_ENV)
+    assert compare_both_ways() == (0, 0)  # psycopg's types, named parameters and an IN list, prepared
+    locking = select(Unit.id).where(Unit.id == 1).with_for_update()
+    with db.reading() as session:
+        for _ in range(3):
+            with pytest.raises(db.ReadOnlyViolation):
+                session.execute(locking)
+    reset_settings()
+
+
 def test_two_workers_batches_of_registrations_race_for_two_courses_on_postgresql(
         postgres_url: str, monkeypatch: pytest.MonkeyPatch):
     """Two processes' registration desks serve their batches at the same moment, for two popular courses

@@ -22,7 +22,7 @@ from tpd_app.domain.timeutil import utcnow
 from tpd_app.domain.units import AccountCategory, UnitType
 from tpd_app.models import BusinessAccount, LoginSession, LoginTicket, Teacher, Unit
 from tpd_app.services.accounts import sso, throttle
-from tpd_app.services.platform import audit
+from tpd_app.services.platform import audit, prepared
 from tpd_app.services.platform.db import read_only_engine, transaction
 from tpd_app.services.platform.guard import require, unit_ref
 from tpd_app.services.platform.passwords import (
@@ -279,7 +279,7 @@ def resolve_session(token: str | None) -> SignedIn | None:
     settings = get_settings()
     now = utcnow()
     with read_only_engine().connect() as connection:
-        row = connection.execute(_RESOLVE, {"token_hash": digest(token[:100])}).first()
+        row = prepared.fetch(connection, _RESOLVE, {"token_hash": digest(token[:100])}).first()
     if row is None:
         return None
     idle_limit = row.last_seen_at + timedelta(minutes=settings.session_idle_minutes)

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, create_engine
 
+from tpd_app.services.platform.prepared import ReadingSession
 from tpd_app.services.platform.refcache import note_written, watch_engine
 from tpd_app.settings import get_settings
 
@@ -149,8 +150,9 @@ def transaction() -> Iterator[Session]:
 @contextmanager
 def reading() -> Iterator[Session]:
     """One session for a use case that only reads (a page load): `read_only_engine`, so no transaction
-    round trips and no ROLLBACK on PostgreSQL; a statement that writes raises ReadOnlyViolation."""
-    with Session(read_only_engine(), expire_on_commit=False) as session:
+    round trips and no ROLLBACK on PostgreSQL; a statement that writes raises ReadOnlyViolation. Its
+    SELECTs of columns run prepared (`prepared.ReadingSession`)."""
+    with ReadingSession(read_only_engine(), expire_on_commit=False) as session:
         yield session
 
 
