@@ -7,6 +7,7 @@ in an HttpOnly cookie; the database stores only SHA-256 digests of both.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http.cookies import SimpleCookie
@@ -221,6 +222,12 @@ def cookie_in(cookie_header: str | None, name: str) -> str | None:
     """One cookie's value in a `Cookie` header, or None (also for a malformed header)."""
     if not cookie_header:
         return None
+    return _cookie_in(cookie_header, name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cookie_in(cookie_header: str, name: str) -> str | None:
+    # Every event of a tab brings its handshake's same header again: parsed once (a pure function of it).
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(cookie_header)

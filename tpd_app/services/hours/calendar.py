@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from tpd_app.domain.courses import CourseStatus
@@ -46,6 +47,11 @@ def _feed(session: Session, teacher_id: int) -> CalendarFeed | None:
     return session.exec(select(CalendarFeed).where(CalendarFeed.teacher_id == teacher_id)).first()
 
 
+#: What her registrations page shows of her feed (built once: every visit reads it).
+_SHOWN = select(CalendarFeed.feed_key, CalendarFeed.last_read_at).where(
+    CalendarFeed.teacher_id == sa.bindparam("teacher_id"))
+
+
 def my_feed(session: Session, actor: Actor, *, ip: str = "") -> dict[str, str]:
     """Her feed: its address ("" when she has none) and when a calendar last read it (民國 and ISO).
 
@@ -53,7 +59,7 @@ def my_feed(session: Session, actor: Actor, *, ip: str = "") -> dict[str, str]:
         Forbidden: not a teacher.
     """
     require(actor, Function.TEACHER_REGISTRATIONS, ip=ip)
-    feed = _feed(session, actor.id)
+    feed = session.execute(_SHOWN, {"teacher_id": actor.id}).first()
     if feed is None:
         return {"address": "", "last_read": ""}
     return {"address": _address(feed.feed_key), "last_read": format_datetime(feed.last_read_at, roc=False)}
