@@ -18,7 +18,7 @@ from tpd_app.domain.courses import Action
 from tpd_app.domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tpd_app.domain.timeutil import TAIPEI, taipei_today
 from tpd_app.domain.units import AccountCategory
-from tpd_app.models import Course, CourseRegistration, OutboxMessage, RegistrationTally
+from tpd_app.models import AuditLog, Course, CourseRegistration, OutboxMessage, RegistrationTally
 from tpd_app.services.courses import lifecycle, review
 from tpd_app.services.hours import registration
 from tpd_app.services.platform.db import get_engine, transaction
@@ -320,6 +320,32 @@ def test_a_batch_of_registrations_answers_each_in_order_and_refuses_only_the_ref
         "pending", "registration.refused.already", "waiting", "waiting"]
     assert [a["position"] for a in answers if isinstance(a, dict)] == [0, 1, 2]
     assert seats_held(course_id) == (2, 2)
+
+
+def test_a_batch_answers_with_each_rows_id_and_audits_each_as_one_registration_does(db_url: str):
+    """The batch's new rows go in together: each answer names her own row, a teacher who withdrew gets her
+    row back, and each registration has its audit row (who, which course, what she got)."""
+    _, course_id, _, t = _setup(capacity=1)
+    first = _register(t[0], course_id)
+    with transaction() as s:
+        registration.withdraw(s, t[0], first["id"])
+    answers = registration.register_each([(t[1], course_id, "10.0.0.1"), (t[0], course_id, "10.0.0.2"),
+                                          (t[2], course_id, "10.0.0.3")])
+    with transaction() as s:
+        rows = {r.teacher_id: r for r in s.exec(select(CourseRegistration)
+                                                .where(CourseRegistration.course_id == course_id))}
+        code = s.get(Course, course_id).code
+        audited = s.exec(select(AuditLog).where(AuditLog.action == "registration.register")
+                         .order_by(AuditLog.id)).all()
+    assert [a["id"] for a in answers] == [rows[t[1].id].id, first["id"], rows[t[2].id].id]
+    assert [(a["status"], a["position"]) for a in answers] == [("pending", 0), ("waiting", 1), ("waiting", 2)]
+    batch = audited[-3:]
+    assert [(r.actor_teacher_id, r.target_id, r.after, r.ip) for r in batch] == [
+        (t[1].id, code, {"status": "pending", "position": 0}, "10.0.0.1"),
+        (t[0].id, code, {"status": "waiting", "position": 1}, "10.0.0.2"),
+        (t[2].id, code, {"status": "waiting", "position": 2}, "10.0.0.3")]
+    assert all(r.unit_id == t[1].unit.id and r.outcome == "ok" and r.at is not None for r in batch)
+    assert all(rows[a.id].created_at is not None for a in t[:3])
 
 
 def test_a_batch_that_fails_as_a_whole_is_retried_one_by_one(db_url: str, monkeypatch: pytest.MonkeyPatch):
