@@ -36,15 +36,13 @@ def _values(*, action: str, actor: Actor | None = None, actor_label: str = "", o
 
 def record(session: Session, *, action: str, actor: Actor | None = None, actor_label: str = "",
            outcome: str = "ok", target_type: str = "", target_id: str | int = "",
-           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None, ip: str = "",
-           flush: bool = True) -> AuditLog:
-    """Add one audit row to the caller's transaction (it commits or rolls back with the change); with
-    `flush=False` it goes in with the session's next flush (several rows in one statement)."""
+           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None, ip: str = "") -> AuditLog:
+    """Add one audit row to the caller's transaction (it commits or rolls back with the change); several at
+    once: `record_all`."""
     row = AuditLog(**_values(action=action, actor=actor, actor_label=actor_label, outcome=outcome,
                              target_type=target_type, target_id=target_id, before=before, after=after, ip=ip))
     session.add(row)
-    if flush:
-        session.flush()
+    session.flush()
     return row
 
 

@@ -136,10 +136,10 @@ def _checked(prepared: IteratorResult, expected: sa.Result, statement: sa.Select
 
 def _read(connection: sa.Connection, statement: Any, params: Mapping[str, Any] | None, *, orm: bool,
           sqlalchemy: Callable[[], sa.Result]) -> sa.Result:
-    """The prepared answer when the statement has a plan, else `sqlalchemy()`'s. Rows are named as that
-    path names them (a Session names `count(*)` "count", a Connection "count_1"): the plan's first
-    execution on each path is SQLAlchemy's, and its names are kept."""
-    plan = _plan(statement, connection.dialect) if _qualifies(statement) else None
+    """The prepared answer when the statement (which `_qualifies`) has a plan, else `sqlalchemy()`'s. Rows
+    are named as that path names them (a Session names `count(*)` "count", a Connection "count_1"): the
+    plan's first execution on each path is SQLAlchemy's, and its names are kept."""
+    plan = _plan(statement, connection.dialect)
     if plan is None:
         return sqlalchemy()
     meta = plan.meta[orm]
@@ -158,6 +158,8 @@ def _read(connection: sa.Connection, statement: Any, params: Mapping[str, Any] |
 
 def fetch(connection: sa.Connection, statement: sa.Executable, params: Mapping[str, Any] | None = None) -> sa.Result:
     """`connection.execute(statement, params)` for a read; prepared when the statement qualifies."""
+    if not _qualifies(statement):
+        return connection.execute(statement, params)
     return _read(connection, statement, params, orm=False,
                  sqlalchemy=lambda: connection.execute(statement, params))
 
@@ -186,5 +188,6 @@ class ReadingSession(Session):
         if not self._plain(statement, params, execution_options, bind_arguments, kwargs):
             return super().exec(statement, params=params, execution_options=execution_options or {},
                                 bind_arguments=bind_arguments, **kwargs)
-        result = self.execute(statement, params)
+        result = _read(self.connection(), statement, params, orm=True,
+                       sqlalchemy=lambda: super(ReadingSession, self).execute(statement, params))
         return result.scalars() if isinstance(statement, SelectOfScalar) else result
